@@ -1,0 +1,51 @@
+# Front door. A fresh Debian 12 machine needs only `make demo` and `make test`.
+BUILD_DIR ?= build
+FUZZ_DIR  ?= build-fuzz
+JOBS      ?= $(shell nproc)
+CMAKE_FLAGS ?=
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: all deps build test unit demo bench fuzz format format-check layers clean
+
+all: build
+
+deps:
+	@$(SUDO) scripts/install-deps.sh all
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DVQ_WERROR=ON $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+format-check:
+	tools/check_format.sh
+
+layers:
+	python3 tools/check_layers.py
+
+# Every test: unit, integration, fuzz-corpus replay and system tests (namespaces, QEMU).
+test: build format-check layers
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 900
+
+# Only the fast tests (no namespaces, no QEMU).
+unit: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L 'unit|fuzz|integration'
+
+demo: build
+	scripts/demo.sh $(BUILD_DIR)/vaquero
+
+bench: build
+	scripts/bench.sh $(BUILD_DIR)
+
+fuzz: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DVQ_FUZZ=ON -DVQ_BENCH=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	scripts/fuzz.sh $(FUZZ_DIR) $${FUZZ_SECONDS:-60}
+
+format:
+	tools/check_format.sh --fix
+
+clean:
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Fails when an #include points up the layers (DESIGN.md "Layers")."""
+import pathlib
+import re
+import sys
+
+# module -> modules it may include (besides itself)
+ALLOWED = {
+    "base": set(),
+    "tmpl": {"base"},
+    "net": {"base"},
+    "model": {"base", "tmpl"},
+    "dhcp": {"base", "net"},
+    "tftp": {"base", "net"},
+    "http": {"base", "net"},
+    "ipxe": {"base", "tmpl", "model"},
+    "render": {"base", "tmpl", "model", "ipxe"},
+    "workflow": {"base", "model"},
+    "power": {"base", "net"},
+    "store": {"base", "model"},
+    "server": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
+               "workflow", "power", "store"},
+    "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
+              "workflow", "power", "store"},
+    "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
+            "workflow", "power", "store", "server", "agent"},
+}
+# Finer rules inside a module: codecs never include their servers.
+FORBIDDEN_SUB = {("dhcp", "codec"): "dhcp/server", ("tftp", "codec"): "tftp/server"}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([a-z_]+)?')
+
+
+def main() -> int:
+    bad = 0
+    root = pathlib.Path(__file__).resolve().parent.parent / "src"
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".h", ".cc"):
+            continue
+        rel = path.relative_to(root)
+        mod = rel.parts[0]
+        sub = rel.parts[1] if len(rel.parts) > 2 else ""
+        allowed = ALLOWED.get(mod)
+        if allowed is None:
+            print(f"src/{rel}: module '{mod}' is not in tools/check_layers.py")
+            bad += 1
+            continue
+        for lineno, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            m = INCLUDE.match(line)
+            if not m:
+                continue
+            target = m.group(1)
+            if target != mod and target not in allowed:
+                print(f"src/{rel}:{lineno}: '{mod}' may not include '{target}/'")
+                bad += 1
+            forbidden = FORBIDDEN_SUB.get((mod, sub))
+            if forbidden and line.find(f'"{forbidden}/') >= 0 and "tests" not in rel.parts:
+                print(f"src/{rel}:{lineno}: '{mod}/{sub}' may not include '{forbidden}/'")
+                bad += 1
+    if bad:
+        print(f"check_layers: {bad} include(s) point up the layers")
+        return 1
+    print("check_layers: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
