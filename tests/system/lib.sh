@@ -1,0 +1,50 @@
+# Shared helpers for system tests; source it first thing.
+#   vq_require_root; vq_require_tools udhcpc dhclient ...
+#   ns=$(vq_netns_name srv)    unique per run; vq_netns_add "$ns"  (deleted at exit)
+#   vq_bg <cmd...>             starts a background process, remembered by PID, killed at exit
+#   vq_wait_for <secs> <cmd...> polls a condition, bounded in time
+# Tests only address loopback or namespaces they created, inside 10.99.0.0/16.
+set -euo pipefail
+
+VQ_TMP=$(mktemp -d -t vqsys.XXXXXX)
+VQ_PIDS=()
+VQ_NETNS=()
+
+vq_log() { printf '%(%T)T %s\n' -1 "$*" >&2; }
+vq_skip() { echo "SKIP: $*"; exit 77; }
+vq_fail() { echo "FAIL: $*" >&2; exit 1; }
+
+vq_cleanup() {
+  local p
+  for p in "${VQ_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${VQ_PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  local n
+  for n in "${VQ_NETNS[@]:-}"; do
+    [ -n "$n" ] || continue
+    for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+    ip netns del "$n" 2>/dev/null || true
+  done
+  [ -n "${VQ_KEEP:-}" ] || rm -rf "$VQ_TMP"
+}
+trap vq_cleanup EXIT
+
+vq_require_root() { [ "$(id -u)" -eq 0 ] || vq_skip "needs root (network namespaces)"; }
+vq_require_tools() {
+  local t
+  for t in "$@"; do command -v "$t" >/dev/null 2>&1 || vq_skip "needs $t (make deps installs it)"; done
+}
+
+# Short unique names: interface names are limited to 15 characters.
+vq_netns_name() { echo "vq${1}$$"; }
+vq_netns_add() { ip netns add "$1"; VQ_NETNS+=("$1"); ip -n "$1" link set lo up; }
+
+vq_bg() { "$@" & VQ_PIDS+=($!); }
+
+vq_wait_for() {
+  local secs=$1; shift
+  local deadline=$((SECONDS + secs))
+  while [ $SECONDS -lt $deadline ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  return 1
+}
+
+[ -n "${VAQUERO_BIN:-}" ] || VAQUERO_BIN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/vaquero"
