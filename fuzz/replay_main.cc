@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
         std::vector<std::filesystem::path> files;
         if (std::filesystem::is_directory(root)) {
             for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
-                if (e.is_regular_file()) files.push_back(e.path());
+                if (e.is_regular_file())
+                    files.push_back(e.path());
             }
         } else {
             files.push_back(root);

@@ -51,5 +51,7 @@ private:
 
 template <>
 struct std::hash<vq::Ipv4> {
-    size_t operator()(const vq::Ipv4& ip) const noexcept { return std::hash<uint32_t>{}(ip.value()); }
+    size_t operator()(const vq::Ipv4& ip) const noexcept {
+        return std::hash<uint32_t>{}(ip.value());
+    }
 };

@@ -1,11 +1,11 @@
 #include "base/log.h"
 
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
 
 namespace vq {
 namespace {
@@ -13,12 +13,18 @@ namespace {
 std::optional<spdlog::level::level_enum> parseLevel(std::string level) {
     std::transform(level.begin(), level.end(), level.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (level == "trace") return spdlog::level::trace;
-    if (level == "debug") return spdlog::level::debug;
-    if (level == "info" || level.empty()) return spdlog::level::info;
-    if (level == "warning" || level == "warn") return spdlog::level::warn;
-    if (level == "error") return spdlog::level::err;
-    if (level == "fatal" || level == "panic") return spdlog::level::critical;
+    if (level == "trace")
+        return spdlog::level::trace;
+    if (level == "debug")
+        return spdlog::level::debug;
+    if (level == "info" || level.empty())
+        return spdlog::level::info;
+    if (level == "warning" || level == "warn")
+        return spdlog::level::warn;
+    if (level == "error")
+        return spdlog::level::err;
+    if (level == "fatal" || level == "panic")
+        return spdlog::level::critical;
     return std::nullopt;
 }
 
@@ -47,8 +53,7 @@ Status configureLogging(const LogSettings& settings) {
         return Status::error("cannot open log location '" + settings.location + "': " + e.what());
     }
     if (settings.type == "json") {
-        logger->set_pattern(
-            R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+        logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
     } else if (settings.type == "text" || settings.type.empty()) {
         logger->set_pattern("time=%Y-%m-%dT%H:%M:%S.%e%z level=%l msg=\"%v\"");
     } else {

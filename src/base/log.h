@@ -2,9 +2,9 @@
 // Process-wide logging. Events carry a stable UPPER_SNAKE name and key=value fields,
 // e.g. VQ_LOG_INFO("DHCP_OFFER mac={} ip={}", mac, ip).
 
-#include <spdlog/spdlog.h>
-
 #include <string>
+
+#include <spdlog/spdlog.h>
 
 #include "base/result.h"
 

@@ -6,9 +6,12 @@ namespace vq {
 namespace {
 
 int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -20,20 +23,25 @@ std::optional<MacAddr> MacAddr::parse(std::string_view text) {
         for (size_t i = 0; i < 6; ++i) {
             int hi = hexValue(text[2 * i]);
             int lo = hexValue(text[2 * i + 1]);
-            if (hi < 0 || lo < 0) return std::nullopt;
+            if (hi < 0 || lo < 0)
+                return std::nullopt;
             out[i] = static_cast<uint8_t>(hi * 16 + lo);
         }
         return MacAddr(out);
     }
-    if (text.size() != 17) return std::nullopt;
+    if (text.size() != 17)
+        return std::nullopt;
     const char sep = text[2];
-    if (sep != ':' && sep != '-') return std::nullopt;
+    if (sep != ':' && sep != '-')
+        return std::nullopt;
     for (size_t i = 0; i < 6; ++i) {
         const size_t pos = i * 3;
-        if (i > 0 && text[pos - 1] != sep) return std::nullopt;
+        if (i > 0 && text[pos - 1] != sep)
+            return std::nullopt;
         int hi = hexValue(text[pos]);
         int lo = hexValue(text[pos + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
         out[i] = static_cast<uint8_t>(hi * 16 + lo);
     }
     return MacAddr(out);
@@ -41,21 +49,23 @@ std::optional<MacAddr> MacAddr::parse(std::string_view text) {
 
 uint64_t MacAddr::toU64() const {
     uint64_t v = 0;
-    for (uint8_t b : bytes_) v = (v << 8) | b;
+    for (uint8_t b : bytes_)
+        v = (v << 8) | b;
     return v;
 }
 
 std::string MacAddr::toString() const {
     char buf[18];
-    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", bytes_[0], bytes_[1],
-                  bytes_[2], bytes_[3], bytes_[4], bytes_[5]);
+    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", bytes_[0], bytes_[1], bytes_[2],
+                  bytes_[3], bytes_[4], bytes_[5]);
     return buf;
 }
 
 std::string MacAddr::toHyphenString() const {
     std::string s = toString();
     for (char& c : s) {
-        if (c == ':') c = '-';
+        if (c == ':')
+            c = '-';
     }
     return s;
 }

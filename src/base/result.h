@@ -28,7 +28,7 @@ private:
 template <typename T>
 class Result {
 public:
-    Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+    Result(T value) : data_(std::move(value)) {}         // NOLINT: implicit by design
     Result(Status status) : data_(std::move(status)) {}  // NOLINT: implicit by design
 
     static Result error(std::string message) { return Result(Status::error(std::move(message))); }
@@ -54,16 +54,17 @@ private:
     std::variant<T, Status> data_;
 };
 
-inline Status errorStatus(std::string message) { return Status::error(std::move(message)); }
+inline Status errorStatus(std::string message) {
+    return Status::error(std::move(message));
+}
 
 }  // namespace vq
 
 // Early return on failure: VQ_TRY(expr) where expr yields a Status or a Result.
-#define VQ_TRY(expr)                               \
-    do {                                           \
-        auto vq_try_result_ = (expr);              \
-        if (!vq_try_result_.isOk()) {              \
-            return ::vq::Status::error(            \
-                std::string(vq_try_result_.status().message())); \
-        }                                          \
+#define VQ_TRY(expr)                                                                    \
+    do {                                                                                \
+        auto vq_try_result_ = (expr);                                                   \
+        if (!vq_try_result_.isOk()) {                                                   \
+            return ::vq::Status::error(std::string(vq_try_result_.status().message())); \
+        }                                                                               \
     } while (0)

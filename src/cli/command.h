@@ -2,9 +2,9 @@
 // Each sub-command lives in its own cmd_<name>.cc and registers itself on the
 // root CLI11 app. Commands stay thin: parse flags, call one function below.
 
-#include <CLI/CLI.hpp>
-
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 namespace vq::cli {
 

@@ -13,8 +13,8 @@ TEST(Ipv4Test, ParsesAndFormats) {
 }
 
 TEST(Ipv4Test, RejectsMalformed) {
-    for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ", "a.b.c.d",
-                            "1..2.3", "1.2.3.-4"}) {
+    for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ",
+                            "a.b.c.d", "1..2.3", "1.2.3.-4"}) {
         EXPECT_FALSE(Ipv4::parse(bad)) << bad;
     }
 }
