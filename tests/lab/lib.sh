@@ -233,6 +233,24 @@ lab_net_relay() {  # lab_net_relay NS NSR
   LAB_TAP_NS=$2
 }
 
+# Stops every process and deletes every namespace started so far (between two scenarios of
+# one test), and sets the logs aside so the next scenario's checks see only its own lines.
+lab_stop_all() {
+  local p n f
+  for p in "${VQ_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${VQ_PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  for n in "${VQ_NETNS[@]:-}"; do
+    [ -n "$n" ] || continue
+    for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+    ip netns del "$n" 2>/dev/null || true
+  done
+  VQ_PIDS=()
+  VQ_NETNS=()
+  LAB_ROUND=$((${LAB_ROUND:-0} + 1))
+  for f in "$VQ_TMP"/*.log; do [ -e "$f" ] && mv "$f" "${f%.log}.$LAB_ROUND.old"; done
+  return 0
+}
+
 # --- reference stack: dnsmasq (DHCP + TFTP) + python http.server ------------------------------
 # Serves what Vaquero would: /boot.ipxe chains to a per-host /ipxe/<mac> script, /files/,
 # /config/<mac> (the rendered config, written here by hand) and /checkpoint/<mac>.
@@ -252,8 +270,8 @@ VQ_CHECKPOINT=http://$LAB_SRV:$LAB_PORT/checkpoint/$mac
 EOF
 }
 
-lab_ref_start() {  # lab_ref_start NS FILESDIR
-  local ns=$1 www=$VQ_TMP/ref-www url=http://$LAB_SRV:$LAB_PORT h name mac ip role args=()
+lab_ref_start() {  # lab_ref_start NS FILESDIR [full|proxy|relay]
+  local ns=$1 mode=${3:-full} dhcp=() www=$VQ_TMP/ref-www url=http://$LAB_SRV:$LAB_PORT h name mac ip role args=()
   mkdir -p "$www/ipxe" "$www/config" "$www/checkpoint" "$VQ_TMP/ref-tftp"
   ln -sfn "$2" "$www/files"
   cp /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/ipxe.efi "$VQ_TMP/ref-tftp/"
@@ -280,16 +298,29 @@ http.server.ThreadingHTTPServer(("$LAB_SRV", $LAB_PORT),
     functools.partial(H, directory="$www")).serve_forever()
 EOF
   vq_bg ip netns exec "$ns" python3 -u "$VQ_TMP/ref-httpd.py" > >(lab_stamp "$VQ_TMP/ref-http.log") 2>&1
-  # Stateless policy: firmware PXE gets an iPXE binary by TFTP, iPXE gets the script URL;
-  # 175.176=1 tells iPXE not to wait for proxyDHCP offers.
+  local script=http://$LAB_SRV:$LAB_PORT/boot.ipxe
+  case $mode in
+  full | relay)
+    # Stateless policy: firmware PXE gets an iPXE binary by TFTP, iPXE gets the script URL;
+    # 175.176=1 tells iPXE not to wait for proxyDHCP offers. Relayed requests match the
+    # 10.99.1.0/24 range by giaddr.
+    dhcp=(--dhcp-range=10.99.0.0,static,255.255.255.0,1h --dhcp-range=10.99.1.0,static,255.255.255.0,1h
+      --dhcp-option=10.99.1.0/24,option:router,10.99.1.1 "${args[@]}"
+      --dhcp-match=set:ipxe,175 --dhcp-match=set:efi64,option:client-arch,7
+      --dhcp-match=set:efi64,option:client-arch,9 --dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe,,$LAB_SRV
+      --dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi,,$LAB_SRV --dhcp-option=tag:ipxe,encap:175,176,1b
+      --dhcp-boot=tag:ipxe,$script)
+    ;;
+  proxy)
+    # proxyDHCP next to the address-only server of lab_net_proxy (ports 67 and 4011).
+    dhcp=(--dhcp-range=10.99.0.0,proxy,255.255.255.0 --dhcp-userclass=set:ipxe,iPXE --pxe-prompt=proxy,0
+      --pxe-service=tag:!ipxe,x86PC,chain,undionly.kpxe --pxe-service=tag:!ipxe,X86-64_EFI,chain,ipxe.efi
+      --pxe-service=tag:ipxe,x86PC,script,$script --pxe-service=tag:ipxe,X86-64_EFI,script,$script)
+    ;;
+  esac
   vq_bg ip netns exec "$ns" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --bind-interfaces \
-    --interface=br0 --dhcp-range=10.99.0.0,static,255.255.255.0,1h --no-ping --log-dhcp \
-    --dhcp-leasefile="$VQ_TMP/ref.leases" --pid-file="$VQ_TMP/ref-dnsmasq.pid" "${args[@]}" \
-    --enable-tftp --tftp-root="$VQ_TMP/ref-tftp" --dhcp-match=set:ipxe,175 \
-    --dhcp-match=set:efi64,option:client-arch,7 --dhcp-match=set:efi64,option:client-arch,9 \
-    --dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe,,$LAB_SRV \
-    --dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi,,$LAB_SRV --dhcp-option=tag:ipxe,encap:175,176,1b \
-    --dhcp-boot=tag:ipxe,http://$LAB_SRV:$LAB_PORT/boot.ipxe \
+    --interface=br0 --no-ping --log-dhcp --dhcp-leasefile="$VQ_TMP/ref.leases" \
+    --pid-file="$VQ_TMP/ref-dnsmasq.pid" "${dhcp[@]}" --enable-tftp --tftp-root="$VQ_TMP/ref-tftp" \
     --log-facility=- > >(lab_stamp "$VQ_TMP/ref-dnsmasq.log") 2>&1
   vq_wait_for 10 ip netns exec "$ns" python3 -c \
     "import urllib.request; urllib.request.urlopen('http://$LAB_SRV:$LAB_PORT/boot.ipxe', timeout=1)" ||
@@ -363,7 +394,7 @@ lab_ref_timeline() {  # lab_ref_timeline NAME HOST
   mac=$(lab_host "$2" mac)
   ip=$(lab_host "$2" ip)
   lab_timeline "$2 ($1, reference stack)" \
-    "DHCP ack (firmware)|$d|DHCPACK.* $ip $mac" \
+    "DHCP (firmware)|$d|(DHCPACK|PXE).* $mac" \
     "TFTP iPXE binary|$d|sent .* to $ip" \
     "iPXE script|$h|GET /ipxe/${mac//:/-}" \
     "kernel|$h|GET /files/vmlinuz" \

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Prints a host's boot timeline: the agent's events (GET /events/<mac>) merged with the
+guest's serial console, in seconds since power-on.
+
+usage: timeline.py T0 EVENTS.json SERIAL
+The events document is read tolerantly (a list, or an object holding one) because it is
+only shown to people; tests assert on it separately.
+"""
+import datetime
+import json
+import re
+import sys
+
+
+def event_list(doc):
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict):
+        for key in ("events", "items", "timeline"):
+            if isinstance(doc.get(key), list):
+                return doc[key]
+        for value in doc.values():
+            if isinstance(value, list):
+                return value
+    return []
+
+
+def epoch(value):
+    if isinstance(value, (int, float)):
+        # seconds, milliseconds or microseconds since the epoch
+        while value > 1e11:
+            value /= 1000.0
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            stamp = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=datetime.timezone.utc)
+        return stamp.timestamp()
+    return None
+
+
+def main():
+    t0 = float(sys.argv[1])
+    rows = []
+    try:
+        with open(sys.argv[2], encoding="utf-8") as f:
+            events = event_list(json.load(f))
+    except (OSError, ValueError):
+        events = []
+    for ev in events:
+        if not isinstance(ev, dict):
+            continue
+        t = epoch(ev.get("time", ev.get("timestamp", ev.get("at"))))
+        what = " ".join(str(ev.get(k, "")) for k in ("source", "kind") if ev.get(k))
+        detail = str(ev.get("detail", ev.get("message", "")))
+        rows.append((t, what or json.dumps(ev)[:60], detail))
+    marker = re.compile(r"^(\d+\.\d+) .*(VQ-LAB-(?:CONFIG|MARKER).*)$")
+    kernel = re.compile(r"^(\d+\.\d+) .*(Linux version \S+)")
+    try:
+        with open(sys.argv[3], encoding="utf-8", errors="replace") as f:
+            seen_kernel = False
+            for line in f:
+                m = kernel.match(line)
+                if m and not seen_kernel:
+                    seen_kernel = True
+                    rows.append((float(m.group(1)), "guest", m.group(2)))
+                m = marker.match(line)
+                if m:
+                    rows.append((float(m.group(1)), "guest", m.group(2)[:90]))
+    except OSError:
+        pass
+    rows.sort(key=lambda r: (r[0] is None, r[0] or 0))
+    print("    %8s  %-22s %s" % ("t (s)", "what", "detail"))
+    print("    %8s  %-22s %s" % ("0.00", "power on", ""))
+    for t, what, detail in rows:
+        shown = "?" if t is None else "%.2f" % (t - t0)
+        print("    %8s  %-22s %s" % (shown, what[:22], detail[:100]))
+
+
+if __name__ == "__main__":
+    main()
