@@ -1,0 +1,142 @@
+#include "http/server.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "base/log.h"
+#include "http/session.h"
+
+namespace vq::http {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string Endpoint::hostPort() const {
+    if (address.find(':') != std::string::npos) {
+        return "[" + address + "]:" + std::to_string(port);
+    }
+    return address + ":" + std::to_string(port);
+}
+
+struct Server::Impl {
+    Impl(ServerOptions o, Router r) : options(std::move(o)), router(std::move(r)), acceptor(ioc) {}
+
+    ServerOptions options;
+    Router router;
+    Observer observer;
+    net::io_context ioc;
+    tcp::acceptor acceptor;
+    std::vector<std::thread> threads;
+    std::atomic<int> in_flight{0};
+    std::atomic<bool> stopping{false};
+    std::atomic<uint16_t> port{0};
+    std::mutex stop_mutex;
+    bool started = false;
+
+    net::awaitable<void> acceptLoop() {
+        for (;;) {
+            boost::system::error_code ec;
+            tcp::socket socket(net::make_strand(ioc));
+            co_await acceptor.async_accept(socket, net::redirect_error(net::use_awaitable, ec));
+            if (stopping.load() || ec == net::error::operation_aborted)
+                co_return;
+            if (ec) {
+                // Out of descriptors and the like: keep serving the connections we have.
+                VQ_LOG_WARN("HTTP_ACCEPT_FAILED error={}", ec.message());
+                continue;
+            }
+            auto ex = socket.get_executor();
+            detail::SessionContext ctx{options, router, observer, in_flight, stopping};
+            net::co_spawn(ex, detail::runSession(boost::beast::tcp_stream(std::move(socket)), ctx),
+                          [](std::exception_ptr e) {
+                              if (!e)
+                                  return;
+                              try {
+                                  std::rethrow_exception(e);
+                              } catch (const std::exception& ex2) {
+                                  VQ_LOG_WARN("HTTP_SESSION_FAILED error={}", ex2.what());
+                              }
+                          });
+        }
+    }
+};
+
+Server::Server(ServerOptions options, Router router)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
+
+Server::~Server() {
+    stop();
+}
+
+void Server::setObserver(Observer observer) {
+    impl_->observer = std::move(observer);
+}
+
+uint16_t Server::port() const {
+    return impl_->port.load();
+}
+
+Status Server::start() {
+    auto& d = *impl_;
+    if (d.started)
+        return Status::error("http server already started");
+    boost::system::error_code ec;
+    const auto addr = net::ip::make_address(d.options.address, ec);
+    if (ec)
+        return Status::error("invalid listen address '" + d.options.address + "'");
+    const tcp::endpoint ep(addr, d.options.port);
+    d.acceptor.open(ep.protocol(), ec);
+    if (!ec)
+        d.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec)
+        d.acceptor.bind(ep, ec);
+    if (!ec)
+        d.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return Status::error("cannot listen on " + d.options.address + ":" +
+                             std::to_string(d.options.port) + ": " + ec.message());
+    }
+    d.port = d.acceptor.local_endpoint().port();
+    d.started = true;
+    net::co_spawn(d.ioc, d.acceptLoop(), net::detached);
+    const int n = d.options.threads > 0 ? d.options.threads : 1;
+    for (int i = 0; i < n; ++i) {
+        d.threads.emplace_back([&d] { d.ioc.run(); });
+    }
+    VQ_LOG_INFO("HTTP_LISTENING addr={} port={} threads={}", d.options.address, d.port.load(), n);
+    return Status::ok();
+}
+
+void Server::stop() {
+    auto& d = *impl_;
+    std::lock_guard lock(d.stop_mutex);
+    if (!d.started)
+        return;
+    d.started = false;
+    d.stopping = true;
+    net::post(d.acceptor.get_executor(), [&d] {
+        boost::system::error_code ignored;
+        d.acceptor.close(ignored);
+    });
+    // Requests being answered finish; idle keep-alive connections are simply dropped.
+    const auto deadline = std::chrono::steady_clock::now() + d.options.drain_timeout;
+    while (d.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    d.ioc.stop();
+    for (auto& t : d.threads)
+        t.join();
+    d.threads.clear();
+    VQ_LOG_INFO("HTTP_STOPPED port={}", d.port.load());
+}
+
+}  // namespace vq::http
