@@ -1,0 +1,89 @@
+#pragma once
+// A DHCPv4 message (RFC 2131) and its options (RFC 2132), decoded from and encoded to
+// the wire. decode() never throws and never reads out of bounds: malformed input is an
+// error Result. Options keep their order; a code that appears several times is
+// concatenated (RFC 3396), and options carried in `file`/`sname` (option 52) are merged.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/ipv4.h"
+#include "base/mac_addr.h"
+#include "base/result.h"
+#include "dhcp/codec/option_codes.h"
+
+namespace vq::dhcp {
+
+struct RawOption {
+    uint8_t code = 0;
+    std::vector<uint8_t> data;
+    bool operator==(const RawOption&) const = default;
+};
+
+class Options {
+public:
+    const std::vector<RawOption>& all() const { return list_; }
+    bool has(uint8_t code) const { return find(code) != nullptr; }
+    const RawOption* find(uint8_t code) const;
+    // Replaces an existing option of that code or appends it.
+    void set(uint8_t code, std::vector<uint8_t> data);
+    void set(RawOption option) { set(option.code, std::move(option.data)); }
+    // Appends to the data of an existing option (RFC 3396 concatenation) or adds it.
+    void append(uint8_t code, std::span<const uint8_t> data);
+    void remove(uint8_t code);
+
+    // Typed views; nullopt when absent or of the wrong size.
+    std::optional<uint8_t> u8(uint8_t code) const;
+    std::optional<uint16_t> u16(uint8_t code) const;
+    std::optional<uint32_t> u32(uint8_t code) const;
+    std::optional<Ipv4> ip(uint8_t code) const;
+    std::optional<std::string> str(uint8_t code) const;
+
+    void setU8(uint8_t code, uint8_t v) { set(code, {v}); }
+    void setU16(uint8_t code, uint16_t v);
+    void setU32(uint8_t code, uint32_t v);
+    void setIp(uint8_t code, Ipv4 ip) { setU32(code, ip.value()); }
+    void setIps(uint8_t code, std::span<const Ipv4> ips);
+    void setStr(uint8_t code, std::string_view s);
+
+private:
+    std::vector<RawOption> list_;
+};
+
+struct Packet {
+    uint8_t op = kBootRequest;
+    uint8_t htype = 1;  // Ethernet
+    uint8_t hlen = 6;
+    uint8_t hops = 0;
+    uint32_t xid = 0;
+    uint16_t secs = 0;
+    uint16_t flags = 0;
+    Ipv4 ciaddr;
+    Ipv4 yiaddr;
+    Ipv4 siaddr;
+    Ipv4 giaddr;
+    std::array<uint8_t, 16> chaddr{};
+    std::string sname;  // up to 63 bytes on the wire
+    std::string file;   // up to 127 bytes on the wire
+    Options options;
+
+    MacAddr mac() const;
+    void setMac(const MacAddr& mac);
+    bool broadcastFlag() const { return (flags & kBroadcastFlag) != 0; }
+    std::optional<MessageType> messageType() const;
+};
+
+inline constexpr size_t kFixedHeaderSize = 236;
+inline constexpr uint32_t kMagicCookie = 0x63825363;
+
+Result<Packet> decode(std::span<const uint8_t> wire);
+
+// Encodes with the magic cookie and option 53 first, options longer than 255 bytes split
+// (RFC 3396), padded to the 300-byte BOOTP minimum that some relays and ROMs expect.
+std::vector<uint8_t> encode(const Packet& packet);
+
+}  // namespace vq::dhcp

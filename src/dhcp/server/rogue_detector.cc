@@ -1,0 +1,54 @@
+#include "dhcp/server/rogue_detector.h"
+
+#include <algorithm>
+
+namespace vq::dhcp {
+
+RogueDetector::RogueDetector(Mode mode,
+                             const HostDirectory& directory,
+                             const Clock& clock,
+                             Duration repeat_after)
+    : mode_(mode), directory_(directory), clock_(clock), repeat_after_(repeat_after) {}
+
+std::optional<RogueSighting> RogueDetector::observe(const Packet& p, Ipv4 source) {
+    if (p.op != kBootReply)
+        return std::nullopt;
+    auto type = p.messageType();
+    if (type != MessageType::Offer && type != MessageType::Ack)
+        return std::nullopt;
+    Ipv4 server = p.options.ip(opt::kServerId).value_or(source);
+    if (std::find(own_.begin(), own_.end(), server) != own_.end())
+        return std::nullopt;
+    if (std::find(own_.begin(), own_.end(), source) != own_.end())
+        return std::nullopt;
+    std::optional<HostLease> lease = directory_.find(p.mac());
+    if (!lease || lease->ignore)
+        return std::nullopt;
+    if (mode_ == Mode::Proxy) {
+        bool boots = !p.file.empty() || p.options.has(opt::kBootfileName) ||
+                     p.options.str(opt::kVendorClass).value_or("").starts_with("PXEClient");
+        if (!boots)
+            return std::nullopt;
+    }
+    ++sightings_;
+    RogueSighting s;
+    s.server = server;
+    s.mac = lease->mac;
+    s.type = *type;
+    s.offered = p.yiaddr;
+    s.expected = lease->ip;
+    s.host_name = lease->host_name;
+    const auto key = std::make_pair(server.value(), lease->mac.toU64());
+    const TimePoint now = clock_.now();
+    auto it = last_warned_.find(key);
+    if (it != last_warned_.end() && now - it->second < repeat_after_) {
+        s.first = false;
+    } else {
+        last_warned_[key] = now;
+        if (last_warned_.size() > 4096)
+            last_warned_.clear();  // bounded memory
+    }
+    return s;
+}
+
+}  // namespace vq::dhcp
