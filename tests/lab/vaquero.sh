@@ -9,6 +9,16 @@
 
 lab_vq_require() {
   [ -x "${VAQUERO_BIN:-}" ] || vq_skip "vaquero binary not built ($VAQUERO_BIN)"
+  lab_vq_available || vq_skip "vaquero standalone is not available in this build yet (needs the agent's DHCP, TFTP and HTTP boot services): $LAB_VQ_WHY"
+}
+
+# True when this build's `vaquero standalone` is more than a placeholder. Side-effect free:
+# it is given a config file that does not exist.
+lab_vq_available() {
+  local out
+  out=$(timeout 5 "$VAQUERO_BIN" standalone --config /nonexistent/vaquero-lab.yml 2>&1 </dev/null || true)
+  LAB_VQ_WHY=$(grep -i -m1 'not available' <<<"$out" || true)
+  [ -z "$LAB_VQ_WHY" ]
 }
 
 lab_vq_sot() {  # lab_vq_sot DIR MODE FILESDIR
