@@ -1,0 +1,304 @@
+#include "dhcp/service/dhcp_service.h"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "net/interfaces.h"
+
+namespace vq::dhcp {
+namespace {
+
+constexpr size_t kMaxDatagram = 1500;
+constexpr int kDrainBatch = 64;  // datagrams per socket per wake-up, so no socket starves
+const Ipv4 kBroadcast(0xffffffffu);
+
+}  // namespace
+
+struct DhcpService::Link {
+    std::string name;
+    int ifindex = 0;
+    std::vector<Cidr> addresses;
+    net::UdpSocket server;    // :67
+    net::UdpSocket pxe;       // :4011 (proxy mode)
+    net::UdpSocket overhear;  // :68 (rogue detector)
+};
+
+DhcpService::DhcpService(DhcpServiceConfig config,
+                         const HostDirectory& directory,
+                         EventSink& events,
+                         const Clock& clock)
+    : config_(std::move(config)),
+      directory_(directory),
+      events_(events),
+      clock_(clock),
+      server_(config_.server, directory),
+      detector_(config_.server.mode, directory, clock) {}
+
+DhcpService::~DhcpService() {
+    stop();
+}
+
+Status DhcpService::start() {
+    if (thread_.joinable())
+        return Status::error("DHCP service already started");
+    if (config_.interfaces.empty())
+        return Status::error("DHCP: no interfaces to serve");
+    for (const std::string& name : config_.interfaces) {
+        auto info = net::findInterface(name);
+        if (!info)
+            return Status::error("DHCP: " + info.message());
+        auto link = std::make_unique<Link>();
+        link->name = name;
+        link->ifindex = info->index;
+        link->addresses = info->addresses;
+        net::UdpOptions o;
+        o.port = config_.server_port;
+        o.device = name;
+        o.broadcast = true;
+        o.reuse_address = true;
+        o.receive_buffer = 4 << 20;
+        o.send_buffer = 4 << 20;
+        auto s = net::UdpSocket::open(o);
+        if (!s)
+            return Status::error("DHCP on " + name + ": " + s.message());
+        link->server = std::move(*s);
+        if (config_.server.mode == Mode::Proxy) {
+            o.port = config_.pxe_port;
+            auto p = net::UdpSocket::open(o);
+            if (!p)
+                return Status::error("DHCP on " + name + ": " + p.message());
+            link->pxe = std::move(*p);
+        }
+        if (config_.detect_rogue) {
+            o.port = config_.client_port;
+            o.receive_buffer = 0;
+            o.send_buffer = 0;
+            auto h = net::UdpSocket::open(o);
+            if (h) {
+                link->overhear = std::move(*h);
+            } else {
+                VQ_LOG_WARN("DHCP_DETECTOR_OFF iface={} error=\"{}\"", name, h.message());
+            }
+        }
+        VQ_LOG_INFO("DHCP_LISTEN iface={} mode={} port={}", name,
+                    config_.server.mode == Mode::Server ? "server" : "proxy", config_.server_port);
+        links_.push_back(std::move(link));
+    }
+    refreshAddresses();
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0)
+        return Status::error("DHCP: eventfd failed");
+    stop_ = false;
+    thread_ = std::thread([this] { run(); });
+    return Status::ok();
+}
+
+void DhcpService::stop() {
+    if (!thread_.joinable())
+        return;
+    stop_ = true;
+    uint64_t one = 1;
+    if (::write(wake_fd_, &one, sizeof one) < 0) {
+        // The poll timeout wakes the thread anyway.
+    }
+    thread_.join();
+    ::close(wake_fd_);
+    wake_fd_ = -1;
+    links_.clear();
+}
+
+DhcpServiceStats DhcpService::stats() const {
+    DhcpServiceStats s;
+    s.received = received_.load();
+    s.decode_errors = decode_errors_.load();
+    s.replies_sent = sent_.load();
+    s.send_errors = send_errors_.load();
+    s.rogue_sightings = rogue_.load();
+    for (size_t i = 0; i < static_cast<size_t>(DropReason::Count); ++i) {
+        auto r = static_cast<DropReason>(i);
+        if (uint64_t n = server_.drops(r))
+            s.drops[dropReasonName(r)] = n;
+    }
+    return s;
+}
+
+void DhcpService::refreshAddresses() {
+    // Addresses may change while the agent runs (DHCP on the agent's own uplink, an
+    // operator adding an alias); re-read them every few seconds, never per packet.
+    auto all = net::listInterfaces();
+    if (!all)
+        return;
+    std::vector<Ipv4> own;
+    for (auto& link : links_) {
+        for (const auto& info : *all) {
+            if (info.name == link->name)
+                link->addresses = info.addresses;
+        }
+        for (const Cidr& c : link->addresses)
+            own.push_back(c.address());
+    }
+    detector_.setOwnAddresses(std::move(own));
+    next_refresh_ = clock_.now() + std::chrono::seconds(5);
+}
+
+void DhcpService::run() {
+    struct Watch {
+        Link* link;
+        net::UdpSocket* sock;
+        uint16_t port;
+        bool overhear;
+    };
+    std::vector<Watch> watches;
+    std::vector<pollfd> fds;
+    fds.push_back({wake_fd_, POLLIN, 0});
+    for (auto& link : links_) {
+        watches.push_back({link.get(), &link->server, kServerPort, false});
+        if (link->pxe.isOpen())
+            watches.push_back({link.get(), &link->pxe, kPxePort, false});
+        if (link->overhear.isOpen()) {
+            watches.push_back({link.get(), &link->overhear, kClientPort, true});
+        }
+    }
+    for (const Watch& w : watches)
+        fds.push_back({w.sock->fd(), POLLIN, 0});
+    while (!stop_) {
+        int n = ::poll(fds.data(), fds.size(), 500);
+        if (stop_)
+            break;
+        if (clock_.now() >= next_refresh_)
+            refreshAddresses();
+        if (n <= 0)
+            continue;
+        for (size_t i = 0; i < watches.size(); ++i) {
+            if ((fds[i + 1].revents & POLLIN) == 0)
+                continue;
+            const Watch& w = watches[i];
+            if (w.overhear) {
+                onOverheard(*w.link);
+            } else {
+                onRequest(*w.link, *w.sock, w.port);
+            }
+        }
+    }
+}
+
+void DhcpService::dump(std::span<const uint8_t> data, const net::RecvInfo& info) {
+    std::string path = config_.dump_dir + "/" + std::to_string(++dump_seq_) + "_" +
+                       info.source.toString() + ".hex";
+    std::ofstream out(path);
+    static const char* kHex = "0123456789abcdef";
+    for (size_t i = 0; i < data.size(); ++i) {
+        out << kHex[data[i] >> 4] << kHex[data[i] & 15] << ((i % 32 == 31) ? "\n" : "");
+    }
+    out << "\n";
+}
+
+void DhcpService::onRequest(Link& link, net::UdpSocket& sock, uint16_t local_port) {
+    std::array<uint8_t, kMaxDatagram> buf;
+    for (int i = 0; i < kDrainBatch; ++i) {
+        auto got = sock.receive(buf);
+        if (!got || got->would_block)
+            return;
+        received_.fetch_add(1, std::memory_order_relaxed);
+        std::span<const uint8_t> data(buf.data(), got->size);
+        if (!config_.dump_dir.empty())
+            dump(data, *got);
+        auto packet = decode(data);
+        if (!packet) {
+            decode_errors_.fetch_add(1, std::memory_order_relaxed);
+            VQ_LOG_DEBUG("DHCP_DECODE_ERROR iface={} from={} error=\"{}\"", link.name,
+                         got->source.toString(), packet.message());
+            continue;
+        }
+        RecvMeta meta;
+        meta.ifindex = got->ifindex != 0 ? got->ifindex : link.ifindex;
+        meta.local_port = local_port;
+        meta.source = got->source;
+        meta.source_port = got->source_port;
+        meta.local = got->local;
+        meta.interface_addresses = link.addresses;
+        Exchange e = server_.exchange(*packet, meta);
+        if (e.drop) {
+            VQ_LOG_DEBUG("DHCP_DROP reason={} iface={} mac={} xid={:#x}", dropReasonName(*e.drop),
+                         link.name, packet->mac().toString(), packet->xid);
+        }
+        if (e.unknown_arch) {
+            VQ_LOG_WARN("DHCP_UNKNOWN_ARCH iface={} {}", link.name, e.detail);
+        }
+        for (const Reply& r : e.replies)
+            send(link, sock, r);
+        if (!e.kind.empty() && e.lease) {
+            VQ_LOG_DEBUG("{} iface={} {}", e.kind, link.name, e.detail);
+            HostEvent ev;
+            ev.mac = e.lease->mac;
+            ev.ip = e.lease->ip;
+            ev.source = "dhcp";
+            ev.kind = e.kind;
+            ev.detail = e.detail + " iface=" + link.name;
+            events_.record(std::move(ev));
+        }
+    }
+}
+
+void DhcpService::send(Link& link, net::UdpSocket& sock, const Reply& reply) {
+    std::vector<uint8_t> wire = encode(reply.packet);
+    Ipv4 dst = reply.destination;
+    if (reply.needs_neighbor) {
+        // The client has no address yet and did not ask for a broadcast: teach the kernel
+        // its MAC so the unicast reaches it, as RFC 2131 4.1 expects; broadcast otherwise.
+        if (!net::addArpEntry(sock.fd(), link.name, dst, reply.packet.mac()))
+            dst = kBroadcast;
+    }
+    uint16_t port = reply.port;
+    if (port == kClientPort)
+        port = config_.client_port;
+    if (port == kServerPort)
+        port = config_.server_port;
+    Status st = sock.sendTo(wire, dst, port, reply.ifindex, reply.source);
+    if (st) {
+        sent_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        send_errors_.fetch_add(1, std::memory_order_relaxed);
+        VQ_LOG_WARN("DHCP_SEND_ERROR iface={} to={}:{} error=\"{}\"", link.name, dst.toString(),
+                    port, st.message());
+    }
+}
+
+void DhcpService::onOverheard(Link& link) {
+    std::array<uint8_t, kMaxDatagram> buf;
+    for (int i = 0; i < kDrainBatch; ++i) {
+        auto got = link.overhear.receive(buf);
+        if (!got || got->would_block)
+            return;
+        auto packet = decode(std::span<const uint8_t>(buf.data(), got->size));
+        if (!packet)
+            continue;
+        auto s = detector_.observe(*packet, got->source);
+        if (!s)
+            continue;
+        rogue_.fetch_add(1, std::memory_order_relaxed);
+        if (!s->first)
+            continue;
+        VQ_LOG_WARN(
+            "DHCP_ROGUE_SERVER iface={} server={} mac={} host={} type={} offered={} expected={}",
+            link.name, s->server.toString(), s->mac.toString(), s->host_name,
+            messageTypeName(s->type), s->offered.toString(), s->expected.toString());
+        HostEvent ev;
+        ev.mac = s->mac;
+        ev.ip = s->offered;
+        ev.source = "dhcp";
+        ev.kind = "DHCP_ROGUE_SERVER";
+        ev.detail = "server=" + s->server.toString() + " offered=" + s->offered.toString() +
+                    " expected=" + s->expected.toString() + " iface=" + link.name;
+        events_.record(std::move(ev));
+    }
+}
+
+}  // namespace vq::dhcp
