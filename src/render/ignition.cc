@@ -311,13 +311,15 @@ private:
                 if (convert(kv.second, schema().str, sub, s))
                     out["compression"] = std::move(s);
             } else if (key == "verification") {
-                const YAML::Node hash = kv.second.IsMap() ? kv.second["hash"] : YAML::Node();
-                if (!hash.IsMap() || !hash["function"].IsScalar() || !hash["sum"].IsScalar()) {
+                auto hash = mapChild(kv.second, "hash");
+                auto function = hash ? mapChild(*hash, "function") : std::nullopt;
+                auto sum = hash ? mapChild(*hash, "sum") : std::nullopt;
+                if (!function || !sum || !function->IsScalar() || !sum->IsScalar()) {
                     mismatch(kv.second, sub, "a map {hash: {function, sum}}");
                     continue;
                 }
-                out["verification"] = Json::object(
-                    {{"hash", hash["function"].Scalar() + "-" + hash["sum"].Scalar()}});
+                out["verification"] =
+                    Json::object({{"hash", function->Scalar() + "-" + sum->Scalar()}});
             } else {
                 issue(false, kv.first, sub, "unknown key, not part of Ignition 2.0 (dropped)");
             }
@@ -391,7 +393,7 @@ IgnitionResult translateIgnition(std::string_view rendered) {
                 for (auto& [k, v] : body.items()) {
                     if (k == "ignition") {
                         if (v.contains("version") && v["version"] != kIgnitionVersion) {
-                            t.issue(false, root["ignition"], "ignition.version",
+                            t.issue(false, *mapChild(root, "ignition"), "ignition.version",
                                     fmt::format("replaced by {}", kIgnitionVersion));
                         }
                         v["version"] = kIgnitionVersion;

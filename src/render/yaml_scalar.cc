@@ -127,6 +127,16 @@ ResolvedScalar resolvePlainScalar(const std::string& text) {
     return r;
 }
 
+std::optional<YAML::Node> mapChild(const YAML::Node& map, std::string_view key) {
+    if (!map.IsDefined() || !map.IsMap())
+        return std::nullopt;
+    for (const auto& kv : map) {
+        if (kv.first.IsScalar() && kv.first.Scalar() == key)
+            return kv.second;
+    }
+    return std::nullopt;
+}
+
 ResolvedScalar resolveYamlScalar(const YAML::Node& node) {
     if (node.IsNull())
         return {ScalarKind::Null};

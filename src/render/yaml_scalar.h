@@ -4,7 +4,9 @@
 // `~` is null. Quoted and block scalars are always strings.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -22,5 +24,9 @@ struct ResolvedScalar {
 // For a non-scalar node the kind is String and the caller should not look further.
 ResolvedScalar resolveYamlScalar(const YAML::Node& node);
 ResolvedScalar resolvePlainScalar(const std::string& text);
+
+// The value of `key` in a map node, without yaml-cpp's throwing lookups; nullopt when the
+// node is not a map or has no such key.
+std::optional<YAML::Node> mapChild(const YAML::Node& map, std::string_view key);
 
 }  // namespace vq::render
