@@ -43,6 +43,28 @@ def epoch(value):
     return None
 
 
+# The boot path's steps, each recognised by words in an event's kind or detail.
+STEPS = (
+    ("DHCP", ("DHCP_ACK", "DHCP_PROXY_ACK")),
+    ("TFTP", ("TFTP_DONE",)),
+    ("iPXE script", ("IPXE", "/ipxe", "boot.ipxe")),
+    ("kernel", ("vmlinuz",)),
+    ("initrd", ("initrd",)),
+    ("config", ("CONFIG", "/config")),
+    ("checkpoint", ("CHECKPOINT", "/checkpoint")),
+    ("marker", ("VQ-LAB-MARKER",)),
+)
+
+
+def summary(rows, t0):
+    parts = []
+    for step, words in STEPS:
+        hit = next((t for t, what, detail in rows if t is not None and
+                    any(w in what or w in detail for w in words)), None)
+        parts.append("%s %s" % (step, "-" if hit is None else "%.2f" % (hit - t0)))
+    return " -> ".join(parts)
+
+
 def main():
     t0 = float(sys.argv[1])
     rows = []
@@ -74,6 +96,7 @@ def main():
     except OSError:
         pass
     rows.sort(key=lambda r: (r[0] is None, r[0] or 0))
+    print("    summary: " + summary(rows, t0))
     print("    %8s  %-22s %s" % ("t (s)", "what", "detail"))
     print("    %8s  %-22s %s" % ("0.00", "power on", ""))
     for t, what, detail in rows:
