@@ -226,6 +226,9 @@ net::awaitable<void> runSession(beast::tcp_stream stream, SessionContext ctx) {
                 resp = ctx.router.dispatch(req);
             }
         }
+        // A client that sent something we could not understand gets no second chance.
+        if (resp.status == 400)
+            keep_alive = false;
         const bool head = req.method == Method::head;
         Outcome out;
         if (resp.proxy) {
