@@ -25,11 +25,10 @@ Admission admit(std::span<const uint8_t> datagram, FileSource& files, const Sess
     }
     auto* req = std::get_if<Request>(&*decoded);
     if (req == nullptr) {
-        if (std::holds_alternative<Error>(*decoded)) {
-            a.reason = "stray ERROR on the request port";
-            return a;  // never answer an ERROR
-        }
-        return refuse(std::move(a), ErrorCode::IllegalOperation, "not a request", "expected RRQ");
+        // DATA, ACK, OACK or ERROR on the request port: never answered, so two confused
+        // peers cannot bounce errors at each other forever.
+        a.reason = "not a request";
+        return a;
     }
     a.request = *req;
     if (req->write) {

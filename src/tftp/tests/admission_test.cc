@@ -53,7 +53,6 @@ TEST(TftpAdmission, RefusesWithTheRightErrors) {
         {encodeRequest({false, "missing", Mode::Octet, {}}), 1},
         {encodeRequest({false, "../etc/passwd", Mode::Octet, {}}), 2},
         {encodeRequest({false, "a", Mode::Mail, {}}), 4},
-        {encodeAck(1), 4},
         {std::vector<uint8_t>{0, 1, 'a'}, 4},
     };
     for (auto& c : cases) {
@@ -64,11 +63,14 @@ TEST(TftpAdmission, RefusesWithTheRightErrors) {
     }
 }
 
-TEST(TftpAdmission, NeverAnswersAnError) {
+TEST(TftpAdmission, NeverAnswersNonRequests) {
     MapSource src;
-    auto a = admit(encodeError(ErrorCode::NotDefined, "x"), src, SessionLimits{});
-    EXPECT_FALSE(a.accepted());
-    EXPECT_FALSE(a.reply.has_value());
+    for (const auto& wire : {encodeError(ErrorCode::NotDefined, "x"), encodeAck(1),
+                             encodeData(1, {}), encodeOAck({})}) {
+        auto a = admit(wire, src, SessionLimits{});
+        EXPECT_FALSE(a.accepted());
+        EXPECT_FALSE(a.reply.has_value());
+    }
 }
 
 TEST(TftpAdmission, NetasciiConvertsAndSizesConverted) {
