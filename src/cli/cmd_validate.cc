@@ -1,12 +1,69 @@
+// vaquero validate --sot DIR [--site ID] [--strict] [--format text|json]
+
+#include <filesystem>
+#include <iostream>
+
 #include "cli/command.h"
+#include "model/load.h"
 
 namespace vq::cli {
+namespace {
+
+struct ValidateOptions {
+    std::string sot;
+    std::string site;
+    bool strict = false;
+    std::string format = "text";
+};
+
+int runValidate(const ValidateOptions& opts) {
+    model::LoadOptions load;
+    load.site = opts.site;
+    const std::filesystem::path root(opts.sot);
+    model::LoadResult result = model::loadSot(root, load);
+    if (result.io_failure) {
+        for (const auto& d : result.diagnostics)
+            std::cerr << "vaquero validate: " << d.message << "\n";
+        return kExitUsage;
+    }
+    auto diags = result.diagnostics;
+    for (auto& d : diags) {
+        if (opts.strict)
+            d.severity = model::Severity::Error;
+        // Point at the file as the operator names it, so editors can jump to it.
+        d.file = (root / d.file).lexically_normal().generic_string();
+    }
+    size_t errors = 0;
+    for (const auto& d : diags)
+        errors += d.severity == model::Severity::Error ? 1 : 0;
+    if (opts.format == "json") {
+        std::cout << model::diagnosticsToJson(diags) << "\n";
+    } else {
+        for (const auto& d : diags)
+            std::cout << d.toString() << "\n";
+        const size_t hosts = result.model ? result.model->hostCount() : 0;
+        const size_t sites = result.model ? result.model->sites().size() : 0;
+        std::cout << opts.sot << ": " << model::diagnosticsSummary(diags) << " (" << result.files
+                  << " files, " << sites << " site" << (sites == 1 ? "" : "s") << ", " << hosts
+                  << " host" << (hosts == 1 ? "" : "s") << ")" << (errors ? "" : ": ok") << "\n";
+    }
+    return errors ? kExitFailure : kExitOk;
+}
+
+}  // namespace
 
 void addValidateCommand(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("validate", "Data model validation");
-    cmd->allow_extras();
-    cmd->callback(
-        [&ctx] { ctx.exit_code = notYetImplemented("validate", "data model validation"); });
+    auto opts = std::make_shared<ValidateOptions>();
+    auto* cmd = app.add_subcommand(
+        "validate", "Check a source of truth and report every problem at once (exit 1 on errors)");
+    cmd->add_option("--sot,--sot-dir", opts->sot,
+                    "SoT directory (assets/, os/, boot/, workflows/, sites/)")
+        ->required();
+    cmd->add_option("--site", opts->site, "Only this site (env id or directory under sites/)");
+    cmd->add_flag("--strict", opts->strict, "Treat warnings as errors");
+    cmd->add_option("--format", opts->format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}));
+    cmd->callback([opts, &ctx] { ctx.exit_code = runValidate(*opts); });
 }
 
 }  // namespace vq::cli

@@ -1,0 +1,359 @@
+#include "model/load.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "model/decode.h"
+#include "model/validate.h"
+#include "model/yaml_tree.h"
+
+namespace vq::model {
+namespace {
+
+constexpr size_t kMaxFileBytes = 64u << 20;
+constexpr size_t kMaxFiles = 1u << 20;
+constexpr std::string_view kAssetTypes[] = {"cloud-config", "ignition", "kickstart", "untyped"};
+
+bool isYaml(std::string_view path) {
+    return path.ends_with(".yml") || path.ends_with(".yaml");
+}
+
+std::vector<std::string_view> splitPath(std::string_view p) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    while (start <= p.size()) {
+        size_t slash = p.find('/', start);
+        if (slash == std::string_view::npos)
+            slash = p.size();
+        if (slash > start)
+            parts.push_back(p.substr(start, slash - start));
+        start = slash + 1;
+    }
+    return parts;
+}
+
+std::string joinFrom(const std::vector<std::string_view>& parts, size_t from) {
+    std::string out;
+    for (size_t i = from; i < parts.size(); ++i) {
+        if (!out.empty())
+            out += '/';
+        out += parts[i];
+    }
+    return out;
+}
+
+struct SiteFiles {
+    std::vector<const SotFile*> env;
+    std::vector<const SotFile*> inventory;
+};
+
+// Parses a YAML file, reporting a syntax error; returns the documents read before it.
+std::vector<YamlDoc> parseFile(const SotFile& f, Diagnostics& diags, bool* failed = nullptr) {
+    YamlFile parsed = parseYaml(f.text);
+    if (failed)
+        *failed = parsed.error.has_value();
+    if (parsed.error) {
+        diags.error(f.path, std::max(parsed.error->line, 1), std::max(parsed.error->col, 1), "",
+                    "YAML syntax error: " + parsed.error->message);
+    }
+    return std::move(parsed.docs);
+}
+
+bool emptyDoc(const YamlDoc& doc) {
+    return doc.root() == YamlDoc::kNone || doc.isNull(doc.root());
+}
+
+class Loader {
+public:
+    Loader(const LoadOptions& options, Diagnostics& diags) : options_(options), diags_(diags) {}
+
+    void run(const std::vector<SotFile>& files) {
+        classify(files);
+        for (const SotFile* f : os_files_)
+            loadDefs(*f, Kind::Os);
+        for (const SotFile* f : boot_files_)
+            loadDefs(*f, Kind::Boot);
+        for (const SotFile* f : workflow_files_)
+            loadDefs(*f, Kind::Workflow);
+        loadSites();
+    }
+
+    ModelBuilder builder;
+
+private:
+    enum class Kind { Os, Boot, Workflow };
+
+    void classify(const std::vector<SotFile>& files) {
+        std::set<std::string> warned_types;
+        bool host_groups = false;
+        for (const SotFile& f : files) {
+            const auto parts = splitPath(f.path);
+            if (parts.size() < 2)
+                continue;  // README.md, .drone.yml, ...
+            const std::string_view top = parts[0];
+            if (top == "assets" && parts.size() >= 3) {
+                const std::string type(parts[1]);
+                if (std::find(std::begin(kAssetTypes), std::end(kAssetTypes), type) ==
+                    std::end(kAssetTypes)) {
+                    if (warned_types.insert(type).second) {
+                        diags_.warning(f.path, 0, 0, "",
+                                       fmt::format("unknown asset type directory \"{}\" (expected "
+                                                   "cloud-config, ignition, kickstart or untyped)",
+                                                   type));
+                    }
+                }
+                if (parts[2] == "snippets" && parts.size() >= 4) {
+                    builder.snippets.push_back(Asset{type, joinFrom(parts, 3), f.path, f.text});
+                } else {
+                    builder.assets.push_back(Asset{type, joinFrom(parts, 2), f.path, f.text});
+                }
+            } else if (top == "os" && isYaml(f.path)) {
+                os_files_.push_back(&f);
+            } else if (top == "boot" && isYaml(f.path)) {
+                boot_files_.push_back(&f);
+            } else if (top == "workflows" && isYaml(f.path)) {
+                workflow_files_.push_back(&f);
+            } else if (top == "sites" && parts.size() >= 3 && isYaml(f.path)) {
+                auto& site = sites_[std::string(parts[1])];
+                const bool is_env =
+                    parts.size() == 3 && (parts[2] == "env.yml" || parts[2] == "env.yaml");
+                (is_env ? site.env : site.inventory).push_back(&f);
+            } else if (top == "host_groups" && !host_groups) {
+                host_groups = true;
+                diags_.error(f.path, 0, 0, "",
+                             "host_groups/ is the layout of Vaquero v0.9 and earlier, which this "
+                             "version does not load: move each host group into boot/ (the OS and "
+                             "unattended config) plus workflows/ (a list of boots), and point "
+                             "every host at its workflow with `workflow: <id>`");
+            }
+        }
+    }
+
+    void loadDefs(const SotFile& f, Kind kind) {
+        const auto docs = parseFile(f, diags_);
+        for (const YamlDoc& doc : docs) {
+            if (emptyDoc(doc))
+                continue;
+            DecodeCtx ctx{f.path, doc, diags_};
+            switch (kind) {
+                case Kind::Os:
+                    builder.oses.push_back(decodeOs(ctx, doc.root()));
+                    break;
+                case Kind::Boot:
+                    builder.boots.push_back(decodeBoot(ctx, doc.root()));
+                    break;
+                case Kind::Workflow:
+                    builder.workflows.push_back(decodeWorkflow(ctx, doc.root()));
+                    break;
+            }
+        }
+    }
+
+    void loadSites() {
+        bool matched = options_.site.empty();
+        for (auto& [dir, files] : sites_) {
+            if (files.env.empty()) {
+                const SotFile* first = files.inventory.front();
+                if (!options_.site.empty() && options_.site != dir)
+                    continue;
+                diags_.error(
+                    first->path, 0, 0, "",
+                    fmt::format("site \"{}\" has no env.yml (sites/{}/env.yml is required)", dir,
+                                dir));
+                continue;
+            }
+            if (files.env.size() > 1) {
+                diags_.error(files.env[1]->path, 0, 0, "",
+                             fmt::format("site \"{}\" has both env.yml and env.yaml", dir));
+            }
+            const SotFile& env_file = *files.env.front();
+            bool syntax_error = false;
+            const auto env_docs = parseFile(env_file, diags_, &syntax_error);
+            Site site;
+            const YamlDoc* env_doc = nullptr;
+            for (const auto& d : env_docs) {
+                if (emptyDoc(d))
+                    continue;
+                if (env_doc) {
+                    diags_.error(env_file.path, d.line(), 1, "",
+                                 "env.yml holds one document; this one is ignored");
+                    break;
+                }
+                env_doc = &d;
+            }
+            if (env_doc) {
+                site = decodeEnv(DecodeCtx{env_file.path, *env_doc, diags_}, env_doc->root());
+            } else if (!syntax_error) {
+                diags_.error(env_file.path, 1, 1, "", "env.yml is empty");
+            }
+            site.dir = dir;
+            if (site.id.empty())
+                site.id = dir;
+            if (site.name.empty())
+                site.name = site.id;
+            if (!options_.site.empty() && options_.site != dir && options_.site != site.id) {
+                continue;
+            }
+            matched = true;
+            for (const SotFile* f : files.inventory)
+                loadInventory(*f, site);
+            if (site.hosts.empty() && files.inventory.empty()) {
+                diags_.warning(env_file.path, 0, 0, "",
+                               fmt::format("site \"{}\" has no inventory (no hosts)", site.id));
+            }
+            builder.sites.push_back(std::move(site));
+        }
+        if (!matched) {
+            diags_.error("sites", 0, 0, "",
+                         fmt::format("no site \"{}\" in this SoT", options_.site));
+        }
+    }
+
+    void loadInventory(const SotFile& f, Site& site) {
+        const auto docs = parseFile(f, diags_);
+        bool first = true;
+        for (const YamlDoc& doc : docs) {
+            if (emptyDoc(doc))
+                continue;
+            DecodeCtx ctx{f.path, doc, diags_};
+            const uint32_t root = doc.root();
+            const bool was_first = first;
+            first = false;
+            if (doc.isMap(root) && doc.find(root, "config") != YamlDoc::kNone &&
+                doc.node(root).count == 1) {
+                if (!was_first) {
+                    ctx.warning(root, "config",
+                                "a cluster `config:` document belongs first in its file");
+                }
+                SotConfig c = decodeSotConfig(ctx, doc.find(root, "config"), "config");
+                if (!site.config)
+                    site.config = std::move(c);
+                continue;
+            }
+            if (doc.isMap(root) && doc.find(root, "host_group") != YamlDoc::kNone) {
+                ctx.error(root, "host_group",
+                          "host groups are the layout of Vaquero v0.9 and earlier: write one host "
+                          "per document with `workflow: <id>` (or `boot: <id>` plus `hosts:` with "
+                          "selectors)");
+                continue;
+            }
+            if (doc.isMap(root) && doc.find(root, "hosts") != YamlDoc::kNone) {
+                decodeSeedGroup(ctx, root, site.hosts);
+                continue;
+            }
+            if (auto h = decodeHost(ctx, root, ""))
+                site.hosts.push_back(std::move(*h));
+        }
+    }
+
+    const LoadOptions& options_;
+    Diagnostics& diags_;
+    std::vector<const SotFile*> os_files_, boot_files_, workflow_files_;
+    std::map<std::string, SiteFiles> sites_;
+};
+
+}  // namespace
+
+bool LoadResult::hasErrors() const {
+    return errorCount() > 0;
+}
+
+size_t LoadResult::errorCount() const {
+    return static_cast<size_t>(
+        std::count_if(diagnostics.begin(), diagnostics.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+size_t LoadResult::warningCount() const {
+    return diagnostics.size() - errorCount();
+}
+
+LoadResult loadSotFiles(const std::vector<SotFile>& files, const LoadOptions& options) {
+    LoadResult result;
+    result.files = files.size();
+    Diagnostics diags;
+    try {
+        Loader loader(options, diags);
+        loader.run(files);
+        if (!std::any_of(files.begin(), files.end(),
+                         [](const SotFile& f) { return f.path.starts_with("sites/"); })) {
+            diags.error("sites", 0, 0, "", "no sites/ directory: a SoT needs sites/<site>/env.yml");
+        }
+        result.model = loader.builder.build();
+        validateModel(*result.model, diags);
+    } catch (const std::exception& e) {
+        // Only resource exhaustion can get here; report it rather than crash.
+        diags.error("", 0, 0, "", fmt::format("internal error while loading: {}", e.what()));
+    }
+    result.diagnostics = diags.take();
+    sortDiagnostics(result.diagnostics);
+    return result;
+}
+
+bool readSotDir(const std::filesystem::path& root, std::vector<SotFile>& out, std::string& error) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) {
+        error = fmt::format("{}: not a directory", root.string());
+        return false;
+    }
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+        error = fmt::format("{}: {}", root.string(), ec.message());
+        return false;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) {
+            error = fmt::format("{}: {}", root.string(), ec.message());
+            return false;
+        }
+        const std::string name = it->path().filename().string();
+        if (!name.empty() && name[0] == '.') {
+            if (it->is_directory(ec))
+                it.disable_recursion_pending();
+            continue;
+        }
+        if (!it->is_regular_file(ec))
+            continue;
+        if (out.size() >= kMaxFiles) {
+            error = fmt::format("{}: more than {} files", root.string(), kMaxFiles);
+            return false;
+        }
+        const auto size = it->file_size(ec);
+        SotFile f;
+        f.path = it->path().lexically_relative(root).generic_string();
+        if (!ec && size > kMaxFileBytes) {
+            error = fmt::format("{}: larger than {} bytes", f.path, kMaxFileBytes);
+            return false;
+        }
+        std::ifstream in(it->path(), std::ios::binary);
+        if (!in) {
+            error = fmt::format("{}: cannot read", f.path);
+            return false;
+        }
+        f.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        out.push_back(std::move(f));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const SotFile& a, const SotFile& b) { return a.path < b.path; });
+    return true;
+}
+
+LoadResult loadSot(const std::filesystem::path& root, const LoadOptions& options) {
+    std::vector<SotFile> files;
+    std::string error;
+    if (!readSotDir(root, files, error)) {
+        LoadResult r;
+        r.io_failure = true;
+        r.diagnostics.push_back(Diagnostic{root.string(), 0, 0, Severity::Error, "", error});
+        return r;
+    }
+    return loadSotFiles(files, options);
+}
+
+}  // namespace vq::model
