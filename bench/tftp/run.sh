@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# TFTP benchmark: Vaquero's service against tftpd-hpa and atftpd serving the same directory
+# from the same namespace, one server at a time, in one run.
+#   1. a 64 MiB file fetched by Debian's atftp client with blksize 1468 and windowsize 16
+#      (RFC 7440), best of $RUNS runs, in MiB/s;
+#   2. 200 concurrent fetches of undionly.kpxe (atftp, blksize 1468, like a PXE ROM): total
+#      wall time (best of $RUNS), and every copy must be byte-identical.
+# The peer servers are never installed: their .debs are unpacked into the build directory
+# (tftpd-hpa and atftpd conflict with each other). Usage: bench/tftp/run.sh <build-dir>
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+RUNS=${RUNS:-3}
+CLIENTS=${CLIENTS:-200}
+[ "$(id -u)" -eq 0 ] || { echo "bench/tftp: needs root (namespaces)"; exit 0; }
+for t in ip atftp md5sum apt-get dpkg-deb; do
+  command -v $t >/dev/null || { echo "bench/tftp: needs $t"; exit 0; }
+done
+testd=$build/vq-tftp-testd
+[ -x "$testd" ] || { echo "bench/tftp: build vq-tftp-testd first"; exit 1; }
+
+# Peers, unpacked once into the build directory.
+peers=$build/bench-tftp-peers
+if [ ! -x "$peers/root/usr/sbin/atftpd" ] || [ ! -x "$peers/root/usr/sbin/in.tftpd" ]; then
+  mkdir -p "$peers/debs" && (cd "$peers/debs" &&
+    apt-get download -q -o APT::Sandbox::User=root tftpd-hpa atftpd libwrap0 >/dev/null)
+  for d in "$peers"/debs/*.deb; do dpkg-deb -x "$d" "$peers/root"; done
+fi
+export LD_LIBRARY_PATH=$peers/root/usr/lib/x86_64-linux-gnu
+
+work=$(mktemp -d -t vqbench.XXXXXX)
+srv=vqbs$$; cli=vqbc$$
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for n in $srv $cli; do
+    for p in $(ip netns pids $n 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+    ip netns del $n 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add $srv; ip netns add $cli
+ip -n $srv link set lo up; ip -n $cli link set lo up
+ip link add v$srv type veth peer name v$cli
+ip link set v$srv netns $srv; ip link set v$cli netns $cli
+ip -n $srv addr add 10.99.7.1/24 dev v$srv; ip -n $srv link set v$srv up
+ip -n $cli addr add 10.99.7.2/24 dev v$cli; ip -n $cli link set v$cli up
+S=10.99.7.1
+
+root=$work/root
+mkdir -p "$root" "$work/out"
+head -c $((64 << 20)) /dev/urandom >"$root/big64.bin"
+if [ -f /usr/lib/ipxe/undionly.kpxe ]; then cp /usr/lib/ipxe/undionly.kpxe "$root/"; else
+  head -c 74213 /dev/urandom >"$root/undionly.kpxe"; fi
+chmod -R a+rX "$root"; chmod a+rwx "$root"   # atftpd wants a world-writable directory
+big_md5=$(md5sum <"$root/big64.bin"); kpxe_md5=$(md5sum <"$root/undionly.kpxe")
+
+start_server() {  # start_server <name>; sets pid, waits for UDP 69
+  case $1 in
+    vaquero) ip netns exec $srv "$testd" --root "$root" --bind $S --port 69 \
+               --no-default-fallbacks >/dev/null 2>&1 & ;;
+    atftpd) ip netns exec $srv "$peers/root/usr/sbin/atftpd" --daemon --no-fork --port 69 \
+              --bind-address $S --user root --group root --logfile /dev/null -m 1000 \
+              "$root" >/dev/null 2>&1 & ;;
+    tftpd-hpa) ip netns exec $srv "$peers/root/usr/sbin/in.tftpd" -L -a $S:69 -u root \
+                 -s "$root" >/dev/null 2>&1 & ;;
+  esac
+  pid=$!; pids+=($pid)
+  for _ in $(seq 100); do
+    ip netns exec $srv ss -uln 2>/dev/null | grep -q "$S:69 " && return 0
+    sleep 0.05
+  done
+  echo "bench/tftp: $1 did not start" >&2; return 1
+}
+stop_server() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+now() { date +%s.%N; }
+
+throughput() {  # best MiB/s so far in mibs[$1]
+  rm -f "$work/out/big.bin"
+  local t0 t1 v
+  t0=$(now)
+  ip netns exec $cli timeout 300 atftp --option "blksize 1468" --option "windowsize 16" \
+    -g -r big64.bin -l "$work/out/big.bin" $S >/dev/null 2>&1 || true
+  t1=$(now)
+  if [ "$(md5sum <"$work/out/big.bin" 2>/dev/null)" != "$big_md5" ]; then
+    echo "bench/tftp: $1: 64 MiB copy differs"; return
+  fi
+  v=$(echo "64 / ($t1 - $t0)" | bc -l)
+  mibs[$1]=$(printf '%.1f' "$(echo "if ($v > ${mibs[$1]:-0}) $v else ${mibs[$1]:-0}" | bc -l)")
+}
+concurrent() {  # best total seconds so far in total[$1]
+  rm -rf "$work/out/c"; mkdir -p "$work/out/c"
+  local t0 t1 v good=0 f
+  t0=$(now)
+  ip netns exec $cli bash -c '
+    for i in $(seq '"$CLIENTS"'); do
+      timeout 120 atftp --option "blksize 1468" -g -r undionly.kpxe -l '"$work"'/out/c/$i '"$S"' \
+        >/dev/null 2>&1 &
+    done
+    wait' || true
+  t1=$(now)
+  for f in "$work"/out/c/*; do [ "$(md5sum <"$f")" = "$kpxe_md5" ] && good=$((good + 1)); done
+  if [ "$good" -ne "$CLIENTS" ]; then
+    echo "bench/tftp: $1: only $good of $CLIENTS concurrent fetches identical"; bad=1; return
+  fi
+  v=$(echo "$t1 - $t0" | bc -l)
+  total[$1]=$(printf '%.2f' "$(echo "if (${total[$1]:-0} == 0 || $v < ${total[$1]:-0}) $v else ${total[$1]:-0}" | bc -l)")
+}
+
+# Rounds interleave the servers so that load from elsewhere on the machine hits all alike.
+declare -A mibs total
+bad=0
+servers=${SERVERS:-vaquero atftpd tftpd-hpa}
+for r in $(seq "$RUNS"); do
+  for s in $servers; do
+    start_server $s
+    throughput $s
+    concurrent $s
+    stop_server
+  done
+  echo "round $r: $(for s in $servers; do printf '%s %s MiB/s %s s; ' $s "${mibs[$s]:-?}" "${total[$s]:-?}"; done)"
+done
+
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+echo
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; best of $RUNS rounds"
+echo "| server | 64 MiB, blksize 1468, windowsize 16 | $CLIENTS concurrent undionly.kpxe |"
+echo "|---|---|---|"
+for s in $servers; do echo "| $s | ${mibs[$s]} MiB/s | ${total[$s]} s |"; done
+echo
+echo "throughput: vaquero/atftpd = $(ratio "${mibs[vaquero]}" "${mibs[atftpd]}")x," \
+  "vaquero/tftpd-hpa = $(ratio "${mibs[vaquero]}" "${mibs[tftpd-hpa]}")x"
+echo "concurrent: vaquero time / atftpd = $(ratio "${total[vaquero]}" "${total[atftpd]}")," \
+  "/ tftpd-hpa = $(ratio "${total[vaquero]}" "${total[tftpd-hpa]}")"
+[ "$bad" -eq 0 ] || exit 1
