@@ -8,10 +8,11 @@ Result<std::vector<std::string>> translateCmdline(const std::vector<model::Cmdli
                                                   const RenderFn& render) {
     std::vector<std::string> tokens;
     tokens.reserve(entries.size());
-    for (const auto& e : entries) {
+    for (size_t n = 0; n < entries.size(); ++n) {
+        const auto& e = entries[n];
         if (e.is_list) {
-            for (const auto& v : e.values) {
-                auto r = render(v);
+            for (size_t k = 0; k < e.values.size(); ++k) {
+                auto r = render(n, k, e.values[k]);
                 if (!r)
                     return r.status();
                 tokens.push_back(e.key + "=" + *r);
@@ -22,7 +23,7 @@ Result<std::vector<std::string>> translateCmdline(const std::vector<model::Cmdli
             tokens.push_back(e.key);
             continue;
         }
-        auto r = render(e.values.front());
+        auto r = render(n, 0, e.values.front());
         if (!r)
             return r.status();
         tokens.push_back(r->empty() ? e.key : e.key + "=" + *r);
@@ -32,7 +33,8 @@ Result<std::vector<std::string>> translateCmdline(const std::vector<model::Cmdli
 
 std::vector<std::string> translateCmdline(const std::vector<model::CmdlineEntry>& entries) {
     auto r = translateCmdline(
-        entries, [](std::string_view t) -> Result<std::string> { return std::string(t); });
+        entries,
+        [](size_t, size_t, std::string_view t) -> Result<std::string> { return std::string(t); });
     return r ? std::move(r).value() : std::vector<std::string>{};
 }
 

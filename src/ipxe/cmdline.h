@@ -16,8 +16,9 @@
 
 namespace vq::ipxe {
 
-// Renders one templated value for the host at hand.
-using RenderFn = std::function<Result<std::string>(std::string_view text)>;
+// Renders one templated value for the host at hand: entries[entry].values[value] == text.
+using RenderFn =
+    std::function<Result<std::string>(size_t entry, size_t value, std::string_view text)>;
 
 // Returns the tokens in order; fails with the first render error.
 Result<std::vector<std::string>> translateCmdline(const std::vector<model::CmdlineEntry>& entries,

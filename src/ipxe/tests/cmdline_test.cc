@@ -44,15 +44,17 @@ TEST(Cmdline, NullIsBareKeyAndOrderIsKept) {
 
 TEST(Cmdline, ValuesAreRendered) {
     std::vector<model::CmdlineEntry> entries = {entry("url", {"X"}), entry("l", {"a", "b"}, true)};
-    auto r = translateCmdline(
-        entries, [](std::string_view t) -> Result<std::string> { return std::string(t) + "!"; });
+    auto r =
+        translateCmdline(entries, [](size_t, size_t, std::string_view t) -> Result<std::string> {
+            return std::string(t) + "!";
+        });
     ASSERT_TRUE(r.isOk());
     EXPECT_EQ(joined(*r), "url=X! l=a! l=b!");
 }
 
 TEST(Cmdline, RenderErrorStops) {
     std::vector<model::CmdlineEntry> entries = {entry("url", {"X"})};
-    auto r = translateCmdline(entries, [](std::string_view) -> Result<std::string> {
+    auto r = translateCmdline(entries, [](size_t, size_t, std::string_view) -> Result<std::string> {
         return Result<std::string>::error("boom");
     });
     ASSERT_FALSE(r.isOk());
