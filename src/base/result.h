@@ -17,6 +17,8 @@ public:
     bool isOk() const { return !failed_; }
     explicit operator bool() const { return isOk(); }
     const std::string& message() const { return message_; }
+    // Lets VQ_TRY take a Status or a Result alike.
+    const Status& status() const { return *this; }
 
 private:
     Status(std::string message, bool failed) : message_(std::move(message)), failed_(failed) {}
