@@ -271,7 +271,14 @@ EOF
 }
 
 lab_ref_start() {  # lab_ref_start NS FILESDIR [full|proxy|relay]
-  local ns=$1 mode=${3:-full} dhcp=() www=$VQ_TMP/ref-www url=http://$LAB_SRV:$LAB_PORT h name mac ip role args=()
+  lab_ref_http "$1" "$2"
+  lab_ref_dnsmasq "$1" "${3:-full}"
+}
+
+# The HTTP half of the reference stack alone (also used in front of Vaquero's own DHCP and
+# TFTP services by qemu_services_test).
+lab_ref_http() {  # lab_ref_http NS FILESDIR
+  local ns=$1 www=$VQ_TMP/ref-www url=http://$LAB_SRV:$LAB_PORT h name mac ip role
   mkdir -p "$www/ipxe" "$www/config" "$www/checkpoint" "$VQ_TMP/ref-tftp"
   ln -sfn "$2" "$www/files"
   cp /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/ipxe.efi "$VQ_TMP/ref-tftp/"
@@ -286,7 +293,6 @@ boot
 EOF
     lab_ref_config "$name" >"$www/config/$mac"
     echo ok >"$www/checkpoint/$mac"
-    args+=(--dhcp-host="$mac,$ip")
   done
   cat >"$VQ_TMP/ref-httpd.py" <<EOF
 import functools, http.server, sys
@@ -298,6 +304,17 @@ http.server.ThreadingHTTPServer(("$LAB_SRV", $LAB_PORT),
     functools.partial(H, directory="$www")).serve_forever()
 EOF
   vq_bg ip netns exec "$ns" python3 -u "$VQ_TMP/ref-httpd.py" > >(lab_stamp "$VQ_TMP/ref-http.log") 2>&1
+  vq_wait_for 10 ip netns exec "$ns" python3 -c \
+    "import urllib.request; urllib.request.urlopen('http://$LAB_SRV:$LAB_PORT/boot.ipxe', timeout=1)" ||
+    vq_fail "reference HTTP server did not start"
+}
+
+lab_ref_dnsmasq() {  # lab_ref_dnsmasq NS full|proxy|relay
+  local ns=$1 mode=$2 dhcp=() h name mac ip role args=()
+  for h in "${LAB_HOSTS[@]}"; do
+    read -r name mac ip role <<<"$h"
+    args+=(--dhcp-host="$mac,$ip")
+  done
   local script=http://$LAB_SRV:$LAB_PORT/boot.ipxe
   case $mode in
   full | relay)
@@ -322,9 +339,6 @@ EOF
     --interface=br0 --no-ping --log-dhcp --dhcp-leasefile="$VQ_TMP/ref.leases" \
     --pid-file="$VQ_TMP/ref-dnsmasq.pid" "${dhcp[@]}" --enable-tftp --tftp-root="$VQ_TMP/ref-tftp" \
     --log-facility=- > >(lab_stamp "$VQ_TMP/ref-dnsmasq.log") 2>&1
-  vq_wait_for 10 ip netns exec "$ns" python3 -c \
-    "import urllib.request; urllib.request.urlopen('http://$LAB_SRV:$LAB_PORT/boot.ipxe', timeout=1)" ||
-    vq_fail "reference HTTP server did not start"
 }
 
 # --- QEMU ----------------------------------------------------------------------------------------
