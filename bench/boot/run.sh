@@ -2,6 +2,8 @@
 # Boot benchmark: power-on -> marker for the same VMs (BIOS and UEFI, full DHCP) booted through
 # Vaquero and through the reference stack (dnsmasq DHCP+TFTP + python http.server), in one run,
 # alternating the stacks so that machine load hits both alike. Prints medians and the ratio.
+# A third stack, "services", is Vaquero's DHCP and TFTP services (their test drivers) with the
+# reference HTTP server: it isolates DHCP+TFTP while `vaquero standalone` is not complete.
 #   usage: bench/boot/run.sh [BUILD_DIR]      env: BOOT_RUNS (default 3)
 # Goal: Vaquero no slower than the reference (ratio <= 1.0). QEMU runs under TCG (no KVM), so
 # absolute times depend on the machine; only the ratio matters.
@@ -19,6 +21,7 @@ fi
 (lab_require >/dev/null) || { echo "boot: skipped (lab tools missing; make deps)"; exit 0; }
 runs=${BOOT_RUNS:-3}
 stacks=(reference)
+lab_services_built && stacks+=(services)
 if [ -x "$VAQUERO_BIN" ] && lab_vq_available; then
   stacks+=(vaquero)
 else
@@ -33,6 +36,8 @@ one_round() {  # one_round STACK ROUND
   lab_net_flat "$ns"
   if [ "$1" = reference ]; then
     lab_ref_start "$ns" "$VQ_TMP/files" full
+  elif [ "$1" = services ]; then
+    lab_services_start "$ns" server
   else
     lab_vq_sot "$VQ_TMP/sot" server "$VQ_TMP/files"
     lab_vq_start "$ns" "$VQ_TMP/sot"
@@ -60,11 +65,11 @@ done
 median() { tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 echo
 echo "boot: power-on -> marker, median of $runs (seconds; QEMU TCG)"
-printf '  %-5s %10s %10s %8s\n' firmware reference vaquero ratio
+ratio() { if [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]]; then awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; else echo -; fi; }
+printf '  %-8s %10s %10s %8s %10s %8s\n' firmware reference vaquero ratio services ratio
 for fw in bios uefi; do
   ref=$(median <<<"${times[reference-$fw]:-}")
   vq=$(median <<<"${times[vaquero-$fw]:-}")
-  ratio=-
-  if [[ $ref =~ ^[0-9.]+$ && $vq =~ ^[0-9.]+$ ]]; then ratio=$(awk -v a="$vq" -v b="$ref" 'BEGIN{printf "%.2fx", a/b}'); fi
-  printf '  %-5s %10s %10s %8s\n' "$fw" "$ref" "$vq" "$ratio"
+  sv=$(median <<<"${times[services-$fw]:-}")
+  printf '  %-8s %10s %10s %8s %10s %8s\n' "$fw" "$ref" "$vq" "$(ratio "$vq" "$ref")" "$sv" "$(ratio "$sv" "$ref")"
 done

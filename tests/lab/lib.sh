@@ -7,6 +7,7 @@
 #   lab_net_relay NS NSR            NS: br0 10.99.0.1; NSR: router 10.99.0.254 <-> 10.99.1.1 (tap0),
 #                                   dhcrelay to 10.99.0.1, RA on the client side
 #   lab_ref_start NS DIR            reference stack: dnsmasq DHCP+TFTP + python http.server
+#   lab_services_start NS MODE     Vaquero's DHCP + TFTP test drivers + the python HTTP server
 #   lab_qemu NAME bios|uefi MAC NS  boots one VM (timeout), serial -> $VQ_TMP/NAME.serial
 #   lab_timeline NAME MAC LOG...    prints a boot timeline from time-stamped logs
 # Every log written here is time-stamped per line (epoch seconds) so that timelines can be
@@ -340,6 +341,44 @@ lab_ref_dnsmasq() {  # lab_ref_dnsmasq NS full|proxy|relay
     --pid-file="$VQ_TMP/ref-dnsmasq.pid" "${dhcp[@]}" --enable-tftp --tftp-root="$VQ_TMP/ref-tftp" \
     --log-facility=- > >(lab_stamp "$VQ_TMP/ref-dnsmasq.log") 2>&1
 }
+
+# --- Vaquero's DHCP and TFTP services alone ----------------------------------------------------
+# Their test drivers (vq-dhcp-testd, vq-tftp-testd) serve the lab hosts from a fixture, with the
+# reference HTTP server in front: the boot path piece by piece, before `vaquero standalone`.
+LAB_BUILD=${VQ_BUILD_DIR:-$(dirname "${VAQUERO_BIN:-$LAB_ROOT/build/vaquero}")}
+lab_services_built() { [ -x "$LAB_BUILD/vq-dhcp-testd" ] && [ -x "$LAB_BUILD/vq-tftp-testd" ]; }
+
+lab_services_fixture() {  # lab_services_fixture MODE -> $VQ_TMP/fixture.yaml
+  {
+    echo "interfaces: [br0]"
+    echo "mode: $1"
+    echo "lease_seconds: 600"
+    echo "http_port: $LAB_PORT"
+    echo "subnets:"
+    echo "  lab-net: {cidr: 10.99.0.0/24, gateway: 10.99.0.1, dns: [10.99.0.1], ntp: [10.99.0.1]}"
+    echo "  lab-relay: {cidr: 10.99.1.0/24, gateway: 10.99.1.1, dns: [10.99.0.1], ntp: [10.99.0.1]}"
+    echo "hosts:"
+    local h name mac ip role subnet
+    for h in "${LAB_HOSTS[@]}"; do
+      read -r name mac ip role <<<"$h"
+      subnet=lab-net
+      [ "${ip#10.99.1.}" = "$ip" ] || subnet=lab-relay
+      echo "  - {mac: \"$mac\", ip: $ip, subnet: $subnet, hostname: $name, host: $name}"
+    done
+  } >"$VQ_TMP/fixture.yaml"
+}
+
+lab_services_start() {  # lab_services_start NS server|proxy
+  lab_services_fixture "$2"
+  lab_ref_http "$1" "$VQ_TMP/files"
+  vq_bg ip netns exec "$1" "$LAB_BUILD/vq-dhcp-testd" --fixture "$VQ_TMP/fixture.yaml" --log-level info \
+    > >(lab_stamp "$VQ_TMP/vq-dhcp.log") 2>&1
+  vq_bg ip netns exec "$1" "$LAB_BUILD/vq-tftp-testd" --bind "$LAB_SRV" --port 69 --root "$VQ_TMP/ref-tftp" --events \
+    --log-level info > >(lab_stamp "$VQ_TMP/vq-tftp.log") 2>&1
+  vq_wait_for 10 grep -q READY "$VQ_TMP/vq-dhcp.log" || { cat "$VQ_TMP/vq-dhcp.log"; vq_fail "vq-dhcp-testd did not start"; }
+  vq_wait_for 10 grep -q listening "$VQ_TMP/vq-tftp.log" || { cat "$VQ_TMP/vq-tftp.log"; vq_fail "vq-tftp-testd did not start"; }
+}
+
 
 # --- QEMU ----------------------------------------------------------------------------------------
 # Boots one VM with real firmware and waits for it to power off (bounded by timeout).

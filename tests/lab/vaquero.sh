@@ -113,11 +113,13 @@ lab_vq_boot() {  # lab_vq_boot NAME FW HOST NS(of the agent)
     echo "FAIL $name: GET /events/$mac answered $status" >&2
     ok=0
   else
-    grep -qi 'checkpoint' "$VQ_TMP/$name.events.json" ||
+    grep -q 'CHECKPOINT' "$VQ_TMP/$name.events.json" ||
       { echo "FAIL $name: no checkpoint event for $mac" >&2; ok=0; }
     # EDK2's PXE client fetches ipxe.efi by TFTP; the BIOS ROM is iPXE already (no TFTP).
-    if [ "$fw" = uefi ] && ! grep -qi 'tftp' "$VQ_TMP/$name.events.json" &&
-      ! grep -qi "tftp.*$ip\|$ip.*tftp" "$VQ_TMP/vaquero.log"; then
+    # TFTP knows only the client's address: look in the host's events, then in all events.
+    lab_vq_http "$ns" /events "$VQ_TMP/$name.all-events.json" >/dev/null
+    if [ "$fw" = uefi ] && ! grep -q 'TFTP_DONE' "$VQ_TMP/$name.events.json" &&
+      ! tr '{' '\n' <"$VQ_TMP/$name.all-events.json" | grep 'TFTP_DONE' | grep -qF "$ip"; then
       echo "FAIL $name: no TFTP transfer recorded for $mac/$ip" >&2
       ok=0
     fi

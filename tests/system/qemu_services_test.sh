@@ -6,42 +6,8 @@
 # port-4011 exchange), UEFI through a relay (TFTP across the router).
 source "$(dirname "$0")/../lab/lib.sh"
 lab_require dhcrelay
-build=${VQ_BUILD_DIR:-$(dirname "$VAQUERO_BIN")}
-DHCPD=$build/vq-dhcp-testd
-TFTPD=$build/vq-tftp-testd
-[ -x "$DHCPD" ] && [ -x "$TFTPD" ] || vq_skip "vq-dhcp-testd or vq-tftp-testd not built in $build"
+lab_services_built || vq_skip "vq-dhcp-testd or vq-tftp-testd not built in $LAB_BUILD"
 lab_prepare_files "$VQ_TMP/files"
-
-fixture() {  # fixture MODE -> $VQ_TMP/fixture.yaml
-  {
-    echo "interfaces: [br0]"
-    echo "mode: $1"
-    echo "lease_seconds: 600"
-    echo "http_port: $LAB_PORT"
-    echo "subnets:"
-    echo "  lab-net: {cidr: 10.99.0.0/24, gateway: 10.99.0.1, dns: [10.99.0.1], ntp: [10.99.0.1]}"
-    echo "  lab-relay: {cidr: 10.99.1.0/24, gateway: 10.99.1.1, dns: [10.99.0.1], ntp: [10.99.0.1]}"
-    echo "hosts:"
-    local h name mac ip role subnet
-    for h in "${LAB_HOSTS[@]}"; do
-      read -r name mac ip role <<<"$h"
-      subnet=lab-net
-      [ "${ip#10.99.1.}" = "$ip" ] || subnet=lab-relay
-      echo "  - {mac: \"$mac\", ip: $ip, subnet: $subnet, hostname: $name, host: $name}"
-    done
-  } >"$VQ_TMP/fixture.yaml"
-}
-
-start_services() {  # start_services NS MODE
-  fixture "$2"
-  lab_ref_http "$1" "$VQ_TMP/files"
-  vq_bg ip netns exec "$1" "$DHCPD" --fixture "$VQ_TMP/fixture.yaml" --log-level info \
-    > >(lab_stamp "$VQ_TMP/vq-dhcp.log") 2>&1
-  vq_bg ip netns exec "$1" "$TFTPD" --bind "$LAB_SRV" --port 69 --root "$VQ_TMP/ref-tftp" --events \
-    --log-level info > >(lab_stamp "$VQ_TMP/vq-tftp.log") 2>&1
-  vq_wait_for 10 grep -q READY "$VQ_TMP/vq-dhcp.log" || { cat "$VQ_TMP/vq-dhcp.log"; vq_fail "vq-dhcp-testd did not start"; }
-  vq_wait_for 10 grep -q listening "$VQ_TMP/vq-tftp.log" || { cat "$VQ_TMP/vq-tftp.log"; vq_fail "vq-tftp-testd did not start"; }
-}
 
 passes=0
 fails=0
@@ -80,20 +46,20 @@ boot() {  # boot NAME FW HOST
 
 ns=$(vq_netns_name sf)
 lab_net_flat "$ns"
-start_services "$ns" server
+lab_services_start "$ns" server
 boot bios-full bios lab-bios
 boot uefi-full uefi lab-uefi
 lab_stop_all
 
 ns=$(vq_netns_name sp)
 lab_net_proxy "$ns" "$(vq_netns_name sd)"
-start_services "$ns" proxy
+lab_services_start "$ns" proxy
 boot uefi-proxy uefi lab-uefi
 lab_stop_all
 
 ns=$(vq_netns_name sr)
 lab_net_relay "$ns" "$(vq_netns_name st)"
-start_services "$ns" server
+lab_services_start "$ns" server
 boot uefi-relay uefi lab-uefi-relay
 
 echo "$passes passed, $fails failed"
