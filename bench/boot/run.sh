@@ -25,7 +25,7 @@ lab_services_built && stacks+=(services)
 if [ -x "$VAQUERO_BIN" ] && lab_vq_available; then
   stacks+=(vaquero)
 else
-  echo "boot: vaquero standalone not available in this build; measuring the reference stack only"
+  echo "boot: vaquero standalone not available in this build; measuring without it"
 fi
 lab_prepare_files "$VQ_TMP/files"
 

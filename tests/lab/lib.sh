@@ -150,9 +150,18 @@ lab_initramfs() {  # lab_initramfs OUT.gz
   rm -rf "$stage"
 }
 
-# DIR/vmlinuz and DIR/initrd.gz: what every lab OS serves from /files.
+# The iPXE binaries a TFTP root needs, as plain files (Debian's ipxe.efi is a symlink into
+# /boot, which a confined TFTP server rightly refuses to follow).
+lab_pxeroms() {  # lab_pxeroms DIR
+  mkdir -p "$1"
+  cp -L /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/ipxe.efi "$1/"
+}
+
+# DIR/vmlinuz and DIR/initrd.gz: what every lab OS serves from /files (and the TFTP root the
+# committed lab SoT names, next to DIR).
 lab_prepare_files() {  # lab_prepare_files DIR
   mkdir -p "$1"
+  lab_pxeroms "$(dirname "$1")/pxeroms"
   lab_kernel
   cp "$LAB_KDIR/vmlinuz" "$1/vmlinuz.tmp.$$" && mv "$1/vmlinuz.tmp.$$" "$1/vmlinuz"
   lab_initramfs "$1/initrd.gz"

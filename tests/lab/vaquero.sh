@@ -26,8 +26,10 @@ lab_vq_sot() {  # lab_vq_sot DIR MODE FILESDIR
   cp -r "$LAB_ROOT/examples/lab" "$1"
   sed -i -e "s|^\(\s*dhcp_mode:\).*|\1 $2|" \
     -e "s|^\(\s*base_dir:\) /var/cache/vaquero-lab/files|\1 $3|" \
+    -e "s|^\(\s*base_dir:\) /var/cache/vaquero-lab/pxeroms|\1 $VQ_TMP/pxeroms|" \
     -e "s|^\(\s*save_path:\).*|\1 $VQ_TMP/state|" "$1/sites/lab/env.yml"
   grep -q "dhcp_mode: $2" "$1/sites/lab/env.yml" || vq_fail "could not set dhcp_mode in the lab SoT"
+  lab_pxeroms "$VQ_TMP/pxeroms"
   cat >"$VQ_TMP/standalone.yml" <<EOF
 ---
 SavePath: $VQ_TMP/state
