@@ -1,0 +1,3 @@
+module vaquero/tmpl_oracle
+
+go 1.19
