@@ -1,8 +1,10 @@
 #include "tmpl/fmt.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "tmpl/unicode.h"
 
@@ -16,6 +18,7 @@ struct Flags {
     bool sharp = false;
     bool space = false;
     bool zero = false;
+    bool sharp_v = false;  // %#v: Go-syntax representation
     bool wid_present = false;
     bool prec_present = false;
     int wid = 0;
@@ -143,8 +146,30 @@ public:
             num = v > 0 ? "+Inf" : "-Inf";
         } else {
             std::string body;
-            int lower = verb == 'E' || verb == 'G' ? verb + 32 : verb;
-            if (lower == 'g' && prec < 0) {
+            int lower = verb == 'E' || verb == 'G' || verb == 'X' ? verb + 32 : verb;
+            if (lower == 'x') {
+                char buf[64];
+                if (prec < 0) {
+                    std::snprintf(buf, sizeof buf, "%a", v);
+                } else {
+                    std::snprintf(buf, sizeof buf, "%.*a", prec, v);
+                }
+                body = buf;
+                size_t pp = body.find('p');
+                // Go writes at least two exponent digits.
+                if (pp != std::string::npos && body.size() - pp == 3)
+                    body.insert(pp + 2, "0");
+                if (verb == 'X') {
+                    for (char& c : body)
+                        c = static_cast<char>(std::toupper(c));
+                }
+            } else if (lower == 'b') {
+                int e = 0;
+                double m = std::frexp(std::fabs(v), &e);
+                auto mant = static_cast<uint64_t>(std::ldexp(m, 53));
+                body = (std::signbit(v) ? "-" : "") + std::to_string(mant) + "p" +
+                       (e - 53 >= 0 ? "+" : "") + std::to_string(e - 53);
+            } else if (lower == 'g' && prec < 0) {
                 appendShortestFloat(body, v);
             } else if (lower == 'e' && prec < 0) {
                 // Shortest digits in %e form.
@@ -244,6 +269,12 @@ public:
     void fmtString(const std::string& s, int verb) {
         switch (verb) {
             case 'v':
+                if (f.sharp_v) {
+                    pad(quoteString(s, false));
+                    return;
+                }
+                pad(truncate(s));
+                return;
             case 's':
                 pad(truncate(s));
                 return;
@@ -324,6 +355,9 @@ public:
                 return;
             case 'g':
             case 'G':
+            case 'x':
+            case 'X':
+            case 'b':
                 fmtFloat(d, verb, f.prec_present ? f.prec : -1);
                 return;
             case 'e':
@@ -468,11 +502,6 @@ void appendShortestFloat(std::string& out, double f) {
     std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exp);
     if (neg)
         out += '-';
-    if (exp < -4 || exp >= 21 || (exp >= 6 && true)) {
-        if (exp >= -4 && exp < 6) {
-            // unreachable: handled below
-        }
-    }
     if (exp < -4 || exp >= 6) {
         out += digits[0];
         if (digits.size() > 1) {
@@ -634,6 +663,10 @@ void appendSprintf(std::string& out, std::string_view format, std::span<const Va
             appendRune(out, verb);
             out += "(MISSING)";
         } else {
+            if (verb == 'v' && p.f.sharp) {
+                p.f.sharp = false;
+                p.f.sharp_v = true;
+            }
             p.printArg(args[arg_num], verb, 0);
             ++arg_num;
         }

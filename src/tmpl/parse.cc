@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "tmpl/fmt.h"
 #include "tmpl/lex.h"
 #include "tmpl/unicode.h"
 
@@ -725,7 +726,13 @@ private:
         bool float_form =
             text.find_first_of(".eEpP") != std::string::npos && !isHexInt(text) && text[0] != '\'';
         if (n->is_complex) {
-            n->constant_error = "complex";
+            // No complex kind in Value: a complex constant is only ever printed, as Go does.
+            std::string c = "(";
+            appendShortestFloat(c, n->float64);
+            if (!(n->imag < 0) && !std::signbit(n->imag))
+                c += '+';
+            appendShortestFloat(c, n->imag);
+            n->constant = Value(c + "i)");
         } else if (n->is_float && float_form) {
             n->constant = Value(n->float64);
         } else if (n->is_int) {
