@@ -1,0 +1,3 @@
+module vaquero/tmplbench
+
+go 1.19
