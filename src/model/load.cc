@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "model/decode.h"
+#include "model/template_check.h"
 #include "model/validate.h"
 #include "model/yaml_tree.h"
 
@@ -286,6 +287,9 @@ LoadResult loadSotFiles(const std::vector<SotFile>& files, const LoadOptions& op
         }
         result.model = loader.builder.build();
         validateModel(*result.model, diags);
+#ifdef VQ_MODEL_TEMPLATE_CHECKS
+        checkTemplates(*result.model, diags);
+#endif
     } catch (const std::exception& e) {
         // Only resource exhaustion can get here; report it rather than crash.
         diags.error("", 0, 0, "", fmt::format("internal error while loading: {}", e.what()));

@@ -194,11 +194,17 @@ ScalarType resolvePlainScalar(std::string_view t) {
     return ScalarType::String;
 }
 
+// Thrown from inside the event handler to stop a parse that outgrows its input (yaml-cpp
+// can loop on some malformed input, emitting empty nodes or documents forever).
+struct YamlLimitError {
+    int line, col;
+};
+
 // Builds a YamlDoc from parser events. Aliases share the anchored node (a DAG, never a
 // cycle: an alias to a node that is still open resolves to null).
 class YamlTreeBuilder : public YAML::EventHandler {
 public:
-    explicit YamlTreeBuilder(YamlDoc& doc) : doc_(doc) {}
+    YamlTreeBuilder(YamlDoc& doc, size_t max_nodes) : doc_(doc), max_nodes_(max_nodes) {}
 
     void OnDocumentStart(const YAML::Mark& mark) override { doc_.line_ = mark.line + 1; }
     void OnDocumentEnd() override {}
@@ -253,6 +259,9 @@ private:
     };
 
     uint32_t add(YamlKind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+        if (doc_.nodes_.size() >= max_nodes_) {
+            throw YamlLimitError{mark.line + 1, mark.column + 1};
+        }
         const auto i = static_cast<uint32_t>(doc_.nodes_.size());
         YamlNode& n = doc_.nodes_.emplace_back();
         n.kind = kind;
@@ -299,6 +308,7 @@ private:
     }
 
     YamlDoc& doc_;
+    size_t max_nodes_;
     std::vector<Frame> stack_;
     std::vector<std::vector<uint32_t>> pending_;
     std::vector<uint32_t> anchors_;
@@ -309,13 +319,22 @@ YamlFile parseYaml(std::string_view text) {
     try {
         std::istringstream in{std::string(text)};
         YAML::Parser parser(in);
+        // Every node and every document takes at least one byte of input; allow slack for
+        // implicit nulls, and treat anything beyond as the parser running away.
+        const size_t max_nodes = 2 * text.size() + 16;
         for (;;) {
             YamlDoc doc;
-            YamlTreeBuilder builder(doc);
+            YamlTreeBuilder builder(doc, max_nodes);
             if (!parser.HandleNextDocument(builder))
                 break;
+            if (out.docs.size() > text.size() + 1) {
+                out.error = YamlParseError{0, 0, "the YAML parser made no progress"};
+                break;
+            }
             out.docs.push_back(std::move(doc));
         }
+    } catch (const YamlLimitError& e) {
+        out.error = YamlParseError{e.line, e.col, "the YAML parser made no progress"};
     } catch (const YAML::Exception& e) {
         out.error = YamlParseError{e.mark.line + 1, e.mark.column + 1, e.msg};
     } catch (const std::exception& e) {

@@ -244,3 +244,37 @@ TEST(DiagnosticFormat, TextAndJson) {
 
 }  // namespace
 }  // namespace vq::model
+
+#ifdef VQ_MODEL_TEMPLATE_CHECKS
+namespace vq::model {
+namespace {
+
+TEST(TemplateChecks, AssetsAndFieldsAreParsed) {
+    std::vector<SotFile> files;
+    std::string error;
+    ASSERT_TRUE(readSotDir("src/model/testdata/base", files, error)) << error;
+    files.push_back({"assets/untyped/bad.cfg", "line one\nline {{ .host.name \n"});
+    files.push_back({"os/x.yml", "id: x\nboot: {kernel: k}\ncmdline:\n- k: \"{{ if }}\"\n"});
+    auto r = loadSotFiles(files);
+    bool asset = false, cmdline = false;
+    for (const auto& d : r.diagnostics) {
+        if (d.file == "assets/untyped/bad.cfg" && d.line == 3 &&
+            d.message.starts_with("template syntax: ")) {
+            asset = true;
+        }
+        if (d.file == "os/x.yml" && d.path == "cmdline.k" &&
+            d.message.starts_with("template syntax: ")) {
+            cmdline = true;
+        }
+    }
+    EXPECT_TRUE(asset) << dump(r);
+    EXPECT_TRUE(cmdline) << dump(r);
+    // Snippets are parsed with the assets of their type: the base model's
+    // {{ template "etcd" . }} resolves and gives no error.
+    for (const auto& d : r.diagnostics)
+        EXPECT_NE(d.file, "assets/ignition/etcd.yml");
+}
+
+}  // namespace
+}  // namespace vq::model
+#endif
