@@ -1,0 +1,112 @@
+#include "agent/boot_routes.h"
+
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "ipxe/script.h"
+#include "render/compiled.h"
+#include "render/dot.h"
+
+namespace vq::agent {
+namespace {
+
+http::Response toResponse(const render::Outcome& o) {
+    if (!o.ok())
+        return http::Response::error(o.status, o.reason);
+    return http::Response::text(200, o.body, o.content_type);
+}
+
+// scheme://<address the request arrived on>:<port>, falling back to asset_server.addr
+// when the local address is not usable in a URL.
+std::string agentUrl(const http::Request& req, const model::Agent& agent) {
+    const auto& a = agent.asset_server;
+    const std::string& addr = req.local.address;
+    if (addr.empty() || addr == "0.0.0.0" || addr == "::" || req.local.port == 0) {
+        return fmt::format("{}://{}:{}", a.scheme, a.addr, a.port);
+    }
+    return fmt::format("{}://{}", a.scheme, req.local.hostPort());
+}
+
+std::string pathMac(const http::Request& req) {
+    std::string_view rest = req.rest;
+    if (size_t slash = rest.find('/'); slash != std::string_view::npos)
+        rest = rest.substr(0, slash);
+    auto decoded = http::percentDecode(rest);
+    return decoded ? *decoded : std::string();
+}
+
+}  // namespace
+
+RendererCache::RendererCache(std::function<std::shared_ptr<const model::Model>()> model,
+                             render::RendererOptions options)
+    : model_(std::move(model)), options_(std::move(options)) {}
+
+std::shared_ptr<const render::BootRenderer> RendererCache::get() const {
+    auto m = model_ ? model_() : nullptr;
+    if (!m)
+        return nullptr;
+    std::lock_guard lock(mu_);
+    if (!current_ || current_->compiled().modelPtr() != m) {
+        current_ =
+            std::make_shared<render::BootRenderer>(render::CompiledModel::build(m), options_);
+    }
+    return current_;
+}
+
+void addBootRoutes(http::Router& router, const RouteContext& ctx) {
+    render::RendererOptions options;
+    options.site = ctx.site_id;
+    options.agent = ctx.agent.name;
+    auto cache = std::make_shared<RendererCache>(ctx.model, options);
+    const model::Agent agent = ctx.agent;
+
+    auto script = [](const http::Request&) {
+        return http::Response::text(200, ipxe::defaultScript());
+    };
+    router.exact("/boot.ipxe", script);
+    router.exact("/boot-ipxe", script);
+
+    auto unavailable = [] { return http::Response::error(503, "no model loaded"); };
+
+    router.exact("/ipxe", [cache, agent, unavailable](const http::Request& req) {
+        auto r = cache->get();
+        if (!r)
+            return unavailable();
+        render::BootRequest b{req.query.value("mac"), req.query.value("boot"),
+                              req.query.value("platform"), agentUrl(req, agent)};
+        return toResponse(r->ipxe(b));
+    });
+    router.prefix("/config/", [cache, agent, unavailable](const http::Request& req) {
+        auto r = cache->get();
+        if (!r)
+            return unavailable();
+        render::BootRequest b{pathMac(req), req.query.value("boot"), {}, agentUrl(req, agent)};
+        return toResponse(r->config(b));
+    });
+    router.prefix(
+        "/checkpoint/",
+        [cache, agent, unavailable](const http::Request& req) {
+            auto r = cache->get();
+            if (!r)
+                return unavailable();
+            render::BootRequest b{pathMac(req), req.query.value("boot"), {}, agentUrl(req, agent)};
+            render::Outcome o = r->checkpoint(b);
+            if (o.ok()) {
+                VQ_LOG_INFO("HOST_CHECKPOINT mac={} host={} boot={} site={}", o.mac, o.host, o.boot,
+                            o.site);
+            }
+            return toResponse(o);
+        },
+        http::Methods{http::Method::get, http::Method::head, http::Method::post});
+    for (const char* type : {"cloud-config", "ignition", "kickstart", "untyped"}) {
+        router.exact(std::string("/") + type,
+                     [cache, agent, unavailable, type](const http::Request& req) {
+                         auto r = cache->get();
+                         if (!r)
+                             return unavailable();
+                         return toResponse(r->typed(type, req.query.items(), agentUrl(req, agent)));
+                     });
+    }
+}
+
+}  // namespace vq::agent

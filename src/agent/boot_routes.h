@@ -1,0 +1,39 @@
+#pragma once
+// The boot path's HTTP endpoints on the agent's router:
+//   /boot.ipxe, /boot-ipxe         the default iPXE script
+//   /ipxe?mac=..[&platform=..]     the host's boot script (kernel, initrds, cmdline)
+//   /config/<mac>[?boot=..]        the host's rendered unattended config
+//   /checkpoint/<mac>[?boot=..]    the booted host reports success (GET or POST)
+//   /cloud-config, /ignition, /kickstart, /untyped?<selectors>   seed-era typed endpoints
+// Every answer comes from render::BootRenderer over a compiled snapshot of the current
+// model, compiled once per snapshot; agentURL is built from the address the request arrived
+// on. Events are recorded by the server's observer (makeEventObserver).
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "agent/routes.h"
+#include "http/router.h"
+#include "render/boot_renderer.h"
+
+namespace vq::agent {
+
+// Keeps the compiled form of the newest model snapshot; thread-safe.
+class RendererCache {
+public:
+    RendererCache(std::function<std::shared_ptr<const model::Model>()> model,
+                  render::RendererOptions options);
+    // The renderer for the current snapshot, or null when there is no model yet.
+    std::shared_ptr<const render::BootRenderer> get() const;
+
+private:
+    std::function<std::shared_ptr<const model::Model>()> model_;
+    render::RendererOptions options_;
+    mutable std::mutex mu_;
+    mutable std::shared_ptr<const render::BootRenderer> current_;
+};
+
+void addBootRoutes(http::Router& router, const RouteContext& ctx);
+
+}  // namespace vq::agent

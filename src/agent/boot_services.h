@@ -1,0 +1,31 @@
+#pragma once
+// The agent's UDP boot services (DHCP, TFTP), started from the data model by the
+// composition roots (standalone, agent).
+
+#include <memory>
+#include <string>
+
+#include "agent/model_holder.h"
+#include "base/event.h"
+#include "base/result.h"
+#include "model/model.h"
+
+namespace vq::agent {
+
+struct BootServicesConfig {
+    std::string site_id;
+    model::Agent agent;  // dhcp_mode, dhcp_port, tftp_server.base_dir, asset_server.port
+    uint16_t http_port = 24602;
+};
+
+// Running services; stopping is destruction.
+class BootServices {
+public:
+    virtual ~BootServices() = default;
+};
+
+Result<std::unique_ptr<BootServices>> startBootServices(const BootServicesConfig& config,
+                                                        const ModelHolder& models,
+                                                        EventSink& events);
+
+}  // namespace vq::agent

@@ -1,0 +1,90 @@
+#pragma once
+// The process configuration file (`--config F`) in the original's format: CamelCase keys
+// (ServerAPI, ServerClient, UserApi, SavePath, Gitter, GitHook, LocalDir, SoT, Log, Etcd),
+// matched case-insensitively, `Addr`/`Address` both accepted, `Log.Type`/`Log.LogType` both
+// accepted, the documented defaults applied. Agent settings (DHCP mode, asset server, TFTP
+// root) are not here: they live in the SoT's env.yml `agents[]`.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/log.h"
+#include "base/result.h"
+
+namespace vq::agent {
+
+struct Endpoint {
+    std::string addr = "127.0.0.1";
+    int port = 0;
+};
+
+struct ServerApiConfig {
+    Endpoint endpoint{"127.0.0.1", 24601};
+    std::string private_key;
+    std::string public_key;
+};
+
+struct ServerClientConfig {
+    Endpoint endpoint{"127.0.0.1", 24601};
+    bool insecure_skip_verify = false;
+};
+
+struct GitterConfig {
+    std::string endpoint = "/postreceive";
+    Endpoint listen{"127.0.0.1", 24603};
+    int timeout_s = 2;
+};
+
+struct GitHookConfig {
+    std::string id;
+    std::string token;
+    std::string url;
+    std::string secret;
+};
+
+struct SotSourceConfig {
+    enum class Kind { Local, Git };
+    Kind kind = Kind::Local;
+    std::string id;
+    std::string root;     // Local
+    std::string hook_id;  // Git
+    std::string branch;   // Git
+};
+
+struct EtcdConfig {
+    bool present = false;  // an Etcd section selects etcd storage instead of files
+    std::vector<std::string> endpoints;
+    std::string root = "vaqueroServer";
+    int timeout_s = 2;
+    int retry = 3;
+    bool ha = false;
+};
+
+struct Config {
+    std::string file;  // where it was read from, for messages
+    ServerApiConfig server_api;
+    ServerClientConfig server_client;
+    Endpoint user_api{"127.0.0.1", 24604};
+    std::string save_path = "/var/vaquero";
+    GitterConfig gitter;
+    std::vector<GitHookConfig> git_hooks;
+    int poll_interval_s = 10;  // LocalDir.PollInterval
+    std::vector<SotSourceConfig> sots;
+    LogSettings log;
+    EtcdConfig etcd;
+};
+
+struct ConfigResult {
+    Config config;
+    std::vector<std::string> errors;    // "file:line:col: message"; any error = unusable
+    std::vector<std::string> warnings;  // unknown keys, settings that moved to the SoT
+    bool ok() const { return errors.empty(); }
+};
+
+// Parses YAML text; `file` names it in messages.
+ConfigResult parseConfig(std::string_view text, const std::string& file);
+// Reads and parses a file; an unreadable file is an error.
+ConfigResult loadConfig(const std::string& path);
+
+}  // namespace vq::agent

@@ -1,0 +1,61 @@
+#pragma once
+// Re-reads a local SoT directory every PollInterval. A change that loads without errors
+// replaces the model (ModelHolder::set, atomic for readers); a change with errors keeps the
+// last good model and logs every error. Unchanged directories (same names, sizes and
+// modification times) are not re-parsed.
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "agent/model_holder.h"
+#include "model/load.h"
+
+namespace vq::agent {
+
+class SotWatcher {
+public:
+    // Called after a successful swap (e.g. to refresh the timeline's address map); also
+    // decides whether a loaded model is acceptable (returns an error message otherwise).
+    using Accept = std::function<std::string(const model::Model&)>;
+    using OnSwap = std::function<void(const std::shared_ptr<const model::Model>&)>;
+
+    SotWatcher(std::filesystem::path root,
+               model::LoadOptions options,
+               ModelHolder& holder,
+               std::chrono::milliseconds interval,
+               Accept accept = {},
+               OnSwap on_swap = {});
+    ~SotWatcher();
+
+    // One poll now (tests); true when the model was replaced.
+    bool pollOnce();
+    void start();
+    void stop();
+
+    // The fingerprint of what is loaded, exposed for tests.
+    static std::string fingerprint(const std::filesystem::path& root);
+
+private:
+    void run();
+
+    std::filesystem::path root_;
+    model::LoadOptions options_;
+    ModelHolder& holder_;
+    std::chrono::milliseconds interval_;
+    Accept accept_;
+    OnSwap on_swap_;
+    std::string loaded_fingerprint_;
+    std::string rejected_fingerprint_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace vq::agent

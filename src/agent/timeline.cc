@@ -1,0 +1,155 @@
+#include "agent/timeline.h"
+
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace vq::agent {
+namespace {
+
+std::string isoTime(std::chrono::system_clock::time_point t) {
+    const auto since = t.time_since_epoch();
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since - secs).count();
+    const time_t tt = static_cast<time_t>(secs.count());
+    struct tm tm {};
+    gmtime_r(&tt, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+    return out;
+}
+
+nlohmann::json toJson(const HostEvent& e) {
+    nlohmann::json j;
+    j["time"] = isoTime(e.time);
+    j["source"] = e.source;
+    j["kind"] = e.kind;
+    if (e.mac)
+        j["mac"] = e.mac->toString();
+    if (e.ip)
+        j["ip"] = e.ip->toString();
+    j["detail"] = e.detail;
+    return j;
+}
+
+}  // namespace
+
+void Timeline::record(HostEvent event) {
+    std::lock_guard lock(mu_);
+    if (event.mac && event.ip && !event.ip->isZero())
+        leased_[*event.ip] = *event.mac;
+    if (!event.mac && event.ip) {
+        if (auto it = leased_.find(*event.ip); it != leased_.end()) {
+            event.mac = it->second;
+        } else if (auto inv = inventory_.find(*event.ip); inv != inventory_.end()) {
+            event.mac = inv->second;
+        }
+    }
+    std::string key;
+    if (event.mac) {
+        key = event.mac->toString();
+    } else if (event.ip) {
+        key = "ip:" + event.ip->toString();
+    } else {
+        key = "unknown";
+    }
+    append(key, std::move(event));
+}
+
+void Timeline::append(const std::string& key, HostEvent event) {
+    auto it = hosts_.find(key);
+    if (it == hosts_.end()) {
+        while (hosts_.size() >= limits_.hosts && !lru_.empty()) {
+            hosts_.erase(lru_.back());
+            lru_.pop_back();
+        }
+        lru_.push_front(key);
+        it = hosts_.emplace(key, Entry{{}, lru_.begin()}).first;
+    } else {
+        lru_.splice(lru_.begin(), lru_, it->second.lru);
+    }
+    auto& events = it->second.events;
+    events.push_back(std::move(event));
+    while (events.size() > limits_.events_per_host)
+        events.pop_front();
+}
+
+void Timeline::setInventoryAddresses(const std::vector<std::pair<Ipv4, MacAddr>>& pairs) {
+    std::lock_guard lock(mu_);
+    inventory_.clear();
+    for (const auto& [ip, mac] : pairs)
+        inventory_[ip] = mac;
+}
+
+void Timeline::associate(Ipv4 ip, MacAddr mac) {
+    std::lock_guard lock(mu_);
+    leased_[ip] = mac;
+}
+
+std::optional<MacAddr> Timeline::macFor(Ipv4 ip) const {
+    std::lock_guard lock(mu_);
+    if (auto it = leased_.find(ip); it != leased_.end())
+        return it->second;
+    if (auto it = inventory_.find(ip); it != inventory_.end())
+        return it->second;
+    return std::nullopt;
+}
+
+std::vector<HostEvent> Timeline::events(const MacAddr& mac) const {
+    std::lock_guard lock(mu_);
+    auto it = hosts_.find(mac.toString());
+    if (it == hosts_.end())
+        return {};
+    return {it->second.events.begin(), it->second.events.end()};
+}
+
+std::vector<HostEvent> Timeline::unattributed(Ipv4 ip) const {
+    std::lock_guard lock(mu_);
+    auto it = hosts_.find("ip:" + ip.toString());
+    if (it == hosts_.end())
+        return {};
+    return {it->second.events.begin(), it->second.events.end()};
+}
+
+size_t Timeline::hostCount() const {
+    std::lock_guard lock(mu_);
+    return hosts_.size();
+}
+
+std::string Timeline::summaryJson() const {
+    std::lock_guard lock(mu_);
+    nlohmann::json hosts = nlohmann::json::array();
+    nlohmann::json other = nlohmann::json::array();
+    for (const auto& key : lru_) {
+        const auto& entry = hosts_.at(key);
+        nlohmann::json h;
+        h["events"] = entry.events.size();
+        if (!entry.events.empty())
+            h["last"] = toJson(entry.events.back());
+        if (key.rfind("ip:", 0) == 0 || key == "unknown") {
+            h["key"] = key;
+            other.push_back(std::move(h));
+        } else {
+            h["mac"] = key;
+            hosts.push_back(std::move(h));
+        }
+    }
+    nlohmann::json out;
+    out["hosts"] = std::move(hosts);
+    out["unattributed"] = std::move(other);
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string Timeline::hostJson(const MacAddr& mac) const {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : this->events(mac))
+        events.push_back(toJson(e));
+    nlohmann::json out;
+    out["mac"] = mac.toString();
+    out["events"] = std::move(events);
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace vq::agent

@@ -1,0 +1,64 @@
+#pragma once
+// The per-host boot timeline: every event the agent's services report (DHCP, TFTP, HTTP),
+// kept in memory per MAC and bounded (events per host, hosts in total), served as JSON at
+// GET /events and /events/<mac>. TFTP only knows the client's IP, so events without a MAC
+// are attributed through an IP -> MAC map fed by DHCP leases (any event carrying both) and
+// by the inventory's interface addresses.
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/event.h"
+
+namespace vq::agent {
+
+struct TimelineLimits {
+    size_t events_per_host = 256;  // oldest dropped first
+    size_t hosts = 4096;           // least recently active host dropped first
+};
+
+class Timeline : public EventSink {
+public:
+    explicit Timeline(TimelineLimits limits = {}) : limits_(limits) {}
+
+    void record(HostEvent event) override;
+
+    // The inventory's addresses; replaces earlier inventory entries, keeps lease-learned ones.
+    void setInventoryAddresses(const std::vector<std::pair<Ipv4, MacAddr>>& pairs);
+    void associate(Ipv4 ip, MacAddr mac);
+    std::optional<MacAddr> macFor(Ipv4 ip) const;
+
+    std::vector<HostEvent> events(const MacAddr& mac) const;
+    // Events whose address maps to no known MAC, grouped under their IP.
+    std::vector<HostEvent> unattributed(Ipv4 ip) const;
+    size_t hostCount() const;
+
+    // {"hosts":[{"mac":..,"events":N,"last":{..}}], "unattributed":[..]}
+    std::string summaryJson() const;
+    // {"mac":..,"events":[{"time":..,"source":..,"kind":..,"ip":..,"detail":..}]}
+    std::string hostJson(const MacAddr& mac) const;
+
+private:
+    struct Entry {
+        std::deque<HostEvent> events;
+        std::list<std::string>::iterator lru;
+    };
+    void append(const std::string& key, HostEvent event);
+
+    TimelineLimits limits_;
+    mutable std::mutex mu_;
+    // Key: canonical MAC, or "ip:<addr>" for events no MAC could be found for.
+    std::unordered_map<std::string, Entry> hosts_;
+    std::list<std::string> lru_;  // most recent at the front
+    std::unordered_map<Ipv4, MacAddr> leased_;
+    std::unordered_map<Ipv4, MacAddr> inventory_;
+};
+
+}  // namespace vq::agent
