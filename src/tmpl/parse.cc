@@ -356,6 +356,7 @@ private:
     }
 
     std::unique_ptr<BranchNode> branchControl(NodeType type, const std::string& context) {
+        DepthGuard guard(*this);
         size_t mark = vars_.size();
         auto pipe = pipeline(context, ItemType::RightDelim);
         if (type == NodeType::Range)
@@ -428,7 +429,19 @@ private:
         return std::make_unique<TemplateNode>(pos, line, name, std::move(pipe));
     }
 
+    // Bounds recursion on hostile input (Go has no limit; real templates nest a few levels).
+    struct DepthGuard {
+        explicit DepthGuard(Parser& p) : parser(p) {
+            if (++parser.depth_ > kMaxParseDepth)
+                parser.errorf("template nested too deeply");
+        }
+        ~DepthGuard() { --parser.depth_; }
+        Parser& parser;
+    };
+    static constexpr int kMaxParseDepth = 500;
+
     std::unique_ptr<PipeNode> pipeline(const std::string& context, ItemType end) {
+        DepthGuard guard(*this);
         const Item& first = peekNonSpace();
         auto pipe = std::make_unique<PipeNode>(first.pos, first.line);
         for (;;) {  // declarations
@@ -765,6 +778,7 @@ private:
     std::vector<std::string> vars_{"$"};
     int range_depth_ = 0;
     int action_line_ = 0;
+    int depth_ = 0;
 };
 
 }  // namespace

@@ -74,3 +74,19 @@ TEST(TemplateSet, DeepTemplateRecursionIsAnError) {
 
 }  // namespace
 }  // namespace vq::tmpl
+
+namespace vq::tmpl {
+namespace {
+
+TEST(TemplateSet, HostileNestingIsAnErrorNotACrash) {
+    TemplateSet set;
+    std::string parens = "{{" + std::string(100000, '(') + "1" + std::string(100000, ')') + "}}";
+    EXPECT_FALSE(set.parse("p", parens));
+    std::string ifs;
+    for (int i = 0; i < 100000; ++i)
+        ifs += "{{if 1}}";
+    EXPECT_FALSE(set.parse("i", ifs));
+}
+
+}  // namespace
+}  // namespace vq::tmpl
