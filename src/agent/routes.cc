@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "agent/boot_routes.h"
 #include "http/static_files.h"
 
 namespace vq::agent {
@@ -66,6 +67,7 @@ void addAgentRoutes(http::Router& router, const RouteContext& ctx) {
         files.cdn_port = static_cast<uint16_t>(ctx.agent.asset_server.cdn_port);
     }
     http::addFileRoutes(router, files);
+    addBootRoutes(router, ctx);
     if (ctx.timeline != nullptr)
         addEventRoutes(router, *ctx.timeline);
 }
