@@ -149,9 +149,8 @@ Status TftpService::Impl::start() {
         return Status::error("tftp: bad bind address '" + config_.bind_address + "'");
     listener_.open(udp::v4(), ec);
     if (!ec)
-        listener_.set_option(udp::socket::reuse_address(true), ec);
-    if (!ec)
-        listener_.bind(udp::endpoint(addr, config_.port), ec);
+        if (!ec)
+            listener_.bind(udp::endpoint(addr, config_.port), ec);
     if (!ec)
         listener_.non_blocking(true, ec);
     if (ec) {

@@ -210,6 +210,15 @@ TEST(TftpServiceStart, ReportsBindErrors) {
     c.bind_address = "not-an-ip";
     TftpService bad(io, c, src, sink);
     EXPECT_FALSE(bad.start().isOk());
+
+    // A port already served is an error, not a second server sharing the requests.
+    c.bind_address = "127.0.0.1";
+    c.port = 0;
+    TftpService first(io, c, src, sink);
+    ASSERT_TRUE(first.start().isOk());
+    c.port = first.port();
+    TftpService second(io, c, src, sink);
+    EXPECT_FALSE(second.start().isOk());
 }
 
 }  // namespace
