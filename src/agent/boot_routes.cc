@@ -66,7 +66,7 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     router.exact("/boot.ipxe", script);
     router.exact("/boot-ipxe", script);
 
-    auto unavailable = [] { return http::Response::error(503, "no model loaded"); };
+    auto unavailable = [] { return http::Response::error(404, "no model loaded"); };
 
     router.exact("/ipxe", [cache, agent, unavailable](const http::Request& req) {
         auto r = cache->get();
