@@ -23,6 +23,8 @@ LAB_PORT=24602
 LAB_QEMU_TIMEOUT=${LAB_QEMU_TIMEOUT:-180}
 LAB_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 LAB_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+# Serial console lines after which a network boot cannot succeed any more.
+LAB_BOOT_FAILED='No more network devices|No bootable device|failed to load Boot[0-9A-F]+ "UEFI PXEv4'
 # Lab hosts, mirroring examples/lab/sites/lab/inventory.yml: name mac ipv4 role.
 LAB_HOSTS=(
   "lab-bios 52:54:00:00:99:11 10.99.0.11 web"
@@ -408,7 +410,19 @@ lab_qemu() {  # lab_qemu NAME bios|uefi MAC NS
   timeout "$LAB_QEMU_TIMEOUT" ip netns exec "$ns" qemu-system-x86_64 -accel tcg -m 512 \
     -nographic -no-reboot -nodefaults -monitor none -serial stdio "${args[@]}" \
     -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device "$nic,netdev=n0,mac=$mac" \
-    -boot n </dev/null > >(lab_stamp "$VQ_TMP/$name.serial") 2>&1 || true
+    -boot n </dev/null > >(lab_stamp "$VQ_TMP/$name.serial") 2>&1 &
+  local qpid=$! deadline=$((SECONDS + LAB_QEMU_TIMEOUT + 5))
+  # A failed network boot never powers off (the firmware falls back to its menus): stop the
+  # guest as soon as the firmware says so instead of waiting for the timeout.
+  while kill -0 "$qpid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
+    if grep -aqE "$LAB_BOOT_FAILED" "$VQ_TMP/$name.serial"; then
+      sleep 2
+      kill "$qpid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.5
+  done
+  wait "$qpid" 2>/dev/null || true
   # Let the stamper drain the last lines.
   vq_wait_for 3 grep -aq 'reboot: Power down\|VQ-LAB-MARKER' "$VQ_TMP/$name.serial" || true
   LAB_T1=$EPOCHREALTIME

@@ -43,24 +43,26 @@ def epoch(value):
     return None
 
 
-# The boot path's steps, each recognised by words in an event's kind or detail.
+# The boot path's steps: (name, words in the event's kind, words in its detail). An event
+# counts when a kind word matches and, if detail words are given, one of them matches too.
 STEPS = (
-    ("DHCP", ("DHCP_ACK", "DHCP_PROXY_ACK")),
-    ("TFTP", ("TFTP_DONE",)),
-    ("iPXE script", ("IPXE", "/ipxe", "boot.ipxe")),
-    ("kernel", ("vmlinuz",)),
-    ("initrd", ("initrd",)),
-    ("config", ("CONFIG", "/config")),
-    ("checkpoint", ("CHECKPOINT", "/checkpoint")),
-    ("marker", ("VQ-LAB-MARKER",)),
+    ("DHCP", ("DHCP_ACK", "DHCP_PROXY_ACK"), ()),
+    ("TFTP", ("TFTP_DONE",), ()),
+    ("iPXE script", ("HTTP_BOOT_IPXE", "HTTP_IPXE"), ()),
+    ("kernel", ("HTTP_FILE",), ("vmlinuz",)),
+    ("initrd", ("HTTP_FILE",), ("initrd",)),
+    ("config", ("HTTP_CONFIG",), ()),
+    ("checkpoint", ("HTTP_CHECKPOINT",), ()),
+    ("marker", ("guest",), ("VQ-LAB-MARKER",)),
 )
 
 
 def summary(rows, t0):
     parts = []
-    for step, words in STEPS:
+    for step, kinds, details in STEPS:
         hit = next((t for t, what, detail in rows if t is not None and
-                    any(w in what or w in detail for w in words)), None)
+                    any(k in what for k in kinds) and
+                    (not details or any(d in detail for d in details))), None)
         parts.append("%s %s" % (step, "-" if hit is None else "%.2f" % (hit - t0)))
     return " -> ".join(parts)
 
