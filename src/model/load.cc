@@ -287,9 +287,7 @@ LoadResult loadSotFiles(const std::vector<SotFile>& files, const LoadOptions& op
         }
         result.model = loader.builder.build();
         validateModel(*result.model, diags);
-#ifdef VQ_MODEL_TEMPLATE_CHECKS
         checkTemplates(*result.model, diags);
-#endif
     } catch (const std::exception& e) {
         // Only resource exhaustion can get here; report it rather than crash.
         diags.error("", 0, 0, "", fmt::format("internal error while loading: {}", e.what()));

@@ -354,7 +354,7 @@ private:
                            const Final& final,
                            const Value& receiver,
                            Value& holder) {
-        static const Value kMissing;
+        static const Value kMissing{};
         static const Value kNull = Value::null();
         if (receiver.isMissing()) {
             if (set_.options().missing_key == MissingKey::Error) {

@@ -11,7 +11,7 @@ namespace {
 
 // Builtins see a present nil exactly like a missing value (Go's indirectInterface).
 const Value& indirect(const Value& v) {
-    static const Value kMissing;
+    static const Value kMissing{};
     return v.isNull() ? kMissing : v;
 }
 

@@ -245,7 +245,6 @@ TEST(DiagnosticFormat, TextAndJson) {
 }  // namespace
 }  // namespace vq::model
 
-#ifdef VQ_MODEL_TEMPLATE_CHECKS
 namespace vq::model {
 namespace {
 
@@ -277,4 +276,3 @@ TEST(TemplateChecks, AssetsAndFieldsAreParsed) {
 
 }  // namespace
 }  // namespace vq::model
-#endif
