@@ -2,7 +2,7 @@
 """Prints a host's boot timeline: the agent's events (GET /events/<mac>) merged with the
 guest's serial console, in seconds since power-on.
 
-usage: timeline.py T0 EVENTS.json SERIAL
+usage: timeline.py T0 EVENTS.json SERIAL [AGENT_LOG CLIENT_IP]
 The events document is read tolerantly (a list, or an object holding one) because it is
 only shown to people; tests assert on it separately.
 """
@@ -67,6 +67,24 @@ def summary(rows, t0):
     return " -> ".join(parts)
 
 
+def file_rows(log_path, ip):
+    """/files downloads carry no MAC, so they are not in the host's events: take them from
+    the agent's time-stamped log, by the client's address."""
+    pat = re.compile(r"^(\d+\.\d+) .*HTTP_RESPONSE .*target=(/files/\S+) status=(\d+).*remote=" +
+                     re.escape(ip) + r"\b")
+    rows = []
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = pat.match(line)
+                if m:
+                    rows.append((float(m.group(1)), "http HTTP_FILE",
+                                 "path=%s status=%s" % (m.group(2), m.group(3))))
+    except OSError:
+        pass
+    return rows
+
+
 def main():
     t0 = float(sys.argv[1])
     rows = []
@@ -97,6 +115,8 @@ def main():
                     rows.append((float(m.group(1)), "guest", m.group(2)[:90]))
     except OSError:
         pass
+    if len(sys.argv) > 5:
+        rows.extend(file_rows(sys.argv[4], sys.argv[5]))
     rows.sort(key=lambda r: (r[0] is None, r[0] or 0))
     print("    summary: " + summary(rows, t0))
     print("    %8s  %-22s %s" % ("t (s)", "what", "detail"))

@@ -92,7 +92,8 @@ lab_vq_timeline() {  # lab_vq_timeline NAME HOST NS
     echo "    (GET /events/$mac answered $status)"
     return 0
   fi
-  python3 "$LAB_DIR/timeline.py" "$LAB_T0" "$VQ_TMP/$1.events.json" "$VQ_TMP/$1.serial"
+  python3 "$LAB_DIR/timeline.py" "$LAB_T0" "$VQ_TMP/$1.events.json" "$VQ_TMP/$1.serial" \
+    "$VQ_TMP/vaquero.log" "$(lab_host "$2" ip)"
 }
 
 lab_vq_boot() {  # lab_vq_boot NAME FW HOST NS(of the agent)
