@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "model/load.h"
+#include "render/render_checks.h"
 
 namespace vq::cli {
 namespace {
@@ -27,6 +28,12 @@ int runValidate(const ValidateOptions& opts) {
         return kExitUsage;
     }
     auto diags = result.diagnostics;
+    // Render-time checks (every template of every host, typed configs) need a sound model.
+    if (result.model && !result.hasErrors()) {
+        auto rendered = render::renderChecks(result.model);
+        diags.insert(diags.end(), rendered.begin(), rendered.end());
+        model::sortDiagnostics(diags);
+    }
     for (auto& d : diags) {
         if (opts.strict)
             d.severity = model::Severity::Error;

@@ -170,6 +170,7 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
     auto fail = [&](const Status& s) {
         Outcome f = failure(500, fmt::format("rendering boot {} for host {}: {}", t.boot->id,
                                              t.host->name, s.message()));
+        f.detail = s.message();
         describe(f, t.site, t.host, t.boot, t.mac);
         return f;
     };
@@ -206,7 +207,7 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
     return out;
 }
 
-Outcome BootRenderer::renderConfig(const Target& t) const {
+Outcome BootRenderer::renderConfig(const Target& t, bool translate) const {
     auto fail = [&](unsigned status, std::string reason) {
         Outcome f = failure(status, std::move(reason));
         describe(f, t.site, t.host, t.boot, t.mac);
@@ -221,13 +222,15 @@ Outcome BootRenderer::renderConfig(const Target& t) const {
         CompiledModel::checkpointOverride(checkpointUrl(t.agent_url, t.mac, t.boot->id));
     auto text = compiled_->renderAsset(u.type, u.use, d, &funcs);
     if (!text) {
-        return fail(500, fmt::format("rendering {} asset {} for host {} (boot {}): {}", u.type,
-                                     u.use, t.host->name, t.boot->id, text.message()));
+        Outcome f = fail(500, fmt::format("rendering {} asset {} for host {} (boot {}): {}", u.type,
+                                          u.use, t.host->name, t.boot->id, text.message()));
+        f.detail = text.message();
+        return f;
     }
     Outcome out;
     describe(out, t.site, t.host, t.boot, t.mac);
     out.content_type = contentType(u.type, u.use);
-    if (u.type == "ignition") {
+    if (u.type == "ignition" && translate) {
         IgnitionResult ign = translateIgnition(*text);
         if (!ign.ok()) {
             const ConfigIssue* first = nullptr;
@@ -255,6 +258,14 @@ Outcome BootRenderer::config(const BootRequest& req) const {
     if (!resolve(req, t, out))
         return out;
     return renderConfig(t);
+}
+
+Outcome BootRenderer::configTemplateOutput(const BootRequest& req) const {
+    Target t;
+    Outcome out;
+    if (!resolve(req, t, out))
+        return out;
+    return renderConfig(t, /*translate=*/false);
 }
 
 Outcome BootRenderer::typed(std::string_view type,

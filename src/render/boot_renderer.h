@@ -22,6 +22,7 @@ struct Outcome {
     std::string body;
     std::string content_type = "text/plain; charset=utf-8";
     std::string reason;  // why an error status, for the log
+    std::string detail;  // the underlying render error alone (no host or boot named)
     // What was served, for events and logs (empty when unknown).
     std::string site, host, boot, mac;
     bool ok() const { return status == 200; }
@@ -52,6 +53,8 @@ public:
     Outcome ipxe(const BootRequest& req) const;
     // /config/<mac>?boot=..: the rendered unattended config.
     Outcome config(const BootRequest& req) const;
+    // The asset's template output before any per-type translation (for validation).
+    Outcome configTemplateOutput(const BootRequest& req) const;
     // Seed-era /cloud-config, /ignition, /kickstart, /untyped?<selectors>: the asset of that
     // type for the host whose selectors best match the query.
     Outcome typed(std::string_view type,
@@ -79,7 +82,7 @@ private:
     bool resolve(const BootRequest& req, Target& t, Outcome& out) const;
     bool resolveBoot(std::string_view requested, Target& t, Outcome& out) const;
     tmpl::Value dot(const Target& t) const;
-    Outcome renderConfig(const Target& t) const;
+    Outcome renderConfig(const Target& t, bool translate = true) const;
     Result<std::string> renderOsValue(const std::string& name,
                                       const std::string& text,
                                       const tmpl::Value& dot,
