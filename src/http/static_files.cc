@@ -1,5 +1,6 @@
 #include "http/static_files.h"
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <ctime>
@@ -8,7 +9,9 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "http/mime.h"
@@ -52,6 +55,35 @@ private:
     int fd_;
 };
 
+enum class OpenError { kNone, kMissing, kEscape, kUnsupported };
+
+// Opens rel beneath base in one kernel walk (openat2 RESOLVE_BENEATH): no window between a
+// check and the open for a symlink swap to exploit. kUnsupported on kernels before 5.6.
+int openBeneath(const std::string& base, const std::string& rel, OpenError& err) {
+    err = OpenError::kNone;
+    const int dir = ::open(base.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+        err = OpenError::kMissing;
+        return -1;
+    }
+    struct open_how how {};
+    how.flags = O_RDONLY | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    const long fd = ::syscall(SYS_openat2, dir, rel.c_str(), &how, sizeof how);
+    const int saved = errno;
+    ::close(dir);
+    if (fd >= 0)
+        return static_cast<int>(fd);
+    if (saved == ENOSYS || saved == EPERM) {  // EPERM: seccomp filters that predate openat2
+        err = OpenError::kUnsupported;
+    } else if (saved == EXDEV || saved == ELOOP) {
+        err = OpenError::kEscape;
+    } else {
+        err = OpenError::kMissing;
+    }
+    return -1;
+}
+
 std::string httpDate(time_t t) {
     struct tm tm {};
     gmtime_r(&t, &tm);
@@ -89,20 +121,28 @@ Response StaticFiles::serve(const Request& req) const {
     auto rel = sanitizeRelativePath(req.rest);
     if (!rel)
         return Response::error(403, "path refused: " + req.rest);
-    // Resolved per request: the base directory may be created or replaced while we run.
-    auto base = realPath(base_dir_);
-    if (!base)
-        return Response::error(404, "files base_dir " + base_dir_ + " does not exist");
-    auto real = realPath(*base + "/" + *rel);
-    if (!real)
-        return Response::error(404, "no such file: " + *rel);
-    if (real->compare(0, base->size(), *base) != 0 ||
-        (real->size() > base->size() && (*real)[base->size()] != '/' && *base != "/")) {
+    OpenError err = OpenError::kNone;
+    int fd = openBeneath(base_dir_, *rel, err);
+    if (err == OpenError::kEscape)
         return Response::error(403, "path escapes base_dir: " + *rel);
+    if (err == OpenError::kMissing)
+        return Response::error(404, "no such file: " + *rel);
+    if (err == OpenError::kUnsupported) {
+        // Older kernels: resolve, check containment, then open the resolved path.
+        auto base = realPath(base_dir_);
+        if (!base)
+            return Response::error(404, "files base_dir " + base_dir_ + " does not exist");
+        auto real = realPath(*base + "/" + *rel);
+        if (!real)
+            return Response::error(404, "no such file: " + *rel);
+        if (real->compare(0, base->size(), *base) != 0 ||
+            (real->size() > base->size() && (*real)[base->size()] != '/' && *base != "/")) {
+            return Response::error(403, "path escapes base_dir: " + *rel);
+        }
+        fd = ::open(real->c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return Response::error(404, "cannot open " + *rel);
     }
-    const int fd = ::open(real->c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return Response::error(404, "cannot open " + *rel);
     FdGuard guard(fd);
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

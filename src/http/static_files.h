@@ -1,8 +1,9 @@
 #pragma once
 // /files/<path>: static files confined to a base directory, or a streaming reverse proxy to
 // a CDN. Paths are refused before any file system access when they contain "..", ".",
-// empty segments, backslashes, NULs or encoded separators, and after resolving when the
-// real path (symlinks followed) leaves the base directory.
+// empty segments, backslashes, NULs or encoded separators; then the file is opened with
+// openat2(RESOLVE_BENEATH), so no symlink leads out of the base directory, race-free
+// (kernels without openat2: realpath containment check, then open).
 
 #include <cstdint>
 #include <optional>
