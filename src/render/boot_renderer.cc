@@ -142,16 +142,6 @@ tmpl::Value BootRenderer::dot(const Target& t) const {
     return buildDot(in);
 }
 
-Result<std::string> BootRenderer::renderOsValue(const std::string& name,
-                                                const std::string& text,
-                                                const tmpl::Value& dot,
-                                                const tmpl::FuncMap& funcs) const {
-    // Most values are plain text: no need to run a template.
-    if (text.find("{{") == std::string::npos)
-        return text;
-    return compiled_->renderOs(name, dot, &funcs);
-}
-
 Outcome BootRenderer::ipxe(const BootRequest& req) const {
     Target t;
     Outcome out;
@@ -176,12 +166,13 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
     };
     const model::Os& os = *t.os;
     ipxe::BootScript script;
-    auto kernel = renderOsValue(CompiledModel::kernelName(os), os.kernel, d, funcs);
+    auto kernel = renderOsValue([&] { return CompiledModel::kernelName(os); }, os.kernel, d, funcs);
     if (!kernel)
         return fail(kernel.status());
     script.kernel = std::move(kernel).value();
     for (size_t i = 0; i < os.initrd.size(); ++i) {
-        auto initrd = renderOsValue(CompiledModel::initrdName(os, i), os.initrd[i], d, funcs);
+        auto initrd =
+            renderOsValue([&] { return CompiledModel::initrdName(os, i); }, os.initrd[i], d, funcs);
         if (!initrd)
             return fail(initrd.status());
         script.initrds.push_back(std::move(initrd).value());
@@ -189,8 +180,8 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
     // Each cmdline value is its own template, addressed by entry and position.
     auto tokens = ipxe::translateCmdline(
         os.cmdline, [&](size_t entry, size_t value, std::string_view text) -> Result<std::string> {
-            return renderOsValue(CompiledModel::cmdlineName(os, entry, value), std::string(text), d,
-                                 funcs);
+            return renderOsValue([&] { return CompiledModel::cmdlineName(os, entry, value); },
+                                 std::string(text), d, funcs);
         });
     if (!tokens)
         return fail(tokens.status());

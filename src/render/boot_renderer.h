@@ -83,10 +83,16 @@ private:
     bool resolveBoot(std::string_view requested, Target& t, Outcome& out) const;
     tmpl::Value dot(const Target& t) const;
     Outcome renderConfig(const Target& t, bool translate = true) const;
-    Result<std::string> renderOsValue(const std::string& name,
+    // `name` is only called when the text holds template actions.
+    template <typename NameFn>
+    Result<std::string> renderOsValue(const NameFn& name,
                                       const std::string& text,
                                       const tmpl::Value& dot,
-                                      const tmpl::FuncMap& funcs) const;
+                                      const tmpl::FuncMap& funcs) const {
+        if (text.find("{{") == std::string::npos)
+            return text;
+        return compiled_->renderOs(name(), dot, &funcs);
+    }
 
     std::shared_ptr<const CompiledModel> compiled_;
     RendererOptions options_;

@@ -70,11 +70,20 @@ SiteDot::SiteDot(const model::Site& site) {
 }
 
 tmpl::Value SiteDot::env(std::string_view agent_url) const {
+    std::lock_guard lock(mu_);
+    if (auto it = env_by_url_.find(agent_url); it != env_by_url_.end())
+        return it->second;
+    // Bounded: a request may claim any Host header, but agent URLs come from our own
+    // addresses; still, never let the cache grow without limit.
+    if (env_by_url_.size() >= 64)
+        env_by_url_.clear();
     tmpl::Map m = env_;
     m.insert_or_assign("agentURL", std::string(agent_url));
     // The original's docs spelled it assetURL in places; only agentURL ever worked there.
     m.insert_or_assign("assetURL", std::string(agent_url));
-    return tmpl::Value::map(std::move(m));
+    tmpl::Value v = tmpl::Value::map(std::move(m));
+    env_by_url_.emplace(std::string(agent_url), v);
+    return v;
 }
 
 tmpl::Value SiteDot::subnet(std::string_view id) const {

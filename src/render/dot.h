@@ -9,8 +9,11 @@
 // Every object with `metadata` also has it under `md`; Subnet objects carry a computed
 // `netmask`.
 
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "model/model.h"
 #include "tmpl/value.h"
@@ -21,6 +24,8 @@ namespace vq::render {
 class SiteDot {
 public:
     explicit SiteDot(const model::Site& site);
+    SiteDot(SiteDot&& other) noexcept
+        : env_(std::move(other.env_)), subnets_(std::move(other.subnets_)) {}
     // env with agentURL set.
     tmpl::Value env(std::string_view agent_url) const;
     // The Subnet object for an id; a Missing value when unknown.
@@ -28,6 +33,9 @@ public:
 
 private:
     tmpl::Map env_;
+    // env per agentURL: a host sees only a handful of agent addresses, so this stays tiny.
+    mutable std::mutex mu_;
+    mutable std::map<std::string, tmpl::Value, std::less<>> env_by_url_;
     tmpl::Map subnets_;
 };
 
