@@ -115,7 +115,7 @@ def main():
                     rows.append((float(m.group(1)), "guest", m.group(2)[:90]))
     except OSError:
         pass
-    if len(sys.argv) > 5:
+    if len(sys.argv) > 5 and not any("HTTP_FILE" in what for _, what, _ in rows):
         rows.extend(file_rows(sys.argv[4], sys.argv[5]))
     rows.sort(key=lambda r: (r[0] is None, r[0] or 0))
     print("    summary: " + summary(rows, t0))
