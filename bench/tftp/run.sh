@@ -56,10 +56,14 @@ if [ -f /usr/lib/ipxe/undionly.kpxe ]; then cp /usr/lib/ipxe/undionly.kpxe "$roo
 chmod -R a+rX "$root"; chmod a+rwx "$root"   # atftpd wants a world-writable directory
 big_md5=$(md5sum <"$root/big64.bin"); kpxe_md5=$(md5sum <"$root/undionly.kpxe")
 
+threads_arg() {  # vaquero:N runs the service with N transfer threads (comparisons)
+  case $1 in vaquero:*) echo "--transfer-threads ${1#vaquero:}" ;; esac
+}
 start_server() {  # start_server <name>; sets pid, waits for UDP 69
   case $1 in
-    vaquero) ip netns exec $srv "$testd" --root "$root" --bind $S --port 69 \
-               --no-default-fallbacks >/dev/null 2>&1 & ;;
+    vaquero*) ip netns exec $srv "$testd" --root "$root" --bind $S --port 69 \
+               --no-default-fallbacks $(threads_arg "$1") --log-level "${VQ_LOG_LEVEL:-warning}" \
+               >/dev/null 2>>"${VQ_LOG:-/dev/null}" & ;;
     atftpd) ip netns exec $srv "$peers/root/usr/sbin/atftpd" --daemon --no-fork --port 69 \
               --bind-address $S --user root --group root --logfile /dev/null -m 1000 \
               "$root" >/dev/null 2>&1 & ;;
@@ -74,6 +78,9 @@ start_server() {  # start_server <name>; sets pid, waits for UDP 69
   echo "bench/tftp: $1 did not start" >&2; return 1
 }
 stop_server() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+cpu_ticks() {  # CPU of the server, its threads and its reaped children, in clock ticks
+  awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || echo 0
+}
 now() { date +%s.%N; }
 
 throughput() {  # best MiB/s so far in mibs[$1]
@@ -103,38 +110,42 @@ concurrent() {  # best total seconds so far in total[$1]
     wait' &
   local clients=$!
   sleep 1
+  local c0; c0=$(cpu_ticks)
   t0=$(now)
   for _ in $(seq "$CLIENTS"); do echo go; done >"$gate"
   wait $clients || true
   t1=$(now)
+  cpu[$1]="${cpu[$1]:+${cpu[$1]} }$(echo "($(cpu_ticks) - $c0) / $(getconf CLK_TCK)" | bc -l | xargs printf '%.2f')"
   for f in "$work"/out/c/*; do [ "$(md5sum <"$f")" = "$kpxe_md5" ] && good=$((good + 1)); done
   if [ "$good" -ne "$CLIENTS" ]; then
     echo "bench/tftp: $1: only $good of $CLIENTS concurrent fetches identical"; bad=1; return
   fi
   v=$(echo "$t1 - $t0" | bc -l)
+  last[$1]=$(printf '%.2f' "$v")
   total[$1]=$(printf '%.2f' "$(echo "if (${total[$1]:-0} == 0 || $v < ${total[$1]:-0}) $v else ${total[$1]:-0}" | bc -l)")
 }
 
 # Rounds interleave the servers so that load from elsewhere on the machine hits all alike.
-declare -A mibs total
+declare -A mibs total cpu last
 bad=0
 servers=${SERVERS:-vaquero atftpd tftpd-hpa}
 for r in $(seq "$RUNS"); do
   for s in $servers; do
     start_server $s
-    throughput $s
+    [ "${THROUGHPUT:-1}" = 0 ] || throughput $s
     concurrent $s
     stop_server
   done
-  echo "round $r: $(for s in $servers; do printf '%s %s MiB/s %s s; ' $s "${mibs[$s]:-?}" "${total[$s]:-?}"; done)"
+  echo "round $r (this round's $CLIENTS-client time): $(for s in $servers; do
+    printf '%s %s s; ' $s "${last[$s]:-?}"; done) load $(cut -d' ' -f1 /proc/loadavg)"
 done
 
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; best of $RUNS rounds"
-echo "| server | 64 MiB, blksize 1468, windowsize 16 | $CLIENTS concurrent undionly.kpxe |"
-echo "|---|---|---|"
-for s in $servers; do echo "| $s | ${mibs[$s]} MiB/s | ${total[$s]} s |"; done
+echo "| server | 64 MiB, blksize 1468, windowsize 16 | $CLIENTS concurrent undionly.kpxe | server CPU per concurrent run |"
+echo "|---|---|---|---|"
+for s in $servers; do echo "| $s | ${mibs[$s]:-} MiB/s | ${total[$s]} s | ${cpu[$s]} s |"; done
 echo
 echo "throughput: vaquero/atftpd = $(ratio "${mibs[vaquero]}" "${mibs[atftpd]}")x," \
   "vaquero/tftpd-hpa = $(ratio "${mibs[vaquero]}" "${mibs[tftpd-hpa]}")x"

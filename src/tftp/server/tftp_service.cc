@@ -1,13 +1,14 @@
 #include "tftp/server/tftp_service.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <thread>
 #include <unordered_map>
 
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include "base/log.h"
 #include "tftp/core/admission.h"
 #include "tftp/core/session.h"
+#include "tftp/server/transfer_worker.h"
 
 namespace vq::tftp {
 
@@ -27,7 +29,10 @@ using asio::ip::udp;
 namespace {
 
 constexpr size_t kMaxDatagram = 65536;
-constexpr size_t kBatch = 64;  // datagrams per sendmmsg/recv round
+constexpr size_t kBatch = 64;  // requests read per wake-up
+// Receive buffer of the request socket: a few hundred machines powered on together send their
+// requests within a millisecond, more than the default buffer holds if the loop is busy.
+constexpr int kListenerBuffer = 4 << 20;
 
 // MTU of the interface holding `addr` (host order), 0 when unknown.
 int mtuOf(uint32_t addr) {
@@ -63,12 +68,6 @@ std::string sanitize(std::string_view s) {
     return out;
 }
 
-long long msSince(TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                 t)
-        .count();
-}
-
 }  // namespace
 
 class TftpService::Impl : public std::enable_shared_from_this<TftpService::Impl> {
@@ -81,42 +80,26 @@ public:
         }
         files_ = files;
     }
+    ~Impl() { stop(); }
 
     Status start();
     void stop();
     uint16_t port() const { return port_; }
     TftpStats stats() const {
-        TftpStats s = stats_;
-        s.active = transfers_.size();
+        TftpStats s;
+        s.started = counters_.started;
+        s.completed = counters_.completed;
+        s.failed = counters_.failed;
+        s.refused = counters_.refused;
+        s.active = counters_.active;
+        s.bytes = counters_.bytes;
         return s;
     }
 
 private:
-    struct Transfer {
-        explicit Transfer(asio::io_context& io) : socket(io), timer(io) {}
-        uint64_t id = 0;
-        udp::socket socket;
-        asio::steady_timer timer;
-        std::unique_ptr<Session> session;
-        std::vector<Datagram> out;  // produced by the session, not yet sent
-        size_t out_pos = 0;         // first unsent datagram of `out`
-        bool waiting_write = false;
-        bool timer_pending = false;
-        TimePoint timer_at{};
-        TimePoint started{};
-        Ipv4 client;
-        std::string file;
-    };
-
     void waitRequest();
     void readRequests();
     void handleRequest(std::span<const uint8_t> bytes, const sockaddr_in& from, uint32_t local);
-    void waitTransfer(Transfer& t);
-    void readTransfer(uint64_t id);
-    void flush(Transfer& t);
-    void armTimer(Transfer& t);
-    void onTimer(uint64_t id);
-    void finish(Transfer& t);
     uint16_t blockLimitFor(uint32_t local);
     void record(Ipv4 ip, std::string kind, std::string detail) {
         HostEvent e;
@@ -136,10 +119,11 @@ private:
     uint16_t port_ = 0;
     bool stopped_ = false;
     uint64_t next_id_ = 1;
-    std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers_;
+    TransferCounters counters_;
+    std::vector<std::shared_ptr<TransferWorker>> workers_;
+    size_t next_worker_ = 0;
     std::unordered_map<uint32_t, uint16_t> block_limits_;  // by local address
     std::vector<uint8_t> rx_ = std::vector<uint8_t>(kMaxDatagram);
-    TftpStats stats_;
 };
 
 Status TftpService::Impl::start() {
@@ -159,9 +143,24 @@ Status TftpService::Impl::start() {
     }
     int on = 1;
     ::setsockopt(listener_.native_handle(), IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+    // Best effort: SO_RCVBUFFORCE passes the rmem_max cap when privileged.
+    int buffer = kListenerBuffer;
+    if (::setsockopt(listener_.native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &buffer,
+                     sizeof buffer) != 0) {
+        ::setsockopt(listener_.native_handle(), SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+    }
     port_ = listener_.local_endpoint(ec).port();
-    VQ_LOG_INFO("TFTP_LISTEN addr={} port={} root={}", config_.bind_address, port_,
-                config_.files.root.string());
+    if (workers_.empty()) {
+        if (config_.transfer_threads == 0) {
+            workers_.push_back(std::make_shared<TransferWorker>(&io_, events_, counters_));
+        }
+        for (unsigned i = 0; i < config_.transfer_threads; ++i) {
+            workers_.push_back(std::make_shared<TransferWorker>(nullptr, events_, counters_));
+            workers_.back()->startThread();
+        }
+    }
+    VQ_LOG_INFO("TFTP_LISTEN addr={} port={} root={} transfer_threads={}", config_.bind_address,
+                port_, config_.files.root.string(), config_.transfer_threads);
     waitRequest();
     return Status::ok();
 }
@@ -170,11 +169,8 @@ void TftpService::Impl::stop() {
     stopped_ = true;
     boost::system::error_code ec;
     listener_.close(ec);
-    for (auto& [id, t] : transfers_) {
-        t->socket.close(ec);
-        t->timer.cancel();
-    }
-    transfers_.clear();
+    for (auto& w : workers_)
+        w->stop();
 }
 
 void TftpService::Impl::waitRequest() {
@@ -242,9 +238,9 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
         ::sendto(listener_.native_handle(), wire.data(), wire.size(), MSG_DONTWAIT,
                  reinterpret_cast<const sockaddr*>(&from), sizeof from);
     };
-    if (transfers_.size() >= config_.max_transfers) {
-        ++stats_.refused;
-        VQ_LOG_WARN("TFTP_BUSY client={} active={}", client.toString(), transfers_.size());
+    if (counters_.active >= config_.max_transfers) {
+        ++counters_.refused;
+        VQ_LOG_WARN("TFTP_BUSY client={} active={}", client.toString(), counters_.active.load());
         reply(encodeError(ErrorCode::NotDefined, "server busy"));
         return;
     }
@@ -254,7 +250,7 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
     std::string file = a.request ? sanitize(a.request->filename) : std::string("-");
     if (!a.accepted()) {
         if (a.reply) {
-            ++stats_.refused;
+            ++counters_.refused;
             VQ_LOG_WARN("TFTP_REFUSED client={} file={} error={} reason={}", client.toString(),
                         file, static_cast<int>(a.error), a.reason);
             record(client, "TFTP_REFUSED",
@@ -264,7 +260,9 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
         }
         return;
     }
-    auto t = std::make_unique<Transfer>(io_);
+    // Round robin: transfers are alike enough (same few files) that load evens out.
+    TransferWorker& worker = *workers_[next_worker_++ % workers_.size()];
+    auto t = std::make_unique<Transfer>(worker.io());
     boost::system::error_code ec;
     t->socket.open(udp::v4(), ec);
     if (!ec)
@@ -286,177 +284,19 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
     t->client = client;
     t->file = file;
     const Negotiated& n = t->session->negotiated();
-    ++stats_.started;
+    ++counters_.started;
+    ++counters_.active;
     VQ_LOG_INFO("TFTP_START client={} file={} size={} blksize={} windowsize={} options={}",
                 client.toString(), file, t->session->fileSize(), n.block_size, n.window_size,
                 n.oack.size());
     record(client, "TFTP_START",
            "file=" + file + " tsize=" + std::to_string(t->session->fileSize()) + " blksize=" +
                std::to_string(n.block_size) + " windowsize=" + std::to_string(n.window_size));
-    Transfer& ref = *t;
-    transfers_.emplace(t->id, std::move(t));
-    ref.session->start(std::chrono::steady_clock::now(), ref.out);
-    flush(ref);
-    armTimer(ref);
-    waitTransfer(ref);
+    worker.adopt(std::move(t));
 }
 
-void TftpService::Impl::waitTransfer(Transfer& t) {
-    std::weak_ptr<Impl> weak = shared_from_this();
-    uint64_t id = t.id;
-    t.socket.async_wait(udp::socket::wait_read, [weak, id](const boost::system::error_code& ec) {
-        auto self = weak.lock();
-        if (!self || ec || self->stopped_)
-            return;
-        self->readTransfer(id);
-    });
-}
-
-void TftpService::Impl::readTransfer(uint64_t id) {
-    auto it = transfers_.find(id);
-    if (it == transfers_.end())
-        return;
-    Transfer& t = *it->second;
-    for (size_t n = 0; n < kBatch && !t.session->finished(); ++n) {
-        ssize_t len = ::recv(t.socket.native_handle(), rx_.data(), rx_.size(), MSG_DONTWAIT);
-        if (len < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == ECONNREFUSED) {
-                // ICMP port unreachable: the client is gone. Its timer ends the transfer
-                // if it really is; a late ICMP for an old datagram must not.
-                continue;
-            }
-            break;
-        }
-        // Datagrams from other hosts or ports never arrive: the socket is connected.
-        t.out.clear();
-        t.out_pos = 0;
-        t.session->onPacket({rx_.data(), static_cast<size_t>(len)},
-                            std::chrono::steady_clock::now(), t.out);
-        flush(t);
-    }
-    if (t.session->finished()) {
-        finish(t);
-        return;
-    }
-    armTimer(t);
-    waitTransfer(t);
-}
-
-void TftpService::Impl::flush(Transfer& t) {
-    if (t.waiting_write)
-        return;  // the writable wait resumes at out_pos
-    int fd = t.socket.native_handle();
-    while (t.out_pos < t.out.size()) {
-        std::array<mmsghdr, kBatch> msgs;
-        std::array<std::array<iovec, 2>, kBatch> iovs;
-        size_t count = std::min(kBatch, t.out.size() - t.out_pos);
-        for (size_t i = 0; i < count; ++i) {
-            Datagram& d = t.out[t.out_pos + i];
-            std::memset(&msgs[i], 0, sizeof msgs[i]);
-            if (d.isData()) {
-                iovs[i][0] = {d.header.data(), d.header.size()};
-                iovs[i][1] = {const_cast<uint8_t*>(d.payload.data()), d.payload.size()};
-                msgs[i].msg_hdr.msg_iovlen = d.payload.empty() ? 1 : 2;
-            } else {
-                iovs[i][0] = {d.control.data(), d.control.size()};
-                msgs[i].msg_hdr.msg_iovlen = 1;
-            }
-            msgs[i].msg_hdr.msg_iov = iovs[i].data();
-        }
-        int sent = ::sendmmsg(fd, msgs.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
-        if (sent < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                // Socket buffer full: resume when writable instead of dropping the window.
-                t.waiting_write = true;
-                std::weak_ptr<Impl> weak = shared_from_this();
-                uint64_t id = t.id;
-                t.socket.async_wait(udp::socket::wait_write,
-                                    [weak, id](const boost::system::error_code& ec) {
-                                        auto self = weak.lock();
-                                        if (!self || ec || self->stopped_)
-                                            return;
-                                        auto it = self->transfers_.find(id);
-                                        if (it == self->transfers_.end())
-                                            return;
-                                        Transfer& tr = *it->second;
-                                        tr.waiting_write = false;
-                                        self->flush(tr);
-                                        if (tr.session->finished() && !tr.waiting_write) {
-                                            self->finish(tr);
-                                        }
-                                    });
-                return;
-            }
-            t.out_pos = t.out.size();  // e.g. ECONNREFUSED: the timer retransmits or gives up
-            break;
-        }
-        t.out_pos += static_cast<size_t>(sent);
-    }
-}
-
-void TftpService::Impl::armTimer(Transfer& t) {
-    TimePoint deadline = t.session->deadline();
-    if (t.timer_pending && t.timer_at <= deadline)
-        return;  // fires early, re-arms then
-    t.timer_pending = true;
-    t.timer_at = deadline;
-    t.timer.expires_at(deadline);
-    std::weak_ptr<Impl> weak = shared_from_this();
-    uint64_t id = t.id;
-    t.timer.async_wait([weak, id](const boost::system::error_code& ec) {
-        auto self = weak.lock();
-        if (!self || ec || self->stopped_)
-            return;
-        self->onTimer(id);
-    });
-}
-
-void TftpService::Impl::onTimer(uint64_t id) {
-    auto it = transfers_.find(id);
-    if (it == transfers_.end())
-        return;
-    Transfer& t = *it->second;
-    t.timer_pending = false;
-    TimePoint now = std::chrono::steady_clock::now();
-    if (now >= t.session->deadline()) {
-        t.out.clear();
-        t.out_pos = 0;
-        t.waiting_write = false;
-        t.session->onTimer(now, t.out);
-        flush(t);
-        if (t.session->finished()) {
-            finish(t);
-            return;
-        }
-    }
-    armTimer(t);
-}
-
-void TftpService::Impl::finish(Transfer& t) {
-    const Session& s = *t.session;
-    long long ms = msSince(t.started);
-    uint64_t bytes = s.stats().bytes_acked;
-    stats_.bytes += bytes;
-    std::string detail = "file=" + t.file + " bytes=" + std::to_string(bytes) +
-                         " duration_ms=" + std::to_string(ms) +
-                         " retransmits=" + std::to_string(s.stats().retransmitted);
-    if (s.state() == SessionState::Done) {
-        ++stats_.completed;
-        VQ_LOG_INFO("TFTP_DONE client={} {}", t.client.toString(), detail);
-        record(t.client, "TFTP_DONE", detail);
-    } else {
-        ++stats_.failed;
-        VQ_LOG_WARN("TFTP_FAILED client={} {} reason={}", t.client.toString(), detail, s.failure());
-        record(t.client, "TFTP_FAILED", detail + " reason=" + s.failure());
-    }
-    boost::system::error_code ec;
-    t.socket.close(ec);
-    t.timer.cancel();
-    transfers_.erase(t.id);  // `t` is gone after this line
+unsigned TftpServiceConfig::defaultTransferThreads() {
+    return std::clamp(std::thread::hardware_concurrency(), 2u, 8u);
 }
 
 TftpService::TftpService(asio::io_context& io, TftpServiceConfig config, EventSink& events)

@@ -1,7 +1,10 @@
 #pragma once
-// The TFTP service: one UDP socket on the well-known port, one ephemeral socket per transfer
-// (RFC 1350 transfer IDs), all on the caller's Boost.Asio event loop. Protocol decisions are
-// made by admit() and Session; this class only moves datagrams, arms timers and reports.
+// The TFTP service: one UDP socket on the well-known port, read on the caller's Boost.Asio
+// event loop, and one ephemeral socket per transfer (RFC 1350 transfer IDs), run by a few
+// event-loop threads of the service's own (TransferWorker) so that hundreds of concurrent
+// transfers are not serialised behind one thread. Protocol decisions are made by admit() and
+// Session; the service only moves datagrams, arms timers and reports. Events may be recorded
+// from any of its threads (EventSink is thread-safe).
 //
 // Each transfer is reported to the EventSink (it knows the client's IP only):
 //   TFTP_START    file=.. blksize=.. windowsize=.. tsize=..
@@ -36,6 +39,12 @@ struct TftpServiceConfig {
     // (minus IP, UDP and TFTP headers), so blocks are never IP-fragmented.
     bool block_size_from_mtu = true;
     size_t max_transfers = 2048;
+    // Event-loop threads that run transfers (0 runs them on the caller's loop too). One per
+    // core, at least 2 and at most 8: with one, a busy machine gives the whole service one
+    // thread's share of the CPU however many transfers wait on it.
+    unsigned transfer_threads = defaultTransferThreads();
+
+    static unsigned defaultTransferThreads();
 };
 
 struct TftpStats {

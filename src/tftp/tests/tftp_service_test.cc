@@ -1,5 +1,6 @@
 #include "tftp/server/tftp_service.h"
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -127,7 +128,8 @@ Fetch fetch(uint16_t port, const std::string& name, std::vector<Option> options)
     return f;
 }
 
-class ServiceTest : public ::testing::Test {
+// Every service test runs with transfers on the caller's loop (0) and on threads of their own.
+class ServiceTest : public ::testing::TestWithParam<unsigned> {
 protected:
     void SetUp() override {
         std::vector<uint8_t> big(3 * 1024 * 1024 + 17);
@@ -138,6 +140,7 @@ protected:
         TftpServiceConfig c;
         c.bind_address = "127.0.0.1";
         c.port = 0;
+        c.transfer_threads = GetParam();
         service_ = std::make_unique<TftpService>(io_, c, source_, sink_);
         ASSERT_TRUE(service_->start().isOk());
         thread_ = std::thread([this] { io_.run(); });
@@ -156,7 +159,7 @@ protected:
     std::vector<uint8_t> big_;
 };
 
-TEST_F(ServiceTest, ServesWithAndWithoutOptions) {
+TEST_P(ServiceTest, ServesWithAndWithoutOptions) {
     auto plain = fetch(service_->port(), "big.bin", {});
     ASSERT_TRUE(plain.ok);
     EXPECT_EQ(plain.data, big_);
@@ -166,7 +169,7 @@ TEST_F(ServiceTest, ServesWithAndWithoutOptions) {
     EXPECT_EQ(fast.data, big_);
 }
 
-TEST_F(ServiceTest, RefusesAndReports) {
+TEST_P(ServiceTest, RefusesAndReports) {
     EXPECT_EQ(fetch(service_->port(), "nope", {}).error, 1);
     EXPECT_EQ(fetch(service_->port(), "../etc/passwd", {}).error, 2);
     auto events = sink_.snapshot();
@@ -177,10 +180,10 @@ TEST_F(ServiceTest, RefusesAndReports) {
     EXPECT_EQ(events[0].ip->toString(), "127.0.0.1");
 }
 
-TEST_F(ServiceTest, ConcurrentTransfersAllComplete) {
+TEST_P(ServiceTest, ConcurrentTransfersAllComplete) {
     std::vector<std::thread> clients;
     std::atomic<int> good{0};
-    for (int i = 0; i < 16; ++i) {
+    for (int i = 0; i < 32; ++i) {
         clients.emplace_back([&, i] {
             auto f = fetch(service_->port(), "big.bin",
                            {{"blksize", std::to_string(512 + i * 64)}, {"windowsize", "8"}});
@@ -190,17 +193,53 @@ TEST_F(ServiceTest, ConcurrentTransfersAllComplete) {
     }
     for (auto& c : clients)
         c.join();
-    EXPECT_EQ(good.load(), 16);
+    EXPECT_EQ(good.load(), 32);
     // Done events arrive after the last ACK is processed; allow the loop a moment.
-    for (int i = 0; i < 100 && service_->stats().completed < 16; ++i) {
+    for (int i = 0; i < 100 && service_->stats().completed < 32; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    EXPECT_EQ(service_->stats().completed, 16u);
+    EXPECT_EQ(service_->stats().completed, 32u);
+    EXPECT_EQ(service_->stats().started, 32u);
+    EXPECT_EQ(service_->stats().active, 0u);
+    EXPECT_EQ(service_->stats().bytes, 32u * big_.size());
     int done = 0;
     for (auto& e : sink_.snapshot())
         done += e.kind == "TFTP_DONE";
-    EXPECT_EQ(done, 16);
+    EXPECT_EQ(done, 32);
 }
+
+TEST_P(ServiceTest, StopsWithTransfersInFlight) {
+    // Clients that ask and then never acknowledge: their transfers are in flight at stop().
+    std::vector<int> fds;
+    sockaddr_in srv{};
+    srv.sin_family = AF_INET;
+    srv.sin_port = htons(service_->port());
+    srv.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    auto rrq = encodeRequest({false, "big.bin", Mode::Octet, {}});
+    for (int i = 0; i < 8; ++i) {
+        int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+        timeval tv{2, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        ::sendto(fd, rrq.data(), rrq.size(), 0, reinterpret_cast<sockaddr*>(&srv), sizeof srv);
+        std::vector<uint8_t> buf(1024);
+        EXPECT_GT(::recv(fd, buf.data(), buf.size(), 0), 4);  // the first DATA block
+        fds.push_back(fd);
+    }
+    EXPECT_EQ(service_->stats().active, 8u);
+    // stop() belongs on the caller's loop, which runs transfers too when transfer_threads is 0.
+    std::promise<void> stopped;
+    boost::asio::post(io_, [&] {
+        service_->stop();
+        stopped.set_value();
+    });
+    stopped.get_future().wait();
+    EXPECT_EQ(service_->stats().active, 0u);
+    EXPECT_EQ(service_->stats().completed, 0u);
+    for (int fd : fds)
+        ::close(fd);
+}
+
+INSTANTIATE_TEST_SUITE_P(TransferThreads, ServiceTest, ::testing::Values(0u, 1u, 4u));
 
 TEST(TftpServiceStart, ReportsBindErrors) {
     boost::asio::io_context io;

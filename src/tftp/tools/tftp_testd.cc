@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(8, 65464));
     app.add_option("--max-windowsize", max_window, "largest window granted")
         ->check(CLI::Range(1, 65535));
+    app.add_option("--transfer-threads", config.transfer_threads,
+                   "event-loop threads running transfers (0: the main loop)");
     app.add_flag("--events", events, "print every event on stdout");
     app.add_option("--log-level", log_level, "debug, info, warning, error");
     CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,259 @@
+#include "tftp/server/transfer_worker.h"
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include <boost/asio/post.hpp>
+#include <sys/socket.h>
+
+#include "base/log.h"
+
+namespace vq::tftp {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+namespace {
+
+constexpr size_t kMaxDatagram = 65536;
+constexpr size_t kBatch = 64;  // datagrams per sendmmsg/recv round
+
+long long msSince(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 t)
+        .count();
+}
+
+}  // namespace
+
+TransferWorker::TransferWorker(asio::io_context* shared,
+                               EventSink& events,
+                               TransferCounters& counters)
+    : own_io_(shared == nullptr ? std::make_unique<asio::io_context>(1) : nullptr),
+      io_(shared == nullptr ? own_io_.get() : shared),
+      events_(events),
+      counters_(counters),
+      rx_(kMaxDatagram) {}
+
+TransferWorker::~TransferWorker() {
+    stop();
+}
+
+void TransferWorker::startThread() {
+    if (!own_io_ || thread_.joinable())
+        return;
+    work_.emplace(asio::make_work_guard(*own_io_));
+    thread_ = std::thread([io = own_io_.get()] { io->run(); });
+}
+
+void TransferWorker::stop() {
+    if (stopped_.exchange(true))
+        return;
+    if (thread_.joinable()) {
+        work_.reset();
+        own_io_->stop();
+        thread_.join();
+    }
+    // The thread (if any) is gone: the table is ours now.
+    closeAll();
+}
+
+void TransferWorker::closeAll() {
+    boost::system::error_code ec;
+    for (auto& [id, t] : transfers_) {
+        t->socket.close(ec);
+        t->timer.cancel();
+    }
+    counters_.active -= transfers_.size();
+    transfers_.clear();
+}
+
+void TransferWorker::adopt(std::unique_ptr<Transfer> t) {
+    if (!own_io_) {
+        begin(std::move(t));  // same loop as the caller: no hand-over needed
+        return;
+    }
+    std::weak_ptr<TransferWorker> weak = shared_from_this();
+    asio::post(*own_io_, [weak, t = std::move(t)]() mutable {
+        if (auto self = weak.lock(); self && !self->stopped_)
+            self->begin(std::move(t));
+    });
+}
+
+void TransferWorker::begin(std::unique_ptr<Transfer> t) {
+    Transfer& ref = *t;
+    transfers_.emplace(t->id, std::move(t));
+    ref.session->start(std::chrono::steady_clock::now(), ref.out);
+    flush(ref);
+    armTimer(ref);
+    waitTransfer(ref);
+}
+
+void TransferWorker::waitTransfer(Transfer& t) {
+    std::weak_ptr<TransferWorker> weak = shared_from_this();
+    uint64_t id = t.id;
+    t.socket.async_wait(udp::socket::wait_read, [weak, id](const boost::system::error_code& ec) {
+        auto self = weak.lock();
+        if (!self || ec || self->stopped_)
+            return;
+        self->readTransfer(id);
+    });
+}
+
+void TransferWorker::readTransfer(uint64_t id) {
+    auto it = transfers_.find(id);
+    if (it == transfers_.end())
+        return;
+    Transfer& t = *it->second;
+    for (size_t n = 0; n < kBatch && !t.session->finished(); ++n) {
+        ssize_t len = ::recv(t.socket.native_handle(), rx_.data(), rx_.size(), MSG_DONTWAIT);
+        if (len < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == ECONNREFUSED) {
+                // ICMP port unreachable: the client is gone. Its timer ends the transfer
+                // if it really is; a late ICMP for an old datagram must not.
+                continue;
+            }
+            break;
+        }
+        // Datagrams from other hosts or ports never arrive: the socket is connected.
+        t.out.clear();
+        t.out_pos = 0;
+        t.session->onPacket({rx_.data(), static_cast<size_t>(len)},
+                            std::chrono::steady_clock::now(), t.out);
+        flush(t);
+    }
+    if (t.session->finished()) {
+        finish(t);
+        return;
+    }
+    armTimer(t);
+    waitTransfer(t);
+}
+
+void TransferWorker::flush(Transfer& t) {
+    if (t.waiting_write)
+        return;  // the writable wait resumes at out_pos
+    int fd = t.socket.native_handle();
+    while (t.out_pos < t.out.size()) {
+        std::array<mmsghdr, kBatch> msgs;
+        std::array<std::array<iovec, 2>, kBatch> iovs;
+        size_t count = std::min(kBatch, t.out.size() - t.out_pos);
+        for (size_t i = 0; i < count; ++i) {
+            Datagram& d = t.out[t.out_pos + i];
+            std::memset(&msgs[i], 0, sizeof msgs[i]);
+            if (d.isData()) {
+                iovs[i][0] = {d.header.data(), d.header.size()};
+                iovs[i][1] = {const_cast<uint8_t*>(d.payload.data()), d.payload.size()};
+                msgs[i].msg_hdr.msg_iovlen = d.payload.empty() ? 1 : 2;
+            } else {
+                iovs[i][0] = {d.control.data(), d.control.size()};
+                msgs[i].msg_hdr.msg_iovlen = 1;
+            }
+            msgs[i].msg_hdr.msg_iov = iovs[i].data();
+        }
+        int sent = ::sendmmsg(fd, msgs.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
+        if (sent < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // Socket buffer full: resume when writable instead of dropping the window.
+                t.waiting_write = true;
+                std::weak_ptr<TransferWorker> weak = shared_from_this();
+                uint64_t id = t.id;
+                t.socket.async_wait(udp::socket::wait_write,
+                                    [weak, id](const boost::system::error_code& ec) {
+                                        auto self = weak.lock();
+                                        if (!self || ec || self->stopped_)
+                                            return;
+                                        auto it = self->transfers_.find(id);
+                                        if (it == self->transfers_.end())
+                                            return;
+                                        Transfer& tr = *it->second;
+                                        tr.waiting_write = false;
+                                        self->flush(tr);
+                                        if (tr.session->finished() && !tr.waiting_write) {
+                                            self->finish(tr);
+                                        }
+                                    });
+                return;
+            }
+            t.out_pos = t.out.size();  // e.g. ECONNREFUSED: the timer retransmits or gives up
+            break;
+        }
+        t.out_pos += static_cast<size_t>(sent);
+    }
+}
+
+void TransferWorker::armTimer(Transfer& t) {
+    TimePoint deadline = t.session->deadline();
+    if (t.timer_pending && t.timer_at <= deadline)
+        return;  // fires early, re-arms then
+    t.timer_pending = true;
+    t.timer_at = deadline;
+    t.timer.expires_at(deadline);
+    std::weak_ptr<TransferWorker> weak = shared_from_this();
+    uint64_t id = t.id;
+    t.timer.async_wait([weak, id](const boost::system::error_code& ec) {
+        auto self = weak.lock();
+        if (!self || ec || self->stopped_)
+            return;
+        self->onTimer(id);
+    });
+}
+
+void TransferWorker::onTimer(uint64_t id) {
+    auto it = transfers_.find(id);
+    if (it == transfers_.end())
+        return;
+    Transfer& t = *it->second;
+    t.timer_pending = false;
+    TimePoint now = std::chrono::steady_clock::now();
+    if (now >= t.session->deadline()) {
+        t.out.clear();
+        t.out_pos = 0;
+        t.waiting_write = false;
+        t.session->onTimer(now, t.out);
+        flush(t);
+        if (t.session->finished()) {
+            finish(t);
+            return;
+        }
+    }
+    armTimer(t);
+}
+
+void TransferWorker::finish(Transfer& t) {
+    const Session& s = *t.session;
+    long long ms = msSince(t.started);
+    uint64_t bytes = s.stats().bytes_acked;
+    counters_.bytes += bytes;
+    std::string detail = "file=" + t.file + " bytes=" + std::to_string(bytes) +
+                         " duration_ms=" + std::to_string(ms) +
+                         " retransmits=" + std::to_string(s.stats().retransmitted);
+    HostEvent e;
+    e.ip = t.client;
+    e.source = "tftp";
+    if (s.state() == SessionState::Done) {
+        ++counters_.completed;
+        VQ_LOG_INFO("TFTP_DONE client={} {}", t.client.toString(), detail);
+        e.kind = "TFTP_DONE";
+        e.detail = std::move(detail);
+    } else {
+        ++counters_.failed;
+        VQ_LOG_WARN("TFTP_FAILED client={} {} reason={}", t.client.toString(), detail, s.failure());
+        e.kind = "TFTP_FAILED";
+        e.detail = detail + " reason=" + s.failure();
+    }
+    events_.record(std::move(e));
+    boost::system::error_code ec;
+    t.socket.close(ec);
+    t.timer.cancel();
+    --counters_.active;
+    transfers_.erase(t.id);  // `t` is gone after this line
+}
+
+}  // namespace vq::tftp
