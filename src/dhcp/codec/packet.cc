@@ -1,6 +1,7 @@
 #include "dhcp/codec/packet.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "base/bytes.h"
 
@@ -105,9 +106,8 @@ void Options::setU16(uint8_t code, uint16_t v) {
 }
 
 void Options::setU32(uint8_t code, uint32_t v) {
-    ByteWriter w(4);
-    w.u32(v);
-    set(code, w.take());
+    set(code, {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+               static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)});
 }
 
 void Options::setIps(uint8_t code, std::span<const Ipv4> ips) {
@@ -175,6 +175,7 @@ Result<Packet> decode(std::span<const uint8_t> wire) {
     }
     ByteReader r(wire);
     Packet p;
+    p.options.reserve(16);  // what PXE ROMs and clients send, without regrowing
     p.op = r.u8();
     p.htype = r.u8();
     p.hlen = r.u8();
@@ -222,35 +223,50 @@ Result<Packet> decode(std::span<const uint8_t> wire) {
 }
 
 std::vector<uint8_t> encode(const Packet& p) {
-    ByteWriter w(576);
-    w.u8(p.op);
-    w.u8(p.htype);
-    w.u8(p.hlen);
-    w.u8(p.hops);
-    w.u32(p.xid);
-    w.u16(p.secs);
-    w.u16(p.flags);
-    w.u32(p.ciaddr.value());
-    w.u32(p.yiaddr.value());
-    w.u32(p.siaddr.value());
-    w.u32(p.giaddr.value());
-    w.bytes(p.chaddr);
-    std::string_view sname(p.sname.data(), std::min<size_t>(p.sname.size(), 63));
-    w.str(sname);
-    w.zeros(64 - sname.size());
-    std::string_view file(p.file.data(), std::min<size_t>(p.file.size(), 127));
-    w.str(file);
-    w.zeros(128 - file.size());
-    w.u32(kMagicCookie);
-    auto put = [&w](const RawOption& o) {
+    std::vector<uint8_t> out;
+    encodeTo(p, out);
+    return out;
+}
+
+void encodeTo(const Packet& p, std::vector<uint8_t>& out) {
+    out.clear();
+    out.reserve(576);
+    out.resize(kFixedHeaderSize + 4);
+    uint8_t* h = out.data();
+    auto put32 = [](uint8_t* at, uint32_t v) {
+        at[0] = static_cast<uint8_t>(v >> 24);
+        at[1] = static_cast<uint8_t>(v >> 16);
+        at[2] = static_cast<uint8_t>(v >> 8);
+        at[3] = static_cast<uint8_t>(v);
+    };
+    std::memset(h, 0, kFixedHeaderSize + 4);
+    h[0] = p.op;
+    h[1] = p.htype;
+    h[2] = p.hlen;
+    h[3] = p.hops;
+    put32(h + 4, p.xid);
+    h[8] = static_cast<uint8_t>(p.secs >> 8);
+    h[9] = static_cast<uint8_t>(p.secs);
+    h[10] = static_cast<uint8_t>(p.flags >> 8);
+    h[11] = static_cast<uint8_t>(p.flags);
+    put32(h + 12, p.ciaddr.value());
+    put32(h + 16, p.yiaddr.value());
+    put32(h + 20, p.siaddr.value());
+    put32(h + 24, p.giaddr.value());
+    std::memcpy(h + 28, p.chaddr.data(), p.chaddr.size());
+    std::memcpy(h + 44, p.sname.data(), std::min<size_t>(p.sname.size(), 63));
+    std::memcpy(h + 108, p.file.data(), std::min<size_t>(p.file.size(), 127));
+    put32(h + kFixedHeaderSize, kMagicCookie);
+    auto put = [&out](const RawOption& o) {
         size_t off = 0;
         // Split long values into several options with the same code (RFC 3396); an
         // empty value is still one option.
         do {
             size_t n = std::min<size_t>(o.data.size() - off, 255);
-            w.u8(o.code);
-            w.u8(static_cast<uint8_t>(n));
-            w.bytes(std::span<const uint8_t>(o.data).subspan(off, n));
+            out.push_back(o.code);
+            out.push_back(static_cast<uint8_t>(n));
+            out.insert(out.end(), o.data.begin() + static_cast<ptrdiff_t>(off),
+                       o.data.begin() + static_cast<ptrdiff_t>(off + n));
             off += n;
         } while (off < o.data.size());
     };
@@ -261,10 +277,9 @@ std::vector<uint8_t> encode(const Packet& p) {
             continue;
         put(o);
     }
-    w.u8(opt::kEnd);
-    if (w.size() < 300)
-        w.zeros(300 - w.size());
-    return w.take();
+    out.push_back(opt::kEnd);
+    if (out.size() < 300)
+        out.resize(300, 0);
 }
 
 }  // namespace vq::dhcp

@@ -35,6 +35,7 @@ public:
     // Appends to the data of an existing option (RFC 3396 concatenation) or adds it.
     void append(uint8_t code, std::span<const uint8_t> data);
     void remove(uint8_t code);
+    void reserve(size_t n) { list_.reserve(n); }
 
     // Typed views; nullopt when absent or of the wrong size.
     std::optional<uint8_t> u8(uint8_t code) const;
@@ -85,5 +86,8 @@ Result<Packet> decode(std::span<const uint8_t> wire);
 // Encodes with the magic cookie and option 53 first, options longer than 255 bytes split
 // (RFC 3396), padded to the 300-byte BOOTP minimum that some relays and ROMs expect.
 std::vector<uint8_t> encode(const Packet& packet);
+// The same into `out` (cleared first), reusing its capacity: no allocation per reply on
+// the service's hot path once the buffer has grown.
+void encodeTo(const Packet& packet, std::vector<uint8_t>& out);
 
 }  // namespace vq::dhcp

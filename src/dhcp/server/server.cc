@@ -3,11 +3,15 @@
 #include <fmt/format.h>
 
 #include "dhcp/codec/client_info.h"
+#include "dhcp/server/detail_text.h"
 
 namespace vq::dhcp {
 namespace {
 
 const Ipv4 kBroadcast(0xffffffffu);
+// Agent addresses whose boot targets are kept; more (an unusual multihoming) are built
+// per request instead of growing without bound.
+constexpr size_t kMaxBootTargets = 64;
 
 // BOOTP's file field holds 127 characters; longer URLs go in option 67 only.
 void setBootFile(Packet& r, const std::string& file) {
@@ -50,6 +54,18 @@ const char* dropReasonName(DropReason reason) {
 
 Server::Server(ServerConfig config, const HostDirectory& directory)
     : config_(std::move(config)), directory_(directory) {}
+
+std::shared_ptr<const BootTarget> Server::bootTarget(Ipv4 server_ip) const {
+    std::lock_guard lock(targets_mu_);
+    for (const auto& [ip, target] : targets_) {
+        if (ip == server_ip)
+            return target;
+    }
+    auto target = std::make_shared<const BootTarget>(makeBootTarget(config_.boot, server_ip));
+    if (targets_.size() < kMaxBootTargets)
+        targets_.emplace_back(server_ip, target);
+    return target;
+}
 
 Exchange Server::dropped(DropReason reason, Exchange e) {
     drops_[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
@@ -114,6 +130,7 @@ Exchange Server::exchange(const Packet& q, const RecvMeta& meta) {
 
 Packet Server::baseReply(const Packet& q, MessageType type, Ipv4 server_ip) const {
     Packet r;
+    r.options.reserve(16);  // a full reply, without regrowing the option list
     r.op = kBootReply;
     r.htype = q.htype;
     r.hlen = q.hlen;
@@ -188,20 +205,27 @@ Exchange Server::serve(const Packet& q,
                        Ipv4 server_ip) {
     Exchange e;
     const MessageType type = *q.messageType();
-    const std::string who = fmt::format("mac={} ip={}", lease.mac.toString(), lease.ip.toString());
+    std::string who;
+    who.reserve(64);
+    who += "mac=";
+    appendMac(who, lease.mac);
+    who += " ip=";
+    appendIp(who, lease.ip);
     auto withBoot = [&](Packet& r) {
         if (!lease.boot) {
             e.detail += " boot=none";
             return;
         }
         ClientInfo client = inspectClient(q);
-        BootDecision d = chooseBoot(client, makeBootTarget(config_.boot, server_ip));
+        BootDecision d = chooseBoot(client, *bootTarget(server_ip));
         if (d.unknown_arch) {
             e.unknown_arch = true;
-            e.detail += fmt::format(" arch={}", d.arch.value_or(0));
+            e.detail += " arch=";
+            appendDecimal(e.detail, d.arch.value_or(0));
         }
         if (d.kind == BootDecision::Kind::None) {
-            e.detail += fmt::format(" boot={}", d.reason);
+            e.detail += " boot=";
+            e.detail += d.reason;
             return;
         }
         r.siaddr = server_ip;
@@ -212,7 +236,10 @@ Exchange Server::serve(const Packet& q,
             // 175.176 = 1: iPXE need not wait for ProxyDHCP offers (saves ~2 s per boot).
             r.options.set(opt::kIpxeEncap, encodeSubOptions({{ipxe_opt::kNoPxeDhcp, {1}}}));
         }
-        e.detail += fmt::format(" boot={} file={}", d.reason, d.file);
+        e.detail += " boot=";
+        e.detail += d.reason;
+        e.detail += " file=";
+        e.detail += d.file;
     };
     auto finish = [&](Packet r) {
         if (const RawOption* agent = q.options.find(opt::kRelayAgent);
@@ -228,7 +255,7 @@ Exchange Server::serve(const Packet& q,
             r.yiaddr = lease.ip;
             addLeaseOptions(r, lease, true);
             e.kind = "DHCP_OFFER";
-            e.detail = who;
+            e.detail = std::move(who);
             withBoot(r);
             finish(std::move(r));
             return e;
@@ -258,7 +285,7 @@ Exchange Server::serve(const Packet& q,
             r.yiaddr = lease.ip;
             addLeaseOptions(r, lease, true);
             e.kind = "DHCP_ACK";
-            e.detail = who;
+            e.detail = std::move(who);
             withBoot(r);
             finish(std::move(r));
             return e;
@@ -294,7 +321,9 @@ Exchange Server::proxy(const Packet& q,
     const MessageType type = *q.messageType();
     const bool boot_server = meta.local_port == kPxePort;
     ClientInfo client = inspectClient(q);
-    e.detail = fmt::format("mac={}", lease.mac.toString());
+    e.detail.reserve(64);
+    e.detail += "mac=";
+    appendMac(e.detail, lease.mac);
     if (!client.pxe_client && !client.http_client)
         return dropped(DropReason::NotPxe, std::move(e));
     if (boot_server ? type != MessageType::Request : type != MessageType::Discover) {
@@ -302,7 +331,7 @@ Exchange Server::proxy(const Packet& q,
     }
     if (!lease.boot)
         return dropped(DropReason::NoBootFile, std::move(e));
-    BootDecision d = chooseBoot(client, makeBootTarget(config_.boot, server_ip));
+    BootDecision d = chooseBoot(client, *bootTarget(server_ip));
     e.unknown_arch = d.unknown_arch;
     if (d.kind == BootDecision::Kind::None) {
         e.detail += fmt::format(" boot={} arch={}", d.reason, d.arch.value_or(0));
@@ -329,7 +358,10 @@ Exchange Server::proxy(const Packet& q,
         r.options.set(*agent);
     }
     e.kind = boot_server ? "DHCP_PROXY_ACK" : "DHCP_PROXY_OFFER";
-    e.detail += fmt::format(" boot={} file={}", d.reason, d.file);
+    e.detail += " boot=";
+    e.detail += d.reason;
+    e.detail += " file=";
+    e.detail += d.file;
     e.replies.push_back(address(std::move(r), q, meta, server_ip));
     return e;
 }

@@ -8,6 +8,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,11 +96,16 @@ private:
     void addLeaseOptions(Packet& r, const HostLease& lease, bool with_lease_time) const;
     Reply address(Packet r, const Packet& q, const RecvMeta& meta, Ipv4 server_ip) const;
     Exchange dropped(DropReason reason, Exchange e = {});
+    // The boot target of one agent address, built once: its URLs are the same for every
+    // request that reaches that address.
+    std::shared_ptr<const BootTarget> bootTarget(Ipv4 server_ip) const;
 
     ServerConfig config_;
     const HostDirectory& directory_;
     std::array<std::atomic<uint64_t>, static_cast<size_t>(DropReason::Count)> drops_{};
     std::atomic<uint64_t> replies_{0};
+    mutable std::mutex targets_mu_;
+    mutable std::vector<std::pair<Ipv4, std::shared_ptr<const BootTarget>>> targets_;
 };
 
 }  // namespace vq::dhcp

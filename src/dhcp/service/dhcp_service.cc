@@ -202,6 +202,12 @@ void DhcpService::dump(std::span<const uint8_t> data, const net::RecvInfo& info)
 
 void DhcpService::onRequest(Link& link, net::UdpSocket& sock, uint16_t local_port) {
     std::array<uint8_t, kMaxDatagram> buf;
+    // Kept across the batch: the interface's addresses are copied into the request's
+    // metadata once, not once per datagram.
+    RecvMeta meta;
+    meta.local_port = local_port;
+    meta.interface_addresses = link.addresses;
+    const bool debug = spdlog::should_log(spdlog::level::debug);
     for (int i = 0; i < kDrainBatch; ++i) {
         auto got = sock.receive(buf);
         if (!got || got->would_block)
@@ -213,19 +219,18 @@ void DhcpService::onRequest(Link& link, net::UdpSocket& sock, uint16_t local_por
         auto packet = decode(data);
         if (!packet) {
             decode_errors_.fetch_add(1, std::memory_order_relaxed);
-            VQ_LOG_DEBUG("DHCP_DECODE_ERROR iface={} from={} error=\"{}\"", link.name,
-                         got->source.toString(), packet.message());
+            if (debug) {
+                VQ_LOG_DEBUG("DHCP_DECODE_ERROR iface={} from={} error=\"{}\"", link.name,
+                             got->source.toString(), packet.message());
+            }
             continue;
         }
-        RecvMeta meta;
         meta.ifindex = got->ifindex != 0 ? got->ifindex : link.ifindex;
-        meta.local_port = local_port;
         meta.source = got->source;
         meta.source_port = got->source_port;
         meta.local = got->local;
-        meta.interface_addresses = link.addresses;
         Exchange e = server_.exchange(*packet, meta);
-        if (e.drop) {
+        if (e.drop && debug) {
             VQ_LOG_DEBUG("DHCP_DROP reason={} iface={} mac={} xid={:#x}", dropReasonName(*e.drop),
                          link.name, packet->mac().toString(), packet->xid);
         }
@@ -235,20 +240,23 @@ void DhcpService::onRequest(Link& link, net::UdpSocket& sock, uint16_t local_por
         for (const Reply& r : e.replies)
             send(link, sock, r);
         if (!e.kind.empty() && e.lease) {
-            VQ_LOG_DEBUG("{} iface={} {}", e.kind, link.name, e.detail);
+            if (debug)
+                VQ_LOG_DEBUG("{} iface={} {}", e.kind, link.name, e.detail);
             HostEvent ev;
             ev.mac = e.lease->mac;
             ev.ip = e.lease->ip;
             ev.source = "dhcp";
-            ev.kind = e.kind;
-            ev.detail = e.detail + " iface=" + link.name;
+            ev.kind = std::move(e.kind);
+            ev.detail = std::move(e.detail);
+            ev.detail += " iface=";
+            ev.detail += link.name;
             events_.record(std::move(ev));
         }
     }
 }
 
 void DhcpService::send(Link& link, net::UdpSocket& sock, const Reply& reply) {
-    std::vector<uint8_t> wire = encode(reply.packet);
+    encodeTo(reply.packet, wire_);
     Ipv4 dst = reply.destination;
     if (reply.needs_neighbor) {
         // The client has no address yet and did not ask for a broadcast: teach the kernel
@@ -261,7 +269,7 @@ void DhcpService::send(Link& link, net::UdpSocket& sock, const Reply& reply) {
         port = config_.client_port;
     if (port == kServerPort)
         port = config_.server_port;
-    Status st = sock.sendTo(wire, dst, port, reply.ifindex, reply.source);
+    Status st = sock.sendTo(wire_, dst, port, reply.ifindex, reply.source);
     if (st) {
         sent_.fetch_add(1, std::memory_order_relaxed);
     } else {

@@ -85,6 +85,7 @@ private:
     TimePoint next_refresh_{};
     std::atomic<uint64_t> received_{0}, decode_errors_{0}, sent_{0}, send_errors_{0}, rogue_{0};
     uint64_t dump_seq_ = 0;
+    std::vector<uint8_t> wire_;  // the reply being sent, reused (service thread only)
 };
 
 }  // namespace vq::dhcp
