@@ -78,6 +78,10 @@ start_server() {  # start_server <name>; sets pid, waits for UDP 69
   echo "bench/tftp: $1 did not start" >&2; return 1
 }
 stop_server() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+udp_drops() {  # datagrams the server's namespace dropped for want of socket buffer
+  ip netns exec $srv awk '/^Udp:/ && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp
+}
+median() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 cpu_ticks() {  # CPU of the server, its threads and its reaped children, in clock ticks
   awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat" 2>/dev/null || echo 0
 }
@@ -110,23 +114,29 @@ concurrent() {  # best total seconds so far in total[$1]
     wait' &
   local clients=$!
   sleep 1
-  local c0; c0=$(cpu_ticks)
+  local c0 d0; c0=$(cpu_ticks); d0=$(udp_drops)
   t0=$(now)
   for _ in $(seq "$CLIENTS"); do echo go; done >"$gate"
   wait $clients || true
   t1=$(now)
+  drops[$1]=$(( ${drops[$1]:-0} + $(udp_drops) - d0 ))
   cpu[$1]="${cpu[$1]:+${cpu[$1]} }$(echo "($(cpu_ticks) - $c0) / $(getconf CLK_TCK)" | bc -l | xargs printf '%.2f')"
-  for f in "$work"/out/c/*; do [ "$(md5sum <"$f")" = "$kpxe_md5" ] && good=$((good + 1)); done
+  for i in $(seq "$CLIENTS"); do
+    f=$work/out/c/$i
+    if [ -f "$f" ] && [ "$(md5sum <"$f")" = "$kpxe_md5" ]; then good=$((good + 1)); else
+      echo "bench/tftp: $1: client $i: $(stat -c %s "$f" 2>/dev/null || echo no) bytes" >&2; fi
+  done
   if [ "$good" -ne "$CLIENTS" ]; then
     echo "bench/tftp: $1: only $good of $CLIENTS concurrent fetches identical"; bad=1; return
   fi
   v=$(echo "$t1 - $t0" | bc -l)
   last[$1]=$(printf '%.2f' "$v")
+  all[$1]="${all[$1]:+${all[$1]} }${last[$1]}"
   total[$1]=$(printf '%.2f' "$(echo "if (${total[$1]:-0} == 0 || $v < ${total[$1]:-0}) $v else ${total[$1]:-0}" | bc -l)")
 }
 
 # Rounds interleave the servers so that load from elsewhere on the machine hits all alike.
-declare -A mibs total cpu last
+declare -A mibs total cpu last all drops
 bad=0
 servers=${SERVERS:-vaquero atftpd tftpd-hpa}
 for r in $(seq "$RUNS"); do
@@ -143,10 +153,14 @@ done
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; best of $RUNS rounds"
-echo "| server | 64 MiB, blksize 1468, windowsize 16 | $CLIENTS concurrent undionly.kpxe | server CPU per concurrent run |"
-echo "|---|---|---|---|"
-for s in $servers; do echo "| $s | ${mibs[$s]:-} MiB/s | ${total[$s]} s | ${cpu[$s]} s |"; done
+echo "| server | 64 MiB, blksize 1468, windowsize 16 | $CLIENTS concurrent: best / median | server CPU per concurrent run | receive-buffer drops |"
+echo "|---|---|---|---|---|"
+for s in $servers; do
+  echo "| $s | ${mibs[$s]:-} MiB/s | ${total[$s]} / $(echo "${all[$s]}" | median) s | ${cpu[$s]} s | ${drops[$s]} |"
+done
 echo
+[ -n "${mibs[vaquero]:-}" ] && [ -n "${total[atftpd]:-}" ] && [ -n "${total[tftpd-hpa]:-}" ] || {
+  [ "$bad" -eq 0 ]; exit; }
 echo "throughput: vaquero/atftpd = $(ratio "${mibs[vaquero]}" "${mibs[atftpd]}")x," \
   "vaquero/tftpd-hpa = $(ratio "${mibs[vaquero]}" "${mibs[tftpd-hpa]}")x"
 echo "concurrent: vaquero time / atftpd = $(ratio "${total[vaquero]}" "${total[atftpd]}")," \

@@ -296,7 +296,7 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
 }
 
 unsigned TftpServiceConfig::defaultTransferThreads() {
-    return std::clamp(std::thread::hardware_concurrency(), 2u, 8u);
+    return std::clamp(2 * std::thread::hardware_concurrency(), 4u, 16u);
 }
 
 TftpService::TftpService(asio::io_context& io, TftpServiceConfig config, EventSink& events)

@@ -31,7 +31,7 @@ long long msSince(TimePoint t) {
 TransferWorker::TransferWorker(asio::io_context* shared,
                                EventSink& events,
                                TransferCounters& counters)
-    : own_io_(shared == nullptr ? std::make_unique<asio::io_context>(1) : nullptr),
+    : own_io_(shared == nullptr ? std::make_unique<asio::io_context>() : nullptr),
       io_(shared == nullptr ? own_io_.get() : shared),
       events_(events),
       counters_(counters),
