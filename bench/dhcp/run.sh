@@ -5,7 +5,10 @@
 # address) and steps through MACs 00:0c:01:02:03:04 + i, so reservation i is that MAC ->
 # 10.99.0.10 + i. For each server the offered rate is raised step by step; the figure is the
 # highest rate sustained with under 0.1 % drops.
-# Usage: bench/dhcp/run.sh <build-dir>   (root; env RATES, SECONDS_PER_STEP, HOSTS)
+# Each step also reports the server's own CPU time (user + system, from /proc/<pid>/stat)
+# per exchange: on a machine shared with other work the rate says as much about the load
+# as about the server, the CPU cost per exchange much less.
+# Usage: bench/dhcp/run.sh <build-dir>   (root; env RATES, SECONDS_PER_STEP, HOSTS, SERVERS)
 set -euo pipefail
 BUILD=${1:-build}
 TESTD="$BUILD/vq-dhcp-testd"
@@ -17,6 +20,7 @@ done
 HOSTS=${HOSTS:-10000}
 RATES=${RATES:-"1000 2000 5000 10000 15000 20000 25000 30000 40000"}
 STEP=${SECONDS_PER_STEP:-5}
+SERVERS=${SERVERS:-"vaquero kea dnsmasq"}
 TMP=$(mktemp -d -t vqbench.XXXXXX)
 SRV=vqbs$$; CLI=vqbc$$
 PIDS=()
@@ -83,35 +87,42 @@ start_server() {
 
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; sleep 0.5; }
 
-# one_step <rate> -> "achieved_rate drops_percent"
+# server_ticks -> user + system clock ticks the server has used so far
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0; }
+
+# one_step <rate> -> "achieved_rate drops_percent cpu_us_per_exchange"
 one_step() {
-  local out
+  local out t0 t1
+  t0=$(server_ticks)
   out=$(timeout $((STEP + 20)) ip netns exec $CLI perfdhcp -4 -l c0 -r "$1" -R "$HOSTS" -p "$STEP" -W 2000000 \
           10.99.0.1 2>&1 || true)
+  t1=$(server_ticks)
   echo "$out" >>"${PERF_LOG:-/dev/null}"
   # Late replies are awaited (-W 2 s) so that packets in flight at the end are not counted
   # as drops; the rate is completed DORA exchanges (ACKs received) per second of sending.
-  python3 - "$out" "$STEP" <<'EOP'
+  python3 - "$out" "$STEP" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'EOP'
 import re, sys
-out, step = sys.argv[1], float(sys.argv[2])
+out, step, ticks, hz = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 rate = re.search(r"Rate: ([0-9.]+) 4-way exchanges/second", out)
 sent = [int(x) for x in re.findall(r"sent packets: (\d+)", out)]
 recv = [int(x) for x in re.findall(r"received packets: (\d+)", out)]
 if not rate or len(sent) < 2:
-    print("0 100"); sys.exit()
+    print("0 100 0"); sys.exit()
 drops = (sent[0] - recv[0]) + (sent[1] - recv[1])
-print("%.0f %.3f" % (recv[1] / step, 100.0 * drops / max(1, sent[0] + sent[1])))
+print("%.0f %.3f %.1f" % (recv[1] / step, 100.0 * drops / max(1, sent[0] + sent[1]),
+                          1e6 * ticks / hz / max(1, recv[1])))
 EOP
 }
 
 declare -A BEST
-printf '%-8s %8s %12s %8s\n' server offered exchanges/s drops%
-for server in vaquero kea dnsmasq; do
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-8s %8s %12s %8s %14s\n' server offered exchanges/s drops% cpu-us/exchange
+for server in $SERVERS; do
   start_server $server
   BEST[$server]=0
   for rate in $RATES; do
-    read -r achieved drops < <(one_step "$rate")
-    printf '%-8s %8s %12s %8s\n' $server "$rate" "$achieved" "$drops"
+    read -r achieved drops cpu < <(one_step "$rate")
+    printf '%-8s %8s %12s %8s %14s\n' $server "$rate" "$achieved" "$drops" "$cpu"
     if python3 -c "import sys; sys.exit(0 if float('$drops') < 0.1 else 1)"; then
       [ "${achieved%.*}" -gt "${BEST[$server]}" ] && BEST[$server]=${achieved%.*}
     else
@@ -120,9 +131,10 @@ for server in vaquero kea dnsmasq; do
   done
   stop_server
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "best rate with < 0.1 % drops (${HOSTS} reservations, ${STEP} s steps):"
-for server in vaquero kea dnsmasq; do printf '  %-8s %8s exchanges/s\n' $server "${BEST[$server]}"; done
+for server in $SERVERS; do printf '  %-8s %8s exchanges/s\n' $server "${BEST[$server]}"; done
 python3 -c "
-v, k, d = ${BEST[vaquero]}, ${BEST[kea]}, ${BEST[dnsmasq]}
+v, k, d = ${BEST[vaquero]:-0}, ${BEST[kea]:-0}, ${BEST[dnsmasq]:-0}
 print('  vaquero/kea = %.2fx   vaquero/dnsmasq = %.2fx' % (v / max(k, 1), v / max(d, 1)))"

@@ -1,5 +1,7 @@
 #include "net/udp_socket.h"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -164,6 +166,114 @@ Status UdpSocket::sendTo(
     if (::sendmsg(fd_, &msg, 0) < 0)
         return Status::error(sysError("sendmsg"));
     return Status::ok();
+}
+
+namespace {
+
+// Fills a sendmsg header for one item; control must hold CMSG_SPACE(sizeof(in_pktinfo)).
+void prepareSend(const SendItem& item, sockaddr_in& sa, iovec& iov, char* control, msghdr& msg) {
+    sa = toSockaddr(item.dst, item.port);
+    iov = iovec{const_cast<uint8_t*>(item.data.data()), item.data.size()};
+    msg = msghdr{};
+    msg.msg_name = &sa;
+    msg.msg_namelen = sizeof sa;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (item.ifindex > 0 || !item.source.isZero()) {
+        std::memset(control, 0, CMSG_SPACE(sizeof(in_pktinfo)));
+        msg.msg_control = control;
+        msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = IPPROTO_IP;
+        c->cmsg_type = IP_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+        in_pktinfo pi{};
+        pi.ipi_ifindex = item.ifindex;
+        pi.ipi_spec_dst.s_addr = htonl(item.source.value());
+        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
+    }
+}
+
+constexpr size_t kMaxBatch = 64;  // per system call; larger batches are split
+
+}  // namespace
+
+Result<size_t> UdpSocket::receiveBatch(std::span<RecvSlot> slots) {
+    const size_t n = std::min(slots.size(), kMaxBatch);
+    std::array<mmsghdr, kMaxBatch> msgs{};
+    std::array<sockaddr_in, kMaxBatch> srcs{};
+    std::array<iovec, kMaxBatch> iovs{};
+    struct alignas(cmsghdr) Control {
+        char bytes[CMSG_SPACE(sizeof(in_pktinfo))];
+    };
+    std::array<Control, kMaxBatch> controls;
+    for (size_t i = 0; i < n; ++i) {
+        iovs[i] = iovec{slots[i].buf.data(), slots[i].buf.size()};
+        msghdr& m = msgs[i].msg_hdr;
+        m.msg_name = &srcs[i];
+        m.msg_namelen = sizeof srcs[i];
+        m.msg_iov = &iovs[i];
+        m.msg_iovlen = 1;
+        m.msg_control = controls[i].bytes;
+        m.msg_controllen = sizeof controls[i].bytes;
+    }
+    int got = ::recvmmsg(fd_, msgs.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
+    if (got < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            return size_t{0};
+        return Result<size_t>::error(sysError("recvmmsg"));
+    }
+    for (int i = 0; i < got; ++i) {
+        RecvInfo& info = slots[i].info;
+        info = RecvInfo{};
+        info.size = msgs[i].msg_len;
+        info.source = Ipv4(ntohl(srcs[i].sin_addr.s_addr));
+        info.source_port = ntohs(srcs[i].sin_port);
+        msghdr& m = msgs[i].msg_hdr;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c)) {
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                in_pktinfo pi{};
+                std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+                info.ifindex = pi.ipi_ifindex;
+                info.local = Ipv4(ntohl(pi.ipi_spec_dst.s_addr));
+                info.destination = Ipv4(ntohl(pi.ipi_addr.s_addr));
+            }
+        }
+    }
+    return static_cast<size_t>(got);
+}
+
+size_t UdpSocket::sendBatch(std::span<const SendItem> items,
+                            size_t& failed,
+                            std::string& first_error) {
+    size_t sent = 0;
+    size_t next = 0;
+    std::array<mmsghdr, kMaxBatch> msgs{};
+    std::array<sockaddr_in, kMaxBatch> addrs{};
+    std::array<iovec, kMaxBatch> iovs{};
+    struct alignas(cmsghdr) Control {
+        char bytes[CMSG_SPACE(sizeof(in_pktinfo))];
+    };
+    std::array<Control, kMaxBatch> controls;
+    while (next < items.size()) {
+        const size_t n = std::min(items.size() - next, kMaxBatch);
+        for (size_t i = 0; i < n; ++i) {
+            prepareSend(items[next + i], addrs[i], iovs[i], controls[i].bytes, msgs[i].msg_hdr);
+        }
+        int done = ::sendmmsg(fd_, msgs.data(), static_cast<unsigned>(n), 0);
+        if (done > 0) {
+            sent += static_cast<size_t>(done);
+            next += static_cast<size_t>(done);
+            continue;
+        }
+        if (done < 0 && errno == EINTR)
+            continue;
+        // The first remaining item failed: note it and go on with the rest.
+        if (failed++ == 0)
+            first_error = sysError("sendmmsg");
+        ++next;
+    }
+    return sent;
 }
 
 Status addArpEntry(int fd, const std::string& device, Ipv4 ip, const MacAddr& mac) {

@@ -34,6 +34,21 @@ struct RecvInfo {
     int ifindex = 0;   // interface it arrived on
 };
 
+// One slot of a batched receive: the caller's buffer in, what arrived in it out.
+struct RecvSlot {
+    std::span<uint8_t> buf;
+    RecvInfo info;
+};
+
+// One datagram of a batched send, addressed as sendTo() addresses it.
+struct SendItem {
+    std::span<const uint8_t> data;
+    Ipv4 dst;
+    uint16_t port = 0;
+    int ifindex = 0;
+    Ipv4 source;
+};
+
 class UdpSocket {
 public:
     UdpSocket() = default;
@@ -58,6 +73,14 @@ public:
                   uint16_t port,
                   int ifindex = 0,
                   Ipv4 source = Ipv4());
+    // Up to slots.size() datagrams in one system call (recvmmsg), without waiting: the
+    // number received, 0 when nothing was waiting. A server under load reads its backlog
+    // in batches instead of paying a system call per datagram.
+    Result<size_t> receiveBatch(std::span<RecvSlot> slots);
+    // Sends every item (sendmmsg, as many per call as the kernel takes); returns how many
+    // were sent. An item the kernel refuses is skipped, and counted in `failed` with the
+    // first error in `first_error`, so one bad destination does not hold back the rest.
+    size_t sendBatch(std::span<const SendItem> items, size_t& failed, std::string& first_error);
     void close();
 
 private:

@@ -17,9 +17,25 @@ namespace {
 
 constexpr size_t kMaxDatagram = 1500;
 constexpr int kDrainBatch = 64;  // datagrams per socket per wake-up, so no socket starves
+// Requests read per system call (recvmmsg) and replies sent per call (sendmmsg).
+constexpr size_t kRecvBatch = 32;
+constexpr size_t kSendBatch = 64;
 const Ipv4 kBroadcast(0xffffffffu);
 
 }  // namespace
+
+// Buffers of the request socket's batches, made once (service thread only).
+struct DhcpService::Batch {
+    std::vector<std::array<uint8_t, kMaxDatagram>> bufs{kRecvBatch};
+    std::vector<net::RecvSlot> slots{kRecvBatch};
+    std::vector<std::vector<uint8_t>> wires{kSendBatch};  // encoded replies waiting to go
+    std::vector<net::SendItem> out;
+    Batch() {
+        for (size_t i = 0; i < kRecvBatch; ++i)
+            slots[i].buf = bufs[i];
+        out.reserve(kSendBatch);
+    }
+};
 
 struct DhcpService::Link {
     std::string name;
@@ -39,7 +55,8 @@ DhcpService::DhcpService(DhcpServiceConfig config,
       events_(events),
       clock_(clock),
       server_(config_.server, directory),
-      detector_(config_.server.mode, directory, clock) {}
+      detector_(config_.server.mode, directory, clock),
+      batch_(std::make_unique<Batch>()) {}
 
 DhcpService::~DhcpService() {
     stop();
@@ -201,62 +218,74 @@ void DhcpService::dump(std::span<const uint8_t> data, const net::RecvInfo& info)
 }
 
 void DhcpService::onRequest(Link& link, net::UdpSocket& sock, uint16_t local_port) {
-    std::array<uint8_t, kMaxDatagram> buf;
+    Batch& batch = *batch_;
     // Kept across the batch: the interface's addresses are copied into the request's
     // metadata once, not once per datagram.
     RecvMeta meta;
     meta.local_port = local_port;
     meta.interface_addresses = link.addresses;
     const bool debug = spdlog::should_log(spdlog::level::debug);
-    for (int i = 0; i < kDrainBatch; ++i) {
-        auto got = sock.receive(buf);
-        if (!got || got->would_block)
+    for (size_t done = 0; done < static_cast<size_t>(kDrainBatch);) {
+        auto got = sock.receiveBatch(batch.slots);
+        if (!got || *got == 0)
             return;
-        received_.fetch_add(1, std::memory_order_relaxed);
-        std::span<const uint8_t> data(buf.data(), got->size);
-        if (!config_.dump_dir.empty())
-            dump(data, *got);
-        auto packet = decode(data);
-        if (!packet) {
-            decode_errors_.fetch_add(1, std::memory_order_relaxed);
-            if (debug) {
-                VQ_LOG_DEBUG("DHCP_DECODE_ERROR iface={} from={} error=\"{}\"", link.name,
-                             got->source.toString(), packet.message());
+        for (size_t i = 0; i < *got; ++i) {
+            const net::RecvInfo& info = batch.slots[i].info;
+            received_.fetch_add(1, std::memory_order_relaxed);
+            std::span<const uint8_t> data(batch.bufs[i].data(), info.size);
+            if (!config_.dump_dir.empty())
+                dump(data, info);
+            auto packet = decode(data);
+            if (!packet) {
+                decode_errors_.fetch_add(1, std::memory_order_relaxed);
+                if (debug) {
+                    VQ_LOG_DEBUG("DHCP_DECODE_ERROR iface={} from={} error=\"{}\"", link.name,
+                                 info.source.toString(), packet.message());
+                }
+                continue;
             }
-            continue;
+            meta.ifindex = info.ifindex != 0 ? info.ifindex : link.ifindex;
+            meta.source = info.source;
+            meta.source_port = info.source_port;
+            meta.local = info.local;
+            Exchange e = server_.exchange(*packet, meta);
+            if (e.drop && debug) {
+                VQ_LOG_DEBUG("DHCP_DROP reason={} iface={} mac={} xid={:#x}",
+                             dropReasonName(*e.drop), link.name, packet->mac().toString(),
+                             packet->xid);
+            }
+            if (e.unknown_arch) {
+                VQ_LOG_WARN("DHCP_UNKNOWN_ARCH iface={} {}", link.name, e.detail);
+            }
+            for (const Reply& r : e.replies)
+                queueReply(link, sock, r);
+            if (!e.kind.empty() && e.lease) {
+                if (debug)
+                    VQ_LOG_DEBUG("{} iface={} {}", e.kind, link.name, e.detail);
+                HostEvent ev;
+                ev.mac = e.lease->mac;
+                ev.ip = e.lease->ip;
+                ev.source = "dhcp";
+                ev.kind = std::move(e.kind);
+                ev.detail = std::move(e.detail);
+                ev.detail += " iface=";
+                ev.detail += link.name;
+                events_.record(std::move(ev));
+            }
         }
-        meta.ifindex = got->ifindex != 0 ? got->ifindex : link.ifindex;
-        meta.source = got->source;
-        meta.source_port = got->source_port;
-        meta.local = got->local;
-        Exchange e = server_.exchange(*packet, meta);
-        if (e.drop && debug) {
-            VQ_LOG_DEBUG("DHCP_DROP reason={} iface={} mac={} xid={:#x}", dropReasonName(*e.drop),
-                         link.name, packet->mac().toString(), packet->xid);
-        }
-        if (e.unknown_arch) {
-            VQ_LOG_WARN("DHCP_UNKNOWN_ARCH iface={} {}", link.name, e.detail);
-        }
-        for (const Reply& r : e.replies)
-            send(link, sock, r);
-        if (!e.kind.empty() && e.lease) {
-            if (debug)
-                VQ_LOG_DEBUG("{} iface={} {}", e.kind, link.name, e.detail);
-            HostEvent ev;
-            ev.mac = e.lease->mac;
-            ev.ip = e.lease->ip;
-            ev.source = "dhcp";
-            ev.kind = std::move(e.kind);
-            ev.detail = std::move(e.detail);
-            ev.detail += " iface=";
-            ev.detail += link.name;
-            events_.record(std::move(ev));
-        }
+        flushReplies(link, sock);
+        done += *got;
+        if (*got < batch.slots.size())
+            return;  // drained: poll() says when more arrives, without an empty read
     }
 }
 
-void DhcpService::send(Link& link, net::UdpSocket& sock, const Reply& reply) {
-    encodeTo(reply.packet, wire_);
+void DhcpService::queueReply(Link& link, net::UdpSocket& sock, const Reply& reply) {
+    Batch& batch = *batch_;
+    if (batch.out.size() == batch.wires.size())
+        flushReplies(link, sock);
+    std::vector<uint8_t>& wire = batch.wires[batch.out.size()];
+    encodeTo(reply.packet, wire);
     Ipv4 dst = reply.destination;
     if (reply.needs_neighbor) {
         // The client has no address yet and did not ask for a broadcast: teach the kernel
@@ -269,14 +298,22 @@ void DhcpService::send(Link& link, net::UdpSocket& sock, const Reply& reply) {
         port = config_.client_port;
     if (port == kServerPort)
         port = config_.server_port;
-    Status st = sock.sendTo(wire_, dst, port, reply.ifindex, reply.source);
-    if (st) {
-        sent_.fetch_add(1, std::memory_order_relaxed);
-    } else {
-        send_errors_.fetch_add(1, std::memory_order_relaxed);
-        VQ_LOG_WARN("DHCP_SEND_ERROR iface={} to={}:{} error=\"{}\"", link.name, dst.toString(),
-                    port, st.message());
+    batch.out.push_back(net::SendItem{wire, dst, port, reply.ifindex, reply.source});
+}
+
+void DhcpService::flushReplies(Link& link, net::UdpSocket& sock) {
+    Batch& batch = *batch_;
+    if (batch.out.empty())
+        return;
+    size_t failed = 0;
+    std::string error;
+    size_t sent = sock.sendBatch(batch.out, failed, error);
+    sent_.fetch_add(sent, std::memory_order_relaxed);
+    if (failed != 0) {
+        send_errors_.fetch_add(failed, std::memory_order_relaxed);
+        VQ_LOG_WARN("DHCP_SEND_ERROR iface={} failed={} error=\"{}\"", link.name, failed, error);
     }
+    batch.out.clear();
 }
 
 void DhcpService::onOverheard(Link& link) {

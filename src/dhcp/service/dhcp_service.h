@@ -63,13 +63,15 @@ public:
     DhcpServiceStats stats() const;
 
 private:
-    struct Port;
     struct Link;
+    struct Batch;
     void run();
     void refreshAddresses();
     void onRequest(Link& link, net::UdpSocket& sock, uint16_t local_port);
     void onOverheard(Link& link);
-    void send(Link& link, net::UdpSocket& sock, const Reply& reply);
+    // Encodes a reply into the batch; flushReplies() sends the batch in one system call.
+    void queueReply(Link& link, net::UdpSocket& sock, const Reply& reply);
+    void flushReplies(Link& link, net::UdpSocket& sock);
     void dump(std::span<const uint8_t> data, const net::RecvInfo& info);
 
     DhcpServiceConfig config_;
@@ -85,7 +87,7 @@ private:
     TimePoint next_refresh_{};
     std::atomic<uint64_t> received_{0}, decode_errors_{0}, sent_{0}, send_errors_{0}, rogue_{0};
     uint64_t dump_seq_ = 0;
-    std::vector<uint8_t> wire_;  // the reply being sent, reused (service thread only)
+    std::unique_ptr<Batch> batch_;  // receive and send buffers (service thread only)
 };
 
 }  // namespace vq::dhcp
