@@ -200,16 +200,20 @@ constexpr size_t kMaxBatch = 64;  // per system call; larger batches are split
 
 Result<size_t> UdpSocket::receiveBatch(std::span<RecvSlot> slots) {
     const size_t n = std::min(slots.size(), kMaxBatch);
-    std::array<mmsghdr, kMaxBatch> msgs{};
-    std::array<sockaddr_in, kMaxBatch> srcs{};
-    std::array<iovec, kMaxBatch> iovs{};
+    // Left uninitialised: only the first n entries are set and used (no 4 KiB memset for
+    // every call when most calls carry one datagram).
+    std::array<mmsghdr, kMaxBatch> msgs;
+    std::array<sockaddr_in, kMaxBatch> srcs;
+    std::array<iovec, kMaxBatch> iovs;
     struct alignas(cmsghdr) Control {
         char bytes[CMSG_SPACE(sizeof(in_pktinfo))];
     };
     std::array<Control, kMaxBatch> controls;
     for (size_t i = 0; i < n; ++i) {
         iovs[i] = iovec{slots[i].buf.data(), slots[i].buf.size()};
+        msgs[i].msg_len = 0;
         msghdr& m = msgs[i].msg_hdr;
+        m = msghdr{};
         m.msg_name = &srcs[i];
         m.msg_namelen = sizeof srcs[i];
         m.msg_iov = &iovs[i];
@@ -248,9 +252,10 @@ size_t UdpSocket::sendBatch(std::span<const SendItem> items,
                             std::string& first_error) {
     size_t sent = 0;
     size_t next = 0;
-    std::array<mmsghdr, kMaxBatch> msgs{};
-    std::array<sockaddr_in, kMaxBatch> addrs{};
-    std::array<iovec, kMaxBatch> iovs{};
+    // Only the entries of each call are set (prepareSend fills them whole).
+    std::array<mmsghdr, kMaxBatch> msgs;
+    std::array<sockaddr_in, kMaxBatch> addrs;
+    std::array<iovec, kMaxBatch> iovs;
     struct alignas(cmsghdr) Control {
         char bytes[CMSG_SPACE(sizeof(in_pktinfo))];
     };
@@ -259,6 +264,7 @@ size_t UdpSocket::sendBatch(std::span<const SendItem> items,
         const size_t n = std::min(items.size() - next, kMaxBatch);
         for (size_t i = 0; i < n; ++i) {
             prepareSend(items[next + i], addrs[i], iovs[i], controls[i].bytes, msgs[i].msg_hdr);
+            msgs[i].msg_len = 0;
         }
         int done = ::sendmmsg(fd_, msgs.data(), static_cast<unsigned>(n), 0);
         if (done > 0) {
