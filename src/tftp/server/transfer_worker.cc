@@ -71,6 +71,11 @@ void TransferWorker::closeAll() {
 }
 
 void TransferWorker::adopt(std::unique_ptr<Transfer> t) {
+    // The first datagram (OACK or DATA 1) leaves from the calling thread: nothing else knows
+    // the transfer yet, and the client's clock is running. The hand-over then costs the worker
+    // one wake-up before the client's answer, instead of one more on the first-DATA path.
+    t->session->start(std::chrono::steady_clock::now(), t->out);
+    flush(*t);
     if (!own_io_) {
         begin(std::move(t));  // same loop as the caller: no hand-over needed
         return;
@@ -85,8 +90,6 @@ void TransferWorker::adopt(std::unique_ptr<Transfer> t) {
 void TransferWorker::begin(std::unique_ptr<Transfer> t) {
     Transfer& ref = *t;
     transfers_.emplace(t->id, std::move(t));
-    ref.session->start(std::chrono::steady_clock::now(), ref.out);
-    flush(ref);
     armTimer(ref);
     waitTransfer(ref);
 }

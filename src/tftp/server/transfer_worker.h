@@ -66,7 +66,8 @@ public:
 
     boost::asio::io_context& io() { return *io_; }
     void startThread();
-    // Takes over a transfer (socket open on io(), session set) and sends its first datagrams.
+    // Sends a new transfer's first datagrams, then hands it to the worker's loop (socket open
+    // on io(), session set, not yet started).
     void adopt(std::unique_ptr<Transfer> t);
     // Closes every transfer without further datagrams; joins the thread. Idempotent. Call from
     // the service's owner thread, never from this worker's own thread.
