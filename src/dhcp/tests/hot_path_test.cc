@@ -3,6 +3,9 @@
 
 #include "dhcp/codec/packet.h"
 #include "dhcp/server/detail_text.h"
+#include "dhcp/server/server.h"
+#include "dhcp/testing/fixture_hosts.h"
+#include "dhcp/testing/sim_client.h"
 
 namespace vq::dhcp {
 namespace {
@@ -74,6 +77,37 @@ TEST(EncodeTo, ShortRepliesArePaddedToBootpMinimum) {
     std::vector<uint8_t> out;
     encodeTo(p, out);
     EXPECT_EQ(out.size(), 300u);
+}
+
+// Boot targets are built once per agent address: requests reaching different addresses
+// of the agent, interleaved, still get the URLs of their own address.
+TEST(BootTargetCache, EachAgentAddressKeepsItsOwnUrls) {
+    using namespace vq::dhcp::testing;
+    StaticDirectory dir = labDirectory();
+    Server server(ServerConfig{Mode::Server, 7200, BootSettings{}}, dir);
+    const MacAddr m = mac("52:54:00:00:00:01");
+    for (int round = 0; round < 3; ++round) {
+        for (const char* agent : {"10.99.0.1", "10.99.0.2", "10.99.0.3"}) {
+            RecvMeta meta = directMeta();
+            meta.local = ip(agent);
+            meta.interface_addresses = {*Cidr::parse(std::string(agent) + "/24")};
+            auto replies = server.handle(makeDiscover(ipxeBios(m), 7), meta);
+            ASSERT_EQ(replies.size(), 1u);
+            EXPECT_EQ(replies[0].packet.file, "http://" + std::string(agent) + ":24602/boot.ipxe");
+            EXPECT_EQ(replies[0].packet.siaddr, ip(agent));
+        }
+    }
+}
+
+// The event detail keeps its key=value text.
+TEST(ExchangeDetail, OfferDetailNamesMacAndAddress) {
+    using namespace vq::dhcp::testing;
+    StaticDirectory dir = labDirectory();
+    Server server(ServerConfig{Mode::Server, 7200, BootSettings{}}, dir);
+    Exchange e = server.exchange(makeDiscover(ipxeBios(mac("52:54:00:00:00:01")), 7), directMeta());
+    EXPECT_EQ(e.kind, "DHCP_OFFER");
+    EXPECT_EQ(e.detail.rfind("mac=52:54:00:00:00:01 ip=10.99.0.11 boot=", 0), 0u) << e.detail;
+    EXPECT_NE(e.detail.find(" file=http://10.99.0.1:24602/boot.ipxe"), std::string::npos);
 }
 
 }  // namespace
