@@ -9,15 +9,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/text.h"
+
 namespace vq::agent {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Reads one YAML document with positions in every message.
 class Reader {
@@ -48,9 +43,9 @@ public:
             if (!node_.IsMap())
                 return YAML::Node(YAML::NodeType::Undefined);
             for (auto it = node_.begin(); it != node_.end(); ++it) {
-                const std::string key = lower(it->first.Scalar());
+                const std::string key = toLowerAscii(it->first.Scalar());
                 for (auto name : names) {
-                    if (key == lower(name)) {
+                    if (key == toLowerAscii(name)) {
                         used_.insert(it->first.Scalar());
                         return it->second;
                     }
@@ -249,11 +244,11 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
         s.warnUnknown();
         static const std::set<std::string> kLevels = {"debug", "info",  "warning", "warn",
                                                       "error", "fatal", "panic",   "trace"};
-        if (!kLevels.count(lower(c.log.level))) {
+        if (!kLevels.count(toLowerAscii(c.log.level))) {
             rd.error(s.get({"Level"}), "Log.Level: unknown level '" + c.log.level +
                                            "' (want debug, info, warning, error, fatal or panic)");
         }
-        c.log.type = lower(c.log.type);
+        c.log.type = toLowerAscii(c.log.type);
         if (c.log.type != "text" && c.log.type != "json") {
             rd.error(s.get({"Type", "LogType"}),
                      "Log.Type: unknown type '" + c.log.type + "' (want text or json)");

@@ -2,27 +2,15 @@
 
 #include <cstdio>
 
+#include "base/text.h"
+
 namespace vq {
-namespace {
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
-
 std::optional<MacAddr> MacAddr::parse(std::string_view text) {
     std::array<uint8_t, 6> out{};
     if (text.size() == 12) {
         for (size_t i = 0; i < 6; ++i) {
-            int hi = hexValue(text[2 * i]);
-            int lo = hexValue(text[2 * i + 1]);
+            int hi = hexDigitValue(text[2 * i]);
+            int lo = hexDigitValue(text[2 * i + 1]);
             if (hi < 0 || lo < 0)
                 return std::nullopt;
             out[i] = static_cast<uint8_t>(hi * 16 + lo);
@@ -38,8 +26,8 @@ std::optional<MacAddr> MacAddr::parse(std::string_view text) {
         const size_t pos = i * 3;
         if (i > 0 && text[pos - 1] != sep)
             return std::nullopt;
-        int hi = hexValue(text[pos]);
-        int lo = hexValue(text[pos + 1]);
+        int hi = hexDigitValue(text[pos]);
+        int lo = hexDigitValue(text[pos + 1]);
         if (hi < 0 || lo < 0)
             return std::nullopt;
         out[i] = static_cast<uint8_t>(hi * 16 + lo);

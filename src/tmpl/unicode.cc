@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/text.h"
+
 namespace vq::tmpl {
 
 int decodeRune(std::string_view s, size_t& width) {
@@ -145,16 +147,6 @@ void appendEscapedRune(std::string& out, int r, char quote, bool ascii_only) {
     out += buf;
 }
 
-int hexValue(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // Decodes one (possibly escaped) character of a quoted literal body. Returns false on error.
 // `is_byte` is set for \x and octal escapes, which denote raw bytes inside strings.
 bool unquoteOne(std::string_view& s, char quote, int& r, bool& is_byte) {
@@ -212,7 +204,7 @@ bool unquoteOne(std::string_view& s, char quote, int& r, bool& is_byte) {
                 return false;
             int v = 0;
             for (size_t i = 0; i < n; ++i) {
-                int h = hexValue(s[i]);
+                int h = hexDigitValue(s[i]);
                 if (h < 0)
                     return false;
                 v = (v << 4) | h;
