@@ -10,10 +10,10 @@
 namespace vq::agent {
 namespace {
 
-http::Response toResponse(const render::Outcome& o) {
+http::Response toResponse(render::Outcome&& o) {
     if (!o.ok())
-        return http::Response::error(o.status, o.reason);
-    return http::Response::text(200, o.body, o.content_type);
+        return http::Response::error(o.status, std::move(o.reason));
+    return http::Response::text(200, std::move(o.body), std::move(o.content_type));
 }
 
 // scheme://<address the request arrived on>:<port>, falling back to asset_server.addr
@@ -95,7 +95,7 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
                 VQ_LOG_INFO("HOST_CHECKPOINT mac={} host={} boot={} site={}", o.mac, o.host, o.boot,
                             o.site);
             }
-            return toResponse(o);
+            return toResponse(std::move(o));
         },
         http::Methods{http::Method::get, http::Method::head, http::Method::post});
     for (const char* type : {"cloud-config", "ignition", "kickstart", "untyped"}) {

@@ -1,5 +1,6 @@
 #include "agent/timeline.h"
 
+#include <array>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,25 @@ nlohmann::json toJson(const HostEvent& e) {
 
 }  // namespace
 
+std::vector<HostEvent> Timeline::Entry::ordered() const {
+    std::vector<HostEvent> out;
+    out.reserve(ring.size());
+    for (size_t i = 0; i < ring.size(); ++i)
+        out.push_back(ring[(head + i) % ring.size()]);
+    return out;
+}
+
+std::string Timeline::keyName(uint64_t key) {
+    if (key == kUnknownKey)
+        return "unknown";
+    if (key & kIpKey)
+        return "ip:" + Ipv4(static_cast<uint32_t>(key)).toString();
+    std::array<uint8_t, 6> b{};
+    for (size_t i = 0; i < b.size(); ++i)
+        b[i] = static_cast<uint8_t>(key >> (8 * (5 - i)));
+    return MacAddr(b).toString();
+}
+
 void Timeline::record(HostEvent event) {
     std::lock_guard lock(mu_);
     if (event.mac && event.ip && !event.ip->isZero())
@@ -47,18 +67,16 @@ void Timeline::record(HostEvent event) {
             event.mac = inv->second;
         }
     }
-    std::string key;
+    uint64_t key = kUnknownKey;
     if (event.mac) {
-        key = event.mac->toString();
+        key = event.mac->toU64();
     } else if (event.ip) {
-        key = "ip:" + event.ip->toString();
-    } else {
-        key = "unknown";
+        key = kIpKey | event.ip->value();
     }
     append(key, std::move(event));
 }
 
-void Timeline::append(const std::string& key, HostEvent event) {
+void Timeline::append(uint64_t key, HostEvent event) {
     auto it = hosts_.find(key);
     if (it == hosts_.end()) {
         while (hosts_.size() >= limits_.hosts && !lru_.empty()) {
@@ -66,14 +84,19 @@ void Timeline::append(const std::string& key, HostEvent event) {
             lru_.pop_back();
         }
         lru_.push_front(key);
-        it = hosts_.emplace(key, Entry{{}, lru_.begin()}).first;
+        it = hosts_.emplace(key, Entry{{}, 0, lru_.begin()}).first;
     } else {
         lru_.splice(lru_.begin(), lru_, it->second.lru);
     }
-    auto& events = it->second.events;
-    events.push_back(std::move(event));
-    while (events.size() > limits_.events_per_host)
-        events.pop_front();
+    Entry& e = it->second;
+    if (limits_.events_per_host == 0)
+        return;
+    if (e.ring.size() < limits_.events_per_host) {
+        e.ring.push_back(std::move(event));
+    } else {
+        e.ring[e.head] = std::move(event);
+        e.head = (e.head + 1) % e.ring.size();
+    }
 }
 
 void Timeline::setInventoryAddresses(const std::vector<std::pair<Ipv4, MacAddr>>& pairs) {
@@ -99,18 +122,18 @@ std::optional<MacAddr> Timeline::macFor(Ipv4 ip) const {
 
 std::vector<HostEvent> Timeline::events(const MacAddr& mac) const {
     std::lock_guard lock(mu_);
-    auto it = hosts_.find(mac.toString());
+    auto it = hosts_.find(mac.toU64());
     if (it == hosts_.end())
         return {};
-    return {it->second.events.begin(), it->second.events.end()};
+    return it->second.ordered();
 }
 
 std::vector<HostEvent> Timeline::unattributed(Ipv4 ip) const {
     std::lock_guard lock(mu_);
-    auto it = hosts_.find("ip:" + ip.toString());
+    auto it = hosts_.find(kIpKey | ip.value());
     if (it == hosts_.end())
         return {};
-    return {it->second.events.begin(), it->second.events.end()};
+    return it->second.ordered();
 }
 
 size_t Timeline::hostCount() const {
@@ -125,14 +148,16 @@ std::string Timeline::summaryJson() const {
     for (const auto& key : lru_) {
         const auto& entry = hosts_.at(key);
         nlohmann::json h;
-        h["events"] = entry.events.size();
-        if (!entry.events.empty())
-            h["last"] = toJson(entry.events.back());
-        if (key.rfind("ip:", 0) == 0 || key == "unknown") {
-            h["key"] = key;
+        h["events"] = entry.ring.size();
+        if (!entry.ring.empty()) {
+            const size_t last = (entry.head + entry.ring.size() - 1) % entry.ring.size();
+            h["last"] = toJson(entry.ring[last]);
+        }
+        if (key >= kIpKey) {
+            h["key"] = keyName(key);
             other.push_back(std::move(h));
         } else {
-            h["mac"] = key;
+            h["mac"] = keyName(key);
             hosts.push_back(std::move(h));
         }
     }

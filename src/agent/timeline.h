@@ -7,7 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -46,17 +46,26 @@ public:
     std::string hostJson(const MacAddr& mac) const;
 
 private:
+    // A host's events, oldest first from `head` once the ring is full. A ring in a vector
+    // costs one allocation per new host; record() runs on every HTTP request, and with many
+    // hosts nearly every request brings a new one and evicts another.
     struct Entry {
-        std::deque<HostEvent> events;
-        std::list<std::string>::iterator lru;
+        std::vector<HostEvent> ring;
+        size_t head = 0;
+        std::list<uint64_t>::iterator lru;
+        std::vector<HostEvent> ordered() const;
     };
-    void append(const std::string& key, HostEvent event);
+    // A MAC (48 bits), an unattributed address (kIpKey | ip) or kUnknownKey: no strings
+    // built on the hot path.
+    static constexpr uint64_t kIpKey = uint64_t{1} << 48;
+    static constexpr uint64_t kUnknownKey = uint64_t{2} << 48;
+    static std::string keyName(uint64_t key);
+    void append(uint64_t key, HostEvent event);
 
     TimelineLimits limits_;
     mutable std::mutex mu_;
-    // Key: canonical MAC, or "ip:<addr>" for events no MAC could be found for.
-    std::unordered_map<std::string, Entry> hosts_;
-    std::list<std::string> lru_;  // most recent at the front
+    std::unordered_map<uint64_t, Entry> hosts_;
+    std::list<uint64_t> lru_;  // most recent at the front
     std::unordered_map<Ipv4, MacAddr> leased_;
     std::unordered_map<Ipv4, MacAddr> inventory_;
 };

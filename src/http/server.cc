@@ -7,10 +7,10 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "base/log.h"
@@ -27,13 +27,34 @@ std::string Endpoint::hostPort() const {
     return address + ":" + std::to_string(port);
 }
 
+// One io_context per thread, each run by its thread alone, and every connection owned by
+// one of them (round robin at accept): a connection's handlers never cross threads, so no
+// strand and no shared scheduler queue sit on the per-request path. The first context
+// also runs the acceptor.
 struct Server::Impl {
-    Impl(ServerOptions o, Router r) : options(std::move(o)), router(std::move(r)), acceptor(ioc) {}
+    using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
 
+    Impl(ServerOptions o, Router r)
+        : options(std::move(o)),
+          router(std::move(r)),
+          contexts(makeContexts(options.threads)),
+          acceptor(*contexts.front()) {}
+
+    static std::vector<std::unique_ptr<net::io_context>> makeContexts(int threads) {
+        std::vector<std::unique_ptr<net::io_context>> out;
+        const int n = threads > 0 ? threads : 1;
+        for (int i = 0; i < n; ++i)
+            out.push_back(std::make_unique<net::io_context>(1));
+        return out;
+    }
+
+    // Destroyed in reverse order: sessions (owned by the contexts) go before the router,
+    // options and observer they refer to.
     ServerOptions options;
     Router router;
     Observer observer;
-    net::io_context ioc;
+    std::vector<std::unique_ptr<net::io_context>> contexts;
+    std::vector<WorkGuard> guards;
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
     std::atomic<int> in_flight{0};
@@ -43,9 +64,11 @@ struct Server::Impl {
     bool started = false;
 
     net::awaitable<void> acceptLoop() {
+        size_t next = 0;
         for (;;) {
             boost::system::error_code ec;
-            tcp::socket socket(net::make_strand(ioc));
+            tcp::socket socket(*contexts[next]);
+            next = (next + 1) % contexts.size();
             co_await acceptor.async_accept(socket, net::redirect_error(net::use_awaitable, ec));
             if (stopping.load() || ec == net::error::operation_aborted)
                 co_return;
@@ -107,10 +130,11 @@ Status Server::start() {
     }
     d.port = d.acceptor.local_endpoint().port();
     d.started = true;
-    net::co_spawn(d.ioc, d.acceptLoop(), net::detached);
-    const int n = d.options.threads > 0 ? d.options.threads : 1;
-    for (int i = 0; i < n; ++i) {
-        d.threads.emplace_back([&d] { d.ioc.run(); });
+    net::co_spawn(*d.contexts.front(), d.acceptLoop(), net::detached);
+    const int n = static_cast<int>(d.contexts.size());
+    for (auto& ctx : d.contexts) {
+        d.guards.push_back(net::make_work_guard(*ctx));
+        d.threads.emplace_back([c = ctx.get()] { c->run(); });
     }
     VQ_LOG_INFO("HTTP_LISTENING addr={} port={} threads={}", d.options.address, d.port.load(), n);
     return Status::ok();
@@ -132,7 +156,9 @@ void Server::stop() {
     while (d.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    d.ioc.stop();
+    d.guards.clear();
+    for (auto& ctx : d.contexts)
+        ctx->stop();
     for (auto& t : d.threads)
         t.join();
     d.threads.clear();
