@@ -51,13 +51,15 @@ void TransferWorker::startThread() {
 void TransferWorker::stop() {
     if (stopped_.exchange(true))
         return;
-    if (thread_.joinable()) {
-        work_.reset();
-        own_io_->stop();
-        thread_.join();
+    if (!thread_.joinable()) {
+        closeAll();
+        return;
     }
-    // The thread (if any) is gone: the table is ours now.
-    closeAll();
+    // Not io_context::stop(): transfers still queued by adopt() must run to be counted out.
+    // After closeAll every wait ends aborted and nothing re-arms, so run() returns.
+    asio::post(*own_io_, [this] { closeAll(); });
+    work_.reset();
+    thread_.join();
 }
 
 void TransferWorker::closeAll() {
@@ -82,7 +84,12 @@ void TransferWorker::adopt(std::unique_ptr<Transfer> t) {
     }
     std::weak_ptr<TransferWorker> weak = shared_from_this();
     asio::post(*own_io_, [weak, t = std::move(t)]() mutable {
-        if (auto self = weak.lock(); self && !self->stopped_)
+        auto self = weak.lock();
+        if (!self)
+            return;
+        if (self->stopped_)
+            --self->counters_.active;  // dropped before it began; the socket closes here
+        else
             self->begin(std::move(t));
     });
 }

@@ -241,6 +241,30 @@ TEST_P(ServiceTest, StopsWithTransfersInFlight) {
 
 INSTANTIATE_TEST_SUITE_P(TransferThreads, ServiceTest, ::testing::Values(0u, 1u, 4u));
 
+TEST(TftpServiceConfig, SeveralTransferThreadsByDefault) {
+    // One thread would give the whole service one share of a busy machine's CPU.
+    unsigned n = TftpServiceConfig::defaultTransferThreads();
+    EXPECT_GE(n, 4u);
+    EXPECT_LE(n, 16u);
+    EXPECT_EQ(TftpServiceConfig{}.transfer_threads, n);
+}
+
+TEST(TftpServiceStart, StopBeforeStartAndTwice) {
+    boost::asio::io_context io;
+    RecordingSink sink;
+    MemorySource src;
+    TftpServiceConfig c;
+    c.bind_address = "127.0.0.1";
+    c.port = 0;
+    TftpService never(io, c, src, sink);
+    never.stop();
+    TftpService twice(io, c, src, sink);
+    ASSERT_TRUE(twice.start().isOk());
+    twice.stop();
+    twice.stop();
+    EXPECT_EQ(twice.stats().active, 0u);
+}
+
 TEST(TftpServiceStart, ReportsBindErrors) {
     boost::asio::io_context io;
     RecordingSink sink;
