@@ -166,13 +166,26 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
     };
     const model::Os& os = *t.os;
     ipxe::BootScript script;
-    auto kernel = renderOsValue([&] { return CompiledModel::kernelName(os); }, os.kernel, d, funcs);
+    // Template names come from the snapshot; formatted here only for an OS it lacks.
+    const CompiledModel::OsNames* names = compiled_->osNames(os);
+    std::string scratch;
+    auto kernel = renderOsValue(
+        [&]() -> std::string_view {
+            return names ? std::string_view(names->kernel)
+                         : std::string_view(scratch = CompiledModel::kernelName(os));
+        },
+        os.kernel, d, funcs);
     if (!kernel)
         return fail(kernel.status());
     script.kernel = std::move(kernel).value();
     for (size_t i = 0; i < os.initrd.size(); ++i) {
-        auto initrd =
-            renderOsValue([&] { return CompiledModel::initrdName(os, i); }, os.initrd[i], d, funcs);
+        auto initrd = renderOsValue(
+            [&]() -> std::string_view {
+                return names && i < names->initrds.size()
+                           ? std::string_view(names->initrds[i])
+                           : std::string_view(scratch = CompiledModel::initrdName(os, i));
+            },
+            os.initrd[i], d, funcs);
         if (!initrd)
             return fail(initrd.status());
         script.initrds.push_back(std::move(initrd).value());
@@ -180,8 +193,15 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
     // Each cmdline value is its own template, addressed by entry and position.
     auto tokens = ipxe::translateCmdline(
         os.cmdline, [&](size_t entry, size_t value, std::string_view text) -> Result<std::string> {
-            return renderOsValue([&] { return CompiledModel::cmdlineName(os, entry, value); },
-                                 std::string(text), d, funcs);
+            return renderOsValue(
+                [&]() -> std::string_view {
+                    if (names && entry < names->cmdline.size() &&
+                        value < names->cmdline[entry].size()) {
+                        return names->cmdline[entry][value];
+                    }
+                    return scratch = CompiledModel::cmdlineName(os, entry, value);
+                },
+                text, d, funcs);
         });
     if (!tokens)
         return fail(tokens.status());

@@ -86,11 +86,11 @@ private:
     // `name` is only called when the text holds template actions.
     template <typename NameFn>
     Result<std::string> renderOsValue(const NameFn& name,
-                                      const std::string& text,
+                                      std::string_view text,
                                       const tmpl::Value& dot,
                                       const tmpl::FuncMap& funcs) const {
-        if (text.find("{{") == std::string::npos)
-            return text;
+        if (text.find("{{") == std::string_view::npos)
+            return std::string(text);
         return compiled_->renderOs(name(), dot, &funcs);
     }
 

@@ -53,14 +53,21 @@ std::shared_ptr<const CompiledModel> CompiledModel::build(std::shared_ptr<const 
             c->parse_errors_.insert_or_assign(name, s.message());
     };
     for (const auto& os : m.oses()) {
-        parse(c->os_set_, kernelName(os), os.kernel);
-        for (size_t i = 0; i < os.initrd.size(); ++i)
-            parse(c->os_set_, initrdName(os, i), os.initrd[i]);
+        OsNames names;
+        names.kernel = kernelName(os);
+        parse(c->os_set_, names.kernel, os.kernel);
+        for (size_t i = 0; i < os.initrd.size(); ++i) {
+            names.initrds.push_back(initrdName(os, i));
+            parse(c->os_set_, names.initrds.back(), os.initrd[i]);
+        }
         for (size_t e = 0; e < os.cmdline.size(); ++e) {
+            names.cmdline.emplace_back();
             for (size_t v = 0; v < os.cmdline[e].values.size(); ++v) {
-                parse(c->os_set_, cmdlineName(os, e, v), os.cmdline[e].values[v]);
+                names.cmdline.back().push_back(cmdlineName(os, e, v));
+                parse(c->os_set_, names.cmdline.back().back(), os.cmdline[e].values[v]);
             }
         }
+        c->os_names_.emplace(&os, std::move(names));
     }
     for (std::string_view type : {"cloud-config", "ignition", "kickstart", "untyped"}) {
         const auto& assets = m.assets(type);
@@ -92,6 +99,11 @@ const SiteDot* CompiledModel::siteDot(const model::Site& site) const {
     return it == site_dots_.end() ? nullptr : &it->second;
 }
 
+const CompiledModel::OsNames* CompiledModel::osNames(const model::Os& os) const {
+    auto it = os_names_.find(&os);
+    return it == os_names_.end() ? nullptr : &it->second;
+}
+
 const tmpl::Value* CompiledModel::bootBase(const model::Boot& boot) const {
     auto it = boot_bases_.find(&boot);
     return it == boot_bases_.end() ? nullptr : &it->second;
@@ -100,8 +112,9 @@ const tmpl::Value* CompiledModel::bootBase(const model::Boot& boot) const {
 Result<std::string> CompiledModel::renderOs(std::string_view name,
                                             const tmpl::Value& dot,
                                             const tmpl::FuncMap* overrides) const {
-    if (auto it = parse_errors_.find(name); it != parse_errors_.end()) {
-        return Result<std::string>::error(it->second);
+    if (!parse_errors_.empty()) {
+        if (auto it = parse_errors_.find(name); it != parse_errors_.end())
+            return Result<std::string>::error(it->second);
     }
     return os_set_.execute(name, dot, overrides);
 }

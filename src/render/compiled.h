@@ -32,6 +32,14 @@ public:
 
     // Names of OS templates.
     static std::string kernelName(const model::Os& os);
+    // The same names, built once per snapshot (no formatting per request); null for an OS
+    // not of this model.
+    struct OsNames {
+        std::string kernel;
+        std::vector<std::string> initrds;
+        std::vector<std::vector<std::string>> cmdline;  // [entry][value]
+    };
+    const OsNames* osNames(const model::Os& os) const;
     static std::string initrdName(const model::Os& os, size_t i);
     static std::string cmdlineName(const model::Os& os, size_t entry, size_t value);
 
@@ -57,6 +65,7 @@ private:
     std::map<std::string, std::string, std::less<>> parse_errors_;      // template -> error
     std::map<const model::Site*, SiteDot> site_dots_;
     std::map<const model::Boot*, tmpl::Value> boot_bases_;
+    std::map<const model::Os*, OsNames> os_names_;
 };
 
 }  // namespace vq::render
