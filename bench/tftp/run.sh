@@ -4,7 +4,10 @@
 #   1. a 64 MiB file fetched by Debian's atftp client with blksize 1468 and windowsize 16
 #      (RFC 7440), best of $RUNS runs, in MiB/s;
 #   2. 200 concurrent fetches of undionly.kpxe (atftp, blksize 1468, like a PXE ROM): total
-#      wall time (best of $RUNS), and every copy must be byte-identical.
+#      wall time (best and median of $RUNS), the server's CPU time and the UDP receive-buffer
+#      drops in its namespace; every copy must be byte-identical.
+# THROUGHPUT=0 skips (1); SERVERS picks servers, vaquero:N runs Vaquero with N transfer threads;
+# VQ_LOG=<file> VQ_LOG_LEVEL=info keeps Vaquero's log (per-transfer start and duration).
 # The peer servers are never installed: their .debs are unpacked into the build directory
 # (tftpd-hpa and atftpd conflict with each other). Usage: bench/tftp/run.sh <build-dir>
 set -euo pipefail
