@@ -292,10 +292,13 @@ net::awaitable<void> runSession(beast::tcp_stream stream, SessionContext ctx) {
             VQ_LOG_INFO("HTTP_REFUSED status={} target={} remote={} reason={}", out.status,
                         req.target, remote.address, resp.log_reason);
         }
-        VQ_LOG_DEBUG("HTTP_RESPONSE method={} target={} status={} bytes={} us={} remote={}",
-                     std::string_view(bhttp::to_string(req.method).data(),
-                                      bhttp::to_string(req.method).size()),
-                     req.target, out.status, out.bytes, elapsed.count(), remote.address);
+        // Checked here so that nothing is even evaluated per request when debug is off.
+        if (spdlog::should_log(spdlog::level::debug)) {
+            VQ_LOG_DEBUG("HTTP_RESPONSE method={} target={} status={} bytes={} us={} remote={}",
+                         std::string_view(bhttp::to_string(req.method).data(),
+                                          bhttp::to_string(req.method).size()),
+                         req.target, out.status, out.bytes, elapsed.count(), remote.address);
+        }
         if (ctx.observer) {
             ctx.observer(req, Exchange{out.status, out.bytes, elapsed, &resp.log_reason});
         }
