@@ -27,9 +27,11 @@ const Ipv4 kBroadcast(0xffffffffu);
 
 // Buffers of the request socket's batches, made once (service thread only).
 struct DhcpService::Batch {
-    std::vector<std::array<uint8_t, kMaxDatagram>> bufs{kRecvBatch};
-    std::vector<net::RecvSlot> slots{kRecvBatch};
-    std::vector<std::vector<uint8_t>> wires{kSendBatch};  // encoded replies waiting to go
+    std::vector<std::array<uint8_t, kMaxDatagram>> bufs =
+        std::vector<std::array<uint8_t, kMaxDatagram>>(kRecvBatch);
+    std::vector<net::RecvSlot> slots = std::vector<net::RecvSlot>(kRecvBatch);
+    // Encoded replies waiting to go.
+    std::vector<std::vector<uint8_t>> wires = std::vector<std::vector<uint8_t>>(kSendBatch);
     std::vector<net::SendItem> out;
     // Slots offered to the next read: twice the last batch, at least 4, so that a quiet
     // socket does not pay for setting up 32 message headers per datagram.

@@ -92,6 +92,67 @@ TEST(DhcpService, AnswersOverRealSocketsAndReportsEvents) {
     EXPECT_EQ(events[0].mac->toString(), "52:54:00:00:00:01");
 }
 
+// A burst larger than one read and one send batch: every request is answered once, in
+// batches (recvmmsg/sendmmsg), and every exchange is recorded.
+TEST(DhcpService, BurstIsAnsweredInFull) {
+    StaticDirectory dir;
+    auto subnet = std::make_shared<SubnetInfo>();
+    subnet->cidr = *Cidr::parse("127.0.0.0/8");
+    dir.add({*MacAddr::parse("52:54:00:00:00:01"), kLo, subnet, "", true, false, "loop"});
+    net::UdpOptions co;
+    co.bind_address = kLo;
+    co.receive_buffer = 1 << 20;
+    auto client = net::UdpSocket::open(co);
+    ASSERT_TRUE(client) << client.message();
+    DhcpServiceConfig cfg;
+    cfg.interfaces = {"lo"};
+    cfg.server_port = static_cast<uint16_t>(20001 + getpid() % 20000);
+    cfg.client_port = client->localPort();
+    cfg.detect_rogue = false;
+    RecordingSink sink;
+    DhcpService svc(cfg, dir, sink);
+    ASSERT_TRUE(svc.start());
+
+    constexpr uint32_t kCount = 300;
+    auto profile = testing::plainOs(*MacAddr::parse("52:54:00:00:00:01"));
+    std::vector<std::vector<uint8_t>> wires;
+    for (uint32_t xid = 1; xid <= kCount; ++xid) {
+        Packet req = testing::makeRequest(profile, xid, kLo, std::nullopt);
+        req.options.remove(opt::kRequestedIp);
+        req.ciaddr = kLo;
+        wires.push_back(encode(req));
+    }
+    std::vector<net::SendItem> items;
+    for (const auto& w : wires)
+        items.push_back(net::SendItem{w, kLo, cfg.server_port, 0, Ipv4()});
+    size_t failed = 0;
+    std::string error;
+    ASSERT_EQ(client->sendBatch(items, failed, error), kCount) << error;
+
+    std::vector<bool> seen(kCount + 1, false);
+    uint32_t answered = 0;
+    std::vector<uint8_t> buf(1500);
+    pollfd pfd{client->fd(), POLLIN, 0};
+    while (answered < kCount && poll(&pfd, 1, 3000) == 1) {
+        auto got = client->receive(buf);
+        ASSERT_TRUE(got);
+        if (got->would_block)
+            continue;
+        auto ack = decode(std::span<const uint8_t>(buf.data(), got->size));
+        ASSERT_TRUE(ack) << ack.message();
+        ASSERT_GE(ack->xid, 1u);
+        ASSERT_LE(ack->xid, kCount);
+        EXPECT_FALSE(seen[ack->xid]) << "answered twice: " << ack->xid;
+        seen[ack->xid] = true;
+        ++answered;
+    }
+    svc.stop();
+    EXPECT_EQ(answered, kCount);
+    EXPECT_EQ(svc.stats().received, kCount);
+    EXPECT_EQ(svc.stats().replies_sent, kCount);
+    EXPECT_EQ(sink.events().size(), kCount);
+}
+
 TEST(DhcpService, MissingInterfaceFailsToStart) {
     StaticDirectory dir;
     NullEventSink sink;
