@@ -39,13 +39,14 @@ TEST(AgentHttp, FilesAndEventsTimeline) {
 
     EXPECT_EQ(httpGet(server.port(), "/files/vmlinuz").body, "kernel-bytes");
     EXPECT_EQ(httpGet(server.port(), "/files/../etc/passwd").status, 403u);
-    EXPECT_EQ(httpGet(server.port(), "/ipxe?mac=52-54-00-00-00-01").status, 404u);
-
-    // Events are recorded after each response is written: wait for them, bounded.
+    // Events are recorded after each response is written: wait for them, bounded. The /ipxe
+    // request below re-associates 127.0.0.1 with its MAC, so it must come after these two
+    // are recorded or they would land on the other host.
     const auto mac7 = *MacAddr::parse("52:54:00:00:00:07");
     for (int i = 0; i < 200 && timeline.events(mac7).size() < 2; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    EXPECT_EQ(httpGet(server.port(), "/ipxe?mac=52-54-00-00-00-01").status, 404u);
     auto host = nlohmann::json::parse(httpGet(server.port(), "/events/52:54:00:00:00:07").body);
     ASSERT_EQ(host["events"].size(), 2u);
     EXPECT_EQ(host["events"][0]["kind"], "HTTP_FILE");
