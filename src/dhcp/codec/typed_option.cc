@@ -6,21 +6,14 @@
 
 #include "base/bytes.h"
 #include "base/ipv4.h"
+#include "base/text.h"
 
 namespace vq::dhcp {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 template <typename T>
 Result<T> parseInt(std::string_view text, std::string_view type) {
-    text = trim(text);
+    text = trimBlanks(text);
     int64_t v = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() ||
@@ -135,7 +128,7 @@ Result<RawOption> encodeTypedOption(int64_t code, std::string_view type, std::st
         std::string_view rest = value;
         while (true) {
             size_t comma = rest.find(',');
-            std::string_view item = trim(rest.substr(0, comma));
+            std::string_view item = trimBlanks(rest.substr(0, comma));
             auto ip = Ipv4::parse(item);
             if (!ip)
                 return fail("\"" + std::string(item) + "\" is not an IPv4 address");

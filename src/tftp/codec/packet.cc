@@ -1,19 +1,12 @@
 #include "tftp/codec/packet.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "base/bytes.h"
+#include "base/text.h"
 
 namespace vq::tftp {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Splits the NUL-terminated strings of an RRQ/WRQ/OACK body. A final string without its NUL
 // is returned as well, flagged, because some clients omit the last terminator.
@@ -46,7 +39,7 @@ std::vector<Option> parseOptions(const std::vector<std::string_view>& items, siz
     for (size_t i = first; i + 1 < items.size(); i += 2) {
         if (items[i].empty())
             break;
-        std::string name = lower(items[i]);
+        std::string name = toLowerAscii(items[i]);
         bool dup = std::any_of(options.begin(), options.end(),
                                [&](const Option& o) { return o.name == name; });
         if (!dup)
@@ -67,7 +60,7 @@ Result<Packet> decodeRequest(std::span<const uint8_t> body, bool write) {
     if (s.items[0].empty())
         return Result<Packet>::error("empty filename");
     r.filename = std::string(s.items[0]);
-    std::string mode = lower(s.items[1]);
+    std::string mode = toLowerAscii(s.items[1]);
     if (mode == "octet") {
         r.mode = Mode::Octet;
     } else if (mode == "netascii") {

@@ -1,25 +1,12 @@
 #include "tftp/core/options.h"
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 #include <string>
 
+#include "base/text.h"
+
 namespace vq::tftp {
-namespace {
-
-// Decimal only, no sign, no spaces: anything else is a malformed option and is ignored.
-std::optional<uint64_t> parseNumber(const std::string& s) {
-    if (s.empty() || s.size() > 19)
-        return std::nullopt;
-    uint64_t v = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size())
-        return std::nullopt;
-    return v;
-}
-
-}  // namespace
 
 Negotiated negotiate(const std::vector<Option>& requested,
                      uint64_t file_size,
@@ -27,9 +14,9 @@ Negotiated negotiate(const std::vector<Option>& requested,
     Negotiated n;
     n.timeout = limits.default_timeout;
     for (const auto& opt : requested) {
-        auto v = parseNumber(opt.value);
+        auto v = parseDecimal(opt.value);
         if (!v)
-            continue;
+            continue;  // decimal only: a malformed option is ignored (RFC 2347)
         if (opt.name == "blksize") {
             if (*v < 8)
                 continue;  // RFC 2348: 8..65464; a smaller request is invalid
