@@ -86,6 +86,7 @@ void Session::onPacket(std::span<const uint8_t> datagram,
     if (auto* ack = std::get_if<Ack>(&p)) {
         onAck(ack->block, now, out);
     } else if (auto* err = std::get_if<Error>(&p)) {
+        size_probe_ = err->code == ErrorCode::OptionRefused && stats_.bytes_acked == 0;
         fail("client error " + std::to_string(static_cast<int>(err->code)) + ": " +
              err->message.substr(0, 128));
     } else {

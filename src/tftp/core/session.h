@@ -61,6 +61,9 @@ public:
     SessionState state() const { return state_; }
     bool finished() const { return state_ == SessionState::Done || state_ == SessionState::Failed; }
     const std::string& failure() const { return failure_; }
+    // The client ended the transfer with ERROR 8 before taking any data: EDK2 does this after
+    // reading tsize from the OACK, then asks again. A size probe, not a failed boot.
+    bool endedAsSizeProbe() const { return size_probe_; }
     const SessionStats& stats() const { return stats_; }
     const Negotiated& negotiated() const { return negotiated_; }
     uint64_t fileSize() const { return file_->bytes().size(); }
@@ -87,6 +90,7 @@ private:
     int retries_ = 0;
     TimePoint deadline_{};
     std::string failure_;
+    bool size_probe_ = false;
     SessionStats stats_;
 };
 

@@ -90,6 +90,7 @@ public:
         s.started = counters_.started;
         s.completed = counters_.completed;
         s.failed = counters_.failed;
+        s.size_probes = counters_.size_probes;
         s.refused = counters_.refused;
         s.active = counters_.active;
         s.bytes = counters_.bytes;

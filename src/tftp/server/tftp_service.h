@@ -10,6 +10,7 @@
 //   TFTP_START    file=.. blksize=.. windowsize=.. tsize=..
 //   TFTP_DONE     file=.. bytes=.. duration_ms=.. retransmits=..
 //   TFTP_FAILED   file=.. bytes=.. duration_ms=.. reason=..
+//   TFTP_PROBED   file=.. tsize=..  (client read the size from the OACK and ended it)
 //   TFTP_REFUSED  file=.. error=.. reason=..   (missing files, escapes, writes, bad requests)
 
 #include <cstdint>
@@ -51,6 +52,7 @@ struct TftpStats {
     uint64_t started = 0;
     uint64_t completed = 0;
     uint64_t failed = 0;
+    uint64_t size_probes = 0;  // ended by the client with ERROR 8 after the OACK
     uint64_t refused = 0;
     uint64_t active = 0;
     uint64_t bytes = 0;  // acknowledged file bytes of finished transfers

@@ -252,6 +252,12 @@ void TransferWorker::finish(Transfer& t) {
         VQ_LOG_INFO("TFTP_DONE client={} {}", t.client.toString(), detail);
         e.kind = "TFTP_DONE";
         e.detail = std::move(detail);
+    } else if (s.endedAsSizeProbe()) {
+        ++counters_.size_probes;
+        VQ_LOG_DEBUG("TFTP_PROBED client={} file={} tsize={}", t.client.toString(), t.file,
+                     s.fileSize());
+        e.kind = "TFTP_PROBED";
+        e.detail = "file=" + t.file + " tsize=" + std::to_string(s.fileSize());
     } else {
         ++counters_.failed;
         VQ_LOG_WARN("TFTP_FAILED client={} {} reason={}", t.client.toString(), detail, s.failure());

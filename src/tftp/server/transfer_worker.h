@@ -33,6 +33,7 @@ struct TransferCounters {
     std::atomic<uint64_t> started{0};
     std::atomic<uint64_t> completed{0};
     std::atomic<uint64_t> failed{0};
+    std::atomic<uint64_t> size_probes{0};
     std::atomic<uint64_t> refused{0};
     std::atomic<uint64_t> active{0};  // counted by the service on admission, down on finish
     std::atomic<uint64_t> bytes{0};

@@ -118,7 +118,19 @@ TEST(TftpSession, OackRetransmittedThenClientRefuses) {
     auto err = encodeError(ErrorCode::OptionRefused, "no");
     h.session.onPacket(err, h.clock.now(), h.out);
     EXPECT_EQ(h.session.state(), SessionState::Failed);
-    EXPECT_TRUE(h.out.empty());  // an ERROR is never answered
+    EXPECT_TRUE(h.session.endedAsSizeProbe());  // EDK2's tsize probe, not a failed boot
+    EXPECT_TRUE(h.out.empty());                 // an ERROR is never answered
+}
+
+TEST(TftpSession, ErrorAfterDataIsAFailureNotAProbe) {
+    Harness h(5000, opts(512, 1, false));
+    h.start();
+    EXPECT_EQ(h.ack(1).size(), 1u);
+    h.out.clear();
+    auto err = encodeError(ErrorCode::OptionRefused, "late");
+    h.session.onPacket(err, h.clock.now(), h.out);
+    EXPECT_EQ(h.session.state(), SessionState::Failed);
+    EXPECT_FALSE(h.session.endedAsSizeProbe());
 }
 
 TEST(TftpSession, SorcerersApprenticeDuplicateAckIgnored) {
