@@ -396,39 +396,26 @@ private:
         return State::InsideAction;
     }
 
-    State lexChar() {
-        for (;;) {
-            int r = next();
-            if (r == '\\') {
-                r = next();
-                if (r != kEof && r != '\n')
-                    continue;
-                return errorf("unterminated character constant");
-            }
-            if (r == kEof || r == '\n')
-                return errorf("unterminated character constant");
-            if (r == '\'')
-                break;
-        }
-        emit(ItemType::CharConstant);
-        return State::InsideAction;
-    }
+    State lexChar() { return lexQuoted('\'', ItemType::CharConstant, "character constant"); }
+    State lexQuote() { return lexQuoted('"', ItemType::String, "quoted string"); }
 
-    State lexQuote() {
+    // Scans to the closing quote, skipping escaped characters; a newline or the end of input
+    // first is an error, as in Go.
+    State lexQuoted(int quote, ItemType type, const char* what) {
         for (;;) {
             int r = next();
             if (r == '\\') {
                 r = next();
                 if (r != kEof && r != '\n')
                     continue;
-                return errorf("unterminated quoted string");
+                return errorf(std::string("unterminated ") + what);
             }
             if (r == kEof || r == '\n')
-                return errorf("unterminated quoted string");
-            if (r == '"')
+                return errorf(std::string("unterminated ") + what);
+            if (r == quote)
                 break;
         }
-        emit(ItemType::String);
+        emit(type);
         return State::InsideAction;
     }
 
