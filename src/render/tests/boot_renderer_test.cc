@@ -1,8 +1,5 @@
 #include "render/boot_renderer.h"
 
-#include <chrono>
-#include <cstdio>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -226,22 +223,5 @@ TEST(Dot, ShapeOfTheDot) {
 }  // namespace vq::render
 
 namespace vq::render {
-namespace {
-
-// Run by hand (--gtest_also_run_disabled_tests) to see the cost of one /ipxe render.
-TEST(BootRendererPerf, DISABLED_IpxePerRequest) {
-    auto r = renderer(sot());
-    const int n = 200000;
-    auto start = std::chrono::steady_clock::now();
-    size_t bytes = 0;
-    for (int i = 0; i < n; ++i) {
-        bytes += r.ipxe({"aa-bb-cc-00-00-01", "", "pcbios", "http://10.99.0.5:8080"}).body.size();
-    }
-    double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-                    .count() /
-                n;
-    std::printf("ipxe render: %.2f us per request (%zu bytes)\n", us, bytes / n);
-}
-
-}  // namespace
+namespace {}  // namespace
 }  // namespace vq::render
