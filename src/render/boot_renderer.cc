@@ -37,6 +37,14 @@ void describe(Outcome& o,
     o.mac = std::string(mac);
 }
 
+// The failure for a resolved request, naming its site, host, boot and MAC for the logs.
+template <typename Target>
+Outcome failureFor(const Target& t, unsigned status, std::string reason) {
+    Outcome o = failure(status, std::move(reason));
+    describe(o, t.site, t.host, t.boot, t.mac);
+    return o;
+}
+
 std::string_view extension(std::string_view name) {
     size_t dot = name.rfind('.');
     return dot == std::string_view::npos ? std::string_view() : name.substr(dot);
@@ -149,19 +157,18 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
         return out;
     describe(out, t.site, t.host, t.boot, t.mac);
     if (t.os == nullptr) {
-        Outcome f = failure(500, fmt::format("boot {} names unknown operating system '{}'",
-                                             t.boot->id, t.boot->operating_system));
-        describe(f, t.site, t.host, t.boot, t.mac);
-        return f;
+        return failureFor(t, 500,
+                          fmt::format("boot {} names unknown operating system '{}'", t.boot->id,
+                                      t.boot->operating_system));
     }
     const tmpl::Value d = dot(t);
     const tmpl::FuncMap funcs =
         CompiledModel::checkpointOverride(checkpointUrl(t.agent_url, t.mac, t.boot->id));
     auto fail = [&](const Status& s) {
-        Outcome f = failure(500, fmt::format("rendering boot {} for host {}: {}", t.boot->id,
-                                             t.host->name, s.message()));
+        Outcome f = failureFor(t, 500,
+                               fmt::format("rendering boot {} for host {}: {}", t.boot->id,
+                                           t.host->name, s.message()));
         f.detail = s.message();
-        describe(f, t.site, t.host, t.boot, t.mac);
         return f;
     };
     const model::Os& os = *t.os;
@@ -219,13 +226,8 @@ Outcome BootRenderer::ipxe(const BootRequest& req) const {
 }
 
 Outcome BootRenderer::renderConfig(const Target& t, bool translate) const {
-    auto fail = [&](unsigned status, std::string reason) {
-        Outcome f = failure(status, std::move(reason));
-        describe(f, t.site, t.host, t.boot, t.mac);
-        return f;
-    };
     if (!t.boot->unattended || t.boot->unattended->use.empty()) {
-        return fail(404, fmt::format("boot {} has no unattended config", t.boot->id));
+        return failureFor(t, 404, fmt::format("boot {} has no unattended config", t.boot->id));
     }
     const model::Unattended& u = *t.boot->unattended;
     const tmpl::Value d = dot(t);
@@ -233,8 +235,10 @@ Outcome BootRenderer::renderConfig(const Target& t, bool translate) const {
         CompiledModel::checkpointOverride(checkpointUrl(t.agent_url, t.mac, t.boot->id));
     auto text = compiled_->renderAsset(u.type, u.use, d, &funcs);
     if (!text) {
-        Outcome f = fail(500, fmt::format("rendering {} asset {} for host {} (boot {}): {}", u.type,
-                                          u.use, t.host->name, t.boot->id, text.message()));
+        Outcome f =
+            failureFor(t, 500,
+                       fmt::format("rendering {} asset {} for host {} (boot {}): {}", u.type, u.use,
+                                   t.host->name, t.boot->id, text.message()));
         f.detail = text.message();
         return f;
     }
@@ -251,10 +255,11 @@ Outcome BootRenderer::renderConfig(const Target& t, bool translate) const {
                     break;
                 }
             }
-            return fail(500, fmt::format("ignition asset {} for host {} (boot {}): rendered "
-                                         "line {}: {}{}{}",
-                                         u.use, t.host->name, t.boot->id, first->line, first->path,
-                                         first->path.empty() ? "" : ": ", first->message));
+            return failureFor(t, 500,
+                              fmt::format("ignition asset {} for host {} (boot {}): rendered "
+                                          "line {}: {}{}{}",
+                                          u.use, t.host->name, t.boot->id, first->line, first->path,
+                                          first->path.empty() ? "" : ": ", first->message));
         }
         out.body = std::move(ign.json);
     } else {
@@ -310,10 +315,9 @@ Outcome BootRenderer::typed(std::string_view type,
     if (!resolveBoot("", t, out))
         return out;
     if (!t.boot->unattended || t.boot->unattended->type != type) {
-        Outcome f = failure(
-            404, fmt::format("host {}'s boot {} has no {} asset", t.host->name, t.boot->id, type));
-        describe(f, t.site, t.host, t.boot, t.mac);
-        return f;
+        return failureFor(
+            t, 404,
+            fmt::format("host {}'s boot {} has no {} asset", t.host->name, t.boot->id, type));
     }
     return renderConfig(t);
 }
