@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/bytes.h"
+#include "dhcp/codec/overload.h"
 
 namespace vq::dhcp {
 
@@ -228,7 +229,9 @@ std::vector<uint8_t> encode(const Packet& p) {
     return out;
 }
 
-void encodeTo(const Packet& p, std::vector<uint8_t>& out) {
+namespace detail {
+
+void writeFixedHeader(const Packet& p, std::vector<uint8_t>& out) {
     out.clear();
     out.reserve(576);
     out.resize(kFixedHeaderSize + 4);
@@ -254,9 +257,18 @@ void encodeTo(const Packet& p, std::vector<uint8_t>& out) {
     put32(h + 20, p.siaddr.value());
     put32(h + 24, p.giaddr.value());
     std::memcpy(h + 28, p.chaddr.data(), p.chaddr.size());
-    std::memcpy(h + 44, p.sname.data(), std::min<size_t>(p.sname.size(), 63));
-    std::memcpy(h + 108, p.file.data(), std::min<size_t>(p.file.size(), 127));
+    std::memcpy(h + kSnameOffset, p.sname.data(), std::min<size_t>(p.sname.size(), 63));
+    std::memcpy(h + kFileOffset, p.file.data(), std::min<size_t>(p.file.size(), 127));
     put32(h + kFixedHeaderSize, kMagicCookie);
+}
+
+}  // namespace detail
+
+namespace {
+
+// Header, option 53, every other option in order, End; no padding.
+void encodeUnpadded(const Packet& p, std::vector<uint8_t>& out) {
+    detail::writeFixedHeader(p, out);
     auto put = [&out](const RawOption& o) {
         size_t off = 0;
         // Split long values into several options with the same code (RFC 3396); an
@@ -273,13 +285,51 @@ void encodeTo(const Packet& p, std::vector<uint8_t>& out) {
     if (const RawOption* mt = p.options.find(opt::kMessageType))
         put(*mt);
     for (const auto& o : p.options.all()) {
-        if (o.code == opt::kMessageType || o.code == opt::kPad || o.code == opt::kEnd)
+        // Option 52 is the encoder's own: it says where options are, not what they are.
+        if (o.code == opt::kMessageType || o.code == opt::kPad || o.code == opt::kEnd ||
+            o.code == opt::kOverload) {
             continue;
+        }
         put(o);
     }
     out.push_back(opt::kEnd);
-    if (out.size() < 300)
-        out.resize(300, 0);
+}
+
+}  // namespace
+
+void encodeTo(const Packet& p, std::vector<uint8_t>& out) {
+    encodeUnpadded(p, out);
+    if (out.size() < kBootpMinimum)
+        out.resize(kBootpMinimum, 0);
+}
+
+EncodeResult encodeTo(const Packet& p, std::vector<uint8_t>& out, size_t max_size) {
+    encodeUnpadded(p, out);
+    if (out.size() > max_size)
+        return detail::encodeOverloaded(p, out, max_size);
+    const size_t padded = std::min(kBootpMinimum, max_size);
+    if (out.size() < padded)
+        out.resize(padded, 0);
+    return EncodeResult{};
+}
+
+size_t maxReplySize(const Packet& query) {
+    size_t datagram = kMinDatagram;
+    if (auto v = query.options.u16(opt::kMaxMessageSize); v && *v > kMinDatagram)
+        datagram = std::min<size_t>(*v, kMaxDatagram);
+    return datagram - kIpUdpOverhead;
+}
+
+std::string EncodeResult::droppedList() const {
+    std::string s;
+    for (size_t code = 0; code < dropped.size(); ++code) {
+        if (!dropped.test(code))
+            continue;
+        if (!s.empty())
+            s += ',';
+        s += std::to_string(code);
+    }
+    return s;
 }
 
 }  // namespace vq::dhcp

@@ -16,7 +16,6 @@
 namespace vq::dhcp {
 namespace {
 
-constexpr size_t kMaxDatagram = 1500;
 constexpr int kDrainBatch = 64;  // datagrams per socket per wake-up, so no socket starves
 // Requests read per system call (recvmmsg) and replies sent per call (sendmmsg).
 constexpr size_t kRecvBatch = 32;
