@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dhcp/server/rogue_probe.h"
+
 namespace vq::dhcp {
 
 RogueDetector::RogueDetector(Mode mode,
@@ -25,9 +27,7 @@ std::optional<RogueSighting> RogueDetector::observe(const Packet& p, Ipv4 source
     if (!lease || lease->ignore)
         return std::nullopt;
     if (mode_ == Mode::Proxy) {
-        bool boots = !p.file.empty() || p.options.has(opt::kBootfileName) ||
-                     p.options.str(opt::kVendorClass).value_or("").starts_with("PXEClient");
-        if (!boots)
+        if (!offersBoot(p))
             return std::nullopt;
     }
     ++sightings_;

@@ -4,6 +4,7 @@
 
 #include "dhcp/codec/client_info.h"
 #include "dhcp/server/detail_text.h"
+#include "dhcp/server/rogue_probe.h"
 
 namespace vq::dhcp {
 namespace {
@@ -46,6 +47,8 @@ const char* dropReasonName(DropReason reason) {
             return "not_pxe_client";
         case DropReason::NoBootFile:
             return "no_boot_file";
+        case DropReason::Probe:
+            return "rogue_probe";
         case DropReason::Count:
             break;
     }
@@ -82,7 +85,7 @@ Exchange Server::exchange(const Packet& q, const RecvMeta& meta) {
         return dropped(DropReason::NoMessageType);
     std::optional<HostLease> lease = directory_.find(q.mac());
     if (!lease)
-        return dropped(DropReason::UnknownMac);
+        return dropped(isProbeMac(q.mac()) ? DropReason::Probe : DropReason::UnknownMac);
     Exchange base;
     base.lease = lease;
     if (lease->ignore)
@@ -175,6 +178,7 @@ void Server::addLeaseOptions(Packet& r, const HostLease& lease, bool with_lease_
 Reply Server::address(Packet r, const Packet& q, const RecvMeta& meta, Ipv4 server_ip) const {
     // RFC 2131 4.1, "If the 'giaddr' field ... is zero": the order below is the RFC's.
     Reply out;
+    out.max_size = maxReplySize(q);
     out.ifindex = meta.ifindex;
     out.source = server_ip;
     if (meta.local_port == kPxePort) {

@@ -47,6 +47,9 @@ struct Reply {
     // Unicast to a client that has no address yet: the sender must install a neighbour
     // entry for destination -> packet.mac() first (or fall back to broadcast).
     bool needs_neighbor = false;
+    // The largest DHCP message the client accepts (maxReplySize of the request): encode
+    // with encodeTo(packet, out, max_size).
+    size_t max_size = kMinReplySize;
 };
 
 enum class DropReason : uint8_t {
@@ -60,6 +63,7 @@ enum class DropReason : uint8_t {
     Unsupported,    // message type this mode does not answer
     NotPxe,         // proxy mode: not a PXE/HTTP boot client
     NoBootFile,     // proxy mode: nothing to offer (never_provision, bmc, unknown arch)
+    Probe,          // a rogue-server probe (this agent's or another's), not a host
     Count,
 };
 const char* dropReasonName(DropReason reason);
