@@ -48,7 +48,8 @@ struct DhcpService::Link {
     std::vector<Cidr> addresses;
     net::UdpSocket server;    // :67
     net::UdpSocket pxe;       // :4011 (proxy mode)
-    net::UdpSocket overhear;  // :68 (rogue detector)
+    net::UdpSocket overhear;  // :68 (rogue detector and probe)
+    std::optional<RogueProbe> probe;
 };
 
 DhcpService::DhcpService(DhcpServiceConfig config,
@@ -109,6 +110,17 @@ Status DhcpService::start() {
                 VQ_LOG_WARN("DHCP_DETECTOR_OFF iface={} error=\"{}\"", name, h.message());
             }
         }
+        if (config_.rogue_probe_seconds > 0) {
+            if (link->overhear.isOpen()) {
+                link->probe.emplace(config_.server.mode, probeMac(info->mac, name),
+                                    std::chrono::seconds(config_.rogue_probe_seconds));
+                VQ_LOG_INFO("DHCP_PROBE_ON iface={} mac={} every={}s", name,
+                            link->probe->mac().toString(), config_.rogue_probe_seconds);
+            } else {
+                VQ_LOG_WARN("DHCP_PROBE_OFF iface={} reason=\"no socket on the client port\"",
+                            name);
+            }
+        }
         VQ_LOG_INFO("DHCP_LISTEN iface={} mode={} port={}", name,
                     config_.server.mode == Mode::Server ? "server" : "proxy", config_.server_port);
         links_.push_back(std::move(link));
@@ -143,6 +155,9 @@ DhcpServiceStats DhcpService::stats() const {
     s.replies_sent = sent_.load();
     s.send_errors = send_errors_.load();
     s.rogue_sightings = rogue_.load();
+    s.rogue_probes = probes_.load();
+    s.replies_trimmed = trimmed_.load();
+    s.replies_too_large = too_large_.load();
     for (size_t i = 0; i < static_cast<size_t>(DropReason::Count); ++i) {
         auto r = static_cast<DropReason>(i);
         if (uint64_t n = server_.drops(r))
@@ -166,6 +181,7 @@ void DhcpService::refreshAddresses() {
         for (const Cidr& c : link->addresses)
             own.push_back(c.address());
     }
+    own_addresses_ = own;
     detector_.setOwnAddresses(std::move(own));
     next_refresh_ = clock_.now() + std::chrono::seconds(5);
 }
@@ -194,8 +210,11 @@ void DhcpService::run() {
         int n = ::poll(fds.data(), fds.size(), 500);
         if (stop_)
             break;
-        if (clock_.now() >= next_refresh_)
+        const TimePoint now = clock_.now();
+        if (now >= next_refresh_)
             refreshAddresses();
+        if (config_.rogue_probe_seconds > 0)
+            probeDue(now);
         if (n <= 0)
             continue;
         for (size_t i = 0; i < watches.size(); ++i) {
@@ -292,7 +311,18 @@ void DhcpService::queueReply(Link& link, net::UdpSocket& sock, const Reply& repl
     if (batch.out.size() == batch.wires.size())
         flushReplies(link, sock);
     std::vector<uint8_t>& wire = batch.wires[batch.out.size()];
-    encodeTo(reply.packet, wire);
+    const EncodeResult fit = encodeTo(reply.packet, wire, reply.max_size);
+    if (!fit.ok || fit.trimmed()) {
+        // A reply larger than the client accepts is silently ignored by it: the machine
+        // just does not boot. Say which options the subnet must shed.
+        (fit.ok ? trimmed_ : too_large_).fetch_add(1, std::memory_order_relaxed);
+        VQ_LOG_WARN("{} iface={} mac={} limit={} dropped={}",
+                    fit.ok ? "DHCP_TRIMMED" : "DHCP_TOO_LARGE", link.name,
+                    reply.packet.mac().toString(), reply.max_size + kIpUdpOverhead,
+                    fit.droppedList());
+        if (!fit.ok)
+            return;
+    }
     Ipv4 dst = reply.destination;
     if (reply.needs_neighbor) {
         // The client has no address yet and did not ask for a broadcast: teach the kernel
@@ -332,6 +362,12 @@ void DhcpService::onOverheard(Link& link) {
         auto packet = decode(std::span<const uint8_t>(buf.data(), got->size));
         if (!packet)
             continue;
+        if (link.probe) {
+            if (auto p = link.probe->match(*packet, got->source, own_addresses_, clock_.now())) {
+                onProbeAnswered(link, *p);
+                continue;
+            }
+        }
         auto s = detector_.observe(*packet, got->source);
         if (!s)
             continue;
@@ -350,6 +386,41 @@ void DhcpService::onOverheard(Link& link) {
         ev.detail = "server=" + s->server.toString() + " offered=" + s->offered.toString() +
                     " expected=" + s->expected.toString() + " iface=" + link.name;
         events_.record(std::move(ev));
+    }
+}
+
+void DhcpService::onProbeAnswered(Link& link, const ProbeSighting& s) {
+    rogue_.fetch_add(1, std::memory_order_relaxed);
+    if (!s.first)
+        return;
+    VQ_LOG_WARN("DHCP_ROGUE_SERVER server={} probe=1 iface={} offered={} probe_mac={}",
+                s.server.toString(), link.name, s.offered.toString(), s.probe_mac.toString());
+    // A site-level event: no MAC or address, so it lands on no host's timeline (the probe
+    // MAC is not a host, and the offered address may well be one's).
+    HostEvent ev;
+    ev.source = "dhcp";
+    ev.kind = "DHCP_ROGUE_SERVER";
+    ev.detail = "server=" + s.server.toString() + " probe=1 offered=" + s.offered.toString() +
+                " probe_mac=" + s.probe_mac.toString() + " iface=" + link.name;
+    events_.record(std::move(ev));
+}
+
+void DhcpService::probeDue(TimePoint now) {
+    for (auto& link : links_) {
+        if (!link->probe || now < link->probe->nextProbe())
+            continue;
+        auto discover = link->probe->due(now, static_cast<uint32_t>(xids_()));
+        if (!discover)
+            continue;
+        std::vector<uint8_t> wire = encode(*discover);
+        Status st = link->overhear.sendTo(wire, kBroadcast, config_.server_port, link->ifindex);
+        if (!st) {
+            VQ_LOG_WARN("DHCP_PROBE_ERROR iface={} error=\"{}\"", link->name, st.message());
+            continue;
+        }
+        probes_.fetch_add(1, std::memory_order_relaxed);
+        VQ_LOG_DEBUG("DHCP_PROBE iface={} mac={} xid={:#x}", link->name,
+                     link->probe->mac().toString(), discover->xid);
     }
 }
 

@@ -9,12 +9,16 @@
 //
 // Per interface: UDP 67 (always), 4011 (proxy mode), 68 (detector: overheard replies of
 // other servers), each SO_BINDTODEVICE so nothing is received from or sent to another
-// interface. Replies leave through the interface the request arrived on (IP_PKTINFO).
+// interface. Replies leave through the interface the request arrived on (IP_PKTINFO),
+// encoded within the size the client accepts (option 57, else 576; overload, then
+// trimming: DHCP_TRIMMED). With rogue_probe_seconds > 0 the service also broadcasts a
+// rogue-server probe (server/rogue_probe.h) from port 68 of every interface it serves.
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +28,7 @@
 #include "base/result.h"
 #include "dhcp/server/directory.h"
 #include "dhcp/server/rogue_detector.h"
+#include "dhcp/server/rogue_probe.h"
 #include "dhcp/server/server.h"
 #include "net/udp_socket.h"
 
@@ -33,6 +38,9 @@ struct DhcpServiceConfig {
     std::vector<std::string> interfaces;  // served interface names; must exist at start()
     ServerConfig server;
     bool detect_rogue = true;
+    // Active rogue-server probe every this many seconds (0 = off); needs detect_rogue, as
+    // its answers arrive on the detector's port 68. 300 suits most sites.
+    uint32_t rogue_probe_seconds = 0;
     uint16_t server_port = kServerPort;  // overridable for unprivileged tests
     uint16_t client_port = kClientPort;
     uint16_t pxe_port = kPxePort;
@@ -44,7 +52,10 @@ struct DhcpServiceStats {
     uint64_t decode_errors = 0;
     uint64_t replies_sent = 0;
     uint64_t send_errors = 0;
-    uint64_t rogue_sightings = 0;
+    uint64_t rogue_sightings = 0;           // overheard and probed
+    uint64_t rogue_probes = 0;              // probes sent
+    uint64_t replies_trimmed = 0;           // sent without some options, to fit the client's limit
+    uint64_t replies_too_large = 0;         // not sent: even the essential options did not fit
     std::map<std::string, uint64_t> drops;  // by dropReasonName()
 };
 
@@ -69,6 +80,9 @@ private:
     void refreshAddresses();
     void onRequest(Link& link, net::UdpSocket& sock, uint16_t local_port);
     void onOverheard(Link& link);
+    void onProbeAnswered(Link& link, const ProbeSighting& sighting);
+    // Broadcasts the probes that are due (service thread, every loop turn).
+    void probeDue(TimePoint now);
     // Encodes a reply into the batch; flushReplies() sends the batch in one system call.
     void queueReply(Link& link, net::UdpSocket& sock, const Reply& reply);
     void flushReplies(Link& link, net::UdpSocket& sock);
@@ -86,6 +100,9 @@ private:
     int wake_fd_ = -1;
     TimePoint next_refresh_{};
     std::atomic<uint64_t> received_{0}, decode_errors_{0}, sent_{0}, send_errors_{0}, rogue_{0};
+    std::atomic<uint64_t> probes_{0}, trimmed_{0}, too_large_{0};
+    std::vector<Ipv4> own_addresses_;  // service thread only, after start()
+    std::mt19937 xids_{std::random_device{}()};
     uint64_t dump_seq_ = 0;
     std::unique_ptr<Batch> batch_;  // receive and send buffers (service thread only)
 };

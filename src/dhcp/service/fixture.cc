@@ -46,6 +46,7 @@ Result<Fixture> parse(const YAML::Node& root) {
     f.config.server.lease_seconds = root["lease_seconds"].as<uint32_t>(3600);
     f.config.server.boot.http_port = root["http_port"].as<uint16_t>(24602);
     f.config.detect_rogue = root["detect_rogue"].as<bool>(true);
+    f.config.rogue_probe_seconds = root["rogue_probe_seconds"].as<uint32_t>(0);
 
     std::map<std::string, std::shared_ptr<const SubnetInfo>> subnets;
     for (const auto& kv : root["subnets"]) {

@@ -3,7 +3,7 @@
 // agent builds the same objects from the data model:
 //
 //   interfaces: [veth0]          mode: server | proxy      lease_seconds: 600
-//   http_port: 8080              detect_rogue: true
+//   http_port: 8080              detect_rogue: true        rogue_probe_seconds: 300
 //   subnets:
 //     lab: {cidr: 10.99.0.0/24, gateway: 10.99.0.254, dns: [..], ntp: [..], domain: x,
 //           dhcp_options: [{option: 28, type: addresses, value: "10.99.0.255"}]}

@@ -153,6 +153,51 @@ TEST(DhcpService, BurstIsAnsweredInFull) {
     EXPECT_EQ(sink.events().size(), kCount);
 }
 
+// A subnet whose options cannot fit what the client accepts: the reply that leaves is
+// within 576 bytes (IP and UDP headers included) and the trimming is counted.
+TEST(DhcpService, OversizedReplyIsTrimmedToTheClientsLimit) {
+    StaticDirectory dir;
+    auto subnet = std::make_shared<SubnetInfo>();
+    subnet->cidr = *Cidr::parse("127.0.0.0/8");
+    for (uint8_t code : {224, 225, 226})
+        subnet->extra_options.push_back(RawOption{code, std::vector<uint8_t>(200, code)});
+    dir.add({*MacAddr::parse("52:54:00:00:00:01"), kLo, subnet, "", true, false, "loop"});
+    net::UdpOptions co;
+    co.bind_address = kLo;
+    auto client = net::UdpSocket::open(co);
+    ASSERT_TRUE(client) << client.message();
+    DhcpServiceConfig cfg;
+    cfg.interfaces = {"lo"};
+    cfg.server_port = static_cast<uint16_t>(20002 + getpid() % 20000);
+    cfg.client_port = client->localPort();
+    cfg.detect_rogue = false;
+    RecordingSink sink;
+    DhcpService svc(cfg, dir, sink);
+    ASSERT_TRUE(svc.start());
+
+    Packet req = testing::makeRequest(testing::plainOs(*MacAddr::parse("52:54:00:00:00:01")), 5,
+                                      kLo, std::nullopt);
+    req.options.remove(opt::kRequestedIp);
+    req.options.setU16(opt::kMaxMessageSize, 576);
+    req.ciaddr = kLo;
+    ASSERT_TRUE(client->sendTo(encode(req), kLo, cfg.server_port));
+    pollfd pfd{client->fd(), POLLIN, 0};
+    ASSERT_EQ(poll(&pfd, 1, 3000), 1);
+    std::vector<uint8_t> buf(1500);
+    auto got = client->receive(buf);
+    ASSERT_TRUE(got);
+    EXPECT_LE(got->size, 548u);
+    auto ack = decode(std::span<const uint8_t>(buf.data(), got->size));
+    ASSERT_TRUE(ack) << ack.message();
+    EXPECT_EQ(ack->messageType(), MessageType::Ack);
+    EXPECT_TRUE(ack->options.has(224));
+    EXPECT_FALSE(ack->options.has(226));
+    svc.stop();
+    EXPECT_EQ(svc.stats().replies_sent, 1u);
+    EXPECT_EQ(svc.stats().replies_trimmed, 1u);
+    EXPECT_EQ(svc.stats().replies_too_large, 0u);
+}
+
 TEST(DhcpService, MissingInterfaceFailsToStart) {
     StaticDirectory dir;
     NullEventSink sink;

@@ -75,12 +75,17 @@ int main(int argc, char** argv) {
     sigwait(&set, &sig);
     service.stop();
     auto s = service.stats();
-    std::printf("STATS received=%llu replies=%llu decode_errors=%llu send_errors=%llu rogue=%llu",
-                static_cast<unsigned long long>(s.received),
-                static_cast<unsigned long long>(s.replies_sent),
-                static_cast<unsigned long long>(s.decode_errors),
-                static_cast<unsigned long long>(s.send_errors),
-                static_cast<unsigned long long>(s.rogue_sightings));
+    std::printf(
+        "STATS received=%llu replies=%llu decode_errors=%llu send_errors=%llu rogue=%llu "
+        "probes=%llu trimmed=%llu too_large=%llu",
+        static_cast<unsigned long long>(s.received),
+        static_cast<unsigned long long>(s.replies_sent),
+        static_cast<unsigned long long>(s.decode_errors),
+        static_cast<unsigned long long>(s.send_errors),
+        static_cast<unsigned long long>(s.rogue_sightings),
+        static_cast<unsigned long long>(s.rogue_probes),
+        static_cast<unsigned long long>(s.replies_trimmed),
+        static_cast<unsigned long long>(s.replies_too_large));
     for (const auto& [reason, n] : s.drops) {
         std::printf(" drop_%s=%llu", reason.c_str(), static_cast<unsigned long long>(n));
     }
