@@ -12,7 +12,10 @@
 # session autogroups, a process started from this script would otherwise share one CPU
 # share with the script and with perfdhcp, and on a machine busy with other sessions the
 # figures would mostly measure that split. The same holds for all three servers.
-# Usage: bench/dhcp/run.sh <build-dir>   (root; env RATES, SECONDS_PER_STEP, HOSTS, SERVERS)
+# perfdhcp gets its own core and a 4 MiB receive buffer (PIN, RCVBUF_SHIM below): on 2 cores it
+# is otherwise the first to fail, whichever the server.
+# Usage: bench/dhcp/run.sh <build-dir>   (root; env RATES, SECONDS_PER_STEP, HOSTS, SERVERS,
+#        PIN, RCVBUF_SHIM, KEA_THREADS, PERFDHCP_ARGS)
 set -euo pipefail
 BUILD=${1:-build}
 TESTD="$BUILD/vq-dhcp-testd"
@@ -22,10 +25,25 @@ for t in perfdhcp kea-dhcp4 dnsmasq python3; do
 done
 [ -x "$TESTD" ] || { echo "SKIP: $TESTD not built"; exit 0; }
 HOSTS=${HOSTS:-10000}
-RATES=${RATES:-"1000 2000 3000 4000 5000 6000 7000 8000 10000 12000 15000 20000 25000 30000 40000"}
+RATES=${RATES:-"1000 5000 6000 7000 8000 9000 10000 11000 12000 13000 14000 15000 18000 20000 22000 25000 28000 30000 35000"}
 STEP=${SECONDS_PER_STEP:-5}
 SERVERS=${SERVERS:-"vaquero kea dnsmasq"}
 TMP=$(mktemp -d -t vqbench.XXXXXX)
+# perfdhcp gets a 4 MiB receive buffer (see rcvbuf_shim.c); RCVBUF_SHIM=0 runs it as shipped.
+PRELOAD=
+# PIN=1 (the default) runs every server on CPU 1 and perfdhcp on CPU 0 (taskset), so that
+# neither takes the other's core, and perfdhcp single-threaded (-g single: on one core its
+# receiver thread would only take turns with its sender). Unpinned, on 2 cores, perfdhcp is
+# starved first and its own socket drops replies (the "cli" column), whichever the server.
+# PIN=0 lets the scheduler place them; PERFDHCP_ARGS replaces the extra perfdhcp arguments.
+SRV_CPU=(); CLI_CPU=()
+if [ "${PIN:-1}" = 1 ]; then
+  SRV_CPU=(taskset -c 1); CLI_CPU=(taskset -c 0); PERFDHCP_ARGS=${PERFDHCP_ARGS-"-g single"}
+fi
+if [ "${RCVBUF_SHIM:-1}" = 1 ]; then
+  cc -O2 -shared -fPIC -o "$TMP/rcvbuf_shim.so" "$(dirname "$0")/rcvbuf_shim.c" -ldl
+  PRELOAD="$TMP/rcvbuf_shim.so"
+fi
 # One namespace pair per server, all alike (server 10.99.0.1 on s0, perfdhcp 10.99.0.2 on
 # c0), so that the three servers run side by side and take turns at each rate.
 declare -A SRVNS CLINS SPID
@@ -48,9 +66,9 @@ for server in $SERVERS; do
   ip -n $SRV link set s0 up; ip -n $CLI link set c0 up
 done
 
-python3 - "$TMP" "$HOSTS" <<'EOP'
+python3 - "$TMP" "$HOSTS" "${KEA_THREADS:-0}" <<'EOP'
 import json, sys
-tmp, n = sys.argv[1], int(sys.argv[2])
+tmp, n, kea_threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def mac(i):
     v = 0x000c01020304 + i
     return ":".join("%02x" % ((v >> s) & 0xff) for s in range(40, -1, -8))
@@ -69,6 +87,10 @@ kea = {"Dhcp4": {
     "interfaces-config": {"interfaces": ["s0"], "dhcp-socket-type": "udp"},
     "lease-database": {"type": "memfile", "persist": False},  # leases in memory, as dnsmasq --leasefile-ro
     "valid-lifetime": 3600,
+    # KEA_THREADS=N turns on Kea's multi-threading with N packet-processing threads
+    # (Kea 2.2's default is single-threaded).
+    **({"multi-threading": {"enable-multi-threading": True, "thread-pool-size": kea_threads,
+                            "packet-queue-size": 64}} if kea_threads else {}),
     "subnet4": [{"id": 1, "subnet": "10.99.0.0/16",
                  "option-data": [{"name": "routers", "data": "10.99.0.1"},
                                  {"name": "domain-name-servers", "data": "10.99.0.1"}],
@@ -82,11 +104,11 @@ EOP
 start_server() {
   local SRV=${SRVNS[$1]}
   case $1 in
-    vaquero) setsid ip netns exec $SRV "$TESTD" --fixture "$TMP/vaquero.yaml" --quiet \
+    vaquero) setsid "${SRV_CPU[@]}" ip netns exec $SRV "$TESTD" --fixture "$TMP/vaquero.yaml" --quiet \
                --log-level warning >"$TMP/vaquero.out" 2>&1 & ;;
-    kea) KEA_PIDFILE_DIR=$TMP KEA_LOCKFILE_DIR=$TMP setsid ip netns exec $SRV kea-dhcp4 \
+    kea) KEA_PIDFILE_DIR=$TMP KEA_LOCKFILE_DIR=$TMP setsid "${SRV_CPU[@]}" ip netns exec $SRV kea-dhcp4 \
                -c "$TMP/kea.json" >"$TMP/kea.out" 2>&1 & ;;
-    dnsmasq) setsid ip netns exec $SRV dnsmasq --port=0 --no-daemon --bind-interfaces --interface=s0 \
+    dnsmasq) setsid "${SRV_CPU[@]}" ip netns exec $SRV dnsmasq --port=0 --no-daemon --bind-interfaces --interface=s0 \
                --dhcp-range=10.99.0.0,static,255.255.0.0 --dhcp-hostsfile="$TMP/dnsmasq.hosts" \
                --dhcp-lease-max=$((HOSTS * 2)) --no-ping --leasefile-ro \
                --pid-file="$TMP/dnsmasq.pid" --quiet-dhcp >"$TMP/dnsmasq.out" 2>&1 & ;;
@@ -98,35 +120,47 @@ start_server() {
 # server_ticks <server> -> user + system clock ticks the server has used so far
 server_ticks() { awk '{print $14 + $15}' "/proc/${SPID[$1]}/stat" 2>/dev/null || echo 0; }
 
-# one_step <server> <rate> -> "achieved_rate drops_percent cpu_us_per_exchange"
+# rcvbuf_errors <namespace> -> UDP datagrams dropped so far because a socket's buffer was full
+rcvbuf_errors() {
+  ip netns exec "$1" awk '/^Udp:/ { if (!n) { for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") c = i; n = 1 }
+                                    else print $c }' /proc/net/snmp
+}
+
+# one_step <server> <rate> ->
+#   "achieved_rate drops_percent cpu_us_per_exchange server_rcvbuf_drops client_rcvbuf_drops"
 one_step() {
-  local out t0 t1
+  local out t0 t1 s0 s1 c0 c1
   t0=$(server_ticks $1)
-  out=$(timeout $((STEP + 20)) setsid ip netns exec ${CLINS[$1]} perfdhcp -4 -l c0 -r "$2" \
+  s0=$(rcvbuf_errors ${SRVNS[$1]}); c0=$(rcvbuf_errors ${CLINS[$1]})
+  out=$(timeout $((STEP + 20)) setsid "${CLI_CPU[@]}" ip netns exec ${CLINS[$1]} env LD_PRELOAD="$PRELOAD" perfdhcp -4 ${PERFDHCP_ARGS:-} -l c0 -r "$2" \
           -R "$HOSTS" -p "$STEP" -W 2000000 10.99.0.1 2>&1 || true)
   t1=$(server_ticks $1)
+  s1=$(rcvbuf_errors ${SRVNS[$1]}); c1=$(rcvbuf_errors ${CLINS[$1]})
   echo "$out" >>"${PERF_LOG:-/dev/null}"
   # Late replies are awaited (-W 2 s) so that packets in flight at the end are not counted
   # as drops; the rate is completed DORA exchanges (ACKs received) per second of sending.
-  python3 - "$out" "$STEP" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'EOP'
+  python3 - "$out" "$STEP" "$((t1 - t0))" "$(getconf CLK_TCK)" "$((s1 - s0))" "$((c1 - c0))" <<'EOP'
 import re, sys
 out, step, ticks, hz = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+lost_at = " ".join(sys.argv[5:7])
 rate = re.search(r"Rate: ([0-9.]+) 4-way exchanges/second", out)
 sent = [int(x) for x in re.findall(r"sent packets: (\d+)", out)]
 recv = [int(x) for x in re.findall(r"received packets: (\d+)", out)]
 if not rate or len(sent) < 2:
-    print("0 100 0"); sys.exit()
+    print("0 100 0 " + lost_at); sys.exit()
 drops = (sent[0] - recv[0]) + (sent[1] - recv[1])
-print("%.0f %.3f %.1f" % (recv[1] / step, 100.0 * drops / max(1, sent[0] + sent[1]),
-                          1e6 * ticks / hz / max(1, recv[1])))
+print("%.0f %.3f %.1f %s" % (recv[1] / step, 100.0 * drops / max(1, sent[0] + sent[1]),
+                             1e6 * ticks / hz / max(1, recv[1]), lost_at))
 EOP
 }
 
 declare -A BEST DONE
 for server in $SERVERS; do start_server $server; BEST[$server]=0; DONE[$server]=0; done
 sleep 3  # Kea parses 10,000 reservations at start
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %8s %12s %8s %14s\n' server offered exchanges/s drops% cpu-us/exchange
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); perfdhcp receive buffer: $([ -n "$PRELOAD" ] && echo 4 MiB || echo kernel default); pinned: ${PIN:-1}; perfdhcp ${PERFDHCP_ARGS:-}"
+# full-socket drops: datagrams the kernel dropped at a full receive buffer in the server's
+# namespace (requests) and in perfdhcp's (replies) during the step.
+printf '%-8s %8s %12s %8s %14s %22s\n' server offered exchanges/s drops% cpu-us/exchange "full-socket srv / cli"
 # The servers take turns at each rate, so a change in the machine's load falls on all of
 # them alike. A failed step is run once more (a passing spike of load); a second failure
 # is the server's knee: higher rates only drop more.
@@ -134,8 +168,8 @@ for rate in $RATES; do
   for server in $SERVERS; do
     [ "${DONE[$server]}" = 1 ] && continue
     for try in 1 2; do
-      read -r achieved drops cpu < <(one_step $server "$rate")
-      printf '%-8s %8s %12s %8s %14s\n' $server "$rate" "$achieved" "$drops" "$cpu"
+      read -r achieved drops cpu srv_full cli_full < <(one_step $server "$rate")
+      printf '%-8s %8s %12s %8s %14s %22s\n' $server "$rate" "$achieved" "$drops" "$cpu" "$srv_full / $cli_full"
       if python3 -c "import sys; sys.exit(0 if float('$drops') < 0.1 else 1)"; then
         [ "${achieved%.*}" -gt "${BEST[$server]}" ] && BEST[$server]=${achieved%.*}
         break
@@ -150,4 +184,5 @@ echo "best rate with < 0.1 % drops (${HOSTS} reservations, ${STEP} s steps):"
 for server in $SERVERS; do printf '  %-8s %8s exchanges/s\n' $server "${BEST[$server]}"; done
 python3 -c "
 v, k, d = ${BEST[vaquero]:-0}, ${BEST[kea]:-0}, ${BEST[dnsmasq]:-0}
-print('  vaquero/kea = %.2fx   vaquero/dnsmasq = %.2fx' % (v / max(k, 1), v / max(d, 1)))"
+ratios = ['vaquero/%s = %.2fx' % (name, v / peer) for name, peer in (('kea', k), ('dnsmasq', d)) if v and peer]
+print('  ' + '   '.join(ratios) if ratios else '')"
