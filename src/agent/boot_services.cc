@@ -177,6 +177,8 @@ Result<std::unique_ptr<BootServices>> startBootServices(const BootServicesConfig
         dc.server_port = static_cast<uint16_t>(config.agent.dhcp_port);
     }
     dc.server.boot.http_port = config.http_port;
+    if (config.agent.rogue_probe_seconds > 0)
+        dc.rogue_probe_seconds = static_cast<uint32_t>(config.agent.rogue_probe_seconds);
     running->directory = std::make_unique<ModelDirectory>(models, config.site_id);
     running->dhcp = std::make_unique<dhcp::DhcpService>(dc, *running->directory, events);
     if (Status st = running->dhcp->start(); !st)

@@ -104,7 +104,7 @@ Agent decodeAgent(const DecodeCtx& ctx, uint32_t node, const std::string& path, 
     Agent a;
     Fields f(ctx, node, path, "agent",
              {"name", "asset_server", "tftp_server", "dhcp_mode", "dhcp_port", "save_path",
-              "ssh_container", "ipmi_container", "id"});
+              "ssh_container", "ipmi_container", "id", "rogue_probe_seconds"});
     if (!f.isMap())
         return a;
     if (!f.str("name", a.name))
@@ -141,6 +141,7 @@ Agent decodeAgent(const DecodeCtx& ctx, uint32_t node, const std::string& path, 
                   fmt::format("unknown DHCP mode \"{}\" (expected server or proxy)", a.dhcp_mode));
     }
     f.integer("dhcp_port", a.dhcp_port, false, 1, 65535);
+    f.integer("rogue_probe_seconds", a.rogue_probe_seconds, false, 0, 86400);
     f.str("save_path", a.save_path);
     f.str("ssh_container", a.ssh_container);
     f.str("ipmi_container", a.ipmi_container);

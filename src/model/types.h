@@ -70,6 +70,7 @@ struct Agent {
     TftpServer tftp_server;
     std::string dhcp_mode = "server";  // server | proxy
     int dhcp_port = 67;
+    int rogue_probe_seconds = 0;  // DHCP rogue-server probe interval; 0 = off
     std::string save_path = "/var/vaquero";
     std::string ssh_container = "docker.io/gemtest/openssh";
     std::string ipmi_container = "docker.io/gemtest/ipmitool";

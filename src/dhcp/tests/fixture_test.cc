@@ -11,6 +11,7 @@ interfaces: [veth0]
 mode: proxy
 lease_seconds: 600
 http_port: 8080
+rogue_probe_seconds: 300
 subnets:
   lab:
     cidr: 10.99.0.0/24
@@ -30,6 +31,7 @@ host_ranges:
     EXPECT_EQ(f->config.server.mode, Mode::Proxy);
     EXPECT_EQ(f->config.server.lease_seconds, 600u);
     EXPECT_EQ(f->config.server.boot.http_port, 8080);
+    EXPECT_EQ(f->config.rogue_probe_seconds, 300u);
     EXPECT_EQ(f->directory->size(), 5u);
     auto n1 = f->directory->find(*MacAddr::parse("52:54:00:00:00:01"));
     ASSERT_TRUE(n1);
