@@ -153,15 +153,18 @@ Status TftpService::Impl::start() {
     port_ = listener_.local_endpoint(ec).port();
     if (workers_.empty()) {
         if (config_.transfer_threads == 0) {
-            workers_.push_back(std::make_shared<TransferWorker>(&io_, events_, counters_));
+            workers_.push_back(std::make_shared<TransferWorker>(&io_, events_, counters_,
+                                                                config_.segmentation_offload));
         }
         for (unsigned i = 0; i < config_.transfer_threads; ++i) {
-            workers_.push_back(std::make_shared<TransferWorker>(nullptr, events_, counters_));
+            workers_.push_back(std::make_shared<TransferWorker>(nullptr, events_, counters_,
+                                                                config_.segmentation_offload));
             workers_.back()->startThread();
         }
     }
-    VQ_LOG_INFO("TFTP_LISTEN addr={} port={} root={} transfer_threads={}", config_.bind_address,
-                port_, config_.files.root.string(), config_.transfer_threads);
+    VQ_LOG_INFO("TFTP_LISTEN addr={} port={} root={} transfer_threads={} gso={}",
+                config_.bind_address, port_, config_.files.root.string(), config_.transfer_threads,
+                config_.segmentation_offload ? "on" : "off");
     waitRequest();
     return Status::ok();
 }

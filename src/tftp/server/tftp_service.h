@@ -44,6 +44,9 @@ struct TftpServiceConfig {
     // core, at least 4 and at most 16: with one, a busy machine gives the whole service one
     // thread's share of the CPU however many transfers wait on it (see bench/RESULTS.md).
     unsigned transfer_threads = defaultTransferThreads();
+    // Send each window of DATA blocks as one UDP_SEGMENT (GSO) message; turned off by itself,
+    // with a log line, where the kernel or the device refuses it.
+    bool segmentation_offload = true;
 
     static unsigned defaultTransferThreads();
 };

@@ -6,9 +6,12 @@
 #include <cstring>
 
 #include <boost/asio/post.hpp>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "base/log.h"
+#include "tftp/server/send_batches.h"
 
 namespace vq::tftp {
 
@@ -30,12 +33,14 @@ long long msSince(TimePoint t) {
 
 TransferWorker::TransferWorker(asio::io_context* shared,
                                EventSink& events,
-                               TransferCounters& counters)
+                               TransferCounters& counters,
+                               bool gso)
     : own_io_(shared == nullptr ? std::make_unique<asio::io_context>() : nullptr),
       io_(shared == nullptr ? own_io_.get() : shared),
       events_(events),
       counters_(counters),
-      rx_(kMaxDatagram) {}
+      rx_(kMaxDatagram),
+      gso_(gso) {}
 
 TransferWorker::~TransferWorker() {
     stop();
@@ -144,28 +149,71 @@ void TransferWorker::readTransfer(uint64_t id) {
     waitTransfer(t);
 }
 
+int TransferWorker::sendSome(Transfer& t) {
+    const size_t n = std::min(kBatch, t.out.size() - t.out_pos);
+    std::span<const Datagram> run(t.out.data() + t.out_pos, n);
+    std::array<SendBatch, kBatch> batches;
+    const size_t count = planBatches(run, gso_.load(std::memory_order_relaxed), batches);
+    std::array<mmsghdr, kBatch> msgs;
+    std::array<iovec, 2 * kBatch> iovs;
+    struct Control {
+        alignas(cmsghdr) uint8_t bytes[CMSG_SPACE(sizeof(uint16_t))];
+    };
+    std::array<Control, kBatch> controls;
+    size_t iov = 0;
+    for (size_t b = 0; b < count; ++b) {
+        const SendBatch& batch = batches[b];
+        msghdr& h = msgs[b].msg_hdr;
+        std::memset(&msgs[b], 0, sizeof msgs[b]);
+        h.msg_iov = &iovs[iov];
+        for (size_t k = 0; k < batch.count; ++k) {
+            const Datagram& d = run[batch.first + k];
+            if (!d.isData()) {
+                iovs[iov++] = {const_cast<uint8_t*>(d.control.data()), d.control.size()};
+                continue;
+            }
+            iovs[iov++] = {const_cast<uint8_t*>(d.header.data()), d.header.size()};
+            if (!d.payload.empty())
+                iovs[iov++] = {const_cast<uint8_t*>(d.payload.data()), d.payload.size()};
+        }
+        h.msg_iovlen = static_cast<size_t>(&iovs[iov] - h.msg_iov);
+        if (batch.segment_size != 0) {
+            h.msg_control = controls[b].bytes;
+            h.msg_controllen = sizeof controls[b].bytes;
+            cmsghdr* c = CMSG_FIRSTHDR(&h);
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+            const auto segment = static_cast<uint16_t>(batch.segment_size);
+            std::memcpy(CMSG_DATA(c), &segment, sizeof segment);
+        }
+    }
+    int sent = ::sendmmsg(t.socket.native_handle(), msgs.data(), static_cast<unsigned>(count),
+                          MSG_DONTWAIT);
+    if (sent <= 0)
+        return sent;
+    size_t datagrams = 0;
+    for (int b = 0; b < sent; ++b)
+        datagrams += batches[static_cast<size_t>(b)].count;
+    return static_cast<int>(datagrams);
+}
+
 void TransferWorker::flush(Transfer& t) {
     if (t.waiting_write)
         return;  // the writable wait resumes at out_pos
-    int fd = t.socket.native_handle();
     while (t.out_pos < t.out.size()) {
-        std::array<mmsghdr, kBatch> msgs;
-        std::array<std::array<iovec, 2>, kBatch> iovs;
-        size_t count = std::min(kBatch, t.out.size() - t.out_pos);
-        for (size_t i = 0; i < count; ++i) {
-            Datagram& d = t.out[t.out_pos + i];
-            std::memset(&msgs[i], 0, sizeof msgs[i]);
-            if (d.isData()) {
-                iovs[i][0] = {d.header.data(), d.header.size()};
-                iovs[i][1] = {const_cast<uint8_t*>(d.payload.data()), d.payload.size()};
-                msgs[i].msg_hdr.msg_iovlen = d.payload.empty() ? 1 : 2;
-            } else {
-                iovs[i][0] = {d.control.data(), d.control.size()};
-                msgs[i].msg_hdr.msg_iovlen = 1;
-            }
-            msgs[i].msg_hdr.msg_iov = iovs[i].data();
+        int sent = sendSome(t);
+        if (sent < 0 && gso_.load(std::memory_order_relaxed) &&
+            (errno == EINVAL || errno == EIO || errno == ENOPROTOOPT || errno == EOPNOTSUPP)) {
+            // The kernel (older than 4.18) or the device (no checksum offload) refuses
+            // UDP_SEGMENT: send datagram by datagram from now on.
+            const int why = errno;
+            if (gso_.exchange(false))
+                VQ_LOG_INFO("TFTP_GSO_OFF reason=\"{}\"", std::strerror(why));
+            continue;
         }
-        int sent = ::sendmmsg(fd, msgs.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
+        if (sent == 0)
+            break;  // nothing to send: cannot happen with a non-empty run
         if (sent < 0) {
             if (errno == EINTR)
                 continue;

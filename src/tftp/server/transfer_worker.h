@@ -59,8 +59,11 @@ struct Transfer {
 class TransferWorker : public std::enable_shared_from_this<TransferWorker> {
 public:
     // `shared`: run on that loop (the caller runs it). nullptr: own loop and thread, started
-    // by startThread().
-    TransferWorker(boost::asio::io_context* shared, EventSink& events, TransferCounters& counters);
+    // by startThread(). `gso`: send windows as UDP_SEGMENT messages (send_batches.h).
+    TransferWorker(boost::asio::io_context* shared,
+                   EventSink& events,
+                   TransferCounters& counters,
+                   bool gso = true);
     ~TransferWorker();
     TransferWorker(const TransferWorker&) = delete;
     TransferWorker& operator=(const TransferWorker&) = delete;
@@ -79,6 +82,9 @@ private:
     void waitTransfer(Transfer& t);
     void readTransfer(uint64_t id);
     void flush(Transfer& t);
+    // One sendmmsg of up to kBatch datagrams from out[out_pos]; the datagrams sent, or -1
+    // with errno set.
+    int sendSome(Transfer& t);
     void armTimer(Transfer& t);
     void onTimer(uint64_t id);
     void finish(Transfer& t);
@@ -93,6 +99,8 @@ private:
     std::atomic<bool> stopped_{false};
     std::unordered_map<uint64_t, std::unique_ptr<Transfer>> transfers_;
     std::vector<uint8_t> rx_;
+    // Read and cleared from adopt()'s thread as well as the worker's.
+    std::atomic<bool> gso_;
 };
 
 }  // namespace vq::tftp

@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 65535));
     app.add_option("--transfer-threads", config.transfer_threads,
                    "event-loop threads running transfers (0: the main loop)");
+    bool no_gso = false;
+    app.add_flag("--no-gso", no_gso, "send DATA datagram by datagram (no UDP_SEGMENT)");
     app.add_flag("--events", events, "print every event on stdout");
     app.add_option("--log-level", log_level, "debug, info, warning, error");
     CLI11_PARSE(app, argc, argv);
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     config.files.root = root;
+    config.segmentation_offload = !no_gso;
     if (no_fallbacks)
         config.files.fallbacks.clear();
     for (const auto& f : fallbacks)
