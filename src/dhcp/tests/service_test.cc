@@ -32,6 +32,17 @@ private:
 
 const Ipv4 kLo(0x7f000001);
 
+// The service on loopback, answering `client_port`; each test its own server port, so that
+// tests of one binary never share one.
+DhcpServiceConfig loopbackConfig(int test, uint16_t client_port) {
+    DhcpServiceConfig cfg;
+    cfg.interfaces = {"lo"};
+    cfg.server_port = static_cast<uint16_t>(20000 + test + getpid() % 20000);
+    cfg.client_port = client_port;
+    cfg.detect_rogue = false;
+    return cfg;
+}
+
 TEST(DhcpService, AnswersOverRealSocketsAndReportsEvents) {
     StaticDirectory dir;
     auto subnet = std::make_shared<SubnetInfo>();
@@ -44,11 +55,7 @@ TEST(DhcpService, AnswersOverRealSocketsAndReportsEvents) {
     auto client = net::UdpSocket::open(co);
     ASSERT_TRUE(client) << client.message();
 
-    DhcpServiceConfig cfg;
-    cfg.interfaces = {"lo"};
-    cfg.server_port = static_cast<uint16_t>(20000 + getpid() % 20000);
-    cfg.client_port = client->localPort();
-    cfg.detect_rogue = false;
+    DhcpServiceConfig cfg = loopbackConfig(0, client->localPort());
     RecordingSink sink;
     DhcpService svc(cfg, dir, sink);
     ASSERT_TRUE(svc.start());
@@ -104,11 +111,7 @@ TEST(DhcpService, BurstIsAnsweredInFull) {
     co.receive_buffer = 1 << 20;
     auto client = net::UdpSocket::open(co);
     ASSERT_TRUE(client) << client.message();
-    DhcpServiceConfig cfg;
-    cfg.interfaces = {"lo"};
-    cfg.server_port = static_cast<uint16_t>(20001 + getpid() % 20000);
-    cfg.client_port = client->localPort();
-    cfg.detect_rogue = false;
+    DhcpServiceConfig cfg = loopbackConfig(1, client->localPort());
     RecordingSink sink;
     DhcpService svc(cfg, dir, sink);
     ASSERT_TRUE(svc.start());
@@ -166,11 +169,7 @@ TEST(DhcpService, OversizedReplyIsTrimmedToTheClientsLimit) {
     co.bind_address = kLo;
     auto client = net::UdpSocket::open(co);
     ASSERT_TRUE(client) << client.message();
-    DhcpServiceConfig cfg;
-    cfg.interfaces = {"lo"};
-    cfg.server_port = static_cast<uint16_t>(20002 + getpid() % 20000);
-    cfg.client_port = client->localPort();
-    cfg.detect_rogue = false;
+    DhcpServiceConfig cfg = loopbackConfig(2, client->localPort());
     RecordingSink sink;
     DhcpService svc(cfg, dir, sink);
     ASSERT_TRUE(svc.start());
