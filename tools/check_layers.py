@@ -17,7 +17,7 @@ ALLOWED = {
     "render": {"base", "tmpl", "model", "ipxe"},
     "workflow": {"base", "model"},
     "power": {"base", "net"},
-    "store": {"base", "model"},
+    "store": {"base", "model", "workflow"},
     "server": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
                "workflow", "power", "store"},
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
