@@ -38,8 +38,11 @@ std::string pathMac(const http::Request& req) {
 }  // namespace
 
 RendererCache::RendererCache(std::function<std::shared_ptr<const model::Model>()> model,
-                             render::RendererOptions options)
-    : model_(std::move(model)), options_(std::move(options)) {}
+                             render::RendererOptions options,
+                             CurrentBootFactory current_boot)
+    : model_(std::move(model)),
+      options_(std::move(options)),
+      current_boot_(std::move(current_boot)) {}
 
 std::shared_ptr<const render::BootRenderer> RendererCache::get() const {
     auto m = model_ ? model_() : nullptr;
@@ -47,8 +50,10 @@ std::shared_ptr<const render::BootRenderer> RendererCache::get() const {
         return nullptr;
     std::lock_guard lock(mu_);
     if (!current_ || current_->compiled().modelPtr() != m) {
-        current_ =
-            std::make_shared<render::BootRenderer>(render::CompiledModel::build(m), options_);
+        render::RendererOptions options = options_;
+        if (current_boot_)
+            options.current_boot = current_boot_(m);
+        current_ = std::make_shared<render::BootRenderer>(render::CompiledModel::build(m), options);
     }
     return current_;
 }
@@ -57,7 +62,21 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     render::RendererOptions options;
     options.site = ctx.site_id;
     options.agent = ctx.agent.name;
-    auto cache = std::make_shared<RendererCache>(ctx.model, options);
+    workflow::WorkflowEngine* engine = ctx.engine;
+    CurrentBootFactory current_boot;
+    if (engine != nullptr) {
+        // The snapshot outlives its renderer (the compiled model holds it), so the raw
+        // pointer is safe for the function's lifetime.
+        current_boot = [engine](const std::shared_ptr<const model::Model>& m) {
+            const model::Model* snapshot = m.get();
+            return [engine, snapshot](const model::Site& site, const model::Host& host) {
+                return engine
+                    ->currentBoot(site.id, host, *snapshot, std::chrono::system_clock::now())
+                    .boot;
+            };
+        };
+    }
+    auto cache = std::make_shared<RendererCache>(ctx.model, options, std::move(current_boot));
     const model::Agent agent = ctx.agent;
 
     auto script = [](const http::Request&) {
@@ -85,17 +104,25 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     });
     router.prefix(
         "/checkpoint/",
-        [cache, agent, unavailable](const http::Request& req) {
+        [cache, agent, unavailable, engine](const http::Request& req) {
             auto r = cache->get();
             if (!r)
                 return unavailable();
             render::BootRequest b{pathMac(req), req.query.value("boot"), {}, agentUrl(req, agent)};
             render::Outcome o = r->checkpoint(b);
-            if (o.ok()) {
-                VQ_LOG_INFO("HOST_CHECKPOINT mac={} host={} boot={} site={}", o.mac, o.host, o.boot,
-                            o.site);
+            if (!o.ok())
+                return toResponse(std::move(o));
+            VQ_LOG_INFO("HOST_CHECKPOINT mac={} host={} boot={} site={}", o.mac, o.host, o.boot,
+                        o.site);
+            if (engine == nullptr)
+                return toResponse(std::move(o));
+            auto t = engine->checkpoint(o.site, o.host, o.boot, r->compiled().model(),
+                                        std::chrono::system_clock::now());
+            if (!t) {
+                return http::Response::error(workflow::isStoreFailure(t.status()) ? 500 : 404,
+                                             t.message());
             }
-            return toResponse(std::move(o));
+            return http::Response::text(200, t->summary() + "\n");
         },
         http::Methods{http::Method::get, http::Method::head, http::Method::post});
     for (const char* type : {"cloud-config", "ignition", "kickstart", "untyped"}) {

@@ -3,7 +3,8 @@
 //   /boot.ipxe, /boot-ipxe         the default iPXE script
 //   /ipxe?mac=..[&platform=..]     the host's boot script (kernel, initrds, cmdline)
 //   /config/<mac>[?boot=..]        the host's rendered unattended config
-//   /checkpoint/<mac>[?boot=..]    the booted host reports success (GET or POST)
+//   /checkpoint/<mac>[?boot=..]    the booted host reports success (GET or POST); with a
+//                                  workflow engine it moves the host to its next stage
 //   /cloud-config, /ignition, /kickstart, /untyped?<selectors>   seed-era typed endpoints
 // Every answer comes from render::BootRenderer over a compiled snapshot of the current
 // model, compiled once per snapshot; agentURL is built from the address the request arrived
@@ -19,17 +20,23 @@
 
 namespace vq::agent {
 
+// Builds the current-boot function of one model snapshot (the workflow engine's view).
+using CurrentBootFactory =
+    std::function<render::CurrentBootFn(const std::shared_ptr<const model::Model>&)>;
+
 // Keeps the compiled form of the newest model snapshot; thread-safe.
 class RendererCache {
 public:
     RendererCache(std::function<std::shared_ptr<const model::Model>()> model,
-                  render::RendererOptions options);
+                  render::RendererOptions options,
+                  CurrentBootFactory current_boot = {});
     // The renderer for the current snapshot, or null when there is no model yet.
     std::shared_ptr<const render::BootRenderer> get() const;
 
 private:
     std::function<std::shared_ptr<const model::Model>()> model_;
     render::RendererOptions options_;
+    CurrentBootFactory current_boot_;
     mutable std::mutex mu_;
     mutable std::shared_ptr<const render::BootRenderer> current_;
 };

@@ -11,6 +11,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "model/model.h"
+#include "workflow/engine.h"
 
 namespace vq::agent {
 
@@ -19,6 +20,9 @@ struct RouteContext {
     std::string site_id;
     model::Agent agent;  // asset_server (addr fallback for agentURL, base_dir, cdn_*), ...
     Timeline* timeline = nullptr;
+    // When set, hosts are served their current workflow stage and checkpoints move them on;
+    // otherwise every host boots its first stage.
+    workflow::WorkflowEngine* engine = nullptr;
 };
 
 // /files/ (local files or CDN proxy), /events, /events/<mac>.

@@ -14,9 +14,12 @@
 #include "agent/site_select.h"
 #include "agent/sot_watcher.h"
 #include "agent/timeline.h"
+#include "agent/user_api.h"
 #include "base/log.h"
 #include "http/server.h"
 #include "model/load.h"
+#include "store/sqlite_progress_store.h"
+#include "workflow/engine.h"
 
 namespace vq::agent {
 namespace {
@@ -52,6 +55,19 @@ std::vector<std::pair<Ipv4, MacAddr>> inventoryAddresses(const model::Model& m,
     }
     return out;
 }
+
+// Workflow transitions go to the log as well as to the host's timeline.
+class WorkflowEventLog : public EventSink {
+public:
+    explicit WorkflowEventLog(EventSink& next) : next_(next) {}
+    void record(HostEvent e) override {
+        VQ_LOG_INFO("{} mac={} {}", e.kind, e.mac ? e.mac->toString() : std::string("-"), e.detail);
+        next_.record(std::move(e));
+    }
+
+private:
+    EventSink& next_;
+};
 
 }  // namespace
 
@@ -99,6 +115,35 @@ int runStandalone(const StandaloneOptions& options) {
     if (sot == nullptr)
         return fail(options.config_path + ": no SoT with a Local Root to serve");
 
+    // Host state first: an unusable SavePath is a startup error, not a failed checkpoint.
+    auto store = store::SqliteProgressStore::openDir(config.save_path);
+    if (!store)
+        return fail("cannot open the state store in SavePath: " + store.message());
+    ModelHolder models;
+    Timeline timeline;
+    WorkflowEventLog workflow_events(timeline);
+    workflow::WorkflowEngine engine(**store, &workflow_events);
+    if (Status st = engine.loadAll(); !st)
+        return fail(st.message());
+    VQ_LOG_INFO("STORE_OPENED file={} hosts={}", (*store)->file(), engine.all().size());
+
+    // The User API answers /live and /ready (500) while the SoT loads. A port already taken
+    // (another instance on this machine) leaves standalone serving without it.
+    http::Router user_router;
+    addUserApiRoutes(user_router, UserApiContext{[&models] { return models.get(); }, &engine});
+    http::ServerOptions user_opts;
+    user_opts.address = config.user_api.addr;
+    user_opts.port = static_cast<uint16_t>(config.user_api.port);
+    user_opts.threads = 1;
+    http::Server user_api(user_opts, std::move(user_router));
+    if (Status st = user_api.start(); st) {
+        VQ_LOG_INFO("USER_API_READY addr={}:{}", config.user_api.addr, user_api.port());
+    } else {
+        std::cerr << "warning: User API not served: " << st.message() << "\n";
+        VQ_LOG_WARN("USER_API_UNAVAILABLE addr={}:{} reason=\"{}\"", config.user_api.addr,
+                    config.user_api.port, st.message());
+    }
+
     const std::string site_id = fromEnv(options.site_id, "VAQUERO_SITE_ID");
     const std::string agent_id = fromEnv(options.agent_id, "VAQUERO_AGENT_ID");
     model::LoadOptions load_options;
@@ -122,9 +167,7 @@ int runStandalone(const StandaloneOptions& options) {
                     "' is not supported (http only)");
     }
 
-    ModelHolder models;
     models.set(first.model);
-    Timeline timeline;
     timeline.setInventoryAddresses(inventoryAddresses(*first.model, sel.site_id));
     VQ_LOG_INFO("SOT_LOADED id={} root={} site={} agent={} hosts={} warnings={}", sot->id,
                 sot->root, sel.site_id, sel.agent.name, first.model->hostCount(),
@@ -136,6 +179,7 @@ int runStandalone(const StandaloneOptions& options) {
     ctx.site_id = sel.site_id;
     ctx.agent = sel.agent;
     ctx.timeline = &timeline;
+    ctx.engine = &engine;
     addAgentRoutes(router, ctx);
 
     http::ServerOptions http_opts;
@@ -182,6 +226,7 @@ int runStandalone(const StandaloneOptions& options) {
     watcher.stop();
     boot.reset();
     server.stop();
+    user_api.stop();
     VQ_LOG_INFO("STANDALONE_STOPPED");
     spdlog::default_logger()->flush();
     return kExitOk;

@@ -66,7 +66,14 @@ std::string workflowName(const model::Host& host) {
     return host.workflow.empty() ? "(group boot " + host.boot + ")" : host.workflow;
 }
 
+constexpr std::string_view kStoreFailure = "cannot save progress of host ";
+
 }  // namespace
+
+bool isStoreFailure(const Status& status) {
+    return !status &&
+           std::string_view(status.message()).substr(0, kStoreFailure.size()) == kStoreFailure;
+}
 
 std::string_view toString(TransitionKind kind) {
     switch (kind) {
@@ -139,7 +146,7 @@ const HostProgress* WorkflowEngine::findLocked(std::string_view site, std::strin
 
 Status WorkflowEngine::commit(const HostProgress& p) {
     if (Status st = store_.save(p); !st)
-        return Status::error("cannot save progress of host " + p.host + ": " + st.message());
+        return Status::error(std::string(kStoreFailure) + p.host + ": " + st.message());
     std::unique_lock lock(mu_);
     hosts_[p.site][p.host] = p;
     return Status::ok();

@@ -113,6 +113,10 @@ private:
     model::StringMap<HostMap> hosts_;  // site id -> host name -> progress
 };
 
+// True when a checkpoint or override failed because the store refused the write (a server
+// fault), false when the request named an unknown site, host or boot.
+bool isStoreFailure(const Status& status);
+
 // The boots of a host's stages in order: its workflow's, or the seed era's single group
 // boot; empty when it has neither.
 std::vector<std::string_view> stageBoots(const model::Model& model, const model::Host& host);

@@ -1,0 +1,32 @@
+#pragma once
+// The User API (config `UserApi`, default 127.0.0.1:24604, plain HTTP), as the original
+// server had it, on its own listener so it can stay on loopback while boot endpoints face
+// the provisioning network:
+//   GET  /live                              200 while the process runs
+//   GET  /ready                             200 once a model is loaded, 500 before
+//   POST /override?site=&host=&boot=        sets the host's current boot (a boot of its
+//                                           workflow); host = host name or one of its MACs
+//   GET  /hosts                             every host's stored workflow progress (JSON)
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/router.h"
+#include "model/model.h"
+#include "workflow/engine.h"
+
+namespace vq::agent {
+
+struct UserApiContext {
+    std::function<std::shared_ptr<const model::Model>()> model;  // null result = not ready
+    workflow::WorkflowEngine* engine = nullptr;
+};
+
+// The original's exact answers.
+inline constexpr const char* kOverrideOk = "Host current boot reset correctly";
+inline constexpr const char* kOverrideMissing = "One or more required parameters missing";
+
+void addUserApiRoutes(http::Router& router, const UserApiContext& ctx);
+
+}  // namespace vq::agent
