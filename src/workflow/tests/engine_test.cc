@@ -70,7 +70,7 @@ public:
     std::vector<HostEvent> events;
 };
 
-struct Fixture : ::testing::Test {
+struct WorkflowEngineTest : ::testing::Test {
     std::shared_ptr<const model::Model> model = load();
     MemoryProgressStore store;
     RecordingSink sink;
@@ -83,7 +83,7 @@ struct Fixture : ::testing::Test {
     }
 };
 
-TEST_F(Fixture, NewHostBootsTheFirstStageWithoutWriting) {
+TEST_F(WorkflowEngineTest, NewHostBootsTheFirstStageWithoutWriting) {
     auto c = engine.currentBoot("lab", h("h1"), *model, t0);
     EXPECT_EQ(c.boot, "install");
     EXPECT_EQ(c.stage, 0u);
@@ -92,7 +92,7 @@ TEST_F(Fixture, NewHostBootsTheFirstStageWithoutWriting) {
     EXPECT_TRUE(sink.kinds.empty());
 }
 
-TEST_F(Fixture, CheckpointAdvancesThenProvisions) {
+TEST_F(WorkflowEngineTest, CheckpointAdvancesThenProvisions) {
     auto t = engine.checkpoint("lab", "h1", "install", *model, t0);
     ASSERT_TRUE(t) << t.message();
     EXPECT_EQ(t->kind, TransitionKind::stage_done);
@@ -128,14 +128,14 @@ TEST_F(Fixture, CheckpointAdvancesThenProvisions) {
     EXPECT_EQ(**stored, *engine.progress("lab", "h1"));
 }
 
-TEST_F(Fixture, SingleStageWorkflowIsProvisionedByItsCheckpoint) {
+TEST_F(WorkflowEngineTest, SingleStageWorkflowIsProvisionedByItsCheckpoint) {
     auto t = engine.checkpoint("lab", "h2", "disk", *model, t0);
     ASSERT_TRUE(t);
     EXPECT_EQ(t->kind, TransitionKind::provisioned);
     EXPECT_EQ(current("h2"), "disk");
 }
 
-TEST_F(Fixture, CheckpointForAnotherStageIsStale) {
+TEST_F(WorkflowEngineTest, CheckpointForAnotherStageIsStale) {
     auto t = engine.checkpoint("lab", "h1", "disk", *model, t0);
     ASSERT_TRUE(t) << t.message();
     EXPECT_EQ(t->kind, TransitionKind::stale);
@@ -145,7 +145,7 @@ TEST_F(Fixture, CheckpointForAnotherStageIsStale) {
     EXPECT_EQ(sink.kinds, (std::vector<std::string>{"HOST_CHECKPOINT_STALE"}));
 }
 
-TEST_F(Fixture, UnknownSiteHostOrBootIsAnError) {
+TEST_F(WorkflowEngineTest, UnknownSiteHostOrBootIsAnError) {
     auto t = engine.checkpoint("lab", "h1", "rescue", *model, t0);
     ASSERT_FALSE(t);
     EXPECT_NE(t.message().find("'rescue' is not part of host h1's workflow two"), std::string::npos)
@@ -156,14 +156,14 @@ TEST_F(Fixture, UnknownSiteHostOrBootIsAnError) {
     EXPECT_EQ(store.saves(), 0u);
 }
 
-TEST_F(Fixture, HostMayBeNamedByMac) {
+TEST_F(WorkflowEngineTest, HostMayBeNamedByMac) {
     auto t = engine.checkpoint("lab", "AA-BB-CC-00-00-01", "install", *model, t0);
     ASSERT_TRUE(t) << t.message();
     EXPECT_EQ(t->progress.host, "h1");
     EXPECT_EQ(current("h1"), "disk");
 }
 
-TEST_F(Fixture, OverrideSetsAnyBootOfTheWorkflow) {
+TEST_F(WorkflowEngineTest, OverrideSetsAnyBootOfTheWorkflow) {
     ASSERT_TRUE(engine.checkpoint("lab", "h1", "install", *model, t0));
     ASSERT_TRUE(engine.checkpoint("lab", "h1", "disk", *model, t0));
     auto t = engine.override("lab", "h1", "install", *model, t0 + 5s);
@@ -176,7 +176,7 @@ TEST_F(Fixture, OverrideSetsAnyBootOfTheWorkflow) {
     EXPECT_EQ(sink.kinds.back(), "HOST_OVERRIDE");
 }
 
-TEST_F(Fixture, WorkflowChangeResetsToStageZeroOnce) {
+TEST_F(WorkflowEngineTest, WorkflowChangeResetsToStageZeroOnce) {
     ASSERT_TRUE(engine.checkpoint("lab", "h1", "install", *model, t0));
     model = load("other");
     auto c = engine.currentBoot("lab", h("h1"), *model, t0 + 1s);
@@ -190,7 +190,7 @@ TEST_F(Fixture, WorkflowChangeResetsToStageZeroOnce) {
     EXPECT_EQ(engine.progress("lab", "h1")->workflow, "other");
 }
 
-TEST_F(Fixture, BootLeavingTheWorkflowResets) {
+TEST_F(WorkflowEngineTest, BootLeavingTheWorkflowResets) {
     ASSERT_TRUE(engine.checkpoint("lab", "h1", "install", *model, t0));  // now at disk
     model = load("two", "install, rescue");
     auto c = engine.currentBoot("lab", h("h1"), *model, t0);
@@ -198,7 +198,7 @@ TEST_F(Fixture, BootLeavingTheWorkflowResets) {
     EXPECT_EQ(c.boot, "install");
 }
 
-TEST_F(Fixture, ReorderedStagesKeepTheBoot) {
+TEST_F(WorkflowEngineTest, ReorderedStagesKeepTheBoot) {
     ASSERT_TRUE(engine.checkpoint("lab", "h1", "install", *model, t0));  // now at disk
     model = load("two", "rescue, disk, install");
     auto c = engine.currentBoot("lab", h("h1"), *model, t0);
@@ -213,7 +213,7 @@ TEST_F(Fixture, ReorderedStagesKeepTheBoot) {
     EXPECT_EQ(t->progress.boot, "install");
 }
 
-TEST_F(Fixture, FailedSaveChangesNothing) {
+TEST_F(WorkflowEngineTest, FailedSaveChangesNothing) {
     store.failSaves(true);
     auto t = engine.checkpoint("lab", "h1", "install", *model, t0);
     ASSERT_FALSE(t);
@@ -224,7 +224,7 @@ TEST_F(Fixture, FailedSaveChangesNothing) {
     EXPECT_TRUE(sink.kinds.empty());
 }
 
-TEST_F(Fixture, LoadAllResumesFromTheStore) {
+TEST_F(WorkflowEngineTest, LoadAllResumesFromTheStore) {
     ASSERT_TRUE(engine.checkpoint("lab", "h1", "install", *model, t0));
     WorkflowEngine restarted(store);
     EXPECT_EQ(restarted.currentBoot("lab", h("h1"), *model, t0).boot, "install");
@@ -234,7 +234,7 @@ TEST_F(Fixture, LoadAllResumesFromTheStore) {
     EXPECT_NE(toJson(restarted.all()[0]).find("\"boot\":\"disk\""), std::string::npos);
 }
 
-TEST_F(Fixture, ConcurrentReadersAndWriters) {
+TEST_F(WorkflowEngineTest, ConcurrentReadersAndWriters) {
     std::atomic<bool> stop{false};
     std::atomic<size_t> reads{0}, bad{0};
     std::vector<std::thread> readers;
