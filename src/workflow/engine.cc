@@ -66,6 +66,15 @@ std::string workflowName(const model::Host& host) {
     return host.workflow.empty() ? "(group boot " + host.boot + ")" : host.workflow;
 }
 
+// The stage index of `boot` in the host's workflow, or the error both checkpoints and
+// overrides answer for a boot outside it.
+Result<uint32_t> stageOf(const StageView& stages, const model::Host& host, std::string_view boot) {
+    if (auto idx = stages.find(boot))
+        return *idx;
+    return Result<uint32_t>::error(fmt::format("boot '{}' is not part of host {}'s workflow {}",
+                                               boot, host.name, workflowName(host)));
+}
+
 constexpr std::string_view kStoreFailure = "cannot save progress of host ";
 
 }  // namespace
@@ -256,11 +265,8 @@ Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
         return resolved.status();
     const Resolved& r = *resolved;
     const StageView stages = stagesOf(model, *r.host);
-    if (!stages.find(boot)) {
-        return Result<Transition>::error(
-            fmt::format("boot '{}' is not part of host {}'s workflow {}", boot, r.host->name,
-                        workflowName(*r.host)));
-    }
+    if (auto idx = stageOf(stages, *r.host, boot); !idx)
+        return idx.status();
 
     std::lock_guard writer(write_mu_);
     HostProgress cur = fresh(*r.site, *r.host, stages);
@@ -324,12 +330,9 @@ Result<Transition> WorkflowEngine::override(std::string_view site,
         return resolved.status();
     const Resolved& r = *resolved;
     const StageView stages = stagesOf(model, *r.host);
-    const auto idx = stages.find(boot);
-    if (!idx) {
-        return Result<Transition>::error(
-            fmt::format("boot '{}' is not part of host {}'s workflow {}", boot, r.host->name,
-                        workflowName(*r.host)));
-    }
+    const auto idx = stageOf(stages, *r.host, boot);
+    if (!idx)
+        return idx.status();
 
     std::lock_guard writer(write_mu_);
     Transition t;
