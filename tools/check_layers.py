@@ -18,12 +18,18 @@ ALLOWED = {
     "workflow": {"base", "model"},
     "power": {"base", "net"},
     "store": {"base", "model", "workflow"},
-    "server": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
-               "workflow", "power", "store"},
+    # Where server and agent meet: interfaces only, below both.
+    "control": {"base", "model"},
+    # The server owns state and decides; it never includes the agent.
+    "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "workflow", "power",
+               "store", "control"},
+    # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
-              "workflow", "power", "store"},
+              "control"},
+    # The one place both are joined in-process.
+    "standalone": {"base", "model", "control", "server", "agent"},
     "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
-            "workflow", "power", "store", "server", "agent"},
+            "workflow", "power", "store", "control", "server", "agent", "standalone"},
 }
 # Finer rules inside a module: codecs never include their servers.
 FORBIDDEN_SUB = {("dhcp", "codec"): "dhcp/server", ("tftp", "codec"): "tftp/server"}
@@ -33,6 +39,8 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([a-z_]+)?')
 def main() -> int:
     bad = 0
     root = pathlib.Path(__file__).resolve().parent.parent / "src"
+    if len(sys.argv) == 3 and sys.argv[1] == "--root":
+        root = pathlib.Path(sys.argv[2])
     for path in sorted(root.rglob("*")):
         if path.suffix not in (".h", ".cc"):
             continue

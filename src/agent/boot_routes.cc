@@ -62,17 +62,15 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     render::RendererOptions options;
     options.site = ctx.site_id;
     options.agent = ctx.agent.name;
-    workflow::WorkflowEngine* engine = ctx.engine;
+    control::StateManifest* manifest = ctx.manifest;
     CurrentBootFactory current_boot;
-    if (engine != nullptr) {
+    if (manifest != nullptr) {
         // The snapshot outlives its renderer (the compiled model holds it), so the raw
         // pointer is safe for the function's lifetime.
-        current_boot = [engine](const std::shared_ptr<const model::Model>& m) {
+        current_boot = [manifest](const std::shared_ptr<const model::Model>& m) {
             const model::Model* snapshot = m.get();
-            return [engine, snapshot](const model::Site& site, const model::Host& host) {
-                return engine
-                    ->currentBoot(site.id, host, *snapshot, std::chrono::system_clock::now())
-                    .boot;
+            return [manifest, snapshot](const model::Site& site, const model::Host& host) {
+                return manifest->served(site, host, *snapshot).boot;
             };
         };
     }
@@ -104,7 +102,7 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     });
     router.prefix(
         "/checkpoint/",
-        [cache, agent, unavailable, engine](const http::Request& req) {
+        [cache, agent, unavailable, report = ctx.report](const http::Request& req) {
             auto r = cache->get();
             if (!r)
                 return unavailable();
@@ -114,15 +112,13 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
                 return toResponse(std::move(o));
             VQ_LOG_INFO("HOST_CHECKPOINT mac={} host={} boot={} site={}", o.mac, o.host, o.boot,
                         o.site);
-            if (engine == nullptr)
+            if (report == nullptr)
                 return toResponse(std::move(o));
-            auto t = engine->checkpoint(o.site, o.host, o.boot, r->compiled().model(),
-                                        std::chrono::system_clock::now());
-            if (!t) {
-                return http::Response::error(workflow::isStoreFailure(t.status()) ? 500 : 404,
-                                             t.message());
-            }
-            return http::Response::text(200, t->summary() + "\n");
+            auto summary = report->checkpoint(o.site, o.host, o.boot);
+            if (!summary)
+                return http::Response::error(http::httpStatusFor(summary.code()),
+                                             summary.message());
+            return http::Response::text(200, *summary + "\n");
         },
         http::Methods{http::Method::get, http::Method::head, http::Method::post});
     for (const char* type : {"cloud-config", "ignition", "kickstart", "untyped"}) {

@@ -3,12 +3,12 @@
 //   /boot.ipxe, /boot-ipxe         the default iPXE script
 //   /ipxe?mac=..[&platform=..]     the host's boot script (kernel, initrds, cmdline)
 //   /config/<mac>[?boot=..]        the host's rendered unattended config
-//   /checkpoint/<mac>[?boot=..]    the booted host reports success (GET or POST); with a
-//                                  workflow engine it moves the host to its next stage
+//   /checkpoint/<mac>[?boot=..]    the booted host reports success (GET or POST); reported
+//                                  to the server, which moves the host to its next stage
 //   /cloud-config, /ignition, /kickstart, /untyped?<selectors>   seed-era typed endpoints
 // Every answer comes from render::BootRenderer over a compiled snapshot of the current
 // model, compiled once per snapshot; agentURL is built from the address the request arrived
-// on. Events are recorded by the server's observer (makeEventObserver).
+// on. Events are recorded by the HTTP server's observer (makeEventObserver).
 
 #include <functional>
 #include <memory>
@@ -20,7 +20,7 @@
 
 namespace vq::agent {
 
-// Builds the current-boot function of one model snapshot (the workflow engine's view).
+// Builds the current-boot function of one model snapshot (the state manifest's view).
 using CurrentBootFactory =
     std::function<render::CurrentBootFn(const std::shared_ptr<const model::Model>&)>;
 

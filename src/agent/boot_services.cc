@@ -31,7 +31,7 @@ std::vector<Ipv4> parseAddresses(const std::vector<std::string>& texts) {
 // DHCP's view of the inventory, read from whatever model is current.
 class ModelDirectory : public dhcp::HostDirectory {
 public:
-    ModelDirectory(const ModelHolder& models, std::string site)
+    ModelDirectory(const control::ModelHolder& models, std::string site)
         : models_(models), site_(std::move(site)) {}
 
     std::optional<dhcp::HostLease> find(const MacAddr& mac) const override {
@@ -83,7 +83,7 @@ private:
         return info;
     }
 
-    const ModelHolder& models_;
+    const control::ModelHolder& models_;
     std::string site_;
     mutable std::mutex mu_;
     mutable std::weak_ptr<const model::Model> cached_model_;
@@ -136,7 +136,7 @@ public:
 }  // namespace
 
 Result<std::unique_ptr<BootServices>> startBootServices(const BootServicesConfig& config,
-                                                        const ModelHolder& models,
+                                                        const control::ModelHolder& models,
                                                         EventSink& events) {
     using R = Result<std::unique_ptr<BootServices>>;
     auto running = std::make_unique<Running>();

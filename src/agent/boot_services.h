@@ -5,7 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "agent/model_holder.h"
+#include "control/model_holder.h"
+
 #include "base/event.h"
 #include "base/result.h"
 #include "model/model.h"
@@ -25,7 +26,7 @@ public:
 };
 
 Result<std::unique_ptr<BootServices>> startBootServices(const BootServicesConfig& config,
-                                                        const ModelHolder& models,
+                                                        const control::ModelHolder& models,
                                                         EventSink& events);
 
 }  // namespace vq::agent

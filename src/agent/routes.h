@@ -7,11 +7,12 @@
 #include <memory>
 #include <string>
 
+#include "control/links.h"
+
 #include "agent/timeline.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "model/model.h"
-#include "workflow/engine.h"
 
 namespace vq::agent {
 
@@ -20,9 +21,11 @@ struct RouteContext {
     std::string site_id;
     model::Agent agent;  // asset_server (addr fallback for agentURL, base_dir, cdn_*), ...
     Timeline* timeline = nullptr;
-    // When set, hosts are served their current workflow stage and checkpoints move them on;
-    // otherwise every host boots its first stage.
-    workflow::WorkflowEngine* engine = nullptr;
+    // When set, hosts are served the boot the server's manifest says and checkpoints are
+    // reported to it (which moves them on); otherwise every host boots its first stage and a
+    // checkpoint is only answered.
+    control::StateManifest* manifest = nullptr;
+    control::EventReport* report = nullptr;
 };
 
 // /files/ (local files or CDN proxy), /events, /events/<mac>.

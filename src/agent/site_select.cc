@@ -39,19 +39,21 @@ Result<Selection> selectSiteAgent(const model::Model& model,
             std::vector<std::string> ids;
             for (const auto& s : model.sites())
                 ids.push_back(s.id);
-            return Result<Selection>::error("site '" + site_id +
-                                            "' is not in the SoT (sites: " + joinIds(ids) + ")");
+            return Result<Selection>::error(
+                StatusCode::not_found,
+                "site '" + site_id + "' is not in the SoT (sites: " + joinIds(ids) + ")");
         }
     } else if (model.sites().size() == 1) {
         site = &model.sites().front();
     } else if (model.sites().empty()) {
-        return Result<Selection>::error("the SoT has no site");
+        return Result<Selection>::error(StatusCode::invalid_argument, "the SoT has no site");
     } else {
         std::vector<std::string> ids;
         for (const auto& s : model.sites())
             ids.push_back(s.id);
-        return Result<Selection>::error("the SoT has several sites (" + joinIds(ids) +
-                                        "): choose one with --site-id or VAQUERO_SITE_ID");
+        return Result<Selection>::error(StatusCode::invalid_argument,
+                                        "the SoT has several sites (" + joinIds(ids) +
+                                            "): choose one with --site-id or VAQUERO_SITE_ID");
     }
     Selection sel;
     sel.site_id = site->id;
@@ -61,8 +63,9 @@ Result<Selection> selectSiteAgent(const model::Model& model,
             std::vector<std::string> names;
             for (const auto& x : site->agents)
                 names.push_back(x.name);
-            return Result<Selection>::error("agent '" + agent_id + "' is not in site '" + site->id +
-                                            "' (agents: " + joinIds(names) + ")");
+            return Result<Selection>::error(StatusCode::not_found,
+                                            "agent '" + agent_id + "' is not in site '" + site->id +
+                                                "' (agents: " + joinIds(names) + ")");
         }
         sel.agent = *a;
     } else if (site->agents.size() == 1) {
@@ -70,14 +73,16 @@ Result<Selection> selectSiteAgent(const model::Model& model,
     } else if (site->agents.empty() && site->legacy_agent) {
         sel.agent = fromLegacy(*site->legacy_agent);
     } else if (site->agents.empty()) {
-        return Result<Selection>::error("site '" + site->id + "' defines no agents[] in env.yml");
+        return Result<Selection>::error(StatusCode::invalid_argument,
+                                        "site '" + site->id + "' defines no agents[] in env.yml");
     } else {
         std::vector<std::string> names;
         for (const auto& x : site->agents)
             names.push_back(x.name);
-        return Result<Selection>::error("site '" + site->id + "' has several agents (" +
-                                        joinIds(names) +
-                                        "): choose one with --agent-id or VAQUERO_AGENT_ID");
+        return Result<Selection>::error(StatusCode::invalid_argument,
+                                        "site '" + site->id + "' has several agents (" +
+                                            joinIds(names) +
+                                            "): choose one with --agent-id or VAQUERO_AGENT_ID");
     }
     return sel;
 }

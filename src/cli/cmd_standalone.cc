@@ -1,11 +1,12 @@
-#include "agent/standalone.h"
+#include "standalone/standalone.h"
+
 #include "cli/command.h"
 
 namespace vq::cli {
 
 void addStandaloneCommand(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("standalone", "Server and agent in one process");
-    auto opts = std::make_shared<agent::StandaloneOptions>();
+    auto opts = std::make_shared<standalone::StandaloneOptions>();
     cmd->add_option("--config", opts->config_path, "Configuration file (CamelCase keys)")
         ->required();
     cmd->add_option("--site-id", opts->site_id,
@@ -21,7 +22,7 @@ void addStandaloneCommand(CLI::App& app, Context& ctx) {
                   "Serve HTTP only: no DHCP and TFTP (no privileges needed)");
     cmd->callback([&ctx, opts] {
         opts->log_level = ctx.log_level;
-        ctx.exit_code = agent::runStandalone(*opts);
+        ctx.exit_code = standalone::runStandalone(*opts);
     });
 }
 

@@ -22,6 +22,30 @@ Response Response::json(unsigned status, std::string body) {
     return text(status, std::move(body), "application/json");
 }
 
+unsigned httpStatusFor(StatusCode code) {
+    switch (code) {
+        case StatusCode::ok:
+            return 200;
+        case StatusCode::invalid_argument:
+            return 400;
+        case StatusCode::permission_denied:
+            return 403;
+        case StatusCode::not_found:
+            return 404;
+        case StatusCode::conflict:
+        case StatusCode::failed_precondition:
+            return 409;
+        case StatusCode::unavailable:
+            return 503;
+        case StatusCode::deadline_exceeded:
+            return 504;
+        case StatusCode::unknown:
+        case StatusCode::internal:
+            return 500;
+    }
+    return 500;
+}
+
 Response Response::error(unsigned status, std::string reason) {
     Response r;
     r.status = status;

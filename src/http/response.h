@@ -12,6 +12,8 @@
 
 #include <sys/types.h>
 
+#include "base/result.h"
+
 namespace vq::http {
 
 // An open file and the byte range to send; owns the descriptor.
@@ -64,5 +66,10 @@ struct Response {
 
 // "Not Found" for 404, ...
 std::string_view statusReason(unsigned status);
+
+// The HTTP status that answers a failure of this kind: invalid_argument 400, not_found 404,
+// conflict and failed_precondition 409, permission_denied 403, unavailable 503,
+// deadline_exceeded 504, anything else 500.
+unsigned httpStatusFor(StatusCode code);
 
 }  // namespace vq::http

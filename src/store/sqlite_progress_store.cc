@@ -81,9 +81,31 @@ SqliteProgressStore::~SqliteProgressStore() {
     sqlite3_close_v2(db_);
 }
 
+namespace {
+
+// Full disk, I/O errors, locks and files that went away can heal (space freed, lock
+// released): the caller may retry, and an HTTP client is told 503. Anything else is ours.
+StatusCode codeOf(int sqlite_code) {
+    switch (sqlite_code & 0xff) {
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY:
+        case SQLITE_NOMEM:
+            return StatusCode::unavailable;
+        default:
+            return StatusCode::internal;
+    }
+}
+
+}  // namespace
+
 Status SqliteProgressStore::error(const std::string& what) const {
     const char* msg = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    return Status::error(fmt::format("store {}: {}: {}", file_, what, msg));
+    const int code = db_ != nullptr ? sqlite3_extended_errcode(db_) : SQLITE_NOMEM;
+    return Status::withCode(codeOf(code), fmt::format("store {}: {}: {}", file_, what, msg));
 }
 
 Status SqliteProgressStore::exec(const char* sql) {
@@ -91,7 +113,8 @@ Status SqliteProgressStore::exec(const char* sql) {
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
         std::string m = msg != nullptr ? msg : sqlite3_errmsg(db_);
         sqlite3_free(msg);
-        return Status::error(fmt::format("store {}: {}", file_, m));
+        return Status::withCode(codeOf(sqlite3_extended_errcode(db_)),
+                                fmt::format("store {}: {}", file_, m));
     }
     return Status::ok();
 }
@@ -120,7 +143,7 @@ Status SqliteProgressStore::init() {
         if (rc != SQLITE_ROW)
             return error("cannot open");
         if (mode != "wal")
-            return Status::error(
+            return Status::failedPrecondition(
                 fmt::format("store {}: cannot use WAL mode (got '{}')", file_, mode));
     }
     VQ_TRY(exec("PRAGMA synchronous=NORMAL"));
@@ -142,7 +165,7 @@ Status SqliteProgressStore::init() {
         st = exec(
             fmt::format("INSERT INTO schema_version(version) VALUES ({})", kSchemaVersion).c_str());
     } else if (st && version > kSchemaVersion) {
-        st = Status::error(
+        st = Status::failedPrecondition(
             fmt::format("store {}: schema version {} is newer than this build understands ({})",
                         file_, version, kSchemaVersion));
     }
@@ -175,6 +198,7 @@ Result<HostProgress> SqliteProgressStore::row(sqlite3_stmt* stmt) const {
     auto parsed = workflow::parseHostState(state);
     if (!parsed || stage < 0 || stage > UINT32_MAX) {
         return Result<HostProgress>::error(
+            StatusCode::internal,
             fmt::format("store {}: corrupt record for host {} of site {} (state '{}', stage {})",
                         file_, p.host, p.site, state, stage));
     }

@@ -71,18 +71,12 @@ std::string workflowName(const model::Host& host) {
 Result<uint32_t> stageOf(const StageView& stages, const model::Host& host, std::string_view boot) {
     if (auto idx = stages.find(boot))
         return *idx;
-    return Result<uint32_t>::error(fmt::format("boot '{}' is not part of host {}'s workflow {}",
-                                               boot, host.name, workflowName(host)));
+    return Result<uint32_t>::error(
+        StatusCode::not_found, fmt::format("boot '{}' is not part of host {}'s workflow {}", boot,
+                                           host.name, workflowName(host)));
 }
-
-constexpr std::string_view kStoreFailure = "cannot save progress of host ";
 
 }  // namespace
-
-bool isStoreFailure(const Status& status) {
-    return !status &&
-           std::string_view(status.message()).substr(0, kStoreFailure.size()) == kStoreFailure;
-}
 
 std::string_view toString(TransitionKind kind) {
     switch (kind) {
@@ -155,7 +149,7 @@ const HostProgress* WorkflowEngine::findLocked(std::string_view site, std::strin
 
 Status WorkflowEngine::commit(const HostProgress& p) {
     if (Status st = store_.save(p); !st)
-        return Status::error(std::string(kStoreFailure) + p.host + ": " + st.message());
+        return st.prefixed("cannot save progress of host " + p.host);
     std::unique_lock lock(mu_);
     hosts_[p.site][p.host] = p;
     return Status::ok();
@@ -235,7 +229,8 @@ Result<WorkflowEngine::Resolved> WorkflowEngine::resolve(std::string_view site,
     Resolved r;
     r.site = model.site(site);
     if (r.site == nullptr)
-        return Result<Resolved>::error(fmt::format("unknown site '{}'", site));
+        return Result<Resolved>::error(StatusCode::not_found,
+                                       fmt::format("unknown site '{}'", site));
     r.host = model.host(r.site->id, host);
     if (r.host == nullptr) {
         if (auto mac = MacAddr::parse(host)) {
@@ -245,11 +240,12 @@ Result<WorkflowEngine::Resolved> WorkflowEngine::resolve(std::string_view site,
     }
     if (r.host == nullptr) {
         return Result<Resolved>::error(
-            fmt::format("unknown host '{}' in site '{}'", host, r.site->id));
+            StatusCode::not_found, fmt::format("unknown host '{}' in site '{}'", host, r.site->id));
     }
     r.stages = stageBoots(model, *r.host);
     if (r.stages.empty()) {
-        return Result<Resolved>::error(fmt::format("host {} has no workflow stages (workflow '{}')",
+        return Result<Resolved>::error(StatusCode::failed_precondition,
+                                       fmt::format("host {} has no workflow stages (workflow '{}')",
                                                    r.host->name, r.host->workflow));
     }
     return r;

@@ -70,7 +70,9 @@ public:
                             WallTime now);
 
     // `site`: env id or directory; `host`: host name or the MAC of one of its interfaces.
-    // Errors: unknown site, host or boot (not a boot of the host's workflow), store failure.
+    // Errors: not_found (unknown site, host, or a boot outside the host's workflow),
+    // failed_precondition (a host without stages), and the store's own code when it refuses
+    // the write (unavailable when retrying may help).
     Result<Transition> checkpoint(std::string_view site,
                                   std::string_view host,
                                   std::string_view boot,
@@ -113,10 +115,6 @@ private:
     mutable std::shared_mutex mu_;     // guards hosts_
     model::StringMap<HostMap> hosts_;  // site id -> host name -> progress
 };
-
-// True when a checkpoint or override failed because the store refused the write (a server
-// fault), false when the request named an unknown site, host or boot.
-bool isStoreFailure(const Status& status);
 
 // The boots of a host's stages in order: its workflow's, or the seed era's single group
 // boot; empty when it has neither.

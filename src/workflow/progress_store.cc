@@ -14,7 +14,7 @@ Result<std::optional<HostProgress>> MemoryProgressStore::load(const std::string&
 Status MemoryProgressStore::save(const HostProgress& p) {
     std::lock_guard lock(mu_);
     if (fail_saves_)
-        return Status::error("memory store: saves disabled");
+        return Status::unavailable("memory store: saves disabled");
     records_[{p.site, p.host}] = p;
     ++saves_;
     return Status::ok();

@@ -127,15 +127,25 @@ TEST(SqliteProgressStore, UnwritablePathIsAClearError) {
     EXPECT_NE(under_file.message().find("cannot create SavePath"), std::string::npos)
         << under_file.message();
 
-    if (geteuid() == 0)
-        GTEST_SKIP() << "root writes into read-only directories";
-    const fs::path ro = dir.path / "ro";
-    fs::create_directories(ro);
-    fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
-    auto denied = SqliteProgressStore::openDir(ro.string());
-    fs::permissions(ro, fs::perms::owner_all);
+    // A database file that cannot be opened (here a directory in its place, which stops
+    // root as well as anyone else) names the file.
+    const fs::path blocked = dir.path / "blocked";
+    fs::create_directories(blocked / "vaquero.db");
+    auto denied = SqliteProgressStore::openDir(blocked.string());
     ASSERT_FALSE(denied);
     EXPECT_NE(denied.message().find("vaquero.db"), std::string::npos) << denied.message();
+    EXPECT_EQ(denied.code(), StatusCode::unavailable) << denied.message();
+
+    if (geteuid() != 0) {
+        // Without root, a read-only directory is refused too.
+        const fs::path ro = dir.path / "ro";
+        fs::create_directories(ro);
+        fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
+        auto ro_denied = SqliteProgressStore::openDir(ro.string());
+        fs::permissions(ro, fs::perms::owner_all);
+        ASSERT_FALSE(ro_denied);
+        EXPECT_NE(ro_denied.message().find("vaquero.db"), std::string::npos) << ro_denied.message();
+    }
 }
 
 TEST(SqliteProgressStore, NotADatabaseIsAnError) {

@@ -217,9 +217,10 @@ TEST_F(WorkflowEngineTest, FailedSaveChangesNothing) {
     store.failSaves(true);
     auto t = engine.checkpoint("lab", "h1", "install", *model, t0);
     ASSERT_FALSE(t);
-    EXPECT_TRUE(isStoreFailure(t.status())) << t.message();
-    EXPECT_FALSE(isStoreFailure(engine.checkpoint("lab", "h1", "nope", *model, t0).status()));
-    EXPECT_FALSE(isStoreFailure(Status::ok()));
+    EXPECT_EQ(t.code(), StatusCode::unavailable) << t.message();
+    EXPECT_EQ(engine.checkpoint("lab", "h1", "nope", *model, t0).code(), StatusCode::not_found);
+    EXPECT_EQ(engine.checkpoint("nosite", "h1", "install", *model, t0).code(),
+              StatusCode::not_found);
     EXPECT_EQ(current("h1"), "install");
     EXPECT_TRUE(sink.kinds.empty());
 }

@@ -12,7 +12,7 @@
 #include "base/log.h"
 #include "base/result.h"
 
-namespace vq::agent {
+namespace vq::server {
 
 struct Endpoint {
     std::string addr = "127.0.0.1";
@@ -87,4 +87,4 @@ ConfigResult parseConfig(std::string_view text, const std::string& file);
 // Reads and parses a file; an unreadable file is an error.
 ConfigResult loadConfig(const std::string& path);
 
-}  // namespace vq::agent
+}  // namespace vq::server

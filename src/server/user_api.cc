@@ -1,10 +1,10 @@
-#include "agent/user_api.h"
+#include "server/user_api.h"
 
 #include <chrono>
 
 #include "base/log.h"
 
-namespace vq::agent {
+namespace vq::server {
 namespace {
 
 http::Response plain(unsigned status, std::string text) {
@@ -37,7 +37,7 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
                 return plain(503, "no model loaded");
             auto t = engine->override(site, host, boot, *m, std::chrono::system_clock::now());
             if (!t)
-                return plain(workflow::isStoreFailure(t.status()) ? 500 : 404, t.message());
+                return plain(http::httpStatusFor(t.code()), t.message());
             VQ_LOG_INFO("HOST_OVERRIDE site={} host={} boot={} from_boot={}", t->progress.site,
                         t->progress.host, t->progress.boot, t->from_boot);
             return plain(200, kOverrideOk);
@@ -60,4 +60,4 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
     });
 }
 
-}  // namespace vq::agent
+}  // namespace vq::server

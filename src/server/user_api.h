@@ -16,7 +16,7 @@
 #include "model/model.h"
 #include "workflow/engine.h"
 
-namespace vq::agent {
+namespace vq::server {
 
 struct UserApiContext {
     std::function<std::shared_ptr<const model::Model>()> model;  // null result = not ready
@@ -29,4 +29,4 @@ inline constexpr const char* kOverrideMissing = "One or more required parameters
 
 void addUserApiRoutes(http::Router& router, const UserApiContext& ctx);
 
-}  // namespace vq::agent
+}  // namespace vq::server

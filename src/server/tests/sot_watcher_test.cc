@@ -1,4 +1,4 @@
-#include "agent/sot_watcher.h"
+#include "server/sot_watcher.h"
 
 #include <atomic>
 #include <fstream>
@@ -7,9 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "agent/site_select.h"
-
-namespace vq::agent {
+namespace vq::server {
 namespace {
 
 namespace fs = std::filesystem;
@@ -33,7 +31,7 @@ protected:
     }
 
     fs::path root_;
-    ModelHolder holder_;
+    control::ModelHolder holder_;
 };
 
 TEST_F(SotWatcherTest, ValidChangeSwapsInvalidKeepsLastGood) {
@@ -83,20 +81,5 @@ TEST_F(SotWatcherTest, BackgroundThreadPicksUpChangesAndStops) {
     EXPECT_EQ(swaps, 1);
 }
 
-TEST_F(SotWatcherTest, SiteAndAgentSelection) {
-    auto m = holder_.get();
-    auto only = selectSiteAgent(*m, "", "");
-    ASSERT_TRUE(only) << only.message();
-    EXPECT_EQ(only->site_id, "test-site");
-    EXPECT_EQ(only->agent.name, "test-agent");
-    EXPECT_EQ(only->agent.asset_server.port, 24602);
-    EXPECT_EQ(only->agent.asset_server.addr, "10.10.10.5");
-    EXPECT_TRUE(selectSiteAgent(*m, "test-site", "test-agent"));
-    auto bad_site = selectSiteAgent(*m, "nope", "");
-    ASSERT_FALSE(bad_site);
-    EXPECT_NE(bad_site.message().find("test-site"), std::string::npos);
-    EXPECT_FALSE(selectSiteAgent(*m, "", "other-agent"));
-}
-
 }  // namespace
-}  // namespace vq::agent
+}  // namespace vq::server

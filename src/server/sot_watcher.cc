@@ -1,4 +1,4 @@
-#include "agent/sot_watcher.h"
+#include "server/sot_watcher.h"
 
 #include <algorithm>
 #include <vector>
@@ -7,12 +7,12 @@
 
 #include "base/log.h"
 
-namespace vq::agent {
+namespace vq::server {
 namespace fs = std::filesystem;
 
 SotWatcher::SotWatcher(fs::path root,
                        model::LoadOptions options,
-                       ModelHolder& holder,
+                       control::ModelHolder& holder,
                        std::chrono::milliseconds interval,
                        Accept accept,
                        OnSwap on_swap)
@@ -121,4 +121,4 @@ void SotWatcher::run() {
     }
 }
 
-}  // namespace vq::agent
+}  // namespace vq::server

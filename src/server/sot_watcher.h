@@ -13,10 +13,11 @@
 #include <string>
 #include <thread>
 
-#include "agent/model_holder.h"
+#include "control/model_holder.h"
+
 #include "model/load.h"
 
-namespace vq::agent {
+namespace vq::server {
 
 class SotWatcher {
 public:
@@ -27,7 +28,7 @@ public:
 
     SotWatcher(std::filesystem::path root,
                model::LoadOptions options,
-               ModelHolder& holder,
+               control::ModelHolder& holder,
                std::chrono::milliseconds interval,
                Accept accept = {},
                OnSwap on_swap = {});
@@ -46,7 +47,7 @@ private:
 
     std::filesystem::path root_;
     model::LoadOptions options_;
-    ModelHolder& holder_;
+    control::ModelHolder& holder_;
     std::chrono::milliseconds interval_;
     Accept accept_;
     OnSwap on_swap_;
@@ -58,4 +59,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace vq::agent
+}  // namespace vq::server

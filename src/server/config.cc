@@ -1,4 +1,4 @@
-#include "agent/config.h"
+#include "server/config.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 
 #include "base/text.h"
 
-namespace vq::agent {
+namespace vq::server {
 namespace {
 
 // Reads one YAML document with positions in every message.
@@ -330,4 +330,4 @@ ConfigResult loadConfig(const std::string& path) {
     return parseConfig(text.str(), path);
 }
 
-}  // namespace vq::agent
+}  // namespace vq::server

@@ -8,7 +8,7 @@
 
 #include "model/model.h"
 
-namespace vq::agent {
+namespace vq::control {
 
 class ModelHolder {
 public:
@@ -28,4 +28,4 @@ private:
     std::shared_ptr<const model::Model> model_;
 };
 
-}  // namespace vq::agent
+}  // namespace vq::control

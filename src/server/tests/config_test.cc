@@ -1,10 +1,10 @@
-#include "agent/config.h"
+#include "server/config.h"
 
 #include <filesystem>
 
 #include <gtest/gtest.h>
 
-namespace vq::agent {
+namespace vq::server {
 namespace {
 
 TEST(Config, DocumentedStandaloneSample) {
@@ -145,4 +145,4 @@ TEST(Config, EveryLabConfigParses) {
 }
 
 }  // namespace
-}  // namespace vq::agent
+}  // namespace vq::server

@@ -1,0 +1,153 @@
+#include "agent/agent.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "agent/boot_services.h"
+#include "agent/routes.h"
+#include "base/log.h"
+#include "http/server.h"
+
+namespace vq::agent {
+namespace {
+
+// The inventory's interface addresses, for attributing TFTP events to MACs.
+std::vector<std::pair<Ipv4, MacAddr>> inventoryAddresses(const model::Model& m,
+                                                         const std::string& site_id) {
+    std::vector<std::pair<Ipv4, MacAddr>> out;
+    const model::Site* site = m.site(site_id);
+    if (site == nullptr)
+        return out;
+    for (const auto& host : site->hosts) {
+        for (const auto& iface : host.interfaces) {
+            if (iface.ipv4 && iface.mac)
+                out.emplace_back(*iface.ipv4, *iface.mac);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+// Every event goes to the local timeline (served at /events) and up to the server.
+class Agent::Reporter : public EventSink {
+public:
+    Reporter(Timeline& timeline, control::EventReport* up, std::string site)
+        : timeline_(timeline), up_(up), site_(std::move(site)) {}
+    void record(HostEvent e) override {
+        if (up_ != nullptr)
+            up_->report(site_, e);
+        timeline_.record(std::move(e));
+    }
+
+private:
+    Timeline& timeline_;
+    control::EventReport* up_;
+    std::string site_;
+};
+
+Agent::Agent(AgentOptions options, control::Links links)
+    : options_(std::move(options)), links_(links), timeline_(std::make_unique<Timeline>()) {}
+
+Agent::~Agent() {
+    stop();
+}
+
+Status Agent::start() {
+    if (links_.revisions == nullptr)
+        return Status::failedPrecondition("agent: no revision feed");
+    control::RevisionPtr first = links_.revisions->latest();
+    if (!first || !first->model)
+        return Status::unavailable("agent: the server has no model revision to serve");
+    auto selection = selectSiteAgent(*first->model, options_.site_id, options_.agent_id);
+    if (!selection)
+        return selection.status();
+    selection_ = *selection;
+    const auto& asset = selection_.agent.asset_server;
+    if (asset.scheme != "http") {
+        return Status::invalidArgument("asset_server.scheme '" + asset.scheme +
+                                       "' is not served (http only)");
+    }
+    if (!asset.cdn_addr.empty() && asset.cdn_port > 0 && asset.cdn_scheme != "http") {
+        return Status::invalidArgument("asset_server.cdn_scheme '" + asset.cdn_scheme +
+                                       "' is not supported (http only)");
+    }
+    models_.set(first->model);
+    revision_ = first->number;
+    timeline_->setInventoryAddresses(inventoryAddresses(*first->model, selection_.site_id));
+    reporter_ = std::make_unique<Reporter>(*timeline_, links_.report, selection_.site_id);
+
+    http::Router router;
+    RouteContext ctx;
+    ctx.model = [this] { return models_.get(); };
+    ctx.site_id = selection_.site_id;
+    ctx.agent = selection_.agent;
+    ctx.timeline = timeline_.get();
+    ctx.manifest = links_.manifest;
+    ctx.report = links_.report;
+    addAgentRoutes(router, ctx);
+
+    http::ServerOptions http_opts;
+    http_opts.address = options_.listen;
+    http_opts.port =
+        static_cast<uint16_t>(options_.http_port >= 0 ? options_.http_port : asset.port);
+    http_opts.threads = options_.http_threads > 0
+                            ? options_.http_threads
+                            : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    http_ = std::make_unique<http::Server>(http_opts, std::move(router));
+    http_->setObserver(makeEventObserver(*reporter_));
+    if (Status st = http_->start(); !st) {
+        http_.reset();
+        return st;
+    }
+
+    if (options_.boot_services) {
+        BootServicesConfig bc;
+        bc.site_id = selection_.site_id;
+        bc.agent = selection_.agent;
+        bc.http_port = http_->port();
+        auto started = startBootServices(bc, models_, *reporter_);
+        if (!started) {
+            stop();
+            return started.status();
+        }
+        boot_ = std::move(*started);
+    }
+    subscription_ =
+        links_.revisions->subscribe([this](const control::RevisionPtr& rev) { onRevision(rev); });
+    VQ_LOG_INFO("AGENT_READY http={}:{} site={} agent={} revision={}", options_.listen,
+                http_->port(), selection_.site_id, selection_.agent.name, revision_.load());
+    return Status::ok();
+}
+
+void Agent::onRevision(const control::RevisionPtr& rev) {
+    if (!rev || !rev->model || rev->number <= revision_.load())
+        return;
+    if (rev->model->site(selection_.site_id) == nullptr) {
+        VQ_LOG_ERROR("REVISION_REFUSED revision={} reason=\"site {} disappeared\" keeping={}",
+                     rev->number, selection_.site_id, revision_.load());
+        return;
+    }
+    models_.set(rev->model);
+    revision_ = rev->number;
+    timeline_->setInventoryAddresses(inventoryAddresses(*rev->model, selection_.site_id));
+    VQ_LOG_INFO("REVISION_SERVED revision={} site={}", rev->number, selection_.site_id);
+}
+
+void Agent::stop() {
+    if (subscription_ != 0 && links_.revisions != nullptr) {
+        links_.revisions->unsubscribe(subscription_);
+        subscription_ = 0;
+    }
+    boot_.reset();
+    if (http_) {
+        http_->stop();
+        http_.reset();
+    }
+}
+
+uint16_t Agent::httpPort() const {
+    return http_ ? http_->port() : 0;
+}
+
+}  // namespace vq::agent

@@ -1,0 +1,89 @@
+#pragma once
+// Where the server and its agents meet. The agent asks its server for exactly four things,
+// each a small interface defined here, below both: the model revision to serve, the state
+// manifest (which boot each host is served now), somewhere to report what hosts did
+// (events, checkpoints), and the tasks to run on its site. `standalone` implements them
+// in-process (the server object itself); `server` and `agent` will implement them over
+// HTTPS. server/ and agent/ never include each other.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "control/revision.h"
+
+#include "base/event.h"
+#include "base/result.h"
+#include "model/model.h"
+
+namespace vq::control {
+
+// Model revisions, pushed. The agent subscribes once; `onRevision` is called with the
+// newest revision at once (when there is one) and then with every revision accepted after
+// it, in order, from the publisher's thread: it must be quick and must not call back.
+class RevisionFeed {
+public:
+    using OnRevision = std::function<void(const RevisionPtr&)>;
+    virtual ~RevisionFeed() = default;
+    virtual RevisionPtr latest() const = 0;  // null before the first accepted load
+    // Returns a subscription id for unsubscribe().
+    virtual uint64_t subscribe(OnRevision on_revision) = 0;
+    virtual void unsubscribe(uint64_t id) = 0;
+};
+
+// Which boot of its workflow a host is served now.
+struct ServedBoot {
+    std::string boot;  // empty: the host has no workflow stage and no group boot
+    uint32_t stage = 0;
+};
+
+// The state manifest: the server's view of every host's current boot.
+class StateManifest {
+public:
+    virtual ~StateManifest() = default;
+    // `model` is the snapshot the agent renders from (the host and site belong to it).
+    virtual ServedBoot served(const model::Site& site,
+                              const model::Host& host,
+                              const model::Model& model) = 0;
+};
+
+// What the agent's services saw, reported up.
+class EventReport {
+public:
+    virtual ~EventReport() = default;
+    // Every boot event of the site (DHCP, TFTP, HTTP); must be cheap and thread-safe.
+    virtual void report(std::string_view site, HostEvent event) = 0;
+    // A host's checkpoint for `boot`: the server moves its workflow on and answers one line
+    // for the host ("stage done: install -> disk (stage 2/2)"). Errors carry their kind:
+    // not_found for an unknown host or boot, unavailable when the server cannot store it.
+    virtual Result<std::string> checkpoint(std::string_view site,
+                                           std::string_view host,
+                                           std::string_view boot) = 0;
+};
+
+// Work the server hands to a site's agents (power actions, containers). The server decides;
+// the agent runs and reports back.
+struct Task {
+    std::string id;
+    std::string host;
+    std::string kind;  // e.g. "power.cycle"
+    std::string args;  // JSON
+};
+
+class TaskSource {
+public:
+    virtual ~TaskSource() = default;
+    virtual std::vector<Task> pending(std::string_view site, std::string_view agent) = 0;
+};
+
+// The four together, as an agent is given them. Every pointer must outlive the agent.
+struct Links {
+    RevisionFeed* revisions = nullptr;
+    StateManifest* manifest = nullptr;
+    EventReport* report = nullptr;
+    TaskSource* tasks = nullptr;
+};
+
+}  // namespace vq::control

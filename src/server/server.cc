@@ -1,0 +1,172 @@
+#include "server/server.h"
+
+#include <chrono>
+#include <iostream>
+
+#include "base/log.h"
+#include "http/server.h"
+#include "model/load.h"
+#include "server/user_api.h"
+#include "store/sqlite_progress_store.h"
+
+namespace vq::server {
+
+// Workflow transitions go to the log as well as to the configured sink.
+class Server::WorkflowEventLog : public EventSink {
+public:
+    explicit WorkflowEventLog(EventSink* next) : next_(next) {}
+    void record(HostEvent e) override {
+        VQ_LOG_INFO("{} mac={} {}", e.kind, e.mac ? e.mac->toString() : std::string("-"), e.detail);
+        if (next_ != nullptr)
+            next_->record(std::move(e));
+    }
+
+private:
+    EventSink* next_;
+};
+
+Server::Server(Config config, ServerOptions options)
+    : config_(std::move(config)), options_(std::move(options)) {}
+
+Server::~Server() {
+    stop();
+}
+
+Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions options) {
+    std::unique_ptr<Server> s(new Server(config, std::move(options)));
+    const SotSourceConfig* sot = nullptr;
+    for (const auto& source : s->config_.sots) {
+        if (source.kind == SotSourceConfig::Kind::Local) {
+            if (sot == nullptr) {
+                sot = &source;
+            } else {
+                VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: one local SoT is served ({})",
+                            source.id, sot->id);
+            }
+        } else {
+            VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: git SoTs are fed by the server's Gitter",
+                        source.id);
+        }
+    }
+    if (sot == nullptr) {
+        const std::string where = s->config_.file.empty() ? "the configuration" : s->config_.file;
+        return Status::invalidArgument(where + ": no SoT with a Local Root to serve");
+    }
+    s->sot_ = *sot;
+
+    // Host state first: an unusable SavePath is a startup error, not a failed checkpoint.
+    auto store = store::SqliteProgressStore::openDir(s->config_.save_path);
+    if (!store) {
+        return Status::withCode(store.code(),
+                                "cannot open the state store in SavePath: " + store.message());
+    }
+    s->store_ = std::move(*store);
+    s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->options_.workflow_events);
+    s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
+    VQ_TRY(s->engine_->loadAll());
+    VQ_LOG_INFO("STORE_OPENED file={} hosts={}", s->store_->file(), s->engine_->all().size());
+
+    model::LoadOptions load_options;
+    auto first = model::loadSot(s->sot_.root, load_options);
+    if (first.io_failure || !first.model)
+        return Status::unavailable("cannot read SoT " + s->sot_.root);
+    if (first.hasErrors()) {
+        for (const auto& d : first.diagnostics)
+            std::cerr << d.toString() << "\n";
+        return Status::invalidArgument(std::to_string(first.errorCount()) + " error(s) in SoT " +
+                                       s->sot_.root);
+    }
+    if (s->options_.accept) {
+        if (std::string refusal = s->options_.accept(*first.model); !refusal.empty())
+            return Status::invalidArgument(refusal);
+    }
+    VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
+                first.model->hostCount(), first.warningCount());
+    s->models_.set(first.model);
+    s->revisions_.publish(first.model, s->sot_.id);
+
+    Server* self = s.get();
+    s->watcher_ = std::make_unique<SotWatcher>(
+        s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
+        s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
+            self->revisions_.publish(m, self->sot_.id);
+        });
+    return s;
+}
+
+Status Server::start() {
+    if (options_.user_api) {
+        http::Router router;
+        UserApiContext ctx;
+        ctx.model = [this] { return models_.get(); };
+        ctx.engine = engine_.get();
+        addUserApiRoutes(router, ctx);
+        http::ServerOptions opts;
+        opts.address = config_.user_api.addr;
+        opts.port = static_cast<uint16_t>(config_.user_api.port);
+        opts.threads = 1;
+        user_api_ = std::make_unique<http::Server>(opts, std::move(router));
+        // A port already taken (another instance on this machine) leaves the server running
+        // without its User API: the boot path matters more.
+        if (Status st = user_api_->start(); st) {
+            VQ_LOG_INFO("USER_API_READY addr={}:{}", config_.user_api.addr, user_api_->port());
+        } else {
+            std::cerr << "warning: User API not served: " << st.message() << "\n";
+            VQ_LOG_WARN("USER_API_UNAVAILABLE addr={}:{} reason=\"{}\"", config_.user_api.addr,
+                        config_.user_api.port, st.message());
+            user_api_.reset();
+        }
+    }
+    watcher_->start();
+    return Status::ok();
+}
+
+void Server::stop() {
+    if (watcher_)
+        watcher_->stop();
+    if (user_api_) {
+        user_api_->stop();
+        user_api_.reset();
+    }
+}
+
+control::Links Server::links() {
+    return control::Links{&revisions_, this, this, this};
+}
+
+uint16_t Server::userApiPort() const {
+    return user_api_ ? user_api_->port() : 0;
+}
+
+const std::string& Server::storeFile() const {
+    return store_->file();
+}
+
+control::ServedBoot Server::served(const model::Site& site,
+                                   const model::Host& host,
+                                   const model::Model& model) {
+    auto c = engine_->currentBoot(site.id, host, model, std::chrono::system_clock::now());
+    return control::ServedBoot{c.boot, c.stage};
+}
+
+void Server::report(std::string_view, HostEvent) {
+    events_reported_.fetch_add(1, std::memory_order_relaxed);
+}
+
+Result<std::string> Server::checkpoint(std::string_view site,
+                                       std::string_view host,
+                                       std::string_view boot) {
+    auto m = models_.get();
+    if (!m)
+        return Status::unavailable("no model loaded");
+    auto t = engine_->checkpoint(site, host, boot, *m, std::chrono::system_clock::now());
+    if (!t)
+        return t.status();
+    return t->summary();
+}
+
+std::vector<control::Task> Server::pending(std::string_view, std::string_view) {
+    return {};
+}
+
+}  // namespace vq::server

@@ -1,0 +1,94 @@
+#pragma once
+// The server: what owns state. From its configuration it reads the SoT (a local directory
+// for now; git through the Gitter later), numbers every accepted load as a model revision,
+// keeps host state in the store (<SavePath>/vaquero.db) through the workflow engine, and
+// answers the User API. It serves its agents through the control interfaces
+// (control/links.h); in `standalone` the agent holds pointers to this object, in `server`
+// the network will. Several servers can run in one process (no globals).
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "control/links.h"
+#include "control/model_holder.h"
+
+#include "base/event.h"
+#include "base/result.h"
+#include "server/config.h"
+#include "server/revision_log.h"
+#include "server/sot_watcher.h"
+#include "workflow/engine.h"
+
+namespace vq::http {
+class Server;
+}
+namespace vq::store {
+class SqliteProgressStore;
+}
+
+namespace vq::server {
+
+struct ServerOptions {
+    // Receives every workflow transition (HOST_STAGE_DONE, HOST_PROVISIONED, ...) besides
+    // the log; may be null; must outlive the server.
+    EventSink* workflow_events = nullptr;
+    // Decides whether a reloaded model may replace the served one (an error message
+    // refuses it); the first load is checked too.
+    SotWatcher::Accept accept;
+    bool user_api = true;  // listen on UserApi (tests may turn it off)
+};
+
+class Server : public control::StateManifest,
+               public control::EventReport,
+               public control::TaskSource {
+public:
+    // Opens the store and loads the SoT: everything that can fail at start fails here,
+    // with a message for the operator. Nothing listens yet.
+    static Result<std::unique_ptr<Server>> open(const Config& config, ServerOptions options);
+    ~Server() override;
+
+    // The User API listener (a taken port is a warning: the boot path still runs) and the
+    // SoT watcher.
+    Status start();
+    void stop();
+
+    control::Links links();
+    control::RevisionFeed& revisions() { return revisions_; }
+    workflow::WorkflowEngine& engine() { return *engine_; }
+    // 0 when the User API is not served.
+    uint16_t userApiPort() const;
+    // Events reported by agents so far.
+    uint64_t eventsReported() const { return events_reported_.load(); }
+    const std::string& storeFile() const;
+
+    // control::StateManifest
+    control::ServedBoot served(const model::Site& site,
+                               const model::Host& host,
+                               const model::Model& model) override;
+    // control::EventReport
+    void report(std::string_view site, HostEvent event) override;
+    Result<std::string> checkpoint(std::string_view site,
+                                   std::string_view host,
+                                   std::string_view boot) override;
+    // control::TaskSource: nothing to run yet (power and containers come with the engine).
+    std::vector<control::Task> pending(std::string_view site, std::string_view agent) override;
+
+private:
+    class WorkflowEventLog;
+    Server(Config config, ServerOptions options);
+
+    Config config_;
+    ServerOptions options_;
+    SotSourceConfig sot_;
+    std::unique_ptr<WorkflowEventLog> workflow_log_;
+    std::unique_ptr<store::SqliteProgressStore> store_;
+    std::unique_ptr<workflow::WorkflowEngine> engine_;
+    control::ModelHolder models_;
+    RevisionLog revisions_;
+    std::unique_ptr<SotWatcher> watcher_;
+    std::unique_ptr<http::Server> user_api_;
+    std::atomic<uint64_t> events_reported_{0};
+};
+
+}  // namespace vq::server

@@ -1,0 +1,146 @@
+#include "standalone/standalone.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include "base/log.h"
+
+namespace vq::standalone {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitConfig = 2;
+
+int fail(const std::string& message) {
+    std::cerr << "vaquero standalone: " << message << "\n";
+    VQ_LOG_ERROR("STANDALONE_FAILED reason=\"{}\"", message);
+    return kExitConfig;
+}
+
+std::string fromEnv(const std::string& flag, const char* env) {
+    if (!flag.empty())
+        return flag;
+    const char* v = std::getenv(env);
+    return v == nullptr ? std::string() : std::string(v);
+}
+
+}  // namespace
+
+// The server's workflow transitions also go to the agent's timeline, so one host's
+// /events shows its whole boot. The agent is built after the server, hence the late target.
+class Standalone::WorkflowEvents : public EventSink {
+public:
+    void record(HostEvent e) override {
+        if (EventSink* t = target_.load())
+            t->record(std::move(e));
+    }
+    void setTarget(EventSink* t) { target_.store(t); }
+
+private:
+    std::atomic<EventSink*> target_{nullptr};
+};
+
+Result<std::unique_ptr<Standalone>> Standalone::create(const server::Config& config,
+                                                       const StandaloneOptions& options) {
+    std::unique_ptr<Standalone> s(new Standalone());
+    s->workflow_events_ = std::make_unique<WorkflowEvents>();
+    server::ServerOptions so;
+    so.workflow_events = s->workflow_events_.get();
+    so.user_api = options.user_api;
+    // The agent serves one site: a SoT change that removes it is refused before it is
+    // published (an empty site id means the only site, which selection checks at start).
+    if (!options.site_id.empty()) {
+        so.accept = [site = options.site_id](const model::Model& m) -> std::string {
+            return m.site(site) == nullptr ? "site " + site + " disappeared" : std::string();
+        };
+    }
+    auto server = server::Server::open(config, std::move(so));
+    if (!server)
+        return server.status();
+    s->server_ = std::move(*server);
+
+    agent::AgentOptions ao;
+    ao.site_id = options.site_id;
+    ao.agent_id = options.agent_id;
+    ao.listen = options.listen;
+    ao.http_port = options.http_port;
+    ao.http_threads = options.http_threads;
+    ao.boot_services = options.boot_services;
+    s->agent_ = std::make_unique<agent::Agent>(ao, s->server_->links());
+    s->workflow_events_->setTarget(&s->agent_->timeline());
+    return s;
+}
+
+Standalone::~Standalone() {
+    stop();
+}
+
+Status Standalone::start() {
+    VQ_TRY(server_->start());
+    if (Status st = agent_->start(); !st) {
+        server_->stop();
+        return st;
+    }
+    return Status::ok();
+}
+
+void Standalone::stop() {
+    if (agent_)
+        agent_->stop();
+    if (server_)
+        server_->stop();
+}
+
+int runStandalone(const StandaloneOptions& options) {
+    // Signals go to sigwait() below; every thread started from here inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    if (options.config_path.empty())
+        return fail("--config is required");
+    auto loaded = server::loadConfig(options.config_path);
+    for (const auto& w : loaded.warnings)
+        std::cerr << "warning: " << w << "\n";
+    if (!loaded.ok()) {
+        for (const auto& e : loaded.errors)
+            std::cerr << "error: " << e << "\n";
+        return fail("invalid configuration " + options.config_path);
+    }
+    LogSettings log = loaded.config.log;
+    if (!options.log_level.empty())
+        log.level = options.log_level;
+    if (Status st = configureLogging(log); !st)
+        return fail(st.message());
+    for (const auto& w : loaded.warnings)
+        VQ_LOG_WARN("CONFIG_WARNING {}", w);
+
+    StandaloneOptions resolved = options;
+    resolved.site_id = fromEnv(options.site_id, "VAQUERO_SITE_ID");
+    resolved.agent_id = fromEnv(options.agent_id, "VAQUERO_AGENT_ID");
+    auto created = Standalone::create(loaded.config, resolved);
+    if (!created)
+        return fail(created.message());
+    Standalone& s = **created;
+    if (Status st = s.start(); !st)
+        return fail(st.message());
+    const auto& sel = s.agent().selection();
+    VQ_LOG_INFO("STANDALONE_READY http={}:{} site={} agent={} poll_interval_s={}", options.listen,
+                s.agent().httpPort(), sel.site_id, sel.agent.name, loaded.config.poll_interval_s);
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    VQ_LOG_INFO("STANDALONE_STOPPING signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    s.stop();
+    VQ_LOG_INFO("STANDALONE_STOPPED");
+    spdlog::default_logger()->flush();
+    return kExitOk;
+}
+
+}  // namespace vq::standalone

@@ -1,0 +1,249 @@
+// `standalone` as an object, over loopback: a host with a two-stage workflow is served
+// stage 1, its checkpoint moves it to stage 2, a restart on the same SavePath keeps it there,
+// and the User API's override sends it back to stage 1. Everything is what `vaquero
+// standalone` runs: the server (SoT directory, SQLite store, engine, User API) and the agent
+// (boot routes, timeline) joined through the control interfaces, HTTP on 127.0.0.1.
+#include "standalone/standalone.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "http_client.h"
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "http/server.h"
+#include "model/load.h"
+#include "server/user_api.h"
+
+namespace vq::standalone {
+namespace {
+
+namespace fs = std::filesystem;
+using vq::testing::httpGet;
+
+const char* const kMac = "52:54:00:12:34:56";
+
+std::vector<model::SotFile> twoStageFiles(const std::string& site = "lab",
+                                          const std::string& host = "node1") {
+    return {
+        {"sites/" + site + "/env.yml",
+         "id: " + site +
+             "\nsubnets:\n  - id: net\n    cidr: 10.99.0.0/24\n    gateway: 10.99.0.1\n"
+             "    dns: [10.99.0.2]\nagents:\n  - name: a1\n"
+             "    asset_server: {addr: 10.99.0.5, port: 8080, base_dir: /nonexistent}\n"},
+        {"sites/" + site + "/inventory.yml",
+         "name: " + host + "\ninterfaces:\n  - type: physical\n    subnet: net\n    mac: " + kMac +
+             "\n    ipv4: 10.99.0.10\nworkflow: install-then-disk\n"},
+        {"os/installer.yml",
+         "id: installer\nmajor_version: '1'\nos_family: Linux\nboot:\n"
+         "  kernel: \"{{.env.agentURL}}/files/installer/vmlinuz\"\n"
+         "  initrd: [\"{{.env.agentURL}}/files/installer/initrd\"]\n"},
+        {"os/localdisk.yml",
+         "id: localdisk\nmajor_version: '1'\nos_family: Linux\nboot:\n"
+         "  kernel: \"{{.env.agentURL}}/files/disk/vmlinuz\"\n"
+         "  initrd: [\"{{.env.agentURL}}/files/disk/initrd\"]\n"},
+        {"boot/install.yml", "id: install\noperating_system: installer\n"},
+        {"boot/disk.yml", "id: disk\noperating_system: localdisk\n"},
+        {"workflows/install-then-disk.yml",
+         "id: install-then-disk\nworkflow:\n  - boot: install\n  - boot: disk\n"},
+    };
+}
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "vq-wf-XXXXXX").string();
+        path = mkdtemp(tmpl.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+void writeSot(const fs::path& root, const std::vector<model::SotFile>& files) {
+    for (const auto& f : files) {
+        fs::create_directories((root / f.path).parent_path());
+        std::ofstream(root / f.path) << f.text;
+    }
+}
+
+// One `vaquero standalone`, HTTP only, on loopback ports of its own.
+struct Service {
+    std::unique_ptr<Standalone> s;
+
+    Service(const fs::path& sot, const fs::path& save_path) {
+        server::Config config;
+        server::SotSourceConfig source;
+        source.id = "local";
+        source.root = sot.string();
+        config.sots.push_back(source);
+        config.save_path = save_path.string();
+        config.user_api = {"127.0.0.1", 0};
+        config.poll_interval_s = 1;
+        StandaloneOptions options;
+        options.listen = "127.0.0.1";
+        options.http_port = 0;
+        options.boot_services = false;
+        auto created = Standalone::create(config, options);
+        EXPECT_TRUE(created) << created.message();
+        if (!created)
+            return;
+        s = std::move(*created);
+        Status st = s->start();
+        EXPECT_TRUE(st) << st.message();
+    }
+    uint16_t bootPort() const { return s->agent().httpPort(); }
+    uint16_t userPort() const { return s->server().userApiPort(); }
+    std::string ipxe() const { return httpGet(bootPort(), std::string("/ipxe?mac=") + kMac).body; }
+    testing::HttpReply post(const std::string& target) const {
+        return httpGet(userPort(), target, {}, "POST");
+    }
+};
+
+bool servesStage(const std::string& script, const std::string& dir) {
+    return script.find("/files/" + dir + "/vmlinuz") != std::string::npos;
+}
+
+TEST(WorkflowOverHttp, CheckpointRestartOverride) {
+    TempDir dir;
+    const fs::path save = dir.path / "state";
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, twoStageFiles());
+    {
+        Service svc(sot, save);
+        ASSERT_TRUE(svc.s);
+        EXPECT_TRUE(servesStage(svc.ipxe(), "installer")) << svc.ipxe();
+
+        auto cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMac + "?boot=install");
+        EXPECT_EQ(cp.status, 200u);
+        EXPECT_EQ(cp.body, "stage done: install -> disk (stage 2)\n");
+        const std::string script = svc.ipxe();
+        EXPECT_TRUE(servesStage(script, "disk")) << script;
+
+        // A repeated stage-1 checkpoint is stale and does not move the host.
+        cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMac + "?boot=install");
+        EXPECT_EQ(cp.status, 200u);
+        EXPECT_EQ(cp.body.rfind("stale checkpoint", 0), 0u) << cp.body;
+        EXPECT_EQ(httpGet(svc.bootPort(), std::string("/checkpoint/") + kMac + "?boot=nope").status,
+                  404u);
+        EXPECT_EQ(httpGet(svc.bootPort(), "/checkpoint/52:54:00:00:00:99").status, 404u);
+
+        // The transitions are on the host's timeline.
+        auto events =
+            nlohmann::json::parse(svc.s->agent().timeline().hostJson(*MacAddr::parse(kMac)));
+        std::vector<std::string> kinds;
+        for (const auto& e : events["events"]) {
+            if (e["source"] == "workflow")
+                kinds.push_back(e["kind"]);
+        }
+        EXPECT_EQ(kinds, (std::vector<std::string>{"HOST_STAGE_DONE", "HOST_CHECKPOINT_STALE"}));
+    }
+    ASSERT_TRUE(fs::exists(save / "vaquero.db"));
+    {
+        Service svc(sot, save);  // restarted on the same SavePath
+        ASSERT_TRUE(svc.s);
+        EXPECT_TRUE(servesStage(svc.ipxe(), "disk")) << svc.ipxe();
+
+        auto hosts = nlohmann::json::parse(httpGet(svc.userPort(), "/hosts").body);
+        ASSERT_EQ(hosts["hosts"].size(), 1u);
+        EXPECT_EQ(hosts["hosts"][0]["host"], "node1");
+        EXPECT_EQ(hosts["hosts"][0]["boot"], "disk");
+        EXPECT_EQ(hosts["hosts"][0]["checkpoints"], 2);
+
+        EXPECT_EQ(httpGet(svc.userPort(), "/live").status, 200u);
+        EXPECT_EQ(httpGet(svc.userPort(), "/ready").status, 200u);
+        auto r = svc.post("/override?site=lab&host=node1");
+        EXPECT_EQ(r.status, 400u);
+        EXPECT_EQ(r.body, "One or more required parameters missing\n");
+        r = svc.post("/override?site=lab&host=node9&boot=install");
+        EXPECT_EQ(r.status, 404u);
+        EXPECT_NE(r.body.find("unknown host 'node9'"), std::string::npos) << r.body;
+        r = svc.post("/override?site=moon&host=node1&boot=install");
+        EXPECT_EQ(r.status, 404u);
+        r = svc.post("/override?site=lab&host=node1&boot=rescue");
+        EXPECT_EQ(r.status, 404u);
+        EXPECT_EQ(httpGet(svc.userPort(), "/override?site=lab&host=node1&boot=install").status,
+                  405u);
+        EXPECT_TRUE(servesStage(svc.ipxe(), "disk"));
+
+        // The host may be named by its MAC, as the original's "usually MAC".
+        r = svc.post(std::string("/override?site=lab&host=") + kMac + "&boot=install");
+        EXPECT_EQ(r.status, 200u);
+        EXPECT_EQ(r.body, "Host current boot reset correctly\n");
+        EXPECT_TRUE(servesStage(svc.ipxe(), "installer")) << svc.ipxe();
+    }
+    {
+        Service svc(sot, save);
+        ASSERT_TRUE(svc.s);
+        EXPECT_TRUE(servesStage(svc.ipxe(), "installer")) << svc.ipxe();
+    }
+}
+
+// Two in one process: nothing is shared between them (no globals), each serves its own SoT
+// and keeps its own state, and each stops on its own.
+TEST(Standalone, TwoInOneProcess) {
+    TempDir dir;
+    writeSot(dir.path / "sot-a", twoStageFiles("east", "alpha"));
+    writeSot(dir.path / "sot-b", twoStageFiles("west", "beta"));
+    auto a = std::make_unique<Service>(dir.path / "sot-a", dir.path / "state-a");
+    Service b(dir.path / "sot-b", dir.path / "state-b");
+    ASSERT_TRUE(a->s);
+    ASSERT_TRUE(b.s);
+    EXPECT_NE(a->bootPort(), b.bootPort());
+    EXPECT_EQ(a->s->agent().selection().site_id, "east");
+    EXPECT_EQ(b.s->agent().selection().site_id, "west");
+
+    auto cp = httpGet(a->bootPort(), std::string("/checkpoint/") + kMac + "?boot=install");
+    EXPECT_EQ(cp.status, 200u) << cp.body;
+    EXPECT_TRUE(servesStage(a->ipxe(), "disk"));
+    EXPECT_TRUE(servesStage(b.ipxe(), "installer")) << "b's host did not move";
+    auto hosts_a = nlohmann::json::parse(httpGet(a->userPort(), "/hosts").body);
+    auto hosts_b = nlohmann::json::parse(httpGet(b.userPort(), "/hosts").body);
+    ASSERT_EQ(hosts_a["hosts"].size(), 1u);
+    EXPECT_EQ(hosts_a["hosts"][0]["host"], "alpha");
+    EXPECT_EQ(hosts_b["hosts"].size(), 0u);
+    EXPECT_GT(a->s->server().eventsReported(), 0u) << "the agent reports its events up";
+
+    const uint16_t a_port = a->bootPort();
+    a.reset();  // stops a only
+    EXPECT_EQ(httpGet(a_port, "/boot.ipxe").status, 0u) << "a no longer listens";
+    EXPECT_EQ(httpGet(b.bootPort(), "/boot.ipxe").status, 200u);
+}
+
+// A SoT change is a new revision, pushed to the agent, which serves it.
+TEST(Standalone, NewRevisionReachesTheAgent) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, twoStageFiles());
+    Service svc(sot, dir.path / "state");
+    ASSERT_TRUE(svc.s);
+    EXPECT_EQ(svc.s->agent().revision(), 1u);
+    std::ofstream(sot / "os/installer.yml", std::ios::app)
+        << "cmdline:\n  - marker: revision-two\n";
+    // The watcher polls every PollInterval; bounded wait (PollInterval 1 s in this config).
+    for (int i = 0; i < 50 && svc.s->agent().revision() < 2; ++i)
+        usleep(100'000);
+    EXPECT_EQ(svc.s->agent().revision(), 2u);
+    EXPECT_NE(svc.ipxe().find("marker=revision-two"), std::string::npos) << svc.ipxe();
+}
+
+TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {
+    std::shared_ptr<const model::Model> none;
+    http::Router router;
+    server::addUserApiRoutes(router, server::UserApiContext{[&none] { return none; }, nullptr});
+    http::ServerOptions opts;
+    opts.address = "127.0.0.1";
+    opts.port = 0;
+    auto server = std::make_unique<http::Server>(opts, std::move(router));
+    ASSERT_TRUE(server->start());
+    EXPECT_EQ(httpGet(server->port(), "/ready").status, 500u);
+    EXPECT_EQ(httpGet(server->port(), "/live").status, 200u);
+    none = std::make_shared<const model::Model>();
+    EXPECT_EQ(httpGet(server->port(), "/ready").status, 200u);
+}
+
+}  // namespace
+}  // namespace vq::standalone
