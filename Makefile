@@ -1,16 +1,24 @@
 # Front door. A fresh Debian 12 machine needs only `make demo` and `make test`.
+# Packages: `make deps` (and so build, test, demo) installs what building and testing need;
+# `make bench` adds the benchmarks' peers, `make fuzz` adds clang (scripts/install-deps.sh).
 BUILD_DIR ?= build
 FUZZ_DIR  ?= build-fuzz
 JOBS      ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build test unit demo bench fuzz format format-check layers clean
+.PHONY: all deps bench-deps fuzz-deps build test unit demo bench fuzz format format-check layers clean
 
 all: build
 
 deps:
-	@$(SUDO) scripts/install-deps.sh all
+	@$(SUDO) scripts/install-deps.sh test
+
+bench-deps:
+	@$(SUDO) scripts/install-deps.sh bench
+
+fuzz-deps:
+	@$(SUDO) scripts/install-deps.sh fuzz
 
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DVQ_WERROR=ON $(CMAKE_FLAGS)
@@ -25,6 +33,7 @@ layers:
 	python3 tools/check_layers.py
 
 # Every test: unit, integration, fuzz-corpus replay and system tests (namespaces, QEMU).
+# With CI=true a system test that would skip (not root, a tool missing) fails instead.
 test: build format-check layers
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --timeout 900
 
@@ -35,10 +44,10 @@ unit: build
 demo: build
 	scripts/demo.sh $(BUILD_DIR)/vaquero
 
-bench: build
+bench: bench-deps build
 	scripts/bench.sh $(BUILD_DIR)
 
-fuzz: deps
+fuzz: fuzz-deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DVQ_FUZZ=ON -DVQ_BENCH=OFF \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
 	cmake --build $(FUZZ_DIR) -j $(JOBS)

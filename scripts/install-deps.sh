@@ -1,25 +1,37 @@
 #!/usr/bin/env bash
-# Installs every Debian package the project, its tests, benchmarks and lab need.
+# Installs the Debian packages one use of the project needs:
+#   install-deps.sh build   what `make build` compiles and links with
+#   install-deps.sh test    build + every tool a test runs (`make deps`, `make test`, `make demo`)
+#   install-deps.sh bench   test + the peers the benchmarks compare with (`make bench`)
+#   install-deps.sh fuzz    build + clang with libFuzzer (`make fuzz`)
+#   install-deps.sh all     all of the above
 # Idempotent: prints nothing and does nothing when all packages are present.
 set -euo pipefail
 
 BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config git
   libyaml-cpp-dev nlohmann-json3-dev libboost-dev libspdlog-dev libfmt-dev libcli11-dev
-  libssl-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang-14 libclang-rt-14-dev clang-format-14 python3
+  libsqlite3-dev libgtest-dev libgmock-dev clang-format-14 python3
 )
+# Every tool tests/system/ and tests/lab/ call (clients, peers, firmware, the guest's kernel
+# modules come compressed with xz or zstd).
 TEST_PKGS=(
-  iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl
-  ipxe ipxe-qemu qemu-system-x86 ovmf isc-dhcp-relay
+  iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl isc-dhcp-relay
+  ipxe ipxe-qemu qemu-system-x86 ovmf xz-utils zstd
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
+FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
 
-want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}")
-case "${1:-all}" in
+case "${1:-test}" in
   build) want=("${BUILD_PKGS[@]}") ;;
-  all) want+=("${BENCH_PKGS[@]}") ;;
-  test) ;;
+  test) want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}") ;;
+  bench) want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${BENCH_PKGS[@]}") ;;
+  fuzz) want=("${BUILD_PKGS[@]}" "${FUZZ_PKGS[@]}") ;;
+  all) want=("${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${BENCH_PKGS[@]}" "${FUZZ_PKGS[@]}") ;;
+  *)
+    echo "usage: $0 [build|test|bench|fuzz|all]" >&2
+    exit 2
+    ;;
 esac
 
 missing=()

@@ -3,7 +3,7 @@
 # Vaquero and through the reference stack (dnsmasq DHCP+TFTP + python http.server), in one run,
 # alternating the stacks so that machine load hits both alike. Prints medians and the ratio.
 # A third stack, "services", is Vaquero's DHCP and TFTP services (their test drivers) with the
-# reference HTTP server: it isolates DHCP+TFTP while `vaquero standalone` is not complete.
+# reference HTTP server: it isolates DHCP+TFTP from the rest of `vaquero standalone`.
 #   usage: bench/boot/run.sh [BUILD_DIR]      env: BOOT_RUNS (default 3)
 # Goal: Vaquero no slower than the reference (ratio <= 1.0). QEMU runs under TCG (no KVM), so
 # absolute times depend on the machine; only the ratio matters.
@@ -19,14 +19,11 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0
 fi
 (lab_require >/dev/null) || { echo "boot: skipped (lab tools missing; make deps)"; exit 0; }
+[ -x "$VAQUERO_BIN" ] || { echo "boot: no vaquero binary at $VAQUERO_BIN (make build)"; exit 1; }
 runs=${BOOT_RUNS:-3}
 stacks=(reference)
 lab_services_built && stacks+=(services)
-if [ -x "$VAQUERO_BIN" ] && lab_vq_available; then
-  stacks+=(vaquero)
-else
-  echo "boot: vaquero standalone not available in this build; measuring without it"
-fi
+stacks+=(vaquero)
 lab_prepare_files "$VQ_TMP/files"
 
 declare -A times

@@ -16,7 +16,9 @@ struct Context {
 // Exit codes shared by every command.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // the command ran and found errors
-inline constexpr int kExitUsage = 2;    // bad usage, I/O failure, or not available yet
+inline constexpr int kExitUsage = 2;    // bad usage or I/O failure
+// The command exists in the design but not in this build: scripts can tell it from a typo.
+inline constexpr int kExitNotAvailable = 3;
 
 void addStandaloneCommand(CLI::App& app, Context& ctx);
 void addServerCommand(CLI::App& app, Context& ctx);
@@ -27,7 +29,7 @@ void addMigrateCommand(CLI::App& app, Context& ctx);
 void addRenderCommand(CLI::App& app, Context& ctx);
 void addVersionCommand(CLI::App& app, Context& ctx);
 
-// For commands a later milestone implements: says so and exits 2.
+// For commands this version does not have yet: says so and exits kExitNotAvailable.
 int notYetImplemented(const std::string& command, const std::string& what);
 
 }  // namespace vq::cli

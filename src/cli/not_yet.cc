@@ -6,7 +6,7 @@ namespace vq::cli {
 
 int notYetImplemented(const std::string& command, const std::string& what) {
     std::cerr << "vaquero " << command << ": not available in this version yet (" << what << ")\n";
-    return kExitUsage;
+    return kExitNotAvailable;
 }
 
 }  // namespace vq::cli

@@ -9,6 +9,7 @@
 #include "ipxe/cmdline.h"
 #include "ipxe/script.h"
 #include "render/ignition.h"
+#include "render/typed_host_lookup.h"
 
 namespace vq::render {
 namespace {
@@ -288,7 +289,7 @@ Outcome BootRenderer::typed(std::string_view type,
                             const model::Selectors& query,
                             std::string_view agent_url) const {
     const model::Model& m = compiled_->model();
-    model::HostMatch match = m.findBySelectors(options_.site, query);
+    model::HostMatch match = findTypedHost(m, options_.site, query);
     if (!match) {
         std::string q;
         for (const auto& [k, v] : query)

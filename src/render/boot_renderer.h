@@ -56,7 +56,8 @@ public:
     // The asset's template output before any per-type translation (for validation).
     Outcome configTemplateOutput(const BootRequest& req) const;
     // Seed-era /cloud-config, /ignition, /kickstart, /untyped?<selectors>: the asset of that
-    // type for the host whose selectors best match the query.
+    // type for the host the query selects (findTypedHost: seed-era selector rules, then mac,
+    // hostname or name in every generation).
     Outcome typed(std::string_view type,
                   const model::Selectors& query,
                   std::string_view agent_url) const;

@@ -218,5 +218,35 @@ TEST(BootHttp, TypedEndpointsSelectBySelectors) {
     EXPECT_EQ(httpGet(agent.port(), "/untyped?mac=00:00:00:00:00:01").status, 404u);
 }
 
+// v0.14 hosts have no selectors: the typed endpoints find them by the MAC of any interface
+// (any spelling) or by name, and serve exactly what /config/<mac> serves.
+TEST(BootHttp, TypedEndpointsFindV014HostsByMacOrName) {
+    auto loaded = model::loadSot("examples/v0.14");
+    ASSERT_TRUE(loaded.model);
+    Agent agent(loaded.model);
+    auto config = httpGet(agent.port(), "/config/00:00:00:00:00:01");
+    ASSERT_EQ(config.status, 200u);
+    for (const char* target :
+         {"/ignition?mac=00:00:00:00:00:01", "/ignition?mac=00-00-00-00-00-01",
+          "/ignition?mac=000000000001", "/ignition?hostname=host1", "/ignition?name=host1",
+          "/ignition?mac=00:00:00:00:00:01&hostname=host1&uuid=u&domain=d"}) {
+        auto typed = httpGet(agent.port(), target);
+        EXPECT_EQ(typed.status, 200u) << target;
+        EXPECT_EQ(typed.header("content-type"), "application/json") << target;
+        EXPECT_EQ(typed.body, config.body) << target;
+    }
+    // host1's second interface (its BMC) selects it too, as /config does.
+    auto bmc = httpGet(agent.port(), "/ignition?mac=00:00:00:00:01:01");
+    EXPECT_EQ(bmc.status, 200u);
+    EXPECT_EQ(bmc.body, httpGet(agent.port(), "/config/00:00:00:00:01:01").body);
+
+    EXPECT_EQ(httpGet(agent.port(), "/ignition?mac=00:00:00:00:0a:0a").status, 404u);
+    EXPECT_EQ(httpGet(agent.port(), "/ignition?hostname=nobody").status, 404u);
+    EXPECT_EQ(httpGet(agent.port(), "/ignition?mac=00:00:00:00:00:01&hostname=host2").status, 404u);
+    EXPECT_EQ(httpGet(agent.port(), "/cloud-config?mac=00:00:00:00:00:01").status, 404u);
+    EXPECT_EQ(httpGet(agent.port(), "/cloud-config?mac=00:00:00:00:00:04").header("content-type"),
+              "text/cloud-config; charset=utf-8");
+}
+
 }  // namespace
 }  // namespace vq::agent

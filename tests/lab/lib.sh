@@ -355,7 +355,7 @@ lab_ref_dnsmasq() {  # lab_ref_dnsmasq NS full|proxy|relay
 
 # --- Vaquero's DHCP and TFTP services alone ----------------------------------------------------
 # Their test drivers (vq-dhcp-testd, vq-tftp-testd) serve the lab hosts from a fixture, with the
-# reference HTTP server in front: the boot path piece by piece, before `vaquero standalone`.
+# reference HTTP server in front: DHCP and TFTP proved apart from the rest of `vaquero standalone`.
 LAB_BUILD=${VQ_BUILD_DIR:-$(dirname "${VAQUERO_BIN:-$LAB_ROOT/build/vaquero}")}
 lab_services_built() { [ -x "$LAB_BUILD/vq-dhcp-testd" ] && [ -x "$LAB_BUILD/vq-tftp-testd" ]; }
 

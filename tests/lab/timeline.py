@@ -119,11 +119,17 @@ def main():
         rows.extend(file_rows(sys.argv[4], sys.argv[5]))
     rows.sort(key=lambda r: (r[0] is None, r[0] or 0))
     print("    summary: " + summary(rows, t0))
-    print("    %8s  %-22s %s" % ("t (s)", "what", "detail"))
-    print("    %8s  %-22s %s" % ("0.00", "power on", ""))
+    # The column fits the longest event name: a name is never cut.
+    width = max([len("power on")] + [len(what) for _, what, _ in rows])
+    print(timeline_row("t (s)", "what", "detail", width))
+    print(timeline_row("0.00", "power on", "", width))
     for t, what, detail in rows:
         shown = "?" if t is None else "%.2f" % (t - t0)
-        print("    %8s  %-22s %s" % (shown, what[:22], detail[:100]))
+        print(timeline_row(shown, what, detail[:100], width))
+
+
+def timeline_row(time, what, detail, width):
+    return ("    %8s  %-*s %s" % (time, width, what, detail)).rstrip()
 
 
 if __name__ == "__main__":

@@ -2,23 +2,13 @@
 # Source after tests/lab/lib.sh.
 #   lab_vq_require                 VAQUERO_BIN exists (else skip)
 #   lab_vq_sot DIR MODE FILES      copy of examples/lab with dhcp_mode MODE and absolute paths
-#   lab_vq_start NS SOTDIR         starts it (stamped log $VQ_TMP/vaquero.log); skips (77) when
-#                                  the standalone services are not available in this build
+#   lab_vq_start NS SOTDIR         starts it (stamped log $VQ_TMP/vaquero.log); fails when it
+#                                  exits or does not serve /files within 10 s
 #   lab_vq_boot NAME FW HOST NS    boots one guest and asserts marker, config, checkpoint, TFTP
 #   lab_vq_matrix full|proxy|relay the system tests' body: BIOS and UEFI in one DHCP mode
 
 lab_vq_require() {
   [ -x "${VAQUERO_BIN:-}" ] || vq_skip "vaquero binary not built ($VAQUERO_BIN)"
-  lab_vq_available || vq_skip "vaquero standalone is not available in this build yet (needs the agent's DHCP, TFTP and HTTP boot services): $LAB_VQ_WHY"
-}
-
-# True when this build's `vaquero standalone` is more than a placeholder. Side-effect free:
-# it is given a config file that does not exist.
-lab_vq_available() {
-  local out
-  out=$(timeout 5 "$VAQUERO_BIN" standalone --config /nonexistent/vaquero-lab.yml 2>&1 </dev/null || true)
-  LAB_VQ_WHY=$(grep -i -m1 'not available' <<<"$out" || true)
-  [ -z "$LAB_VQ_WHY" ]
 }
 
 lab_vq_sot() {  # lab_vq_sot DIR MODE FILESDIR
@@ -54,12 +44,8 @@ lab_vq_http() {  # lab_vq_http NS PATH OUT -> HTTP status on stdout ("000" when 
 lab_vq_start() {  # lab_vq_start NS SOTDIR
   local ns=$1 status
   if ! "$VAQUERO_BIN" validate --sot "$2" >"$VQ_TMP/validate.log" 2>&1; then
-    if grep -qi 'not available' "$VQ_TMP/validate.log"; then
-      vq_log "lab: vaquero validate is not available yet; starting standalone anyway"
-    else
-      cat "$VQ_TMP/validate.log" >&2
-      vq_fail "vaquero validate rejects the lab SoT"
-    fi
+    cat "$VQ_TMP/validate.log" >&2
+    vq_fail "vaquero validate rejects the lab SoT"
   fi
   vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=lab-agent ip netns exec "$ns" \
     "$VAQUERO_BIN" standalone --config "$VQ_TMP/standalone.yml" > >(lab_stamp "$VQ_TMP/vaquero.log") 2>&1
@@ -67,10 +53,7 @@ lab_vq_start() {  # lab_vq_start NS SOTDIR
   local i
   for i in $(seq 1 100); do
     if ! kill -0 "$LAB_VQ_PID" 2>/dev/null; then
-      sleep 0.2
-      if grep -qi 'not available\|not implemented' "$VQ_TMP/vaquero.log"; then
-        vq_skip "vaquero standalone is not available in this build yet (needs the agent's DHCP, TFTP and HTTP boot services): $(grep -i -m1 'not' "$VQ_TMP/vaquero.log" | cut -d' ' -f2-)"
-      fi
+      sleep 0.2  # lets the stamper write the last lines
       cat "$VQ_TMP/vaquero.log" >&2
       vq_fail "vaquero standalone exited"
     fi

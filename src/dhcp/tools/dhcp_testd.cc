@@ -1,7 +1,7 @@
 // vq-dhcp-testd: serves DHCP on the interfaces of a YAML fixture (service/fixture.h) until
-// SIGINT/SIGTERM. System tests and benchmarks run it until the agent serves DHCP from the
-// data model. Events are printed one per line ("EVENT <kind> mac=<mac> <detail>") and the
-// final counters on exit ("STATS ...").
+// SIGINT/SIGTERM. System tests and benchmarks run it to exercise DHCP alone, without a data
+// model (the agent serves DHCP from the model). Events are printed one per line ("EVENT <kind>
+// mac=<mac> <detail>") and the final counters on exit ("STATS ...").
 #include <csignal>
 #include <cstdio>
 #include <mutex>

@@ -181,6 +181,111 @@ TEST(BootRenderer, Checkpoint) {
     EXPECT_EQ(r.checkpoint({"aa:bb:cc:00:00:09", "", "", ""}).status, 404u);
 }
 
+// The typed endpoint serves what /config/<mac> serves for the interface the query names.
+void expectTypedIsConfig(const BootRenderer& r,
+                         const model::Selectors& query,
+                         const std::string& config_mac) {
+    const std::string url = "http://10.99.0.5:8080";
+    Outcome typed = r.typed("ignition", query, url);
+    ASSERT_TRUE(typed.ok()) << query.front().first << "=" << query.front().second << ": "
+                            << typed.reason;
+    Outcome config = r.config({config_mac, "", "", url});
+    ASSERT_TRUE(config.ok()) << config.reason;
+    EXPECT_EQ(typed.body, config.body);
+    EXPECT_EQ(typed.content_type, "application/json");
+    EXPECT_EQ(typed.host, "h1");
+    EXPECT_EQ(typed.mac, config_mac);
+}
+
+TEST(BootRendererTyped, V014HostByTheMacOfEveryInterface) {
+    auto r = renderer(sot());
+    expectTypedIsConfig(r, {{"mac", "00:00:00:00:09:01"}}, "00:00:00:00:09:01");  // first (BMC)
+    expectTypedIsConfig(r, {{"mac", "aa:bb:cc:00:00:01"}}, "aa:bb:cc:00:00:01");  // second
+    // The checkpoint URL inside names the interface asked for.
+    EXPECT_NE(r.typed("ignition", {{"mac", "aa:bb:cc:00:00:01"}}, "")
+                  .body.find("/checkpoint/aa:bb:cc:00:00:01?boot=ign"),
+              std::string::npos);
+}
+
+TEST(BootRendererTyped, MacInAnySpelling) {
+    auto r = renderer(sot());
+    for (const char* mac : {"AA:BB:CC:00:00:01", "aa-bb-cc-00-00-01", "AA-BB-CC-00-00-01",
+                            "aabbcc000001", "AABBCC000001"}) {
+        expectTypedIsConfig(r, {{"mac", mac}}, "aa:bb:cc:00:00:01");
+    }
+}
+
+TEST(BootRendererTyped, V014HostByHostnameOrName) {
+    auto r = renderer(sot());
+    // A name alone points at the host's first interface that is not a BMC.
+    expectTypedIsConfig(r, {{"hostname", "h1"}}, "aa:bb:cc:00:00:01");
+    expectTypedIsConfig(r, {{"name", "h1"}}, "aa:bb:cc:00:00:01");
+    // iPXE's other facts do not get in the way; a MAC given with the name picks the interface.
+    expectTypedIsConfig(r, {{"hostname", "h1"}, {"mac", "00-00-00-00-09-01"}, {"uuid", "x"}},
+                        "00:00:00:00:09:01");
+}
+
+TEST(BootRendererTyped, UnknownOrContradictorySelectorsAre404) {
+    auto r = renderer(sot());
+    for (const model::Selectors& q : std::vector<model::Selectors>{
+             {{"mac", "aa:bb:cc:00:00:02"}},
+             {{"mac", "not-a-mac"}},
+             {{"hostname", "h2"}},
+             {{"name", "H1"}},
+             {{"hostname", "h1"}, {"mac", "aa:bb:cc:00:00:02"}},
+             {{"os", "installed"}},
+             {},
+         }) {
+        Outcome o = r.typed("ignition", q, "");
+        EXPECT_EQ(o.status, 404u) << (q.empty() ? "(empty)" : q.front().second);
+        EXPECT_EQ(o.body, "not found\n");
+    }
+    // Found, but the current boot's asset is not of that type.
+    EXPECT_EQ(r.typed("kickstart", {{"mac", "aa:bb:cc:00:00:01"}}, "").status, 404u);
+}
+
+// Seed era: groups of hosts with selectors; the host whose selectors all appear in the query
+// and that has the most of them wins; a selector MAC is not an interface.
+std::vector<model::SotFile> seedSot() {
+    return {
+        {"sites/s/env.yml",
+         "id: s\nsubnets:\n  - {id: n, cidr: 10.99.0.0/24, dns: [10.99.0.1], ntp: [10.99.0.1]}\n"
+         "agent:\n  url: http://10.99.0.5\n  port: 8080\n"},
+        {"sites/s/inventory.yml",
+         "---\nboot: one\nhosts:\n- name: plain\n  selectors:\n    mac: 00:00:00:00:00:01\n"
+         "---\nboot: two\nhosts:\n- name: installed\n  selectors:\n"
+         "    mac: 00:00:00:00:00:01\n    os: installed\n"
+         "- name: rack\n  selectors:\n    rack: r7\n"},
+        {"os/coreos.yml",
+         "id: coreos\nmajor_version: '1'\nos_family: CoreOS\nboot:\n  kernel: k\n  initrd: [i]\n"},
+        {"boot/one.yml",
+         "id: one\noperating_system: coreos\nunattended: {type: ignition, use: one.yml}\n"},
+        {"boot/two.yml",
+         "id: two\noperating_system: coreos\nunattended: {type: ignition, use: two.yml}\n"},
+        {"assets/ignition/one.yml", "systemd:\n  units:\n    - name: '{{ .host.name }}.one'\n"},
+        {"assets/ignition/two.yml", "systemd:\n  units:\n    - name: '{{ .host.name }}.two'\n"},
+    };
+}
+
+TEST(BootRendererTyped, SeedEraSelectorRulesAreKept) {
+    auto r = renderer(seedSot());
+    auto unit = [&](const model::Selectors& q) {
+        Outcome o = r.typed("ignition", q, "");
+        if (!o.ok())
+            return std::to_string(o.status);
+        return nlohmann::json::parse(o.body)["systemd"]["units"][0]["name"].get<std::string>();
+    };
+    EXPECT_EQ(unit({{"mac", "00:00:00:00:00:01"}}), "plain.one");
+    EXPECT_EQ(unit({{"mac", "00-00-00-00-00-01"}, {"os", "installed"}}), "installed.two");
+    EXPECT_EQ(unit({{"mac", "00:00:00:00:00:01"}, {"os", "other"}}), "plain.one");
+    EXPECT_EQ(unit({{"rack", "r7"}, {"mac", "00:00:00:00:00:09"}}), "rack.two");
+    EXPECT_EQ(unit({{"rack", "r8"}}), "404");
+    EXPECT_EQ(unit({{"mac", "00:00:00:00:00:02"}}), "404");
+    // Names identify seed-era hosts too.
+    EXPECT_EQ(unit({{"hostname", "installed"}}), "installed.two");
+    EXPECT_EQ(unit({{"name", "rack"}}), "rack.two");
+}
+
 TEST(Dot, ShapeOfTheDot) {
     auto loaded = model::loadSotFiles(sot());
     ASSERT_TRUE(loaded.model);

@@ -1,5 +1,5 @@
-// vq-tftp-testd: the TFTP service alone, for system tests and benchmarks until the agent
-// wires it. Prints "listening <port>" once bound; runs until SIGINT/SIGTERM.
+// vq-tftp-testd: the TFTP service alone (no agent, no data model), for system tests and
+// benchmarks. Prints "listening <port>" once bound; runs until SIGINT/SIGTERM.
 #include <csignal>
 #include <cstdio>
 
