@@ -4,9 +4,10 @@
 //
 // Input: one scalar per line, exactly as it would be written after "v: " (lines starting with
 // '#' and blank lines are skipped; the empty scalar is written as the line "<empty>").
-// Output per scalar: {"in", "type", "value", "print"} where type is Go's dynamic type (%T),
-// value is exact (floats in strconv 'g' -1 form, ints in decimal) and print is %v; a scalar
-// that is not a valid plain scalar in that position gets type "error" and the message.
+// Output per scalar: {"in", "type", "value", "print", "render"} where type is Go's dynamic
+// type (%T), value is exact (floats in strconv 'g' -1 form, ints in decimal), print is %v and
+// render is what text/template prints for renderText over the decoded document; a scalar that
+// is not a valid plain scalar in that position gets type "error" and the message.
 //
 // Usage: go run . SCALARS > golden.jsonl
 //
@@ -25,16 +26,23 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"text/template"
 
 	yaml "gopkg.in/yaml.v2"
 )
 
 type row struct {
-	In    string `json:"in"`
-	Type  string `json:"type"`
-	Value string `json:"value"`
-	Print string `json:"print"`
+	In     string `json:"in"`
+	Type   string `json:"type"`
+	Value  string `json:"value"`
+	Print  string `json:"print"`
+	Render string `json:"render"`
 }
+
+// What the C++ side renders over the same document to compare templates' view of it.
+const renderText = `{{printf "%T" .v}}|{{.v}}`
+
+var renderTemplate = template.Must(template.New("t").Parse(renderText))
 
 func decode(in string) row {
 	r := row{In: in}
@@ -52,6 +60,12 @@ func decode(in string) row {
 	}
 	r.Type = fmt.Sprintf("%T", v)
 	r.Print = fmt.Sprint(v)
+	var out strings.Builder
+	if err := renderTemplate.Execute(&out, doc); err != nil {
+		r.Render = "error: " + err.Error()
+	} else {
+		r.Render = out.String()
+	}
 	switch x := v.(type) {
 	case nil:
 		r.Value = ""
