@@ -7,6 +7,8 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "base/json_log_formatter.h"
+
 namespace vq {
 namespace {
 
@@ -53,7 +55,7 @@ Status configureLogging(const LogSettings& settings) {
         return Status::error("cannot open log location '" + settings.location + "': " + e.what());
     }
     if (settings.type == "json") {
-        logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+        logger->set_formatter(makeJsonLogFormatter());
     } else if (settings.type == "text" || settings.type.empty()) {
         logger->set_pattern("time=%Y-%m-%dT%H:%M:%S.%e%z level=%l msg=\"%v\"");
     } else {

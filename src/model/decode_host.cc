@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/yaml_scalar.h"
 #include "model/decode.h"
 #include "model/raw.h"
 
@@ -141,8 +142,8 @@ std::optional<Host> decodeHost(const DecodeCtx& ctx, uint32_t node, const std::s
     if (ctx.doc.isScalar(np) && ctx.doc.node(np).quoted) {
         // The docs call it a string; accept "true"/"false" written that way.
         const std::string& t = ctx.doc.node(np).text;
-        if (auto b = parseYamlBool(t)) {
-            h.never_provision = *b;
+        if (const YamlScalar word = resolvePlainYamlScalar(t); word.kind == YamlScalarKind::Bool) {
+            h.never_provision = word.boolean;
         } else {
             ctx.error(np, f.sub("never_provision"),
                       fmt::format("expected true or false, got \"{}\"", t));

@@ -45,15 +45,16 @@ const char* kindName(const YamlDoc& doc, uint32_t node) {
             break;
     }
     switch (doc.scalarType(node)) {
-        case ScalarType::Null:
+        case YamlScalarKind::Null:
             return "null";
-        case ScalarType::Bool:
+        case YamlScalarKind::Bool:
             return "a boolean";
-        case ScalarType::Int:
+        case YamlScalarKind::Int:
+        case YamlScalarKind::Uint:
             return "an integer";
-        case ScalarType::Float:
+        case YamlScalarKind::Float:
             return "a number";
-        case ScalarType::String:
+        case YamlScalarKind::String:
             break;
     }
     return "a string";
@@ -231,6 +232,11 @@ bool Fields::integer(std::string_view key, int& out, bool required, int min, int
         return false;
     }
     auto i = ctx_.doc.asInt(v);
+    if (!i && ctx_.doc.isScalar(v) && ctx_.doc.scalarType(v) == YamlScalarKind::Uint) {
+        ctx_.error(v, sub(key),
+                   fmt::format("{} is out of range ({}..{})", ctx_.doc.node(v).text, min, max));
+        return false;
+    }
     if (!i) {
         ctx_.error(v, sub(key), fmt::format("expected an integer, got {}", kindName(ctx_.doc, v)));
         return false;

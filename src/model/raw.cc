@@ -27,19 +27,7 @@ Raw RawBuilder::convert(uint32_t node) {
         case YamlKind::Scalar:
             if (n.quoted)
                 return Raw(n.text);
-            switch (resolvePlainScalar(n.text)) {
-                case ScalarType::Null:
-                    return Raw::null();
-                case ScalarType::Bool:
-                    return Raw(*parseYamlBool(n.text));
-                case ScalarType::Int:
-                    return Raw(*parseYamlInt(n.text));
-                case ScalarType::Float:
-                    return Raw(*parseYamlFloat(n.text));
-                case ScalarType::String:
-                    return Raw(n.text);
-            }
-            return Raw(n.text);
+            return tmpl::valueFromPlainYamlScalar(n.text);
         case YamlKind::Seq: {
             tmpl::List items;
             items.reserve(n.count);

@@ -1,7 +1,5 @@
 #include "model/yaml_tree.h"
 
-#include <charconv>
-#include <cmath>
 #include <sstream>
 
 #include <yaml-cpp/eventhandler.h>
@@ -28,170 +26,50 @@ bool YamlDoc::isNull(uint32_t i) const {
     const YamlNode& n = nodes_[i];
     if (n.kind == YamlKind::Null)
         return true;
-    return n.kind == YamlKind::Scalar && !n.quoted &&
-           resolvePlainScalar(n.text) == ScalarType::Null;
+    return n.kind == YamlKind::Scalar && scalarType(i) == YamlScalarKind::Null;
 }
 
-ScalarType YamlDoc::scalarType(uint32_t i) const {
+YamlScalar YamlDoc::scalar(uint32_t i) const {
     const YamlNode& n = nodes_[i];
     if (n.kind == YamlKind::Null)
-        return ScalarType::Null;
-    if (n.quoted)
-        return ScalarType::String;
-    return resolvePlainScalar(n.text);
+        return YamlScalar{YamlScalarKind::Null};
+    if (n.quoted || n.kind != YamlKind::Scalar)
+        return YamlScalar{};
+    return resolvePlainYamlScalar(n.text);
 }
 
 std::optional<bool> YamlDoc::asBool(uint32_t i) const {
-    if (!isScalar(i) || nodes_[i].quoted)
+    if (!isScalar(i))
         return std::nullopt;
-    return parseYamlBool(nodes_[i].text);
+    const YamlScalar s = scalar(i);
+    if (s.kind != YamlScalarKind::Bool)
+        return std::nullopt;
+    return s.boolean;
 }
 
 std::optional<int64_t> YamlDoc::asInt(uint32_t i) const {
-    if (!isScalar(i) || nodes_[i].quoted)
+    if (!isScalar(i))
         return std::nullopt;
-    return parseYamlInt(nodes_[i].text);
+    const YamlScalar s = scalar(i);
+    if (s.kind != YamlScalarKind::Int)
+        return std::nullopt;
+    return s.integer;
 }
 
 std::optional<double> YamlDoc::asFloat(uint32_t i) const {
-    if (!isScalar(i) || nodes_[i].quoted)
+    if (!isScalar(i))
         return std::nullopt;
-    if (auto v = parseYamlInt(nodes_[i].text))
-        return static_cast<double>(*v);
-    return parseYamlFloat(nodes_[i].text);
-}
-
-std::optional<bool> parseYamlBool(std::string_view t) {
-    // YAML 1.1 booleans, the set Go's yaml.v2 resolves (the original used it).
-    static constexpr std::string_view kTrue[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
-                                                 "True", "TRUE", "on",  "On",  "ON"};
-    static constexpr std::string_view kFalse[] = {"n",     "N",     "no",  "No",  "NO", "false",
-                                                  "False", "FALSE", "off", "Off", "OFF"};
-    if (t.empty() || t.size() > 5)
-        return std::nullopt;
-    for (auto s : kTrue) {
-        if (t == s)
-            return true;
-    }
-    for (auto s : kFalse) {
-        if (t == s)
-            return false;
-    }
-    return std::nullopt;
-}
-
-std::optional<int64_t> parseYamlInt(std::string_view t) {
-    if (t.empty() || t.size() > 40)
-        return std::nullopt;
-    bool neg = false;
-    size_t pos = 0;
-    if (t[0] == '-' || t[0] == '+') {
-        neg = t[0] == '-';
-        pos = 1;
-    }
-    int base = 10;
-    if (t.substr(pos, 2) == "0x") {
-        base = 16;
-        pos += 2;
-    } else if (t.substr(pos, 2) == "0b") {
-        base = 2;
-        pos += 2;
-    } else if (t.substr(pos, 2) == "0o") {
-        base = 8;
-        pos += 2;
-    } else if (t.size() - pos > 1 && t[pos] == '0') {
-        base = 8;
-        pos += 1;
-    }
-    std::string digits;
-    for (size_t i = pos; i < t.size(); ++i) {
-        if (t[i] != '_')
-            digits.push_back(t[i]);
-    }
-    if (digits.empty())
-        return std::nullopt;
-    uint64_t v = 0;
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-    if (ec != std::errc() || ptr != digits.data() + digits.size())
-        return std::nullopt;
-    if (!neg && v > static_cast<uint64_t>(INT64_MAX))
-        return std::nullopt;
-    if (neg && v > static_cast<uint64_t>(INT64_MAX) + 1)
-        return std::nullopt;
-    return neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
-}
-
-std::optional<double> parseYamlFloat(std::string_view t) {
-    if (t.empty() || t.size() > 64)
-        return std::nullopt;
-    if (t == ".inf" || t == ".Inf" || t == ".INF" || t == "+.inf")
-        return HUGE_VAL;
-    if (t == "-.inf" || t == "-.Inf" || t == "-.INF")
-        return -HUGE_VAL;
-    if (t == ".nan" || t == ".NaN" || t == ".NAN")
-        return std::nan("");
-    // [-+]? ( \. [0-9]+ | [0-9][0-9_]* (\. [0-9_]*)? ) ([eE][-+]?[0-9]+)?
-    size_t i = 0;
-    if (t[i] == '-' || t[i] == '+')
-        ++i;
-    size_t int_digits = 0, frac_digits = 0;
-    while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '_')) {
-        ++i;
-        ++int_digits;
-    }
-    if (i < t.size() && t[i] == '.') {
-        ++i;
-        while (i < t.size() && (std::isdigit(static_cast<unsigned char>(t[i])) || t[i] == '_')) {
-            ++i;
-            ++frac_digits;
-        }
-    }
-    if (int_digits + frac_digits == 0)
-        return std::nullopt;
-    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-        ++i;
-        if (i < t.size() && (t[i] == '-' || t[i] == '+'))
-            ++i;
-        size_t exp_digits = 0;
-        while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) {
-            ++i;
-            ++exp_digits;
-        }
-        if (exp_digits == 0)
+    const YamlScalar s = scalar(i);
+    switch (s.kind) {
+        case YamlScalarKind::Int:
+            return static_cast<double>(s.integer);
+        case YamlScalarKind::Uint:
+            return static_cast<double>(s.uinteger);
+        case YamlScalarKind::Float:
+            return s.number;
+        default:
             return std::nullopt;
     }
-    if (i != t.size())
-        return std::nullopt;
-    std::string clean;
-    for (char c : t) {
-        if (c != '_' && c != '+')
-            clean.push_back(c);
-    }
-    double v = 0;
-    auto [ptr, ec] = std::from_chars(clean.data(), clean.data() + clean.size(), v);
-    if (ptr != clean.data() + clean.size())
-        return std::nullopt;
-    if (ec == std::errc::result_out_of_range)
-        return std::nullopt;
-    return v;
-}
-
-ScalarType resolvePlainScalar(std::string_view t) {
-    if (t.empty())
-        return ScalarType::Null;
-    const char c = t[0];
-    // Fast path: most scalars start with a letter that no special form starts with.
-    if (t == "~" || t == "null" || t == "Null" || t == "NULL")
-        return ScalarType::Null;
-    if (parseYamlBool(t))
-        return ScalarType::Bool;
-    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
-        if (parseYamlInt(t))
-            return ScalarType::Int;
-        if (parseYamlFloat(t))
-            return ScalarType::Float;
-    }
-    return ScalarType::String;
 }
 
 // Thrown from inside the event handler to stop a parse that outgrows its input (yaml-cpp

@@ -9,12 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "base/yaml_scalar.h"
+
 namespace vq::model {
 
 enum class YamlKind : uint8_t { Null, Scalar, Seq, Map };
-
-// How a plain scalar resolves under YAML 1.1 rules (as Go's yaml.v2 does).
-enum class ScalarType : uint8_t { Null, Bool, Int, Float, String };
 
 struct YamlNode {
     YamlKind kind = YamlKind::Null;
@@ -46,7 +45,10 @@ public:
     bool isScalar(uint32_t i) const { return i != kNone && nodes_[i].kind == YamlKind::Scalar; }
     bool isNull(uint32_t i) const;  // explicit or implicit null
 
-    ScalarType scalarType(uint32_t i) const;
+    // A plain scalar resolves as Go's yaml.v2 resolves it (base/yaml_scalar.h); a quoted one
+    // is a string; a Null node is null. i must be a Null or Scalar node.
+    YamlScalar scalar(uint32_t i) const;
+    YamlScalarKind scalarType(uint32_t i) const { return scalar(i).kind; }
     std::optional<bool> asBool(uint32_t i) const;
     std::optional<int64_t> asInt(uint32_t i) const;
     std::optional<double> asFloat(uint32_t i) const;
@@ -62,11 +64,6 @@ private:
     int line_ = 1;  // where the document starts
     bool has_aliases_ = false;
 };
-
-ScalarType resolvePlainScalar(std::string_view text);
-std::optional<int64_t> parseYamlInt(std::string_view text);
-std::optional<double> parseYamlFloat(std::string_view text);
-std::optional<bool> parseYamlBool(std::string_view text);
 
 struct YamlParseError {
     int line = 0;

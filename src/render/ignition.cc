@@ -167,18 +167,18 @@ public:
                 return true;
             case Kind::Bool: {
                 auto s = resolveYamlScalar(node);
-                if (!node.IsScalar() || s.kind != ScalarKind::Bool) {
+                if (!node.IsScalar() || s.kind != YamlScalarKind::Bool) {
                     return mismatch(node, path, "a boolean");
                 }
-                out = s.b;
+                out = s.boolean;
                 return true;
             }
             case Kind::Int: {
                 auto s = resolveYamlScalar(node);
-                if (!node.IsScalar() || s.kind != ScalarKind::Int) {
+                if (!node.IsScalar() || s.kind != YamlScalarKind::Int) {
                     return mismatch(node, path, "an integer");
                 }
-                out = s.i;
+                out = s.integer;
                 return true;
             }
             case Kind::List: {

@@ -1,29 +1,19 @@
 #pragma once
-// How a plain YAML scalar resolves under YAML 1.1, as go-yaml v2 (and so the original's
-// config validators and transpilers) resolved it: `yes`/`on` are booleans, `0644` is octal,
-// `~` is null. Quoted and block scalars are always strings.
+// yaml-cpp node helpers for the config checks and transpilers. A plain scalar means what Go's
+// yaml.v2 (and so the original's validators and transpilers) made of it: base/yaml_scalar.h.
 
-#include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/yaml_scalar.h"
+
 namespace vq::render {
 
-enum class ScalarKind { Null, Bool, Int, Float, String };
-
-struct ResolvedScalar {
-    ScalarKind kind = ScalarKind::String;
-    bool b = false;
-    int64_t i = 0;
-    double f = 0;
-};
-
-// For a non-scalar node the kind is String and the caller should not look further.
-ResolvedScalar resolveYamlScalar(const YAML::Node& node);
-ResolvedScalar resolvePlainScalar(const std::string& text);
+// Null nodes are Null; quoted, block and tagged scalars are strings, and so is anything that
+// is not a scalar (callers check IsScalar() before using the value).
+YamlScalar resolveYamlScalar(const YAML::Node& node);
 
 // The value of `key` in a map node, without yaml-cpp's throwing lookups; nullopt when the
 // node is not a map or has no such key.

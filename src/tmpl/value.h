@@ -85,9 +85,13 @@ private:
 };
 
 // Parse YAML (yaml-cpp) or JSON (nlohmann) text into a Value. Integers stay int64 and floats
-// double; YAML scalars are typed as yaml-cpp's core schema resolves them (plain true/false
-// are bools, ~/null are null, quoted scalars are strings).
+// double; plain YAML scalars are typed as Go's yaml.v2 resolves them (base/yaml_scalar.h:
+// yes/on are bools, 0644 is octal, ~ is null), quoted and block scalars are strings.
 Result<Value> valueFromYaml(std::string_view text);
 Result<Value> valueFromJson(std::string_view text);
+
+// One plain YAML scalar as a Value. Go's uint64 (integers above INT64_MAX) has no kind here
+// and becomes the nearest float64.
+Value valueFromPlainYamlScalar(std::string_view text);
 
 }  // namespace vq::tmpl

@@ -1,13 +1,11 @@
 // Conversion of YAML and JSON documents into tmpl::Value.
 
-#include <charconv>
-#include <cmath>
 #include <limits>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "base/yaml_scalar.h"
 #include "tmpl/value.h"
 
 namespace vq::tmpl {
@@ -17,78 +15,6 @@ namespace {
 // Deeper documents are rejected instead of recursing without bound.
 constexpr int kMaxDepth = 256;
 
-bool isCoreBool(const std::string& s, bool& out) {
-    if (s == "true" || s == "True" || s == "TRUE") {
-        out = true;
-        return true;
-    }
-    if (s == "false" || s == "False" || s == "FALSE") {
-        out = false;
-        return true;
-    }
-    return false;
-}
-
-bool isCoreNull(const std::string& s) {
-    return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
-}
-
-// YAML 1.2 core schema integers: decimal, 0o octal, 0x hex.
-bool parseCoreInt(const std::string& s, Value& out) {
-    static const std::regex kDec("[-+]?[0-9]+");
-    static const std::regex kOct("0o[0-7]+");
-    static const std::regex kHex("0x[0-9a-fA-F]+");
-    int base = 10;
-    std::string_view digits = s;
-    bool negative = false;
-    if (std::regex_match(s, kDec)) {
-        if (digits.front() == '+' || digits.front() == '-') {
-            negative = digits.front() == '-';
-            digits.remove_prefix(1);
-        }
-    } else if (std::regex_match(s, kOct)) {
-        base = 8;
-        digits.remove_prefix(2);
-    } else if (std::regex_match(s, kHex)) {
-        base = 16;
-        digits.remove_prefix(2);
-    } else {
-        return false;
-    }
-    uint64_t u = 0;
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
-    (void)ptr;
-    constexpr uint64_t kMaxPos = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-    if (ec != std::errc() || u > kMaxPos + (negative ? 1 : 0)) {
-        // Out of int64 range: keep the magnitude as a float, as YAML decoders do.
-        double d = std::strtod(s.c_str(), nullptr);
-        out = Value(d);
-        return true;
-    }
-    out = negative ? Value(static_cast<int64_t>(0 - u)) : Value(static_cast<int64_t>(u));
-    return true;
-}
-
-bool parseCoreFloat(const std::string& s, Value& out) {
-    static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-    if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" || s == "+.INF") {
-        out = Value(std::numeric_limits<double>::infinity());
-        return true;
-    }
-    if (s == "-.inf" || s == "-.Inf" || s == "-.INF") {
-        out = Value(-std::numeric_limits<double>::infinity());
-        return true;
-    }
-    if (s == ".nan" || s == ".NaN" || s == ".NAN") {
-        out = Value(std::numeric_limits<double>::quiet_NaN());
-        return true;
-    }
-    if (!std::regex_match(s, kFloat))
-        return false;
-    out = Value(std::strtod(s.c_str(), nullptr));
-    return true;
-}
-
 Value scalarFromYaml(const YAML::Node& node) {
     const std::string& s = node.Scalar();
     // A quoted scalar carries the non-specific tag "!" and is always a string.
@@ -96,17 +22,7 @@ Value scalarFromYaml(const YAML::Node& node) {
         return Value(s);
     if (node.Tag() == "tag:yaml.org,2002:str")
         return Value(s);
-    if (isCoreNull(s))
-        return Value::null();
-    bool b = false;
-    if (isCoreBool(s, b))
-        return Value(b);
-    Value v;
-    if (parseCoreInt(s, v))
-        return v;
-    if (parseCoreFloat(s, v))
-        return v;
-    return Value(s);
+    return valueFromPlainYamlScalar(s);
 }
 
 Result<Value> fromYaml(const YAML::Node& node, int depth) {
@@ -194,6 +110,25 @@ Result<Value> fromJson(const nlohmann::json& j, int depth) {
 }
 
 }  // namespace
+
+Value valueFromPlainYamlScalar(std::string_view text) {
+    const YamlScalar s = resolvePlainYamlScalar(text);
+    switch (s.kind) {
+        case YamlScalarKind::Null:
+            return Value::null();
+        case YamlScalarKind::Bool:
+            return Value(s.boolean);
+        case YamlScalarKind::Int:
+            return Value(s.integer);
+        case YamlScalarKind::Uint:
+            return Value(static_cast<double>(s.uinteger));
+        case YamlScalarKind::Float:
+            return Value(s.number);
+        case YamlScalarKind::String:
+            break;
+    }
+    return Value(text);
+}
 
 Result<Value> valueFromYaml(std::string_view text) {
     try {

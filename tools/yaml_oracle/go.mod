@@ -1,0 +1,3 @@
+module vaquero/yaml_oracle
+
+go 1.19
