@@ -6,12 +6,12 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config git
   libyaml-cpp-dev nlohmann-json3-dev libboost-dev libspdlog-dev libfmt-dev libcli11-dev
-  libssl-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev libfreeipmi-dev libssh-dev
   clang-14 libclang-rt-14-dev clang-format-14 python3
 )
 TEST_PKGS=(
   iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl
-  ipxe ipxe-qemu qemu-system-x86 ovmf isc-dhcp-relay
+  ipxe ipxe-qemu qemu-system-x86 ovmf isc-dhcp-relay openipmi ipmitool openssh-server
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
 
