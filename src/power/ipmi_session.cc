@@ -1,5 +1,7 @@
 #include "power/ipmi_session.h"
 
+#include <mutex>
+
 #include <fmt/format.h>
 #include <freeipmi/freeipmi.h>
 
@@ -47,6 +49,16 @@ IpmiSession::IpmiSession(const Target& target,
                          unsigned session_timeout_ms,
                          unsigned retransmission_ms)
     : target_(target), what_(what), timeout_ms_(session_timeout_ms) {
+    // libfreeipmi's crypto must be initialised once before concurrent use; the first session
+    // does it while any others wait here.
+    static std::once_flag crypt_once;
+    static bool crypt_ok = false;
+    std::call_once(crypt_once, [] { crypt_ok = ipmi_rmcpplus_init() == 0; });
+    if (!crypt_ok) {
+        open_status_ = Status::error(
+            fmt::format("{}: {} failed: IPMI cryptography unavailable", describe(target_), what_));
+        return;
+    }
     ctx_ = ipmi_ctx_create();
     if (!ctx_) {
         open_status_ = Status::error(fmt::format("{}: out of memory", describe(target_)));
@@ -62,7 +74,18 @@ IpmiSession::IpmiSession(const Target& target,
         IPMI_PRIVILEGE_LEVEL_ADMIN, static_cast<uint8_t>(target_.cipher_suite), session_timeout_ms,
         retransmission_ms, workarounds, IPMI_FLAGS_DEFAULT);
     if (rc < 0) {
-        open_status_ = failure("cannot open an IPMI session: ");
+        const int errnum = ipmi_ctx_errnum(ctx_);
+        // A BMC that does not offer the cipher suite often fails the RAKP exchange in ways
+        // libfreeipmi reports only as an internal error: name the suite to point there.
+        if (errnum == IPMI_ERR_IPMI_ERROR || errnum == IPMI_ERR_CIPHER_SUITE_ID_UNAVAILABLE ||
+            errnum == IPMI_ERR_BAD_RMCPPLUS_STATUS_CODE) {
+            open_status_ = Status::error(
+                fmt::format("{}: {} failed: cannot open an IPMI session: the BMC rejected cipher "
+                            "suite {} (see --cipher-suite)",
+                            describe(target_), what_, target_.cipher_suite));
+        } else {
+            open_status_ = failure("cannot open an IPMI session: ");
+        }
         return;
     }
     open_ = true;

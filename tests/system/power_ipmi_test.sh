@@ -173,7 +173,7 @@ expect_fail silent "node3" "$silent_addr" "no answer"
 power no-bmc "$VQ_TMP/sot" --host node2 status; expect_fail no-bmc "node2" "no BMC"
 power no-host "$VQ_TMP/sot" --host node9 status; expect_fail no-host "node9" "no such host"
 power bad-suite "$VQ_TMP/sot" --host node1 --cipher-suite 17 --timeout 1 status
-expect_fail bad-suite "node1" "$bmc_addr"
+expect_fail bad-suite "node1" "$bmc_addr" "cipher suite 17"
 power port "$VQ_TMP/sot" --host node1 --port 9999 --timeout 1 status
 expect_fail port "node1" "$bmc_addr:9999" "no answer"
 
