@@ -5,7 +5,7 @@
 namespace vq::power {
 namespace {
 
-TEST(ActionTest, NamesRoundTrip) {
+TEST(PowerActionTest, NamesRoundTrip) {
     for (Action a :
          {Action::Status, Action::On, Action::Off, Action::Cycle, Action::Soft, Action::Pxe}) {
         const auto parsed = parseAction(actionName(a));
@@ -14,7 +14,7 @@ TEST(ActionTest, NamesRoundTrip) {
     }
 }
 
-TEST(ActionTest, UnknownAndCaseVariantsAreRejected) {
+TEST(PowerActionTest, UnknownAndCaseVariantsAreRejected) {
     EXPECT_FALSE(parseAction("reset").has_value());
     EXPECT_FALSE(parseAction("ON").has_value());
     EXPECT_FALSE(parseAction("").has_value());

@@ -35,7 +35,7 @@ std::vector<PowerJob> sleepingJobs(int count, Gauge& g) {
     return jobs;
 }
 
-TEST(ExecutorTest, NeverExceedsParallelismAndKeepsOrder) {
+TEST(PowerExecutorTest, NeverExceedsParallelismAndKeepsOrder) {
     Gauge g;
     auto results = runConcurrently(sleepingJobs(40, g), 4);
     ASSERT_EQ(results.size(), 40u);
@@ -49,14 +49,14 @@ TEST(ExecutorTest, NeverExceedsParallelismAndKeepsOrder) {
     }
 }
 
-TEST(ExecutorTest, ZeroParallelismRunsOneAtATime) {
+TEST(PowerExecutorTest, ZeroParallelismRunsOneAtATime) {
     Gauge g;
     auto results = runConcurrently(sleepingJobs(5, g), 0);
     EXPECT_EQ(results.size(), 5u);
     EXPECT_EQ(g.peak.load(), 1);
 }
 
-TEST(ExecutorTest, ParallelRunIsFasterThanSerial) {
+TEST(PowerExecutorTest, ParallelRunIsFasterThanSerial) {
     Gauge g;
     const auto start = std::chrono::steady_clock::now();
     runConcurrently(sleepingJobs(64, g), 64);
@@ -64,7 +64,7 @@ TEST(ExecutorTest, ParallelRunIsFasterThanSerial) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms);
 }
 
-TEST(ExecutorTest, FailuresAndExceptionsStayWithTheirHost) {
+TEST(PowerExecutorTest, FailuresAndExceptionsStayWithTheirHost) {
     std::vector<PowerJob> jobs;
     jobs.push_back({"ok", [] { return Result<std::string>(std::string("fine")); }});
     jobs.push_back({"bad", [] { return Result<std::string>::error("host bad: no answer"); }});
@@ -79,7 +79,7 @@ TEST(ExecutorTest, FailuresAndExceptionsStayWithTheirHost) {
     EXPECT_FALSE(results[3].status.isOk());
 }
 
-TEST(ExecutorTest, NoJobsNoResults) {
+TEST(PowerExecutorTest, NoJobsNoResults) {
     EXPECT_TRUE(runConcurrently({}, 64).empty());
 }
 

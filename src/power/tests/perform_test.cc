@@ -37,7 +37,7 @@ private:
     }
 };
 
-TEST(PerformTest, EachActionCallsItsDriverMethod) {
+TEST(PowerPerformTest, EachActionCallsItsDriverMethod) {
     RecordingDriver d;
     EXPECT_EQ(*perform(d, Action::Status), "power is on");
     EXPECT_EQ(*perform(d, Action::On), "powered on");
@@ -48,7 +48,7 @@ TEST(PerformTest, EachActionCallsItsDriverMethod) {
     EXPECT_EQ(d.calls, (std::vector<std::string>{"status", "on", "off", "cycle", "soft", "pxe"}));
 }
 
-TEST(PerformTest, ReprovisionRebootSetsPxeThenCyclesOrSoftRestarts) {
+TEST(PowerPerformTest, ReprovisionRebootSetsPxeThenCyclesOrSoftRestarts) {
     RecordingDriver hard;
     auto r = reprovisionReboot(hard, false);
     ASSERT_TRUE(r.isOk());
@@ -60,7 +60,7 @@ TEST(PerformTest, ReprovisionRebootSetsPxeThenCyclesOrSoftRestarts) {
     EXPECT_EQ(soft.calls, (std::vector<std::string>{"pxe", "soft"}));
 }
 
-TEST(PerformTest, ReprovisionRebootDoesNotRebootWithoutPxe) {
+TEST(PowerPerformTest, ReprovisionRebootDoesNotRebootWithoutPxe) {
     RecordingDriver d;
     d.fail_pxe = true;
     auto r = reprovisionReboot(d, false);

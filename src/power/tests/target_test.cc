@@ -15,7 +15,7 @@ Target ipmiTarget() {
     return t;
 }
 
-TEST(TargetTest, DescribeNamesHostAndBmcAddressWithDefaultPort) {
+TEST(PowerTargetTest, DescribeNamesHostAndBmcAddressWithDefaultPort) {
     Target t = ipmiTarget();
     EXPECT_EQ(describe(t), "host node1 (BMC 10.99.0.5:623)");
     t.port = 9623;
@@ -25,35 +25,35 @@ TEST(TargetTest, DescribeNamesHostAndBmcAddressWithDefaultPort) {
     EXPECT_EQ(describe(t), "host node1 (SSH 10.99.0.5:22)");
 }
 
-TEST(TargetTest, DescribeNeverContainsThePassword) {
+TEST(PowerTargetTest, DescribeNeverContainsThePassword) {
     const Target t = ipmiTarget();
     EXPECT_EQ(describe(t).find(t.password), std::string::npos);
 }
 
-TEST(TargetTest, RedactReplacesEveryOccurrence) {
+TEST(PowerTargetTest, RedactReplacesEveryOccurrence) {
     const Target t = ipmiTarget();
     EXPECT_EQ(redact("a s3cret-canary b s3cret-canarys3cret-canary", t),
               "a <redacted> b <redacted><redacted>");
     EXPECT_EQ(redact("nothing to hide", t), "nothing to hide");
 }
 
-TEST(TargetTest, RedactWithoutPasswordKeepsText) {
+TEST(PowerTargetTest, RedactWithoutPasswordKeepsText) {
     Target t = ipmiTarget();
     t.password.clear();
     EXPECT_EQ(redact("text", t), "text");
 }
 
-TEST(TargetTest, RedactDoesNotLoopWhenMaskContainsPassword) {
+TEST(PowerTargetTest, RedactDoesNotLoopWhenMaskContainsPassword) {
     Target t = ipmiTarget();
     t.password = "red";  // occurs inside "<redacted>" itself
     EXPECT_EQ(redact("red red", t), "<redacted> <redacted>");
 }
 
-TEST(TargetTest, CheckAcceptsCompleteIpmiTarget) {
+TEST(PowerTargetTest, CheckAcceptsCompleteIpmiTarget) {
     EXPECT_TRUE(checkTarget(ipmiTarget()).isOk());
 }
 
-TEST(TargetTest, CheckRejectsMissingFieldsWithoutLeakingPassword) {
+TEST(PowerTargetTest, CheckRejectsMissingFieldsWithoutLeakingPassword) {
     std::vector<Target> bad(7, ipmiTarget());
     bad[0].driver = "cimc";
     bad[1].address.clear();
@@ -70,7 +70,7 @@ TEST(TargetTest, CheckRejectsMissingFieldsWithoutLeakingPassword) {
     }
 }
 
-TEST(TargetTest, CheckRejectsOverlongIpmiPassword) {
+TEST(PowerTargetTest, CheckRejectsOverlongIpmiPassword) {
     Target t = ipmiTarget();
     t.password = std::string(21, 'p');
     const Status s = checkTarget(t);
@@ -78,7 +78,7 @@ TEST(TargetTest, CheckRejectsOverlongIpmiPassword) {
     EXPECT_EQ(s.message().find(t.password), std::string::npos);
 }
 
-TEST(TargetTest, SshNeedsUsername) {
+TEST(PowerTargetTest, SshNeedsUsername) {
     Target t = ipmiTarget();
     t.driver = "ssh";
     EXPECT_TRUE(checkTarget(t).isOk());
