@@ -1,6 +1,8 @@
 #include "power/ssh_driver.h"
 
+#include <filesystem>
 #include <memory>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
@@ -36,13 +38,17 @@ public:
     Status open() {
         if (o_.known_hosts_dir.empty())
             return fail("no directory for known_hosts was given");
+        std::error_code ec;
+        std::filesystem::create_directories(o_.known_hosts_dir, ec);
+        if (ec)
+            return fail(fmt::format("cannot create {}: {}", o_.known_hosts_dir, ec.message()));
         session_.reset(ssh_new());
         if (!session_)
             return fail("out of memory");
         const std::string known = o_.known_hosts_dir + "/known_hosts";
         const long timeout = static_cast<long>(o_.timeout.count());
         const unsigned port = static_cast<unsigned>(effectivePort(t_));
-        const int no = 0;
+        const bool no = false;
         ssh_session s = session_.get();
         // The user's ~/.ssh/config and the system known_hosts must not change what is
         // accepted: only our own file counts.

@@ -17,7 +17,7 @@ ip -n "$ns" addr add 10.99.8.1/24 dev lo
 ip -n "$ns" addr add "$addr/32" dev lo
 ip -n "$ns" addr add 10.99.8.3/32 dev lo  # node3: the same sshd, another client key
 d=$VQ_TMP/ssh
-mkdir -p "$d/known"
+mkdir -p "$d"
 [ -d /run/sshd ] || mkdir -p /run/sshd  # sshd's privilege-separation directory
 chmod 700 "$d"
 for k in hostkey1 hostkey2 id other_id; do ssh-keygen -q -t ed25519 -N '' -f "$d/$k"; done
@@ -110,4 +110,8 @@ power changed "${K[@]}" --host node1 cycle; expect_rc changed 1
 expect_in changed err "host key differs"; expect_in changed err "node1"
 [ "$(runs)" -eq "$before" ] || vq_fail "a command ran on a host with a changed key"
 [ "$(grep -c "$addr" "$d/known/known_hosts")" -eq 1 ] || vq_fail "known_hosts was changed"
+# Key contents never appear in any output (only its path may).
+for k in id other_id; do
+  if grep -rlF -e "$(sed -n 2p "$d/$k")" "$out"; then vq_fail "private key material in the output above"; fi
+done
 echo "PASS: power_ssh"
