@@ -77,12 +77,19 @@ for r in $(seq 1 "$ROUNDS"); do
     t0=$(date +%s%N)
     answered=$(run_$side)
     secs=$(echo "scale=3; ($(date +%s%N) - $t0) / 1000000000" | bc)
-    sleep 0.5  # let the last chassis_control scripts finish writing
-    downs_ok=$(each_bmc_down_once_more "$VQ_TMP/before")
+    # chassis_control scripts may still be writing under load: recount for up to 10 s
+    for _ in $(seq 1 20); do
+      downs_ok=$(each_bmc_down_once_more "$VQ_TMP/before")
+      [ "$downs_ok" -eq "$N" ] && break
+      sleep 0.5
+    done
     confirmed=$(( answered < downs_ok ? answered : downs_ok ))
     printf '%-9s %6s %10s %7s/%s\n' "$side" "$r" "$secs" "$confirmed" "$N"
     if [ -z "${best[$side]:-}" ] || [ "$(echo "$secs < ${best[$side]}" | bc)" = 1 ]; then best[$side]=$secs; fi
-    [ "$confirmed" -eq "$N" ] || { echo "power: $side confirmed only $confirmed/$N"; cat "$VQ_TMP/vq.err" 2>/dev/null | head -5; }
+    if [ "$confirmed" -ne "$N" ]; then
+      echo "power: $side confirmed only $confirmed/$N (answered $answered, power-downs $downs_ok)"
+      [ "$side" = ipmitool ] || head -5 "$VQ_TMP/vq.err"
+    fi
   done
 done
 echo "best: vaquero ${best[vaquero]} s, ipmitool ${best[ipmitool]} s," \
