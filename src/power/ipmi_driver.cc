@@ -33,9 +33,8 @@ Result<PowerState> IpmiDriver::status() {
     uint64_t on = 0;
     // A reply too short to hold the power bit is the BMC's fault, reported for this host.
     if (fiid_obj_get(rs.get(), "current_power_state.power_is_on", &on) <= 0)
-        return Status::error(
-            fmt::format("{}: reading the chassis status failed: the BMC's reply has no power state",
-                        describe(target_)));
+        return Status::error(fmt::format(
+            "{}: power status failed: the BMC's reply has no power state", describe(target_)));
     return on ? PowerState::On : PowerState::Off;
 }
 

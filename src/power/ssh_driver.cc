@@ -1,5 +1,6 @@
 #include "power/ssh_driver.h"
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <system_error>
@@ -75,12 +76,17 @@ public:
         if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK)
             return fail(
                 fmt::format("cannot run the reboot command: {}", ssh_get_error(session_.get())));
-        // Drain output until the command ends; a rebooting host may drop the connection
-        // first, which counts as done.
+        // Drain output until the command ends, for at most one timeout in all; a rebooting
+        // host may drop the connection first, which counts as done.
         char buf[256];
-        const int timeout_ms = static_cast<int>(o_.timeout.count() * 1000);
-        for (int i = 0; i < 10000; ++i) {
-            const int n = ssh_channel_read_timeout(channel.get(), buf, sizeof buf, 0, timeout_ms);
+        const auto deadline = std::chrono::steady_clock::now() + o_.timeout;
+        while (true) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                break;
+            const int n = ssh_channel_read_timeout(channel.get(), buf, sizeof buf, 0,
+                                                   static_cast<int>(left.count()));
             if (n <= 0)
                 break;
         }

@@ -23,7 +23,9 @@ chmod 700 "$d"
 for k in hostkey1 hostkey2 id other_id; do ssh-keygen -q -t ed25519 -N '' -f "$d/$k"; done
 cp "$d/id.pub" "$d/authorized_keys"
 # Whatever the client asks, only this runs: it records the command and exits.
-printf '#!/bin/sh\necho "$SSH_ORIGINAL_COMMAND" >> "%s/reboots.log"\n' "$d" > "$d/fake_reboot.sh"
+# "broken-reboot" exits 3, as a reboot command that fails would.
+printf '#!/bin/sh\necho "$SSH_ORIGINAL_COMMAND" >> "%s/reboots.log"\n[ "$SSH_ORIGINAL_COMMAND" != broken-reboot ]\n[ $? -eq 0 ] || exit 3\n' \
+  "$d" > "$d/fake_reboot.sh"
 chmod +x "$d/fake_reboot.sh"
 
 sshd_pid=
@@ -87,6 +89,8 @@ power soft "${K[@]}" --host node1 --ssh-command "systemctl reboot" soft; expect_
 [ "$(tail -n1 "$d/reboots.log")" = "systemctl reboot" ] || vq_fail "soft did not run --ssh-command"
 [ "$(runs)" -eq 2 ] || vq_fail "expected 2 reboot commands, saw $(runs)"
 
+power broken "${K[@]}" --host node1 --ssh-command broken-reboot cycle; expect_rc broken 1
+expect_in broken err "exited with status 3"
 power on "${K[@]}" --host node1 on; expect_rc on 1; expect_in on err "cannot power a host on"
 power no-dir --host node1 status; expect_rc no-dir 2; expect_in no-dir err "--known-hosts-dir"
 power refused-key "${K[@]}" --host node3 status; expect_rc refused-key 1
