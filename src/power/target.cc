@@ -18,7 +18,7 @@ int effectivePort(const Target& t) {
 }
 
 std::string redact(std::string text, const Target& t) {
-    // A one-character password would blank out most of the text; it is still a secret.
+    // Even a very short password is masked everywhere: its secrecy outweighs a garbled text.
     if (t.password.empty())
         return text;
     static const std::string kMask = "<redacted>";
