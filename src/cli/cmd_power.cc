@@ -1,0 +1,174 @@
+// `vaquero power`: one power action on one host, with the drivers and the BMC data of the
+// source of truth. Prints what happened (exit 0) or why it failed (exit 1); messages name
+// the host and the BMC address, never the password.
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/command.h"
+#include "model/load.h"
+#include "power/action.h"
+#include "power/driver_factory.h"
+#include "power/perform.h"
+#include "power/target.h"
+
+namespace vq::cli {
+namespace {
+
+struct PowerFlags {
+    std::string sot;
+    std::string site;
+    std::string host;
+    std::string action;
+    int port = 0;
+    double timeout_s = 4.0;
+    int cipher_suite = power::kDefaultCipherSuite;
+    std::string known_hosts_dir;
+    std::string ssh_command = power::kDefaultSshCommand;
+};
+
+struct Found {
+    const model::Host* host = nullptr;
+    std::string site;
+};
+
+// The host by name, in --site or in the only site that has it.
+Result<Found> findHost(const model::Model& m, const PowerFlags& f) {
+    Found found;
+    for (const auto& site : m.sites()) {
+        if (!f.site.empty() && site.id != f.site && site.dir != f.site)
+            continue;
+        if (const model::Host* h = m.host(site.id, f.host)) {
+            if (found.host)
+                return Result<Found>::error("host " + f.host + " is in sites " + found.site +
+                                            " and " + site.id + "; choose one with --site");
+            found = {h, site.id};
+        }
+    }
+    if (!found.host)
+        return Result<Found>::error("host " + f.host + ": no such host" +
+                                    (f.site.empty() ? "" : " in site " + f.site));
+    return found;
+}
+
+// The interface whose `bmc:` block drives power: a `type: bmc` interface first, otherwise a
+// physical one (ssh).
+const model::Interface* bmcInterface(const model::Host& h) {
+    const model::Interface* fallback = nullptr;
+    for (const auto& i : h.interfaces) {
+        if (!i.bmc)
+            continue;
+        if (i.type == "bmc")
+            return &i;
+        if (!fallback)
+            fallback = &i;
+    }
+    return fallback;
+}
+
+power::Target toTarget(const model::Host& h, const model::Interface& i, const PowerFlags& f) {
+    power::Target t;
+    t.host = h.name;
+    t.driver = i.bmc->type;
+    t.address = i.ipv4 ? i.ipv4->toString() : std::string();
+    t.port = f.port;
+    t.username = i.bmc->username;
+    t.password = i.bmc->password;
+    t.keypath = i.bmc->keypath;
+    t.soft_reboot = i.bmc->soft_reboot;
+    t.soft_timeout = i.bmc->soft_timeout;
+    t.cipher_suite = f.cipher_suite;
+    return t;
+}
+
+power::DriverOptions driverOptions(const PowerFlags& f) {
+    power::DriverOptions o;
+    const auto ms = std::chrono::milliseconds(std::lround(f.timeout_s * 1000));
+    o.ipmi.session_timeout = ms;
+    // A few retransmissions fit in every exchange.
+    o.ipmi.retransmission_timeout = std::max(std::chrono::milliseconds(100), ms / 4);
+    o.ssh.known_hosts_dir = f.known_hosts_dir;
+    o.ssh.command = f.ssh_command;
+    o.ssh.timeout = std::chrono::seconds(std::max(1L, std::lround(f.timeout_s)));
+    return o;
+}
+
+int runPower(const PowerFlags& f) {
+    const auto action = power::parseAction(f.action);
+    if (!action) {
+        std::cerr << "power: unknown action \"" << f.action
+                  << "\" (expected status, on, off, cycle, soft or pxe)\n";
+        return kExitUsage;
+    }
+    model::LoadResult loaded = model::loadSot(f.sot, model::LoadOptions{f.site});
+    if (loaded.io_failure || !loaded.model) {
+        for (const auto& d : loaded.diagnostics)
+            std::cerr << d.toString() << "\n";
+        return kExitUsage;
+    }
+    if (loaded.hasErrors()) {
+        for (const auto& d : loaded.diagnostics) {
+            if (d.severity == model::Severity::Error)
+                std::cerr << d.toString() << "\n";
+        }
+        std::cerr << "power: the source of truth has errors; run `vaquero validate`\n";
+        return kExitFailure;
+    }
+    Result<Found> found = findHost(*loaded.model, f);
+    if (!found) {
+        std::cerr << "power: " << found.message() << "\n";
+        return kExitFailure;
+    }
+    const model::Interface* iface = bmcInterface(*found->host);
+    if (!iface) {
+        std::cerr << "power: host " << f.host << " has no BMC (no interface with a bmc: block)\n";
+        return kExitFailure;
+    }
+    const power::Target target = toTarget(*found->host, *iface, f);
+    if (target.driver == "ssh" && f.known_hosts_dir.empty()) {
+        std::cerr << "power: " << power::describe(target)
+                  << ": an ssh BMC needs --known-hosts-dir (where host keys are recorded)\n";
+        return kExitUsage;
+    }
+    auto driver = power::makeDriver(target, driverOptions(f));
+    if (!driver) {
+        std::cerr << "power: " << power::redact(driver.message(), target) << "\n";
+        return kExitFailure;
+    }
+    Result<std::string> out = power::perform(**driver, *action);
+    if (!out) {
+        std::cerr << "power: " << power::redact(out.message(), target) << "\n";
+        return kExitFailure;
+    }
+    std::cout << power::redact(power::describe(target) + ": " + *out, target) << "\n";
+    return kExitOk;
+}
+
+}  // namespace
+
+void addPowerCommand(CLI::App& app, Context& ctx) {
+    auto flags = std::make_shared<PowerFlags>();
+    auto* cmd = app.add_subcommand(
+        "power", "Run one power action on a host through its BMC (IPMI) or SSH, from the SoT");
+    cmd->add_option("--sot", flags->sot, "Source-of-truth directory")->required();
+    cmd->add_option("--site", flags->site, "Only look in this site (env id or directory)");
+    cmd->add_option("--host", flags->host, "Host name in the SoT")->required();
+    cmd->add_option("action", flags->action, "status, on, off, cycle, soft or pxe")->required();
+    cmd->add_option("--port", flags->port, "BMC UDP port (IPMI, default 623) or SSH port (22)")
+        ->check(CLI::Range(1, 65535));
+    cmd->add_option("--timeout", flags->timeout_s,
+                    "Seconds one BMC exchange may take, retransmissions included (default 4)")
+        ->check(CLI::Range(0.1, 600.0));
+    cmd->add_option("--cipher-suite", flags->cipher_suite, "IPMI 2.0 cipher suite (default 3)")
+        ->check(CLI::Range(0, 17));
+    cmd->add_option("--known-hosts-dir", flags->known_hosts_dir,
+                    "ssh: directory of the known_hosts file (host keys recorded on first use)");
+    cmd->add_option("--ssh-command", flags->ssh_command,
+                    "ssh: the command that reboots the host (default: sudo reboot)");
+    cmd->callback([&ctx, flags] { ctx.exit_code = runPower(*flags); });
+}
+
+}  // namespace vq::cli
