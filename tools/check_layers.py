@@ -17,19 +17,21 @@ ALLOWED = {
     "render": {"base", "tmpl", "model", "ipxe"},
     "workflow": {"base", "model"},
     "power": {"base", "net"},
+    "container": {"base"},
     "store": {"base", "model", "workflow"},
     # Where server and agent meet: interfaces only, below both.
     "control": {"base", "model"},
     # The server owns state and decides; it never includes the agent.
     "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "workflow", "power",
-               "store", "control"},
+               "container", "store", "control"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
-              "control"},
+              "power", "container", "control"},
     # The one place both are joined in-process.
     "standalone": {"base", "model", "control", "server", "agent"},
     "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
-            "workflow", "power", "store", "control", "server", "agent", "standalone"},
+            "workflow", "power", "container", "store", "control", "server", "agent",
+            "standalone"},
 }
 # Finer rules inside a module: codecs never include their servers.
 FORBIDDEN_SUB = {("dhcp", "codec"): "dhcp/server", ("tftp", "codec"): "tftp/server"}
