@@ -1,0 +1,395 @@
+#include "workflow/rollout.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace vq::workflow {
+
+std::string_view toString(Phase phase) {
+    switch (phase) {
+        case Phase::provisioned:
+            return "provisioned";
+        case Phase::pending:
+            return "pending";
+        case Phase::shutting_down:
+            return "shutting_down";
+        case Phase::rebooting:
+            return "rebooting";
+        case Phase::awaiting_reboot:
+            return "awaiting_reboot";
+        case Phase::booting:
+            return "booting";
+        case Phase::validating:
+            return "validating";
+        case Phase::failed:
+            return "failed";
+    }
+    return "failed";
+}
+
+std::string_view toString(OnFailure then) {
+    switch (then) {
+        case OnFailure::rollback:
+            return "rollback";
+        case OnFailure::halt:
+            return "halt";
+        case OnFailure::proceed:
+            return "continue";
+    }
+    return "halt";
+}
+
+std::string_view toString(ActionKind kind) {
+    switch (kind) {
+        case ActionKind::before_shutdown:
+            return "before_shutdown";
+        case ActionKind::reboot:
+            return "reboot";
+        case ActionKind::validate:
+            return "validate";
+    }
+    return "reboot";
+}
+
+int Amount::of(size_t hosts) const {
+    if (value <= 0)
+        return 0;
+    if (!percent)
+        return value;
+    const auto n = static_cast<long long>(hosts) * value / 100;  // rounded down
+    return static_cast<int>(std::max<long long>(1, n));
+}
+
+void Step::append(Step other) {
+    for (auto& t : other.transitions)
+        transitions.push_back(std::move(t));
+    for (auto& a : other.actions)
+        actions.push_back(std::move(a));
+}
+
+namespace {
+
+// Phases a host holds a rollout slot in.
+bool inFlightPhase(Phase p) {
+    return p == Phase::shutting_down || p == Phase::rebooting || p == Phase::awaiting_reboot ||
+           p == Phase::booting || p == Phase::validating;
+}
+
+}  // namespace
+
+Rollout::Rollout(std::vector<WorkflowRules> workflows,
+                 std::vector<RolloutHost> hosts,
+                 uint64_t revision,
+                 TimePoint now) {
+    for (auto& w : workflows)
+        flows_.push_back(Flow{std::move(w), {}, false, {}});
+    for (auto& spec : hosts) {
+        if (index_.count(spec.key) != 0)
+            continue;  // keys are unique; a repeated one is the same host
+        Host h;
+        h.spec = std::move(spec);
+        h.spec.stages = std::max<uint32_t>(1, h.spec.stages);
+        h.st.revision = revision;
+        h.st.provisioned_revision = revision;
+        h.st.since = now;
+        if (flow(h.spec.workflow) == nullptr) {
+            WorkflowRules defaults;
+            defaults.id = h.spec.workflow;
+            flows_.push_back(Flow{defaults, {}, false, {}});
+        }
+        index_.emplace(h.spec.key, hosts_.size());
+        flow(h.spec.workflow)->hosts.push_back(hosts_.size());
+        hosts_.push_back(std::move(h));
+    }
+}
+
+Rollout::Host* Rollout::find(std::string_view key) {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &hosts_[it->second];
+}
+const Rollout::Host* Rollout::find(std::string_view key) const {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &hosts_[it->second];
+}
+Rollout::Flow* Rollout::flow(const std::string& id) {
+    for (auto& f : flows_) {
+        if (f.rules.id == id)
+            return &f;
+    }
+    return nullptr;
+}
+const Rollout::Flow* Rollout::flow(const std::string& id) const {
+    for (const auto& f : flows_) {
+        if (f.rules.id == id)
+            return &f;
+    }
+    return nullptr;
+}
+
+void Rollout::move(Host& h, Phase to, std::string reason, TimePoint now, Step& out) {
+    out.transitions.push_back(
+        Transition{h.spec.key, h.st.phase, to, h.st.stage, h.st.revision, std::move(reason)});
+    h.st.phase = to;
+    h.st.since = now;
+}
+
+Step Rollout::outOfDate(std::string_view key,
+                        uint64_t revision,
+                        std::string reason,
+                        TimePoint now) {
+    Step out;
+    Host* h = find(key);
+    if (h == nullptr || h->spec.never_provision)
+        return out;
+    switch (h->st.phase) {
+        case Phase::provisioned:
+        case Phase::failed:
+            h->previous_revision = h->st.provisioned_revision;
+            h->st.revision = revision;
+            h->st.stage = 0;
+            h->st.attempts = 0;
+            h->rolled_back = false;
+            move(*h, Phase::pending, std::move(reason), now, out);
+            break;
+        case Phase::pending:
+            h->st.revision = std::max(h->st.revision, revision);  // not started: newest wins
+            break;
+        default:
+            h->queued_revision = std::max(h->queued_revision, revision);  // finish first
+            break;
+    }
+    schedule(now, out);
+    return out;
+}
+
+void Rollout::startReboot(Host& h, TimePoint now, Step& out) {
+    h.st.stage = 0;
+    if (h.spec.has_bmc) {
+        move(h, Phase::rebooting, "power action", now, out);
+        out.actions.push_back(Action{h.spec.key, ActionKind::reboot, h.st.revision});
+    } else {
+        move(h, Phase::awaiting_reboot, "no usable BMC: boots when it netboots", now, out);
+    }
+}
+
+void Rollout::finish(Host& h, TimePoint now, Step& out) {
+    h.st.provisioned_revision = h.st.revision;
+    h.st.attempts = 0;
+    move(h, Phase::provisioned, fmt::format("provisioned from revision {}", h.st.revision), now,
+         out);
+    if (h.queued_revision > h.st.revision) {
+        const uint64_t next = h.queued_revision;
+        h.queued_revision = 0;
+        h.previous_revision = h.st.provisioned_revision;
+        h.st.revision = next;
+        h.st.stage = 0;
+        move(h, Phase::pending, fmt::format("out of date again: revision {}", next), now, out);
+    }
+}
+
+void Rollout::fail(Host& h, const std::string& why, TimePoint now, Step& out) {
+    Flow& f = *flow(h.spec.workflow);
+    const FailurePolicy& policy = f.rules.policy;
+    ++h.st.attempts;
+    if (static_cast<int>(h.st.attempts) <= policy.retry) {
+        out.transitions.push_back(
+            Transition{h.spec.key, h.st.phase, h.st.phase, h.st.stage, h.st.revision,
+                       fmt::format("retry {}/{}: {}", h.st.attempts, policy.retry, why)});
+        startReboot(h, now, out);
+        return;
+    }
+    move(h, Phase::failed, why, now, out);
+    switch (policy.then) {
+        case OnFailure::rollback:
+            if (!h.rolled_back && h.previous_revision != 0 &&
+                h.previous_revision != h.st.revision) {
+                h.rolled_back = true;
+                h.st.revision = h.previous_revision;
+                h.st.stage = 0;
+                h.st.attempts = 0;
+                move(h, Phase::pending, fmt::format("rollback to revision {}", h.previous_revision),
+                     now, out);
+            }
+            break;
+        case OnFailure::halt:
+            if (!f.halted) {
+                f.halted = true;
+                f.halt_reason = fmt::format("host {} failed: {}", h.spec.key, why);
+            }
+            break;
+        case OnFailure::proceed:
+            break;
+    }
+    const int max_fail = f.rules.max_fail.of(f.hosts.size());
+    if (max_fail > 0 && static_cast<int>(failedCount(f)) > max_fail && !f.halted) {
+        f.halted = true;
+        f.halt_reason =
+            fmt::format("{} hosts failed, more than max_fail {}", failedCount(f), max_fail);
+    }
+}
+
+Step Rollout::checkpoint(std::string_view key, uint32_t stage, TimePoint now) {
+    Step out;
+    Host* h = find(key);
+    if (h == nullptr)
+        return out;
+    if ((h->st.phase == Phase::awaiting_reboot || h->st.phase == Phase::rebooting) && stage == 0) {
+        // It netbooted by itself (or before the power action's answer came back).
+        h->st.stage = 0;
+        move(*h, Phase::booting, "netbooted", now, out);
+    }
+    if (h->st.phase != Phase::booting || stage != h->st.stage)
+        return out;  // stale or unexpected: recorded by the caller, nothing moves
+    if (stage + 1 < h->spec.stages) {
+        h->st.stage = stage + 1;
+        move(*h, Phase::booting, fmt::format("stage {} done", stage + 1), now, out);
+    } else if (h->spec.has_validate) {
+        move(*h, Phase::validating, "last stage done", now, out);
+        out.actions.push_back(Action{h->spec.key, ActionKind::validate, h->st.revision});
+    } else {
+        finish(*h, now, out);
+    }
+    schedule(now, out);
+    return out;
+}
+
+Step Rollout::actionDone(
+    std::string_view key, ActionKind kind, bool ok, const std::string& error, TimePoint now) {
+    Step out;
+    Host* h = find(key);
+    if (h == nullptr)
+        return out;
+    const Phase expected = kind == ActionKind::before_shutdown ? Phase::shutting_down
+                           : kind == ActionKind::reboot        ? Phase::rebooting
+                                                               : Phase::validating;
+    if (h->st.phase != expected)
+        return out;  // late answer for a phase the host left (timeout, override)
+    if (!ok) {
+        fail(*h, fmt::format("{} failed: {}", toString(kind), error), now, out);
+    } else if (kind == ActionKind::before_shutdown) {
+        startReboot(*h, now, out);
+    } else if (kind == ActionKind::reboot) {
+        move(*h, Phase::booting, "power action done", now, out);
+    } else {
+        finish(*h, now, out);
+    }
+    schedule(now, out);
+    return out;
+}
+
+Step Rollout::tick(TimePoint now) {
+    Step out;
+    for (auto& h : hosts_) {
+        if (!inFlightPhase(h.st.phase) || h.st.phase == Phase::awaiting_reboot)
+            continue;
+        const auto timeout = flow(h.spec.workflow)->rules.policy.stage_timeout;
+        if (timeout.count() > 0 && now - h.st.since >= timeout) {
+            const std::string why = h.st.phase == Phase::booting
+                                        ? fmt::format("no checkpoint for stage {} within {} s",
+                                                      h.st.stage + 1, timeout.count())
+                                        : fmt::format("{} took longer than {} s",
+                                                      toString(h.st.phase), timeout.count());
+            fail(h, why, now, out);
+        }
+    }
+    schedule(now, out);
+    return out;
+}
+
+Step Rollout::halt(std::string_view workflow, std::string reason) {
+    Step out;
+    if (Flow* f = flow(std::string(workflow)); f != nullptr) {
+        f->halted = true;
+        f->halt_reason = std::move(reason);
+    }
+    return out;
+}
+
+Step Rollout::resume(std::string_view workflow, TimePoint now) {
+    Step out;
+    if (Flow* f = flow(std::string(workflow)); f != nullptr) {
+        f->halted = false;
+        f->halt_reason.clear();
+    }
+    schedule(now, out);
+    return out;
+}
+
+size_t Rollout::failedCount(const Flow& f) const {
+    return static_cast<size_t>(std::count_if(f.hosts.begin(), f.hosts.end(), [this](size_t i) {
+        return hosts_[i].st.phase == Phase::failed;
+    }));
+}
+
+size_t Rollout::standing(const Flow& f) const {
+    return static_cast<size_t>(std::count_if(f.hosts.begin(), f.hosts.end(), [this](size_t i) {
+        return hosts_[i].st.phase == Phase::provisioned;
+    }));
+}
+
+std::string Rollout::blockedBy(std::string_view workflow) const {
+    const Flow* f = flow(std::string(workflow));
+    if (f == nullptr)
+        return {};
+    if (f->halted)
+        return "halted: " + f->halt_reason;
+    for (const auto& dep : f->rules.block_deps) {
+        const Flow* d = flow(dep);
+        if (d == nullptr)
+            continue;
+        const size_t up = standing(*d);
+        if (static_cast<int>(up) < d->rules.min_standing) {
+            return fmt::format("waiting for workflow {}: {} of min_standing {} hosts provisioned",
+                               dep, up, d->rules.min_standing);
+        }
+    }
+    return {};
+}
+
+size_t Rollout::inFlight(std::string_view workflow) const {
+    const Flow* f = flow(std::string(workflow));
+    if (f == nullptr)
+        return 0;
+    return static_cast<size_t>(std::count_if(f->hosts.begin(), f->hosts.end(), [this](size_t i) {
+        return inFlightPhase(hosts_[i].st.phase);
+    }));
+}
+
+void Rollout::schedule(TimePoint now, Step& out) {
+    for (auto& f : flows_) {
+        if (!blockedBy(f.rules.id).empty())
+            continue;
+        const int limit = f.rules.max_concurrent.of(f.hosts.size());
+        size_t active = inFlight(f.rules.id);
+        for (size_t i : f.hosts) {
+            if (limit > 0 && active >= static_cast<size_t>(limit))
+                break;
+            Host& h = hosts_[i];
+            if (h.st.phase != Phase::pending)
+                continue;
+            ++active;
+            if (h.spec.has_before_shutdown) {
+                move(h, Phase::shutting_down, "its turn: before_shutdown containers", now, out);
+                out.actions.push_back(
+                    Action{h.spec.key, ActionKind::before_shutdown, h.st.revision});
+            } else {
+                startReboot(h, now, out);
+            }
+        }
+    }
+}
+
+std::optional<HostStatus> Rollout::status(std::string_view key) const {
+    const Host* h = find(key);
+    if (h == nullptr)
+        return std::nullopt;
+    return h->st;
+}
+
+bool Rollout::halted(std::string_view workflow) const {
+    const Flow* f = flow(std::string(workflow));
+    return f != nullptr && f->halted;
+}
+
+}  // namespace vq::workflow

@@ -1,0 +1,176 @@
+#pragma once
+// The rollout: which out-of-date hosts are reprovisioned, when, and what happens when one
+// fails. Pure: it is told what happened (a host is out of date, a checkpoint, a task's
+// result, the time) and answers with the transitions to persist and the actions to take,
+// in that order: the caller writes every transition before it acts (DESIGN.md "state
+// engine"). Time is the caller's monotonic clock, so a wall-clock jump changes nothing.
+//
+// A host moves
+//   provisioned → pending (out of date, waiting for its turn)
+//     → shutting_down (its boot's before_shutdown containers)
+//     → rebooting (a power action) | awaiting_reboot (no usable BMC: it netboots by itself)
+//     → booting stage i … (each checkpoint moves it on) → validating (validate containers)
+//     → provisioned
+// and on a failure (no checkpoint within the stage timeout, a failed container or power
+// action) retries from the reboot, then fails and the policy decides: rollback (reprovision
+// from the previous revision), halt (its workflow starts no more hosts until resumed) or
+// continue. A workflow also halts when more than `max_fail` of its hosts failed.
+//
+// Who starts: inside a workflow, in inventory order, at most `max_concurrent` hosts
+// between pending and provisioned; a workflow with `block_deps` starts none while a workflow
+// it names has fewer than that workflow's `min_standing` hosts provisioned on their target.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+
+namespace vq::workflow {
+
+enum class Phase {
+    provisioned,
+    pending,
+    shutting_down,
+    rebooting,
+    awaiting_reboot,
+    booting,
+    validating,
+    failed,
+};
+std::string_view toString(Phase phase);
+
+enum class OnFailure { rollback, halt, proceed };  // `then: continue` is `proceed`
+std::string_view toString(OnFailure then);
+
+// A count, or a percentage of the workflow's hosts rounded down (at least 1 when not 0).
+struct Amount {
+    int value = 0;
+    bool percent = false;
+    int of(size_t hosts) const;
+};
+
+struct FailurePolicy {
+    std::chrono::seconds stage_timeout{1800};
+    int retry = 0;
+    OnFailure then = OnFailure::halt;
+};
+
+struct WorkflowRules {
+    std::string id;
+    Amount max_concurrent;  // 0 = no limit
+    int min_standing = 0;
+    std::vector<std::string> block_deps;
+    Amount max_fail;  // halted when more than this many hosts failed
+    FailurePolicy policy;
+};
+
+struct RolloutHost {
+    std::string key;       // "site/host": unique
+    std::string workflow;  // a WorkflowRules id
+    uint32_t stages = 1;
+    bool has_bmc = false;
+    bool never_provision = false;
+    bool has_before_shutdown = false;
+    bool has_validate = false;
+};
+
+enum class ActionKind { before_shutdown, reboot, validate };
+std::string_view toString(ActionKind kind);
+
+struct Action {
+    std::string host;
+    ActionKind kind = ActionKind::reboot;
+    uint64_t revision = 0;  // the revision the host is being provisioned from
+};
+
+struct Transition {
+    std::string host;
+    Phase from = Phase::provisioned;
+    Phase to = Phase::provisioned;
+    uint32_t stage = 0;
+    uint64_t revision = 0;
+    std::string reason;
+};
+
+struct Step {
+    std::vector<Transition> transitions;  // persist these first
+    std::vector<Action> actions;          // then carry these out
+    void append(Step other);
+};
+
+struct HostStatus {
+    Phase phase = Phase::provisioned;
+    uint32_t stage = 0;
+    uint64_t revision = 0;              // pinned: what it is being provisioned from
+    uint64_t provisioned_revision = 0;  // what it was last provisioned from (0: never)
+    uint32_t attempts = 0;              // failures in the current provisioning
+    TimePoint since{};
+};
+
+class Rollout {
+public:
+    // Hosts in inventory order; every host starts provisioned on `revision`.
+    Rollout(std::vector<WorkflowRules> workflows,
+            std::vector<RolloutHost> hosts,
+            uint64_t revision,
+            TimePoint now);
+
+    // The host must be reprovisioned from `revision` (its served bytes changed). A host in
+    // the middle of a provisioning finishes its pinned revision first, then goes again.
+    Step outOfDate(std::string_view host, uint64_t revision, std::string reason, TimePoint now);
+    // The host checkpointed stage `stage` (0-based) of its workflow.
+    Step checkpoint(std::string_view host, uint32_t stage, TimePoint now);
+    // The result of an action handed out earlier; `error` says why it failed.
+    Step actionDone(
+        std::string_view host, ActionKind kind, bool ok, const std::string& error, TimePoint now);
+    // Timeouts, and hosts whose turn has come.
+    Step tick(TimePoint now);
+
+    Step halt(std::string_view workflow, std::string reason);
+    Step resume(std::string_view workflow, TimePoint now);
+
+    std::optional<HostStatus> status(std::string_view host) const;
+    bool halted(std::string_view workflow) const;
+    // Hosts between pending (excluded) and provisioned in the workflow.
+    size_t inFlight(std::string_view workflow) const;
+    // Why a workflow starts no host now ("" when it may): halted, or blocked by a dependency.
+    std::string blockedBy(std::string_view workflow) const;
+
+private:
+    struct Host {
+        RolloutHost spec;
+        HostStatus st;
+        uint64_t previous_revision = 0;  // for rollback
+        uint64_t queued_revision = 0;    // out of date again while in flight
+        bool rolled_back = false;
+    };
+    struct Flow {
+        WorkflowRules rules;
+        std::vector<size_t> hosts;  // indices, inventory order
+        bool halted = false;
+        std::string halt_reason;
+    };
+
+    Host* find(std::string_view key);
+    const Host* find(std::string_view key) const;
+    Flow* flow(const std::string& id);
+    const Flow* flow(const std::string& id) const;
+    void move(Host& h, Phase to, std::string reason, TimePoint now, Step& out);
+    void startReboot(Host& h, TimePoint now, Step& out);
+    void fail(Host& h, const std::string& why, TimePoint now, Step& out);
+    void finish(Host& h, TimePoint now, Step& out);
+    void schedule(TimePoint now, Step& out);
+    size_t failedCount(const Flow& f) const;
+    size_t standing(const Flow& f) const;
+
+    std::vector<Host> hosts_;
+    std::map<std::string, size_t, std::less<>> index_;
+    std::vector<Flow> flows_;
+};
+
+}  // namespace vq::workflow

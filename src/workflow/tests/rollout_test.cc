@@ -1,0 +1,336 @@
+#include "workflow/rollout.h"
+
+#include <random>
+
+#include <gtest/gtest.h>
+
+namespace vq::workflow {
+namespace {
+
+using namespace std::chrono_literals;
+
+RolloutHost host(std::string key, std::string wf, bool bmc = true, uint32_t stages = 1) {
+    RolloutHost h;
+    h.key = std::move(key);
+    h.workflow = std::move(wf);
+    h.has_bmc = bmc;
+    h.stages = stages;
+    return h;
+}
+
+WorkflowRules rules(std::string id, int max_concurrent = 0) {
+    WorkflowRules w;
+    w.id = std::move(id);
+    w.max_concurrent = {max_concurrent, false};
+    return w;
+}
+
+// Drives a rollout with a clock of its own and keeps every transition, so each test reads as
+// the story of a rollout.
+struct Harness {
+    TimePoint now{};
+    std::unique_ptr<Rollout> r;
+    std::vector<Transition> log;
+    std::vector<Action> actions;
+
+    Harness(std::vector<WorkflowRules> w, std::vector<RolloutHost> h) {
+        r = std::make_unique<Rollout>(std::move(w), std::move(h), 1, now);
+    }
+    Step keep(Step s) {
+        for (const auto& t : s.transitions)
+            log.push_back(t);
+        for (const auto& a : s.actions)
+            actions.push_back(a);
+        return s;
+    }
+    Step stale(const std::string& h, uint64_t rev = 2) {
+        return keep(r->outOfDate(h, rev, "ipxe script changed", now));
+    }
+    Step rebooted(const std::string& h) {
+        return keep(r->actionDone(h, ActionKind::reboot, true, "", now));
+    }
+    Step cp(const std::string& h, uint32_t stage = 0) { return keep(r->checkpoint(h, stage, now)); }
+    Step after(std::chrono::seconds d) {
+        now += d;
+        return keep(r->tick(now));
+    }
+    Phase phase(const std::string& h) const { return r->status(h)->phase; }
+    // Provisions a host that was just rebooted through its single stage.
+    void provision(const std::string& h) {
+        rebooted(h);
+        cp(h);
+    }
+    std::vector<std::string> started() const {
+        std::vector<std::string> out;
+        for (const auto& t : log) {
+            if (t.from == Phase::pending)
+                out.push_back(t.host);
+        }
+        return out;
+    }
+};
+
+TEST(Rollout, MaxConcurrentOneGoesInInventoryOrder) {
+    Harness x({rules("w", 1)}, {host("a", "w"), host("b", "w"), host("c", "w")});
+    x.stale("c");
+    x.stale("a");
+    x.stale("b");
+    EXPECT_EQ(x.phase("c"), Phase::rebooting) << "first out of date, nothing else in flight";
+    EXPECT_EQ(x.phase("a"), Phase::pending);
+    EXPECT_EQ(x.r->inFlight("w"), 1u);
+    ASSERT_EQ(x.actions.size(), 1u);
+    EXPECT_EQ(x.actions[0].kind, ActionKind::reboot);
+    EXPECT_EQ(x.actions[0].revision, 2u);
+    x.provision("c");
+    EXPECT_EQ(x.phase("c"), Phase::provisioned);
+    EXPECT_EQ(x.r->status("c")->provisioned_revision, 2u);
+    EXPECT_EQ(x.phase("a"), Phase::rebooting) << "inventory order among the waiting";
+    x.provision("a");
+    x.provision("b");
+    EXPECT_EQ(x.started(), (std::vector<std::string>{"c", "a", "b"}));
+}
+
+TEST(Rollout, MaxConcurrentAsAPercentRoundsDown) {
+    WorkflowRules w = rules("w");
+    w.max_concurrent = {50, true};
+    Harness x({w},
+              {host("a", "w"), host("b", "w"), host("c", "w"), host("d", "w"), host("e", "w")});
+    for (auto h : {"a", "b", "c", "d", "e"})
+        x.stale(h);
+    EXPECT_EQ(x.r->inFlight("w"), 2u) << "50 % of 5 hosts, rounded down";
+    EXPECT_EQ((Amount{10, true}.of(5)), 1) << "at least one when not 0";
+    EXPECT_EQ((Amount{0, true}.of(5)), 0);
+}
+
+TEST(Rollout, BlockDepsWaitForMinStanding) {
+    WorkflowRules masters = rules("masters", 1);
+    masters.min_standing = 1;
+    WorkflowRules workers = rules("workers");
+    workers.block_deps = {"masters"};
+    Harness x({masters, workers},
+              {host("m1", "masters"), host("w1", "workers"), host("w2", "workers")});
+    x.stale("m1");
+    x.stale("w1");
+    x.stale("w2");
+    EXPECT_EQ(x.phase("m1"), Phase::rebooting);
+    EXPECT_EQ(x.phase("w1"), Phase::pending);
+    EXPECT_NE(x.r->blockedBy("workers").find("waiting for workflow masters"), std::string::npos);
+    x.provision("m1");
+    EXPECT_EQ(x.r->blockedBy("workers"), "");
+    EXPECT_EQ(x.phase("w1"), Phase::rebooting);
+    EXPECT_EQ(x.phase("w2"), Phase::rebooting) << "workers has no max_concurrent";
+    EXPECT_EQ(x.started(), (std::vector<std::string>{"m1", "w1", "w2"}));
+}
+
+TEST(Rollout, MultiStageWorkflowMovesOnEachCheckpointAndIgnoresStaleOnes) {
+    Harness x({rules("w")}, {host("a", "w", true, 3)});
+    x.stale("a");
+    x.rebooted("a");
+    EXPECT_EQ(x.phase("a"), Phase::booting);
+    x.cp("a", 0);
+    EXPECT_EQ(x.r->status("a")->stage, 1u);
+    EXPECT_TRUE(x.cp("a", 0).transitions.empty()) << "a stale checkpoint moves nothing";
+    x.cp("a", 1);
+    x.cp("a", 2);
+    EXPECT_EQ(x.phase("a"), Phase::provisioned);
+}
+
+TEST(Rollout, TimeoutRetriesThenFailsAndHalts) {
+    WorkflowRules w = rules("w", 1);
+    w.policy.stage_timeout = 60s;
+    w.policy.retry = 1;
+    w.policy.then = OnFailure::halt;
+    Harness x({w}, {host("a", "w"), host("b", "w")});
+    x.stale("a");
+    x.stale("b");
+    x.rebooted("a");
+    x.after(59s);
+    EXPECT_EQ(x.phase("a"), Phase::booting);
+    x.after(1s);
+    EXPECT_EQ(x.phase("a"), Phase::rebooting) << "retry 1 of 1: rebooted again";
+    EXPECT_EQ(x.actions.size(), 2u);
+    x.rebooted("a");
+    x.after(60s);
+    EXPECT_EQ(x.phase("a"), Phase::failed);
+    EXPECT_NE(x.log.back().reason.find("no checkpoint for stage 1 within 60 s"), std::string::npos);
+    EXPECT_TRUE(x.r->halted("w"));
+    EXPECT_EQ(x.phase("b"), Phase::pending) << "a halted workflow starts nobody";
+    x.after(3600s);
+    EXPECT_EQ(x.phase("b"), Phase::pending);
+    x.keep(x.r->resume("w", x.now));
+    EXPECT_EQ(x.phase("b"), Phase::rebooting);
+}
+
+TEST(Rollout, RollbackReprovisionsFromThePreviousRevisionOnce) {
+    WorkflowRules w = rules("w");
+    w.policy.then = OnFailure::rollback;
+    Harness x({w}, {host("a", "w")});
+    x.stale("a", 2);
+    x.keep(x.r->actionDone("a", ActionKind::reboot, false, "BMC unreachable", x.now));
+    EXPECT_EQ(x.phase("a"), Phase::rebooting) << "rolled back, pending, started again";
+    EXPECT_EQ(x.r->status("a")->revision, 1u);
+    x.keep(x.r->actionDone("a", ActionKind::reboot, false, "BMC unreachable", x.now));
+    EXPECT_EQ(x.phase("a"), Phase::failed) << "a failed rollback does not roll back again";
+    EXPECT_FALSE(x.r->halted("w"));
+}
+
+TEST(Rollout, ContinueLeavesTheHostFailedAndGoesOnUntilMaxFail) {
+    WorkflowRules w = rules("w", 1);
+    w.policy.then = OnFailure::proceed;
+    w.max_fail = {1, false};
+    Harness x({w}, {host("a", "w"), host("b", "w"), host("c", "w")});
+    for (auto h : {"a", "b", "c"})
+        x.stale(h);
+    x.keep(x.r->actionDone("a", ActionKind::reboot, false, "x", x.now));
+    EXPECT_EQ(x.phase("a"), Phase::failed);
+    EXPECT_FALSE(x.r->halted("w"));
+    EXPECT_EQ(x.phase("b"), Phase::rebooting);
+    x.keep(x.r->actionDone("b", ActionKind::reboot, false, "x", x.now));
+    EXPECT_TRUE(x.r->halted("w")) << "2 failed > max_fail 1";
+    EXPECT_EQ(x.phase("c"), Phase::pending);
+}
+
+TEST(Rollout, ContainersRunBeforeShutdownAndAfterTheLastStage) {
+    RolloutHost a = host("a", "w");
+    a.has_before_shutdown = true;
+    a.has_validate = true;
+    Harness x({rules("w")}, {a});
+    x.stale("a");
+    EXPECT_EQ(x.phase("a"), Phase::shutting_down);
+    ASSERT_EQ(x.actions.size(), 1u);
+    EXPECT_EQ(x.actions[0].kind, ActionKind::before_shutdown);
+    x.keep(x.r->actionDone("a", ActionKind::before_shutdown, true, "", x.now));
+    EXPECT_EQ(x.phase("a"), Phase::rebooting);
+    x.provision("a");
+    EXPECT_EQ(x.phase("a"), Phase::validating);
+    EXPECT_EQ(x.actions.back().kind, ActionKind::validate);
+    x.keep(x.r->actionDone("a", ActionKind::validate, false, "exit code 1", x.now));
+    EXPECT_EQ(x.phase("a"), Phase::failed);
+    EXPECT_EQ(x.log.back().reason, "validate failed: exit code 1");
+}
+
+TEST(Rollout, WithoutABmcTheHostWaitsForItsOwnNetbootWithoutTimeout) {
+    WorkflowRules w = rules("w");
+    w.policy.stage_timeout = 10s;
+    Harness x({w}, {host("a", "w", false)});
+    x.stale("a");
+    EXPECT_EQ(x.phase("a"), Phase::awaiting_reboot);
+    EXPECT_TRUE(x.actions.empty()) << "no power action without a BMC";
+    x.after(3600s);
+    EXPECT_EQ(x.phase("a"), Phase::awaiting_reboot);
+    x.cp("a", 0);
+    EXPECT_EQ(x.phase("a"), Phase::provisioned);
+}
+
+TEST(Rollout, NeverProvisionIsNeverRebooted) {
+    RolloutHost a = host("a", "w");
+    a.never_provision = true;
+    Harness x({rules("w")}, {a});
+    EXPECT_TRUE(x.stale("a").transitions.empty());
+    EXPECT_EQ(x.phase("a"), Phase::provisioned);
+    EXPECT_TRUE(x.actions.empty());
+}
+
+TEST(Rollout, AChangeDuringAProvisioningWaitsForThePinnedRevision) {
+    Harness x({rules("w")}, {host("a", "w")});
+    x.stale("a", 2);
+    x.rebooted("a");
+    x.stale("a", 3);
+    EXPECT_EQ(x.r->status("a")->revision, 2u) << "pinned while in flight";
+    x.cp("a");
+    EXPECT_EQ(x.r->status("a")->provisioned_revision, 2u);
+    EXPECT_EQ(x.phase("a"), Phase::rebooting) << "then re-planned for revision 3";
+    EXPECT_EQ(x.r->status("a")->revision, 3u);
+}
+
+TEST(Rollout, LateAnswersAreIgnored) {
+    WorkflowRules w = rules("w");
+    w.policy.stage_timeout = 5s;
+    w.policy.then = OnFailure::proceed;
+    Harness x({w}, {host("a", "w")});
+    x.stale("a");
+    x.after(5s);
+    EXPECT_EQ(x.phase("a"), Phase::failed);
+    EXPECT_TRUE(x.rebooted("a").transitions.empty());
+    EXPECT_EQ(x.phase("a"), Phase::failed);
+}
+
+// Random sequences of SoT changes, checkpoints, action results and time never exceed
+// max_concurrent, never start a blocked workflow, and every transition starts where the
+// previous one of that host ended (none lost, none repeated).
+TEST(RolloutProperty, RandomHistoriesKeepTheRules) {
+    std::mt19937 rng(20261203);
+    for (int run = 0; run < 200; ++run) {
+        WorkflowRules a = rules("a", 1 + static_cast<int>(rng() % 3));
+        a.min_standing = static_cast<int>(rng() % 3);
+        a.policy.stage_timeout = 100s;
+        a.policy.retry = static_cast<int>(rng() % 2);
+        a.policy.then = static_cast<OnFailure>(rng() % 3);
+        WorkflowRules b = rules("b", static_cast<int>(rng() % 3));
+        b.block_deps = {"a"};
+        b.policy = a.policy;
+        b.max_fail = {static_cast<int>(rng() % 3), false};
+        std::vector<RolloutHost> hosts;
+        for (int i = 0; i < 8; ++i) {
+            RolloutHost h = host("h" + std::to_string(i), i < 3 ? "a" : "b", rng() % 4 != 0,
+                                 1 + static_cast<uint32_t>(rng() % 2));
+            h.has_validate = rng() % 3 == 0;
+            h.has_before_shutdown = rng() % 3 == 0;
+            hosts.push_back(h);
+        }
+        Harness x({a, b}, hosts);
+        std::map<std::string, Phase> last;
+        for (const auto& h : hosts)
+            last[h.key] = Phase::provisioned;
+        uint64_t revision = 1;
+        for (int op = 0; op < 300; ++op) {
+            const std::string h = "h" + std::to_string(rng() % 8);
+            Step s;
+            switch (rng() % 6) {
+                case 0:
+                    s = x.stale(h, ++revision);
+                    break;
+                case 1:
+                    s = x.cp(h, static_cast<uint32_t>(rng() % 2));
+                    break;
+                case 2:
+                case 3:
+                    s = x.keep(x.r->actionDone(h, static_cast<ActionKind>(rng() % 3),
+                                               rng() % 4 != 0, "random", x.now));
+                    break;
+                case 4:
+                    s = x.after(std::chrono::seconds(rng() % 120));
+                    break;
+                default:
+                    s = x.keep(x.r->resume(rng() % 2 ? "a" : "b", x.now));
+                    break;
+            }
+            for (const auto& t : s.transitions) {
+                ASSERT_EQ(t.from, last[t.host])
+                    << "run " << run << " op " << op << " " << t.host << ": " << t.reason;
+                last[t.host] = t.to;
+                if (t.from == Phase::pending && t.host >= "h3") {
+                    // Counted here, not asked of the rollout: b starts only with enough of
+                    // a's hosts provisioned.
+                    int standing = 0;
+                    for (int i = 0; i < 3; ++i) {
+                        if (x.phase("h" + std::to_string(i)) == Phase::provisioned)
+                            ++standing;
+                    }
+                    EXPECT_GE(standing, a.min_standing)
+                        << "run " << run << " op " << op << ": started " << t.host
+                        << " while blocked";
+                }
+            }
+            const int limit_a = a.max_concurrent.of(3);
+            const int limit_b = b.max_concurrent.of(5);
+            ASSERT_LE(x.r->inFlight("a"), static_cast<size_t>(limit_a)) << "run " << run;
+            if (limit_b > 0) {
+                ASSERT_LE(x.r->inFlight("b"), static_cast<size_t>(limit_b)) << "run " << run;
+            }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace vq::workflow
