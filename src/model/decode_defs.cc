@@ -214,9 +214,9 @@ Workflow decodeWorkflow(const DecodeCtx& ctx, uint32_t root) {
     }
     // Before v0.14 the deps fields sat at the top level; read them from either place.
     auto readDeps = [&w](const Fields& d) {
-        d.integer("max_concurrent", w.deps.max_concurrent, false, 0, 1 << 30);
+        d.countOrPercent("max_concurrent", w.deps.max_concurrent);
         d.integer("min_standing", w.deps.min_standing, false, 0, 1 << 30);
-        d.integer("max_fail", w.deps.max_fail, false, 0, 1 << 30);
+        d.countOrPercent("max_fail", w.deps.max_fail);
         d.strListLocs("block_deps", w.deps.block_deps, w.deps.block_deps_locs);
         d.strListLocs("validate_on", w.deps.validate_on, w.deps.validate_on_locs);
         d.strListLocs("safe_deps", w.deps.safe_deps, w.deps.safe_deps_locs);

@@ -226,8 +226,27 @@ Site decodeEnv(const DecodeCtx& ctx, uint32_t root) {
     }
     const uint32_t policy = f.get("policy");
     if (!ctx.doc.isNull(policy)) {
-        Fields p(ctx, policy, "policy", "policy", {"force_provision"});
+        Fields p(ctx, policy, "policy", "policy", {"force_provision", "timeout", "on_failure"});
         p.boolean("force_provision", site.policy.force_provision);
+        p.integer("timeout", site.policy.timeout_s, false, 1, 7 * 24 * 3600);
+        const uint32_t on_failure = p.get("on_failure");
+        if (!ctx.doc.isNull(on_failure)) {
+            Fields of(ctx, on_failure, p.sub("on_failure"), "on_failure", {"retry", "then"});
+            of.integer("retry", site.policy.retry, false, 0, 100);
+            std::string then;
+            if (of.str("then", then)) {
+                if (then == "rollback") {
+                    site.policy.then = FailureAction::rollback;
+                } else if (then == "halt") {
+                    site.policy.then = FailureAction::halt;
+                } else if (then == "continue") {
+                    site.policy.then = FailureAction::proceed;
+                } else {
+                    ctx.error(of.get("then"), of.sub("then"),
+                              fmt::format("expected rollback, halt or continue, got '{}'", then));
+                }
+            }
+        }
     }
     const uint32_t config = f.get("config");
     if (!ctx.doc.isNull(config))

@@ -1,6 +1,7 @@
 #include "model/fields.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -246,6 +247,34 @@ bool Fields::integer(std::string_view key, int& out, bool required, int min, int
         return false;
     }
     out = static_cast<int>(*i);
+    return true;
+}
+
+bool Fields::countOrPercent(std::string_view key, CountOrPercent& out) const {
+    const uint32_t v = get(key);
+    if (ctx_.doc.isNull(v))
+        return false;
+    if (ctx_.doc.isScalar(v)) {
+        const std::string& text = ctx_.doc.node(v).text;
+        if (!text.empty() && text.back() == '%') {
+            int n = 0;
+            const auto* first = text.data();
+            const auto* last = text.data() + text.size() - 1;
+            auto [ptr, ec] = std::from_chars(first, last, n);
+            if (ec != std::errc() || ptr != last || n < 0 || n > 100) {
+                ctx_.error(
+                    v, sub(key),
+                    fmt::format("expected a count or a percentage (0%..100%), got '{}'", text));
+                return false;
+            }
+            out = CountOrPercent{n, true};
+            return true;
+        }
+    }
+    int n = 0;
+    if (!integer(key, n))
+        return false;
+    out = CountOrPercent{n, false};
     return true;
 }
 

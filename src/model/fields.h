@@ -62,6 +62,8 @@ public:
                  int min = 0,
                  int max = 1 << 30) const;
     bool boolean(std::string_view key, bool& out) const;
+    // A count (`2`) or a share of something (`"25%"`, 0..100): rollout limits.
+    bool countOrPercent(std::string_view key, CountOrPercent& out) const;
     bool strList(std::string_view key, std::vector<std::string>& out, bool required = false) const;
     bool strMap(std::string_view key, std::vector<std::pair<std::string, std::string>>& out) const;
 

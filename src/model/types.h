@@ -86,8 +86,14 @@ struct LegacyAgent {
     std::string cert_path;
 };
 
+// What happens when a host fails to provision (env.yml `policy.on_failure.then`).
+enum class FailureAction { rollback, halt, proceed };  // proceed is written `continue`
+
 struct Policy {
     bool force_provision = false;
+    int timeout_s = 1800;  // per stage: no checkpoint within it is a failure
+    int retry = 0;         // on_failure.retry: further attempts before `then`
+    FailureAction then = FailureAction::halt;
 };
 
 // Advanced-SoT `config:` header (env or first document of a cluster file).
@@ -219,13 +225,20 @@ struct Stage {
     Loc loc, next_loc;
 };
 
+// `2` or `"25%"` (of the workflow's hosts, rounded down).
+struct CountOrPercent {
+    int value = 0;
+    bool percent = false;
+    bool operator==(const CountOrPercent&) const = default;
+};
+
 struct Deps {
-    int max_concurrent = 0;  // 0 = unlimited
+    CountOrPercent max_concurrent;  // 0 = unlimited
     int min_standing = 0;
     std::vector<std::string> block_deps;
     std::vector<std::string> validate_on;
     std::vector<std::string> safe_deps;  // 2016 docs
-    int max_fail = 0;
+    CountOrPercent max_fail;             // 0 = not set: the failure policy alone decides
     // Where each reference is written, parallel to the lists above.
     std::vector<Loc> block_deps_locs, validate_on_locs, safe_deps_locs;
 };

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "model/types.h"
 
 namespace vq::workflow {
 
@@ -44,15 +45,11 @@ enum class Phase {
 };
 std::string_view toString(Phase phase);
 
-enum class OnFailure { rollback, halt, proceed };  // `then: continue` is `proceed`
+using OnFailure = model::FailureAction;
 std::string_view toString(OnFailure then);
 
-// A count, or a percentage of the workflow's hosts rounded down (at least 1 when not 0).
-struct Amount {
-    int value = 0;
-    bool percent = false;
-    int of(size_t hosts) const;
-};
+// A count, or a percentage of `hosts` rounded down (at least 1 when not 0).
+int amountOf(const model::CountOrPercent& amount, size_t hosts);
 
 struct FailurePolicy {
     std::chrono::seconds stage_timeout{1800};
@@ -62,10 +59,10 @@ struct FailurePolicy {
 
 struct WorkflowRules {
     std::string id;
-    Amount max_concurrent;  // 0 = no limit
+    model::CountOrPercent max_concurrent;  // 0 = no limit
     int min_standing = 0;
     std::vector<std::string> block_deps;
-    Amount max_fail;  // halted when more than this many hosts failed
+    model::CountOrPercent max_fail;  // halted when more than this many hosts failed; 0 = not set
     FailurePolicy policy;
 };
 

@@ -45,6 +45,13 @@ std::string hostWith(const std::string& from, const std::string& to) {
     return s;
 }
 
+// src/model/testdata/base/sites/lab/env.yml, 16 lines.
+const std::string kEnv =
+    "id: lab\nname: Test lab\nsubnets:\n  - id: net\n    cidr: 10.99.0.0/24\n"
+    "    gateway: 10.99.0.1\n    dns: [10.99.0.1]\n    ntp: [10.99.0.1]\n"
+    "    domain: lab.example\nagents:\n  - name: agent1\n    asset_server:\n"
+    "      addr: 10.99.0.2\n      port: 24602\nmetadata:\n  mirror: http://10.99.0.2/centos\n";
+
 const Severity E = Severity::Error;
 const Severity W = Severity::Warning;
 const char* const kInv = "sites/lab/more.yml";
@@ -349,6 +356,29 @@ const std::vector<Case>& cases() {
          E,
          "interfaces[0].bmc.container",
          "missing required field (bmc type custom)"},
+        {"policy_then_unknown",
+         {{"sites/lab/env.yml",
+           kEnv + std::string("policy:\n  on_failure:\n    retry: 2\n    then: retreat\n")}},
+         "sites/lab/env.yml",
+         20,
+         E,
+         "policy.on_failure.then",
+         "expected rollback, halt or continue, got 'retreat'"},
+        {"max_concurrent_bad_percent",
+         {{"workflows/etcd.yml",
+           "id: etcd\nworkflow:\n  - boot: etcd\ndeps:\n  max_concurrent: 150%\n"}},
+         "workflows/etcd.yml",
+         5,
+         E,
+         "deps.max_concurrent",
+         "expected a count or a percentage (0%..100%), got '150%'"},
+        {"policy_timeout_zero",
+         {{"sites/lab/env.yml", kEnv + std::string("policy:\n  timeout: 0\n")}},
+         "sites/lab/env.yml",
+         18,
+         E,
+         "policy.timeout",
+         "0 is out of range (1..604800)"},
     };
     return kCases;
 }

@@ -82,7 +82,7 @@ TEST(LoadExamples, V014TypedFieldsAndDefaults) {
 
     const Workflow* w = m.workflow("etcd-master");
     ASSERT_TRUE(w);
-    EXPECT_EQ(w->deps.max_concurrent, 2);
+    EXPECT_EQ(w->deps.max_concurrent, (CountOrPercent{2, false}));
     EXPECT_EQ(w->deps.min_standing, 1);
     EXPECT_EQ(m.workflow("etcd-proxy")->deps.block_deps, std::vector<std::string>{"etcd-master"});
 
@@ -90,6 +90,41 @@ TEST(LoadExamples, V014TypedFieldsAndDefaults) {
     ASSERT_TRUE(m.asset("untyped", "clevos-answers.provision"));
     ASSERT_EQ(m.snippets("ignition").size(), 1u);
     EXPECT_EQ(m.snippets("ignition")[0].name, "etcd.yml");
+}
+
+TEST(LoadPolicy, FailurePolicyAndPercentLimits) {
+    std::vector<SotFile> files;
+    std::string error;
+    ASSERT_TRUE(readSotDir("src/model/testdata/base", files, error)) << error;
+    for (auto& f : files) {
+        if (f.path == "sites/lab/env.yml") {
+            f.text +=
+                "policy:\n  force_provision: true\n  timeout: 600\n"
+                "  on_failure: {retry: 2, then: continue}\n";
+        }
+        if (f.path == "workflows/etcd.yml") {
+            f.text =
+                "id: etcd\nworkflow:\n  - boot: etcd\n"
+                "deps: {max_concurrent: 25%, max_fail: '10%', min_standing: 1}\n";
+        }
+    }
+    auto r = loadSotFiles(files);
+    for (const auto& d : r.diagnostics)
+        ADD_FAILURE() << d.toString();
+    ASSERT_TRUE(r.model);
+    const Site* site = r.model->site("lab");
+    ASSERT_TRUE(site);
+    EXPECT_TRUE(site->policy.force_provision);
+    EXPECT_EQ(site->policy.timeout_s, 600);
+    EXPECT_EQ(site->policy.retry, 2);
+    EXPECT_EQ(site->policy.then, FailureAction::proceed);
+    const Workflow* w = r.model->workflow("etcd");
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->deps.max_concurrent, (CountOrPercent{25, true}));
+    EXPECT_EQ(w->deps.max_fail, (CountOrPercent{10, true}));
+    // Defaults.
+    EXPECT_EQ(Policy{}.timeout_s, 1800);
+    EXPECT_EQ(Policy{}.then, FailureAction::halt);
 }
 
 TEST(LoadExamples, FindByMacAnySpelling) {
