@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/sot_input.h"
 #include "model/load.h"
 #include "power/action.h"
 #include "power/driver_factory.h"
@@ -103,21 +104,10 @@ int runPower(const PowerFlags& f) {
                   << "\" (expected status, on, off, cycle, soft or pxe)\n";
         return kExitUsage;
     }
-    model::LoadResult loaded = model::loadSot(f.sot, model::LoadOptions{f.site});
-    if (loaded.io_failure || !loaded.model) {
-        for (const auto& d : loaded.diagnostics)
-            std::cerr << d.toString() << "\n";
-        return kExitUsage;
-    }
-    if (loaded.hasErrors()) {
-        for (const auto& d : loaded.diagnostics) {
-            if (d.severity == model::Severity::Error)
-                std::cerr << d.toString() << "\n";
-        }
-        std::cerr << "power: the source of truth has errors; run `vaquero validate`\n";
-        return kExitFailure;
-    }
-    Result<Found> found = findHost(*loaded.model, f);
+    SotInput input = loadSotFor("power", f.sot, f.site);
+    if (!input.model)
+        return input.exit_code;
+    Result<Found> found = findHost(*input.model, f);
     if (!found) {
         std::cerr << "power: " << found.message() << "\n";
         return kExitFailure;

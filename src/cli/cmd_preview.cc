@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "cli/sot_input.h"
 #include "model/load.h"
 #include "render/boot_renderer.h"
 #include "render/compiled.h"
@@ -25,24 +26,13 @@ struct PreviewFlags {
 };
 
 int runPreview(const PreviewFlags& f) {
-    model::LoadResult loaded = model::loadSot(f.sot, model::LoadOptions{f.site});
-    if (loaded.io_failure || !loaded.model) {
-        for (const auto& d : loaded.diagnostics)
-            std::cerr << d.toString() << "\n";
-        return kExitUsage;
-    }
-    if (loaded.hasErrors()) {
-        for (const auto& d : loaded.diagnostics) {
-            if (d.severity == model::Severity::Error)
-                std::cerr << d.toString() << "\n";
-        }
-        std::cerr << "preview: the source of truth has errors; run `vaquero validate`\n";
-        return kExitFailure;
-    }
+    SotInput input = loadSotFor("preview", f.sot, f.site);
+    if (!input.model)
+        return input.exit_code;
     render::RendererOptions options;
     options.site = f.site;
     options.agent = f.agent;
-    render::BootRenderer renderer(render::CompiledModel::build(loaded.model), options);
+    render::BootRenderer renderer(render::CompiledModel::build(input.model), options);
     render::BootRequest req;
     req.mac = f.mac;
     req.boot = f.boot;

@@ -1,0 +1,21 @@
+#pragma once
+// How a command that reads a SoT (preview, power, plan) loads it: the same messages and exit
+// codes everywhere. An unreadable SoT is exit 2 with its diagnostics; a SoT with errors is
+// exit 1 with the errors and a pointer to `vaquero validate`.
+
+#include <memory>
+#include <string>
+
+#include "model/load.h"
+
+namespace vq::cli {
+
+struct SotInput {
+    std::shared_ptr<const model::Model> model;  // null when the command must stop
+    int exit_code = 0;                          // set when model is null
+};
+
+// `command` names the command in the message ("preview", "power").
+SotInput loadSotFor(const std::string& command, const std::string& sot, const std::string& site);
+
+}  // namespace vq::cli
