@@ -15,6 +15,7 @@ ALLOWED = {
     "http": {"base", "net"},
     "ipxe": {"base", "tmpl", "model"},
     "render": {"base", "tmpl", "model", "ipxe"},
+    "plan": {"base", "tmpl", "model", "ipxe", "render"},
     "workflow": {"base", "model"},
     "power": {"base", "net"},
     "store": {"base", "model", "workflow"},
@@ -22,7 +23,7 @@ ALLOWED = {
                "workflow", "power", "store"},
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "workflow", "power", "store"},
-    "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
+    "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
             "workflow", "power", "store", "server", "agent"},
 }
 # Finer rules inside a module: codecs never include their servers.
