@@ -25,6 +25,7 @@ void addValidateCommand(CLI::App& app, Context& ctx);
 void addPreviewCommand(CLI::App& app, Context& ctx);
 void addMigrateCommand(CLI::App& app, Context& ctx);
 void addRenderCommand(CLI::App& app, Context& ctx);
+void addPlanCommand(CLI::App& app, Context& ctx);
 void addVersionCommand(CLI::App& app, Context& ctx);
 
 // For commands a later milestone implements: says so and exits 2.

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     vq::cli::addPreviewCommand(app, ctx);
     vq::cli::addMigrateCommand(app, ctx);
     vq::cli::addRenderCommand(app, ctx);
+    vq::cli::addPlanCommand(app, ctx);
     vq::cli::addVersionCommand(app, ctx);
 
     try {

@@ -41,8 +41,11 @@ std::string summary(const Plan& plan) {
 }
 
 void hostText(std::string& out, const HostPlan& h) {
-    out += fmt::format("    {} {} (workflow {}): {}\n", mark(h.kind), h.host,
-                       h.workflow.empty() ? "none" : h.workflow, startText(h));
+    std::string after;
+    for (const auto& b : h.blocked_by)
+        after += (after.empty() ? ", after workflow " : ", ") + b;
+    out += fmt::format("    {} {} (workflow {}{}): {}\n", mark(h.kind), h.host,
+                       h.workflow.empty() ? "none" : h.workflow, after, startText(h));
     for (const auto& r : h.reasons) {
         out += fmt::format("        {}\n", r.text);
         indentLines(out, r.diff, "            ");
@@ -60,17 +63,8 @@ std::string planText(const Plan& plan) {
         for (const auto& h : site.hosts) {
             if (h.wave != wave) {
                 wave = h.wave;
-                if (wave == 0) {
-                    out += "  not in a wave\n";
-                } else {
-                    std::string after;
-                    for (const auto& b : h.blocked_by)
-                        after += (after.empty() ? "" : ", ") + b;
-                    out += fmt::format("  wave {}{}\n", wave,
-                                       after.empty() ? ""
-                                                     : fmt::format(" (workflow {} waits for {})",
-                                                                   h.workflow, after));
-                }
+                out +=
+                    wave == 0 ? std::string("  not in a wave\n") : fmt::format("  wave {}\n", wave);
             }
             hostText(out, h);
         }

@@ -159,7 +159,8 @@ TEST(Plan, WavesFollowMaxConcurrentAndBlockDeps) {
     EXPECT_EQ(order, (std::vector<std::pair<std::string, int>>{
                          {"web1", 1}, {"web2", 2}, {"web3", 3}, {"db1", 4}}));
     EXPECT_EQ(hostsOf(p)[3]->blocked_by, (std::vector<std::string>{"web"}));
-    EXPECT_NE(planText(p).find("wave 4 (workflow db waits for web)"), std::string::npos)
+    EXPECT_NE(planText(p).find("  wave 4\n    ~ db1 (workflow db, after workflow web): "),
+              std::string::npos)
         << planText(p);
 }
 
