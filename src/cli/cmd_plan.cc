@@ -3,10 +3,11 @@
 
 #include <filesystem>
 #include <iostream>
-#include <thread>
+#include <vector>
 
 #include "plan/plan.h"
 #include "plan/plan_format.h"
+#include "plan/sot_pair.h"
 
 #include "cli/command.h"
 #include "model/load.h"
@@ -29,16 +30,14 @@ struct PlanFlags {
 
 // Prints a SoT's diagnostics as `vaquero validate` does; false when it cannot be planned.
 bool usable(const model::LoadResult& r, const std::string& root, const char* which) {
-    if (!r.io_failure && r.model && !r.hasErrors())
+    if (r.model && !r.hasErrors())
         return true;
     for (auto d : r.diagnostics) {
-        if (!r.io_failure)
-            d.file = (std::filesystem::path(root) / d.file).lexically_normal().generic_string();
+        d.file = (std::filesystem::path(root) / d.file).lexically_normal().generic_string();
         std::cerr << d.toString() << "\n";
     }
     std::cerr << "vaquero plan: " << which << " source of truth " << root << ": "
-              << (r.io_failure ? "cannot be read" : model::diagnosticsSummary(r.diagnostics))
-              << "\n";
+              << model::diagnosticsSummary(r.diagnostics) << "\n";
     return false;
 }
 
@@ -56,18 +55,23 @@ int runPlan(const PlanFlags& f) {
         std::cerr << "vaquero plan: --from OLD is required (the SoT the hosts run now)\n";
         return kPlanError;
     }
-    const model::LoadOptions options{f.site};
-    // The two loads are independent: run them side by side.
-    model::LoadResult old_sot;
-    std::thread old_loader([&] { old_sot = model::loadSot(f.from, options); });
-    model::LoadResult new_sot = model::loadSot(f.sot, options);
-    old_loader.join();
-    const bool old_ok = usable(old_sot, f.from, "old");
-    const bool new_ok = usable(new_sot, f.sot, "new");
-    if (!old_ok || !new_ok)
+    auto read = [](const std::string& root, std::vector<model::SotFile>& files) {
+        std::string error;
+        if (model::readSotDir(root, files, error))
+            return true;
+        std::cerr << "vaquero plan: " << error << "\n";
+        return false;
+    };
+    std::vector<model::SotFile> old_files, new_files;
+    if (!read(f.from, old_files) || !read(f.sot, new_files))
         return kPlanError;
-
-    const plan::Plan result = plan::computePlan(old_sot.model, new_sot.model);
+    const plan::SotPairPlan pair =
+        plan::planSotFiles(old_files, new_files, model::LoadOptions{f.site});
+    const bool old_ok = usable(pair.old_sot, f.from, "old");
+    const bool new_ok = usable(pair.new_sot, f.sot, "new");
+    if (!old_ok || !new_ok || !pair.planned)
+        return kPlanError;
+    const plan::Plan& result = pair.plan;
     if (f.format == "json")
         std::cout << plan::planJson(result) << "\n";
     else

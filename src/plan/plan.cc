@@ -84,7 +84,7 @@ public:
 
     Plan run() {
         Plan plan;
-        plan.hosts_old = old_.hostCount();
+        plan.hosts_old = old_.hostCount();  // plus the unloaded unchanged ones, below
         plan.hosts_new = new_.hostCount();
         for (const auto& site : new_.sites()) {
             SitePlan sp = planSite(site, plan);
@@ -124,6 +124,24 @@ private:
         for (const auto& host : site.hosts) {
             const model::Host* before =
                 old_site != nullptr ? old_.host(old_site->id, host.name) : nullptr;
+            if (before == nullptr && old_site != nullptr &&
+                options_.unchanged_files.count(host.origin.file) != 0) {
+                // The same document on both sides, not loaded from OLD: equal inputs mean
+                // equal bytes. Its file is loaded whenever they differ (sot_pair.cc).
+                ++plan.hosts_old;
+                if (old_fp_.host(*old_site, host) == new_fp_.host(site, host))
+                    continue;
+                HostPlan hp;
+                hp.site = site.id;
+                hp.host = host.name;
+                hp.workflow = workflowKey(host);
+                hp.reasons.push_back({"inputs changed (its previous revision was not loaded)", {}});
+                hp.start = HostStart::None;
+                plan.errors.push_back(
+                    fmt::format("host {}/{}: previous revision unknown", site.id, host.name));
+                changed.push_back(std::move(hp));
+                continue;
+            }
             if (before != nullptr && old_fp_.host(*old_site, *before) == new_fp_.host(site, host)) {
                 continue;  // same inputs, same bytes: not even rendered
             }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ namespace vq::plan {
 
 struct PlanOptions {
     DiffOptions diff;
+    // Inventory files (SoT-relative paths) known to be byte-identical in OLD and NEW but left
+    // out of OLD's model: a NEW host from one of them that OLD lacks is the same document on
+    // both sides, not a new host (see sot_pair.h).
+    std::set<std::string> unchanged_files;
 };
 
 enum class HostChangeKind { New, Changed, Removed };

@@ -65,11 +65,15 @@ public:
         s.replace(at, from.size(), to);
     }
 
-    std::shared_ptr<const model::Model> load() const {
+    std::vector<model::SotFile> files() const {
         std::vector<model::SotFile> files;
         for (const auto& [path, text] : files_)
             files.push_back({path, text});
-        model::LoadResult r = model::loadSotFiles(files);
+        return files;
+    }
+
+    std::shared_ptr<const model::Model> load() const {
+        model::LoadResult r = model::loadSotFiles(files());
         for (const auto& d : r.diagnostics) {
             if (d.severity == model::Severity::Error)
                 ADD_FAILURE() << d.toString();
