@@ -169,14 +169,22 @@ uint64_t InputFingerprints::asset(std::string_view type, std::string_view name) 
     return it == assets_.end() ? kAbsent : it->second;
 }
 
-uint64_t InputFingerprints::host(const model::Site& site, const model::Host& host) const {
+uint64_t InputFingerprints::document(const model::Host& host) {
     Fnv64 h;
-    h.number(this->site(site));
     h.field(host.name).field(host.workflow).field(host.boot);
     h.number(host.selectors.size());
     for (const auto& [k, v] : host.selectors)
         h.field(k).field(v);
     h.value(host.raw);
+    return h.digest();
+}
+
+uint64_t InputFingerprints::host(const model::Site& site,
+                                 const model::Host& host,
+                                 uint64_t document) const {
+    Fnv64 h;
+    h.number(this->site(site));
+    h.number(document);
     h.number(workflow(host.workflow));
     h.number(boot(host.boot));
     return h.digest();

@@ -20,7 +20,14 @@ public:
     // host count); host() then hashes only the host's own document.
     explicit InputFingerprints(const model::Model& model);
 
-    uint64_t host(const model::Site& site, const model::Host& host) const;
+    uint64_t host(const model::Site& site, const model::Host& host) const {
+        return this->host(site, host, document(host));
+    }
+    // The same from the host's document hash, computed once when one document is checked
+    // against two models.
+    uint64_t host(const model::Site& site, const model::Host& host, uint64_t document) const;
+    // Hash of what the host itself says (its YAML document and how it was decoded).
+    static uint64_t document(const model::Host& host);
 
     // The parts, exposed for tests and for explaining a change.
     uint64_t site(const model::Site& site) const;

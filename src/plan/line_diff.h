@@ -24,7 +24,7 @@ std::vector<DiffLine> diffLines(std::string_view a, std::string_view b, size_t m
 struct DiffOptions {
     size_t context = 3;     // unchanged lines around each change
     size_t max_lines = 60;  // printed lines (headers excluded) before "... N more lines"
-    size_t max_edits = 2000;
+    size_t max_edits = 1000;
 };
 
 // "--- old_label\n+++ new_label\n@@ -a,b +c,d @@\n..." ; empty when a == b.

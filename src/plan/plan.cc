@@ -29,6 +29,13 @@ std::string usablePower(const model::Host& host) {
     return {};
 }
 
+// Sites are matched by env id only (Model::site also accepts a directory name, which would
+// pair a renamed site with its old self).
+const model::Site* siteById(const model::Model& m, std::string_view id) {
+    const model::Site* s = m.site(id);
+    return s != nullptr && s->id == id ? s : nullptr;
+}
+
 std::string workflowKey(const model::Host& host) {
     return host.workflow.empty() && !host.boot.empty() ? "boot " + host.boot : host.workflow;
 }
@@ -93,7 +100,7 @@ public:
         }
         // Sites that disappeared: all their hosts are removed.
         for (const auto& site : old_.sites()) {
-            if (new_.site(site.id) != nullptr)
+            if (siteById(new_, site.id) != nullptr)
                 continue;
             SitePlan sp;
             sp.site = site.id;
@@ -119,27 +126,13 @@ private:
     SitePlan planSite(const model::Site& site, Plan& plan) {
         SitePlan sp;
         sp.site = site.id;
-        const model::Site* old_site = old_.site(site.id);
+        const model::Site* old_site = siteById(old_, site.id);
         std::vector<HostPlan> changed;
         for (const auto& host : site.hosts) {
             const model::Host* before =
                 old_site != nullptr ? old_.host(old_site->id, host.name) : nullptr;
-            if (before == nullptr && old_site != nullptr &&
-                options_.unchanged_files.count(host.origin.file) != 0) {
-                // The same document on both sides, not loaded from OLD: equal inputs mean
-                // equal bytes. Its file is loaded whenever they differ (sot_pair.cc).
-                ++plan.hosts_old;
-                if (old_fp_.host(*old_site, host) == new_fp_.host(site, host))
-                    continue;
-                HostPlan hp;
-                hp.site = site.id;
-                hp.host = host.name;
-                hp.workflow = workflowKey(host);
-                hp.reasons.push_back({"inputs changed (its previous revision was not loaded)", {}});
-                hp.start = HostStart::None;
-                plan.errors.push_back(
-                    fmt::format("host {}/{}: previous revision unknown", site.id, host.name));
-                changed.push_back(std::move(hp));
+            if (before == nullptr && options_.unchanged_files.count(host.origin.file) != 0) {
+                ++plan.hosts_old;  // the same document, with inputs the caller found equal
                 continue;
             }
             if (before != nullptr && old_fp_.host(*old_site, *before) == new_fp_.host(site, host)) {

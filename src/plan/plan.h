@@ -17,9 +17,9 @@ namespace vq::plan {
 
 struct PlanOptions {
     DiffOptions diff;
-    // Inventory files (SoT-relative paths) known to be byte-identical in OLD and NEW but left
-    // out of OLD's model: a NEW host from one of them that OLD lacks is the same document on
-    // both sides, not a new host (see sot_pair.h).
+    // Inventory files (SoT-relative paths) left out of OLD's model because they are
+    // byte-identical in OLD and NEW and the caller found every host in them with equal input
+    // fingerprints on both sides: such a host is unchanged, not new (see sot_pair.h).
     std::set<std::string> unchanged_files;
 };
 

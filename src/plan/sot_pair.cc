@@ -64,13 +64,16 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
         const model::Model& old_m = *out.old_sot.model;
         const InputFingerprints old_fp(old_m), new_fp(*out.new_sot.model);
         for (const auto& site : out.new_sot.model->sites()) {
+            // A site OLD knows under another id: its hosts are compared the long way.
             const model::Site* old_site = old_m.site(site.id);
-            if (old_site == nullptr)
-                continue;
+            if (old_site != nullptr && old_site->id != site.id)
+                old_site = nullptr;
             for (const auto& host : site.hosts) {
                 if (needed.count(host.origin.file) != 0 || same_paths.count(host.origin.file) == 0)
                     continue;
-                if (old_fp.host(*old_site, host) != new_fp.host(site, host))
+                const uint64_t doc = InputFingerprints::document(host);
+                if (old_site == nullptr ||
+                    old_fp.host(*old_site, host, doc) != new_fp.host(site, host, doc))
                     needed.insert(host.origin.file);
             }
         }

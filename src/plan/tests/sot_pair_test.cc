@@ -72,6 +72,17 @@ TEST(SotPair, EditedAddedAndDeletedFiles) {
     EXPECT_EQ(p.plan.count(HostChangeKind::Removed), 0u);  // db1 moved files
 }
 
+TEST(SotPair, ARenamedSiteIsComparedTheLongWay) {
+    const Sot a = split();
+    Sot b = a;
+    b.replace("sites/lab/env.yml", "id: lab", "id: lab2");
+    SotPairPlan p = planSotFiles(a.files(), b.files());
+    EXPECT_EQ(p.old_inventory_files_loaded, 3u);
+    expectSameAsFullPlan(a, b, p);
+    EXPECT_EQ(p.plan.count(HostChangeKind::New), 3u);
+    EXPECT_EQ(p.plan.count(HostChangeKind::Removed), 3u);
+}
+
 TEST(SotPair, ErrorsStopBeforePlanning) {
     const Sot a = split();
     Sot b = a;
