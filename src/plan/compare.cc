@@ -32,7 +32,9 @@ void compareOne(Ctx& c,
     const std::string old_text = before->bytes ? *before->bytes : std::string();
     const std::string new_text = after.bytes ? *after.bytes : std::string();
     std::string text;
-    if (!before->bytes && after.bytes)
+    if (!before->error.empty())
+        text = fmt::format("{}: {} renders again (it failed before)", stage_label, what);
+    else if (!before->bytes && after.bytes)
         text = fmt::format("{}: {} now served", stage_label, what);
     else if (before->bytes && !after.bytes)
         text = fmt::format("{}: {} no longer served", stage_label, what);

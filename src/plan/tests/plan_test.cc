@@ -187,6 +187,26 @@ TEST(Plan, ARenderFailureIsAnError) {
     EXPECT_EQ(hosts[0]->wave, 0);
 }
 
+TEST(Plan, ContainerChangesAreReasonsWithMaskedDiffs) {
+    Sot a, b;
+    a["boot/db.yml"] +=
+        "validate:\n  - image: check:1\n    env: {API_TOKEN: tok-0ld-value}\n"
+        "    registry_auth: {url: r.example, username: u, password: RegPw0rd}\n";
+    b["boot/db.yml"] = a["boot/db.yml"];
+    b.replace("boot/db.yml", "image: check:1", "image: check:2");
+    b.replace("boot/db.yml", "tok-0ld-value", "tok-n3w-value");
+    Plan p = planOf(a, b);
+    auto hosts = hostsOf(p);
+    ASSERT_EQ(hosts.size(), 1u);
+    EXPECT_EQ(hosts[0]->host, "db1");
+    ASSERT_EQ(hosts[0]->reasons.size(), 1u);
+    EXPECT_EQ(hosts[0]->reasons[0].text, "stage 1 (boot db): containers changed");
+    const std::string& diff = hosts[0]->reasons[0].diff;
+    EXPECT_NE(diff.find("-  image: check:1\n+  image: check:2\n"), std::string::npos) << diff;
+    for (const char* secret : {"tok-0ld-value", "tok-n3w-value", "RegPw0rd"})
+        EXPECT_EQ(diff.find(secret), std::string::npos) << diff;
+}
+
 TEST(Plan, JsonCarriesTheSameContent) {
     Sot a, b;
     b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
