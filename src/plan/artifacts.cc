@@ -124,10 +124,11 @@ HostArtifacts ArtifactRenderer::render(const model::Site& site, const model::Hos
         if (!mac.empty())
             stage.ipxe = fromOutcome(renderer.ipxe(req), host);
         if (boot != nullptr && boot->unattended && !boot->unattended->use.empty()) {
-            if (!mac.empty()) {
-                stage.config = fromOutcome(renderer.config(req), host);
-            } else if (!host.selectors.empty() && boot_id == host.boot) {
-                // Seed-era hosts known only by selectors fetch /<type>?<selectors>.
+            if (host.selectors.empty()) {
+                if (!mac.empty())
+                    stage.config = fromOutcome(renderer.config(req), host);
+            } else if (boot_id == host.boot) {
+                // Seed-era hosts are known by their selectors: /<type>?<selectors>.
                 stage.config = fromOutcome(
                     renderer.typed(boot->unattended->type, host.selectors, kPlanAgentUrl), host);
             }

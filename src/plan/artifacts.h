@@ -2,7 +2,9 @@
 // A host's desired artifacts: for each stage of its workflow (a seed-era group boot is a
 // one-stage workflow), the exact bytes it would be served (the iPXE script and the
 // unattended config, rendered by render::BootRenderer as `vaquero preview` prints them) and
-// the boot's validate / before_shutdown containers. agentURL is a fixed placeholder: the
+// the boot's validate / before_shutdown containers. The iPXE script is asked for by the MAC
+// the host netboots with, the config by that MAC too, or, for a seed-era host, by its
+// selectors (the typed endpoint it fetches). agentURL is a fixed placeholder: the
 // real one is the address a host reaches its agent on, the same in both revisions.
 
 #include <cstdint>

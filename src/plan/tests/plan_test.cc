@@ -207,6 +207,31 @@ TEST(Plan, ContainerChangesAreReasonsWithMaskedDiffs) {
         EXPECT_EQ(diff.find(secret), std::string::npos) << diff;
 }
 
+TEST(Plan, SeedEraGroupsAreOneStageWorkflows) {
+    Sot a;
+    for (const char* path : {"boot/web.yml", "boot/db.yml", "workflows/web.yml", "workflows/db.yml",
+                             "sites/lab/inventory.yml"}) {
+        a.erase(path);
+    }
+    a["boot/g.yml"] =
+        "id: group_one\noperating_system: linux\nunattended: {type: untyped, use: db.cfg}\n";
+    a["sites/lab/inventory.yml"] =
+        "boot: group_one\nhosts:\n- name: s1\n  selectors: {mac: '52:54:00:00:00:31'}\n"
+        "- name: s2\n  selectors: {mac: '52:54:00:00:00:32', os: installed}\n";
+    Sot b = a;
+    b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
+    Plan p = planOf(a, b);
+    auto hosts = hostsOf(p);
+    ASSERT_EQ(hosts.size(), 2u);
+    EXPECT_EQ(hosts[0]->host, "s1");
+    EXPECT_EQ(hosts[0]->workflow, "boot group_one");
+    EXPECT_NE(allText(*hosts[0]).find("stage 1 (boot group_one): config changed"),
+              std::string::npos)
+        << allText(*hosts[0]);
+    // s2 is found by all its selectors (the typed endpoint), not by its MAC alone.
+    EXPECT_NE(allText(*hosts[1]).find("+engine=mysql"), std::string::npos) << allText(*hosts[1]);
+}
+
 TEST(Plan, JsonCarriesTheSameContent) {
     Sot a, b;
     b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
