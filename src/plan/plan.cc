@@ -1,7 +1,11 @@
 #include "plan/plan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "plan/artifacts.h"
 #include "plan/compare.h"
@@ -71,6 +75,24 @@ SecretMask maskFor(const model::Model* old_model,
     return mask;
 }
 
+// Runs fn(0..n-1) on up to four threads; small batches stay on the caller's thread.
+template <typename Fn>
+void parallelFor(size_t n, const Fn& fn) {
+    const size_t threads =
+        n < 64 ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i = next++; i < n; i = next++)
+            fn(i);
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+        t.join();
+}
+
 bool inWave(const HostPlan& h) {
     return h.start == HostStart::Reboot || h.start == HostStart::ManualReboot ||
            h.start == HostStart::NextNetboot;
@@ -123,11 +145,69 @@ private:
         return hp;
     }
 
+    // The plan of one host whose inputs moved (or that is new); nothing when its served bytes
+    // did not change. Const and self-contained, so hosts are planned on several threads.
+    std::optional<HostPlan> planHost(const model::Site& site,
+                                     const model::Site* old_site,
+                                     const model::Host& host,
+                                     const model::Host* before) const {
+        HostPlan hp;
+        hp.site = site.id;
+        hp.host = host.name;
+        hp.workflow = workflowKey(host);
+        hp.power = usablePower(host);
+        const SecretMask mask =
+            maskFor(before ? &old_ : nullptr, old_site, before, new_, &site, &host);
+        HostArtifacts old_art;
+        if (before != nullptr) {
+            old_art = old_render_.render(*old_site, *before);
+            hp.kind = HostChangeKind::Changed;
+            if (workflowKey(*before) != hp.workflow) {
+                hp.reasons.push_back(
+                    {fmt::format("workflow changed: {} -> {}", workflowKey(*before), hp.workflow),
+                     {}});
+            } else {
+                const auto was = stageBoots(old_, *before), now = stageBoots(new_, host);
+                if (was != now) {
+                    hp.reasons.push_back({fmt::format("workflow {} changed: stages {} -> {}",
+                                                      hp.workflow, joinBoots(was), joinBoots(now)),
+                                          {}});
+                }
+            }
+        } else {
+            hp.kind = HostChangeKind::New;
+            hp.reasons.push_back({"new host", {}});
+        }
+        const HostArtifacts new_art = new_render_.render(site, host);
+        Comparison cmp =
+            compareArtifacts(old_art, new_art, mask, site.id + "/" + host.name, options_.diff);
+        if (before != nullptr && hp.reasons.empty() && cmp.reasons.empty())
+            return std::nullopt;  // inputs moved, served bytes did not
+        hp.reasons.insert(hp.reasons.end(), std::make_move_iterator(cmp.reasons.begin()),
+                          std::make_move_iterator(cmp.reasons.end()));
+        hp.error = cmp.error;
+        if (hp.error) {
+            hp.start = HostStart::None;
+        } else if (host.never_provision) {
+            hp.start = HostStart::Never;
+        } else if (hp.kind == HostChangeKind::New &&
+                   !(site.policy.force_provision && !hp.power.empty())) {
+            hp.start = HostStart::NextNetboot;
+        } else {
+            hp.start = hp.power.empty() ? HostStart::ManualReboot : HostStart::Reboot;
+        }
+        return hp;
+    }
+
     SitePlan planSite(const model::Site& site, Plan& plan) {
         SitePlan sp;
         sp.site = site.id;
         const model::Site* old_site = siteById(old_, site.id);
-        std::vector<HostPlan> changed;
+        struct Job {
+            const model::Host* host;
+            const model::Host* before;
+        };
+        std::vector<Job> jobs;
         for (const auto& host : site.hosts) {
             const model::Host* before =
                 old_site != nullptr ? old_.host(old_site->id, host.name) : nullptr;
@@ -138,56 +218,22 @@ private:
             if (before != nullptr && old_fp_.host(*old_site, *before) == new_fp_.host(site, host)) {
                 continue;  // same inputs, same bytes: not even rendered
             }
-            HostPlan hp;
-            hp.site = site.id;
-            hp.host = host.name;
-            hp.workflow = workflowKey(host);
-            hp.power = usablePower(host);
-            const SecretMask mask =
-                maskFor(before ? &old_ : nullptr, old_site, before, new_, &site, &host);
-            const std::string name = site.id + "/" + host.name;
-            ++plan.hosts_rendered;
-            HostArtifacts old_art;
-            if (before != nullptr) {
-                old_art = old_render_.render(*old_site, *before);
-                hp.kind = HostChangeKind::Changed;
-                if (workflowKey(*before) != hp.workflow) {
-                    hp.reasons.push_back({fmt::format("workflow changed: {} -> {}",
-                                                      workflowKey(*before), hp.workflow),
-                                          {}});
-                } else {
-                    const auto was = stageBoots(old_, *before), now = stageBoots(new_, host);
-                    if (was != now) {
-                        hp.reasons.push_back(
-                            {fmt::format("workflow {} changed: stages {} -> {}", hp.workflow,
-                                         joinBoots(was), joinBoots(now)),
-                             {}});
-                    }
-                }
-            } else {
-                hp.kind = HostChangeKind::New;
-                hp.reasons.push_back({"new host", {}});
-            }
-            const HostArtifacts new_art = new_render_.render(site, host);
-            Comparison cmp = compareArtifacts(old_art, new_art, mask, name, options_.diff);
-            if (before != nullptr && hp.reasons.empty() && cmp.reasons.empty())
-                continue;  // inputs moved, served bytes did not
-            hp.reasons.insert(hp.reasons.end(), std::make_move_iterator(cmp.reasons.begin()),
-                              std::make_move_iterator(cmp.reasons.end()));
-            hp.error = cmp.error;
-            if (hp.error) {
-                hp.start = HostStart::None;
+            jobs.push_back({&host, before});
+        }
+        plan.hosts_rendered += jobs.size();
+        std::vector<std::optional<HostPlan>> planned(jobs.size());
+        parallelFor(jobs.size(), [&](size_t i) {
+            planned[i] = planHost(site, old_site, *jobs[i].host, jobs[i].before);
+        });
+        std::vector<HostPlan> changed;
+        for (auto& hp : planned) {
+            if (!hp)
+                continue;
+            if (hp->error) {
                 plan.errors.push_back(
-                    fmt::format("host {}: its new artifacts do not render", name));
-            } else if (host.never_provision) {
-                hp.start = HostStart::Never;
-            } else if (hp.kind == HostChangeKind::New &&
-                       !(site.policy.force_provision && !hp.power.empty())) {
-                hp.start = HostStart::NextNetboot;
-            } else {
-                hp.start = hp.power.empty() ? HostStart::ManualReboot : HostStart::Reboot;
+                    fmt::format("host {}/{}: its new artifacts do not render", hp->site, hp->host));
             }
-            changed.push_back(std::move(hp));
+            changed.push_back(std::move(*hp));
         }
         assignSiteWaves(changed, sp, plan);
         if (old_site != nullptr) {
