@@ -7,6 +7,53 @@
 #include "plan/fingerprint.h"
 
 namespace vq::plan {
+namespace {
+
+// The site, workflow and boot ids whose shared inputs hash differently in two models: a host
+// of an unchanged document can only have a moved fingerprint through one of them.
+struct MovedInputs {
+    std::set<std::string> site_dirs;
+    std::set<std::string> ids;  // workflows and boots
+
+    bool empty() const { return site_dirs.empty() && ids.empty(); }
+};
+
+MovedInputs movedInputs(const model::Model& a, const model::Model& b) {
+    MovedInputs moved;
+    const InputFingerprints fa(a), fb(b);
+    for (const auto& site : b.sites()) {
+        const model::Site* before = a.site(site.id);
+        if (before == nullptr || before->id != site.id || fa.site(*before) != fb.site(site))
+            moved.site_dirs.insert(site.dir);
+    }
+    for (const model::Model* m : {&a, &b}) {
+        for (const auto& w : m->workflows()) {
+            if (fa.workflow(w.id) != fb.workflow(w.id))
+                moved.ids.insert(w.id);
+        }
+        for (const auto& boot : m->boots()) {
+            if (fa.boot(boot.id) != fb.boot(boot.id))
+                moved.ids.insert(boot.id);
+        }
+    }
+    return moved;
+}
+
+// A guess, good enough to load early: the file is in a moved site, or its text names a
+// moved workflow or boot. Whatever the guess misses is found (and loaded) afterwards.
+bool likelyNeeded(const model::SotFile& f, const MovedInputs& moved) {
+    for (const auto& dir : moved.site_dirs) {
+        if (f.path.compare(0, 6 + dir.size() + 1, "sites/" + dir + "/") == 0)
+            return true;
+    }
+    for (const auto& id : moved.ids) {
+        if (!id.empty() && f.text.find(id) != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 bool isInventoryFile(const std::string& path) {
     if (!path.starts_with("sites/"))
@@ -46,8 +93,34 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
         ++out.old_inventory_files_loaded;
     }
 
-    // The two loads are independent: run them side by side.
-    std::thread old_loader([&] { out.old_sot = model::loadSotFiles(partial, load); });
+    // OLD's part is small: while NEW loads, it is loaded, compared with NEW's shared files,
+    // and the unchanged inventory files likely to hold hosts with moved inputs are added.
+    std::set<std::string> same_paths;
+    std::thread old_loader([&] {
+        out.old_sot = model::loadSotFiles(partial, load);
+        if (!out.old_sot.model || out.old_sot.hasErrors())
+            return;
+        std::vector<model::SotFile> new_shared;
+        for (const auto& f : new_files) {
+            if (!isInventoryFile(f.path))
+                new_shared.push_back(f);
+        }
+        const model::LoadResult shared = model::loadSotFiles(new_shared, load);
+        const MovedInputs moved =
+            shared.model ? movedInputs(*out.old_sot.model, *shared.model) : MovedInputs{};
+        bool added = false;
+        for (const auto* f : same) {
+            if (!moved.empty() && likelyNeeded(*f, moved)) {
+                partial.push_back(*f);
+                ++out.old_inventory_files_loaded;
+                added = true;
+            } else {
+                same_paths.insert(f->path);
+            }
+        }
+        if (added)
+            out.old_sot = model::loadSotFiles(partial, load);
+    });
     out.new_sot = model::loadSotFiles(new_files, load);
     old_loader.join();
     if (!out.old_sot.model || !out.new_sot.model || out.old_sot.hasErrors() ||
@@ -55,10 +128,8 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
         return out;
     }
 
-    // Hosts of identical files whose inputs moved: their OLD documents are needed to render.
-    std::set<std::string> same_paths;
-    for (const auto* f : same)
-        same_paths.insert(f->path);
+    // Hosts of unloaded identical files whose inputs moved after all: their OLD documents are
+    // needed to render, so their files are loaded now.
     std::set<std::string> needed;
     {
         const model::Model& old_m = *out.old_sot.model;
@@ -83,6 +154,7 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
             if (needed.count(f->path) != 0) {
                 partial.push_back(*f);
                 ++out.old_inventory_files_loaded;
+                ++out.old_inventory_files_late;
                 same_paths.erase(f->path);
             }
         }

@@ -50,11 +50,27 @@ TEST(SotPair, ASnippetEditLoadsOnlyTheFilesOfTheHostsItReaches) {
     b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
     SotPairPlan p = planSotFiles(a.files(), b.files());
     EXPECT_EQ(p.old_inventory_files_loaded, 1u);  // db.yml
+    EXPECT_EQ(p.old_inventory_files_late, 0u);    // guessed while NEW loaded
     ASSERT_EQ(p.plan.sites.size(), 1u);
     ASSERT_EQ(p.plan.sites[0].hosts.size(), 1u);
     EXPECT_EQ(p.plan.sites[0].hosts[0].host, "db1");
     EXPECT_EQ(p.plan.hosts_old, 3u);
     expectSameAsFullPlan(a, b, p);
+}
+
+TEST(SotPair, HostsTheEarlyGuessMissesAreStillLoadedAndPlanned) {
+    Sot a = split();
+    // "d\x62" is "db" once YAML has decoded it: the file's text never names the workflow.
+    a["sites/lab/x.yml"] =
+        "name: pg1\ninterfaces:\n  - type: physical\n    subnet: net\n"
+        "    mac: 52:54:00:00:00:05\n    ipv4: 10.99.0.15\nworkflow: \"d\\x62\"\n";
+    Sot b = a;
+    b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
+    SotPairPlan p = planSotFiles(a.files(), b.files());
+    EXPECT_EQ(p.old_inventory_files_loaded, 2u);  // db.yml guessed, x.yml found afterwards
+    EXPECT_EQ(p.old_inventory_files_late, 1u);
+    expectSameAsFullPlan(a, b, p);
+    EXPECT_EQ(p.plan.count(HostChangeKind::Changed), 2u);  // db1 and pg1
 }
 
 TEST(SotPair, EditedAddedAndDeletedFiles) {
