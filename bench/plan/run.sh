@@ -46,7 +46,8 @@ echo "generated $HOSTS hosts, $tuned of them use the edited snippet"
 
 now() { date +%s.%N; }
 best() { printf '%s\n' "$@" | sort -g | head -1; }
-plan_t=() validate_t=()
+plan_t=() validate_t=() load_t=()
+# Rounds interleave the three, so each ratio compares runs made under the same machine load.
 for r in $(seq 1 "$RUNS"); do
   t0=$(now)
   rc=0
@@ -57,6 +58,8 @@ for r in $(seq 1 "$RUNS"); do
   t2=$(now)
   plan_t+=("$(echo "$t1 - $t0" | bc)")
   validate_t+=("$(echo "$t2 - $t1" | bc)")
+  load_t+=("$("$gen" run "$new" 1 | sed -n 's/^vaquero loadSotFiles (load+validate): *\([0-9.]*\) s.*/\1/p')")
+  echo "round $r: plan ${plan_t[-1]} s, validate ${validate_t[-1]} s, load ${load_t[-1]} s"
 done
 python3 - "$work/plan.json" "$tuned" <<'PY'
 import json, sys
@@ -64,8 +67,7 @@ s = json.load(open(sys.argv[1]))["summary"]
 print(f"plan: {s['reprovision']} to reprovision, {s['hosts_rendered']} hosts rendered of {s['hosts_after']}")
 assert s["reprovision"] == int(sys.argv[2]), "plan did not select exactly the hosts using the snippet"
 PY
-load=$("$gen" run "$new" "$RUNS" | sed -n 's/^vaquero loadSotFiles (load+validate): *\([0-9.]*\) s.*/\1/p')
-p=$(best "${plan_t[@]}") v=$(best "${validate_t[@]}")
+p=$(best "${plan_t[@]}") v=$(best "${validate_t[@]}") load=$(best "${load_t[@]}")
 echo "vaquero plan, end to end:                            $p s (best of $RUNS)"
 echo "vaquero validate (load + render checks), end to end:  $v s (best of $RUNS)"
 echo "load + validate of NEW alone, from memory:            $load s (best of $RUNS)"

@@ -132,7 +132,18 @@ std::string unifiedDiff(std::string_view a,
     if (a == b)
         return {};
     const std::vector<DiffLine> script = diffLines(a, b, options.max_edits);
-    std::vector<std::string> body;
+    std::string body;
+    size_t printed = 0, hidden = 0;
+    // Lines past the cap are only counted, so a huge diff never builds a huge string.
+    auto emit = [&](std::string line) {
+        if (printed < options.max_lines) {
+            body += line;
+            body += '\n';
+            ++printed;
+        } else {
+            ++hidden;
+        }
+    };
     // Old and new line numbers (0-based) at each script position.
     std::vector<size_t> old_at(script.size() + 1), new_at(script.size() + 1);
     for (size_t i = 0; i < script.size(); ++i) {
@@ -163,27 +174,25 @@ std::string unifiedDiff(std::string_view a,
             break;
         }
         const size_t old_n = old_at[end] - old_at[start], new_n = new_at[end] - new_at[start];
-        body.push_back(fmt::format("@@ -{},{} +{},{} @@", old_n ? old_at[start] + 1 : old_at[start],
-                                   old_n, new_n ? new_at[start] + 1 : new_at[start], new_n));
+        emit(fmt::format("@@ -{},{} +{},{} @@", old_n ? old_at[start] + 1 : old_at[start], old_n,
+                         new_n ? new_at[start] + 1 : new_at[start], new_n));
         for (size_t j = start; j < end; ++j) {
             const char mark = script[j].op == DiffOp::Equal    ? ' '
                               : script[j].op == DiffOp::Delete ? '-'
                                                                : '+';
-            body.push_back(fmt::format("{}{}", mark, script[j].text));
+            emit(fmt::format("{}{}", mark, script[j].text));
         }
         i = end;
     }
     std::string out = fmt::format("--- {}\n+++ {}\n", old_label, new_label);
-    if (body.empty()) {
+    if (printed == 0 && hidden == 0) {
         // Only a final newline (or nothing the line split sees) differs.
         out += "@@ the texts differ only in their line endings @@\n";
         return out;
     }
-    const size_t shown = std::min(body.size(), options.max_lines);
-    for (size_t j = 0; j < shown; ++j)
-        out += body[j] + "\n";
-    if (shown < body.size())
-        out += fmt::format("... {} more lines\n", body.size() - shown);
+    out += body;
+    if (hidden > 0)
+        out += fmt::format("... {} more lines\n", hidden);
     return out;
 }
 

@@ -306,6 +306,19 @@ size_t Plan::countStart(HostStart start) const {
     return n;
 }
 
+size_t Plan::reprovisionCount() const {
+    size_t n = 0;
+    for (const auto& s : sites) {
+        for (const auto& h : s.hosts) {
+            n += h.kind == HostChangeKind::Changed &&
+                         (h.start == HostStart::Reboot || h.start == HostStart::ManualReboot)
+                     ? 1
+                     : 0;
+        }
+    }
+    return n;
+}
+
 Plan computePlan(const std::shared_ptr<const model::Model>& old_model,
                  const std::shared_ptr<const model::Model>& new_model,
                  const PlanOptions& options) {

@@ -68,6 +68,8 @@ struct Plan {
     bool hasErrors() const;
     size_t count(HostChangeKind kind) const;
     size_t countStart(HostStart start) const;
+    // Hosts already running that the rollout reprovisions (changed, in a wave).
+    size_t reprovisionCount() const;
 };
 
 Plan computePlan(const std::shared_ptr<const model::Model>& old_model,

@@ -30,14 +30,12 @@ void indentLines(std::string& out, const std::string& text, std::string_view ind
 }
 
 std::string summary(const Plan& plan) {
-    const size_t never = plan.countStart(HostStart::Never);
-    const size_t changed = plan.count(HostChangeKind::Changed);
     return fmt::format(
         "{} to reprovision, {} new, {} removed, {} never provisioned ({} hosts before, {} after, "
         "{} rendered)",
-        changed - std::min(changed, never), plan.count(HostChangeKind::New),
-        plan.count(HostChangeKind::Removed), never, plan.hosts_old, plan.hosts_new,
-        plan.hosts_rendered);
+        plan.reprovisionCount(), plan.count(HostChangeKind::New),
+        plan.count(HostChangeKind::Removed), plan.countStart(HostStart::Never), plan.hosts_old,
+        plan.hosts_new, plan.hosts_rendered);
 }
 
 void hostText(std::string& out, const HostPlan& h) {
@@ -102,14 +100,12 @@ std::string planJson(const Plan& plan) {
         }
         sites.push_back({{"site", site.site}, {"waves", site.waves}, {"hosts", std::move(hosts)}});
     }
-    const size_t never = plan.countStart(HostStart::Never);
-    const size_t changed = plan.count(HostChangeKind::Changed);
     json j = {{"changes", plan.hasChanges()},
               {"summary",
-               {{"reprovision", changed - std::min(changed, never)},
+               {{"reprovision", plan.reprovisionCount()},
                 {"new", plan.count(HostChangeKind::New)},
                 {"removed", plan.count(HostChangeKind::Removed)},
-                {"never_provision", never},
+                {"never_provision", plan.countStart(HostStart::Never)},
                 {"hosts_before", plan.hosts_old},
                 {"hosts_after", plan.hosts_new},
                 {"hosts_rendered", plan.hosts_rendered}}},

@@ -174,6 +174,9 @@ TEST(Plan, NeverProvisionHostsAreListedOutsideWaves) {
     EXPECT_EQ(hosts[0]->start, HostStart::Never);
     EXPECT_EQ(hosts[0]->wave, 0);
     EXPECT_NE(planText(p).find("never rebooted by Vaquero"), std::string::npos);
+    EXPECT_NE(planText(p).find("Plan: 0 to reprovision, 0 new, 0 removed, 1 never provisioned"),
+              std::string::npos)
+        << planText(p);
 }
 
 TEST(Plan, ARenderFailureIsAnError) {
