@@ -15,6 +15,7 @@ ALLOWED = {
     "http": {"base", "net"},
     "ipxe": {"base", "tmpl", "model"},
     "render": {"base", "tmpl", "model", "ipxe"},
+    "plan": {"base", "tmpl", "model", "ipxe", "render"},
     "workflow": {"base", "model"},
     "power": {"base", "net"},
     "container": {"base"},
@@ -29,7 +30,7 @@ ALLOWED = {
               "power", "container", "control"},
     # The one place both are joined in-process.
     "standalone": {"base", "model", "control", "server", "agent"},
-    "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
+    "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
             "workflow", "power", "container", "store", "control", "server", "agent",
             "standalone"},
 }

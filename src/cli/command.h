@@ -28,6 +28,7 @@ void addPreviewCommand(CLI::App& app, Context& ctx);
 void addMigrateCommand(CLI::App& app, Context& ctx);
 void addRenderCommand(CLI::App& app, Context& ctx);
 void addPowerCommand(CLI::App& app, Context& ctx);
+void addPlanCommand(CLI::App& app, Context& ctx);
 void addVersionCommand(CLI::App& app, Context& ctx);
 
 // For commands this version does not have yet: says so and exits kExitNotAvailable.

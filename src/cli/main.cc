@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     vq::cli::addMigrateCommand(app, ctx);
     vq::cli::addRenderCommand(app, ctx);
     vq::cli::addPowerCommand(app, ctx);
+    vq::cli::addPlanCommand(app, ctx);
     vq::cli::addVersionCommand(app, ctx);
 
     try {

@@ -230,6 +230,15 @@ struct CountOrPercent {
     int value = 0;
     bool percent = false;
     bool operator==(const CountOrPercent&) const = default;
+    // The count for `total` hosts: a percentage rounds down but is at least 1 when not 0.
+    int of(size_t total) const {
+        if (value <= 0)
+            return 0;
+        if (!percent)
+            return value;
+        const long long n = static_cast<long long>(total) * value / 100;
+        return n < 1 ? 1 : static_cast<int>(n);
+    }
 };
 
 struct Deps {

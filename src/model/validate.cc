@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -129,6 +132,63 @@ void checkWorkflowRefs(const Model& m,
     }
 }
 
+// A workflow that (through block_deps) waits for itself would never start: reports each
+// cycle once, at the block_deps entry that closes it, naming the whole loop.
+void checkBlockDepsCycles(const Model& m, Diagnostics& d) {
+    const auto& wfs = m.workflows();
+    enum class Mark : uint8_t { New, Open, Done };
+    std::vector<Mark> mark(wfs.size(), Mark::New);
+    auto indexOf = [&](std::string_view id) -> int {
+        const Workflow* w = m.workflow(id);
+        return w == nullptr ? -1 : static_cast<int>(w - wfs.data());
+    };
+    struct Frame {
+        int wf;
+        size_t next = 0;  // next block_deps entry to follow
+    };
+    for (size_t root = 0; root < wfs.size(); ++root) {
+        if (mark[root] != Mark::New)
+            continue;
+        // Iterative depth-first search: a long chain of workflows never deepens the C++ stack.
+        std::vector<Frame> stack{{static_cast<int>(root)}};
+        mark[root] = Mark::Open;
+        while (!stack.empty()) {
+            Frame& f = stack.back();
+            const Workflow& w = wfs[static_cast<size_t>(f.wf)];
+            if (f.next >= w.deps.block_deps.size()) {
+                mark[static_cast<size_t>(f.wf)] = Mark::Done;
+                stack.pop_back();
+                continue;
+            }
+            const size_t edge = f.next++;
+            const int to = indexOf(w.deps.block_deps[edge]);
+            // Ids that name no workflow (or a duplicate definition) are reported elsewhere.
+            if (to < 0 ||
+                &wfs[static_cast<size_t>(to)] != m.workflow(wfs[static_cast<size_t>(to)].id))
+                continue;
+            if (mark[static_cast<size_t>(to)] == Mark::Open) {
+                std::string loop;
+                bool in = false;
+                for (const Frame& s : stack) {
+                    in = in || s.wf == to;
+                    if (in)
+                        loop += wfs[static_cast<size_t>(s.wf)].id + " -> ";
+                }
+                loop += wfs[static_cast<size_t>(to)].id;
+                const Loc at =
+                    edge < w.deps.block_deps_locs.size() ? w.deps.block_deps_locs[edge] : w.id_loc;
+                err(d, w.origin.file, at, fmt::format("deps.block_deps[{}]", edge),
+                    fmt::format("block_deps cycle: {} (these workflows would wait for each "
+                                "other forever)",
+                                loop));
+            } else if (mark[static_cast<size_t>(to)] == Mark::New) {
+                mark[static_cast<size_t>(to)] = Mark::Open;
+                stack.push_back(Frame{to});
+            }
+        }
+    }
+}
+
 }  // namespace
 
 bool unattendedFitsFamily(std::string_view type, std::string_view family) {
@@ -216,6 +276,7 @@ void validateModel(const Model& m, Diagnostics& d) {
         checkWorkflowRefs(m, w, w.deps.validate_on, w.deps.validate_on_locs, "validate_on", d);
         checkWorkflowRefs(m, w, w.deps.safe_deps, w.deps.safe_deps_locs, "safe_deps", d);
     }
+    checkBlockDepsCycles(m, d);
 }
 
 }  // namespace vq::model

@@ -52,15 +52,6 @@ std::string_view toString(ActionKind kind) {
     return "reboot";
 }
 
-int amountOf(const model::CountOrPercent& amount, size_t hosts) {
-    if (amount.value <= 0)
-        return 0;
-    if (!amount.percent)
-        return amount.value;
-    const auto n = static_cast<long long>(hosts) * amount.value / 100;  // rounded down
-    return static_cast<int>(std::max<long long>(1, n));
-}
-
 void Step::append(Step other) {
     for (auto& t : other.transitions)
         transitions.push_back(std::move(t));
@@ -221,7 +212,7 @@ void Rollout::fail(Host& h, const std::string& why, TimePoint now, Step& out) {
         case OnFailure::proceed:
             break;
     }
-    const int max_fail = amountOf(f.rules.max_fail, f.hosts.size());
+    const int max_fail = f.rules.max_fail.of(f.hosts.size());
     if (max_fail > 0 && static_cast<int>(failedCount(f)) > max_fail && !f.halted) {
         f.halted = true;
         f.halt_reason =
@@ -360,7 +351,7 @@ void Rollout::schedule(TimePoint now, Step& out) {
     for (auto& f : flows_) {
         if (!blockedBy(f.rules.id).empty())
             continue;
-        const int limit = amountOf(f.rules.max_concurrent, f.hosts.size());
+        const int limit = f.rules.max_concurrent.of(f.hosts.size());
         size_t active = inFlight(f.rules.id);
         for (size_t i : f.hosts) {
             if (limit > 0 && active >= static_cast<size_t>(limit))

@@ -48,9 +48,6 @@ std::string_view toString(Phase phase);
 using OnFailure = model::FailureAction;
 std::string_view toString(OnFailure then);
 
-// A count, or a percentage of `hosts` rounded down (at least 1 when not 0).
-int amountOf(const model::CountOrPercent& amount, size_t hosts);
-
 struct FailurePolicy {
     std::chrono::seconds stage_timeout{1800};
     int retry = 0;

@@ -379,6 +379,22 @@ const std::vector<Case>& cases() {
          E,
          "policy.timeout",
          "0 is out of range (1..604800)"},
+        {"block_deps_cycle",
+         {{"workflows/etcd.yml",
+           "id: etcd\nworkflow:\n  - boot: etcd\ndeps:\n  block_deps: [centos]\n"}},
+         "workflows/etcd.yml",
+         5,
+         E,
+         "deps.block_deps[0]",
+         "block_deps cycle: centos -> etcd -> centos (these workflows would wait for each other "
+         "forever)"},
+        {"block_deps_self",
+         {{"workflows/x.yml", "id: x\nworkflow:\n  - boot: etcd\nblock_deps: [etcd, x]\n"}},
+         "workflows/x.yml",
+         4,
+         E,
+         "deps.block_deps[1]",
+         "block_deps cycle: x -> x (these workflows would wait for each other forever)"},
     };
     return kCases;
 }

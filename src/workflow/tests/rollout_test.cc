@@ -98,9 +98,9 @@ TEST(Rollout, MaxConcurrentAsAPercentRoundsDown) {
     for (auto h : {"a", "b", "c", "d", "e"})
         x.stale(h);
     EXPECT_EQ(x.r->inFlight("w"), 2u) << "50 % of 5 hosts, rounded down";
-    EXPECT_EQ(amountOf({10, true}, 5), 1) << "at least one when not 0";
-    EXPECT_EQ(amountOf({0, true}, 5), 0);
-    EXPECT_EQ(amountOf({3, false}, 5), 3);
+    EXPECT_EQ((model::CountOrPercent{10, true}.of(5)), 1) << "at least one when not 0";
+    EXPECT_EQ((model::CountOrPercent{0, true}.of(5)), 0);
+    EXPECT_EQ((model::CountOrPercent{3, false}.of(5)), 3);
 }
 
 TEST(Rollout, BlockDepsWaitForMinStanding) {
@@ -323,8 +323,8 @@ TEST(RolloutProperty, RandomHistoriesKeepTheRules) {
                         << " while blocked";
                 }
             }
-            const int limit_a = amountOf(a.max_concurrent, 3);
-            const int limit_b = amountOf(b.max_concurrent, 5);
+            const int limit_a = a.max_concurrent.of(3);
+            const int limit_b = b.max_concurrent.of(5);
             ASSERT_LE(x.r->inFlight("a"), static_cast<size_t>(limit_a)) << "run " << run;
             if (limit_b > 0) {
                 ASSERT_LE(x.r->inFlight("b"), static_cast<size_t>(limit_b)) << "run " << run;
