@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -120,6 +121,15 @@ public:
     // The host must be reprovisioned from `revision` (its served bytes changed). A host in
     // the middle of a provisioning finishes its pinned revision first, then goes again.
     Step outOfDate(std::string_view host, uint64_t revision, std::string reason, TimePoint now);
+    // Several hosts out of date from one revision, all marked before any is started, so the
+    // order they are given in does not decide who goes first (inventory order and block_deps
+    // do). Each entry is a host key and its reason.
+    Step outOfDate(const std::vector<std::pair<std::string, std::string>>& hosts,
+                   uint64_t revision,
+                   TimePoint now);
+    // A host that appeared in a later revision: provisioned on `revision`, last of its
+    // workflow's inventory order. A known key is left as it is (returns false).
+    bool addHost(RolloutHost host, uint64_t revision, TimePoint now);
     // The host checkpointed stage `stage` (0-based) of its workflow.
     Step checkpoint(std::string_view host, uint32_t stage, TimePoint now);
     // The result of an action handed out earlier; `error` says why it failed.
@@ -137,6 +147,9 @@ public:
     size_t inFlight(std::string_view workflow) const;
     // Why a workflow starts no host now ("" when it may): halted, or blocked by a dependency.
     std::string blockedBy(std::string_view workflow) const;
+    // Workflow ids, and a workflow's host keys in inventory order (for plans and the API).
+    std::vector<std::string> workflows() const;
+    std::vector<std::string> hostsOf(std::string_view workflow) const;
 
 private:
     struct Host {
@@ -157,6 +170,7 @@ private:
     const Host* find(std::string_view key) const;
     Flow* flow(const std::string& id);
     const Flow* flow(const std::string& id) const;
+    void markOutOfDate(Host& h, uint64_t revision, std::string reason, TimePoint now, Step& out);
     void move(Host& h, Phase to, std::string reason, TimePoint now, Step& out);
     void startReboot(Host& h, TimePoint now, Step& out);
     void fail(Host& h, const std::string& why, TimePoint now, Step& out);

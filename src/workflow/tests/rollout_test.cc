@@ -123,6 +123,36 @@ TEST(Rollout, BlockDepsWaitForMinStanding) {
     EXPECT_EQ(x.started(), (std::vector<std::string>{"m1", "w1", "w2"}));
 }
 
+// One revision marks hosts in whatever order it finds them: workers listed before their
+// masters still wait, because every host is marked before any is started.
+TEST(Rollout, ABatchIsMarkedBeforeAnyHostStarts) {
+    WorkflowRules masters = rules("masters", 1);
+    masters.min_standing = 1;
+    WorkflowRules workers = rules("workers");
+    workers.block_deps = {"masters"};
+    Harness x({workers, masters},
+              {host("w1", "workers"), host("m1", "masters"), host("w2", "workers")});
+    x.keep(x.r->outOfDate({{"w1", "kernel changed"}, {"m1", "kernel changed"}}, 2, x.now));
+    EXPECT_EQ(x.phase("m1"), Phase::rebooting);
+    EXPECT_EQ(x.phase("w1"), Phase::pending);
+    EXPECT_EQ(x.phase("w2"), Phase::provisioned) << "not in the batch";
+    ASSERT_EQ(x.log.size(), 3u);
+    EXPECT_EQ(x.log[0].reason, "kernel changed");
+}
+
+TEST(Rollout, AHostAddedLaterJoinsItsWorkflowLast) {
+    Harness x({rules("w", 1)}, {host("a", "w")});
+    EXPECT_TRUE(x.r->addHost(host("b", "w"), 2, x.now));
+    EXPECT_FALSE(x.r->addHost(host("a", "w"), 2, x.now)) << "a known key is left as it is";
+    EXPECT_EQ(x.phase("b"), Phase::provisioned);
+    EXPECT_EQ(x.r->status("b")->provisioned_revision, 2u);
+    EXPECT_EQ(x.r->hostsOf("w"), (std::vector<std::string>{"a", "b"}));
+    x.stale("b", 3);
+    EXPECT_EQ(x.phase("b"), Phase::rebooting);
+    EXPECT_TRUE(x.r->addHost(host("c", "new"), 3, x.now));
+    EXPECT_EQ(x.r->workflows(), (std::vector<std::string>{"w", "new"}));
+}
+
 TEST(Rollout, MultiStageWorkflowMovesOnEachCheckpointAndIgnoresStaleOnes) {
     Harness x({rules("w")}, {host("a", "w", true, 3)});
     x.stale("a");
