@@ -129,7 +129,7 @@ const Rollout::Flow* Rollout::flow(const std::string& id) const {
 
 void Rollout::move(Host& h, Phase to, std::string reason, TimePoint now, Step& out) {
     out.transitions.push_back(
-        Transition{h.spec.key, h.st.phase, to, h.st.stage, h.st.revision, std::move(reason)});
+        PhaseTransition{h.spec.key, h.st.phase, to, h.st.stage, h.st.revision, std::move(reason)});
     h.st.phase = to;
     h.st.since = now;
 }
@@ -231,8 +231,8 @@ void Rollout::fail(Host& h, const std::string& why, TimePoint now, Step& out) {
     ++h.st.attempts;
     if (static_cast<int>(h.st.attempts) <= policy.retry) {
         out.transitions.push_back(
-            Transition{h.spec.key, h.st.phase, h.st.phase, h.st.stage, h.st.revision,
-                       fmt::format("retry {}/{}: {}", h.st.attempts, policy.retry, why)});
+            PhaseTransition{h.spec.key, h.st.phase, h.st.phase, h.st.stage, h.st.revision,
+                            fmt::format("retry {}/{}: {}", h.st.attempts, policy.retry, why)});
         startReboot(h, now, out);
         return;
     }

@@ -86,7 +86,7 @@ struct Action {
     uint64_t revision = 0;  // the revision the host is being provisioned from
 };
 
-struct Transition {
+struct PhaseTransition {
     std::string host;
     Phase from = Phase::provisioned;
     Phase to = Phase::provisioned;
@@ -96,8 +96,8 @@ struct Transition {
 };
 
 struct Step {
-    std::vector<Transition> transitions;  // persist these first
-    std::vector<Action> actions;          // then carry these out
+    std::vector<PhaseTransition> transitions;  // persist these first
+    std::vector<Action> actions;               // then carry these out
     void append(Step other);
 };
 

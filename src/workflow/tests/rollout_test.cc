@@ -30,7 +30,7 @@ WorkflowRules rules(std::string id, int max_concurrent = 0) {
 struct Harness {
     TimePoint now{};
     std::unique_ptr<Rollout> r;
-    std::vector<Transition> log;
+    std::vector<PhaseTransition> log;
     std::vector<Action> actions;
 
     Harness(std::vector<WorkflowRules> w, std::vector<RolloutHost> h) {
