@@ -1,7 +1,8 @@
 #pragma once
 // What the state engine does to machines, as an interface it owns: reboot a host for its
 // reprovisioning, run a boot's container pipeline. Both are asynchronous: a call returns at
-// once and `done` is called later (from any thread, exactly once) with the result, which the
+// once and `done` is called later (from any thread, at most once: an action not yet
+// started when the effects are destroyed is dropped) with the result, which the
 // engine feeds back to its rollout. InProcessEffects runs them in this process; tests use
 // RecordingEffects; a server with remote agents will hand them out as tasks.
 

@@ -13,17 +13,14 @@ InProcessEffects::InProcessEffects(InProcessEffectsOptions options) : options_(s
 }
 
 InProcessEffects::~InProcessEffects() {
-    std::deque<Job> never_run;
     {
         std::lock_guard lock(mu_);
         stopping_ = true;
-        never_run.swap(queue_);
+        queue_.clear();  // never started: dropped, the engine that asked is stopping too
     }
     cv_.notify_all();
     for (auto& w : workers_)
         w.join();
-    for (auto& job : never_run)
-        job.done(false, "not run: the server is stopping");
 }
 
 void InProcessEffects::post(Job job) {

@@ -27,7 +27,8 @@ struct InProcessEffectsOptions {
 class InProcessEffects : public Effects {
 public:
     explicit InProcessEffects(InProcessEffectsOptions options = {});
-    // Waits for the actions running; those still queued are answered as failed.
+    // Waits for the actions running; those not started yet are dropped unanswered (the
+    // engine that asked is stopping: its rollout state is not kept across a restart).
     ~InProcessEffects() override;
     InProcessEffects(const InProcessEffects&) = delete;
     InProcessEffects& operator=(const InProcessEffects&) = delete;
@@ -41,7 +42,7 @@ public:
 private:
     struct Job {
         std::function<void()> run;
-        Done done;  // answered with a failure when the job never runs
+        Done done;  // answered with a failure when it is posted while stopping
     };
     void post(Job job);
     void work();
