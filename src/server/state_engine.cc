@@ -209,10 +209,12 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         const model::Model& m = *revision->model;
         const TimePoint now = clock_.now();
         std::vector<std::pair<std::string, std::string>> stale;
+        rollout_->updateRules(rolloutRules(m));
         for (const auto& site : m.sites()) {
             for (const auto& host : site.hosts) {
                 const std::string key = hostKey(site, host);
                 auto before = served_.find(key);
+                rollout_->updateHost(rolloutHost(m, site, host));
                 if (before == served_.end()) {
                     rollout_->addHost(rolloutHost(m, site, host), revision->number, now);
                     if (site.policy.force_provision && bmcInterface(host) != nullptr)

@@ -14,9 +14,10 @@
 // Per site: a workflow's rollout is "site/workflow", with the site's policy; block_deps name
 // workflows of the same site. Not yet: the rollout's state is in memory only (a restart
 // starts every host provisioned on the first revision), hosts are not pinned to a revision
-// (every endpoint serves the newest), a host whose workflow or BMC changes keeps the rollout
-// settings it had when it was first seen, removed hosts stay in the rollout, and every
-// revision renders every host (no skipping of hosts whose template inputs did not change).
+// (every endpoint serves the newest), removed hosts stay in the rollout (they never become
+// out of date), and every revision renders every host (no skipping of hosts whose template
+// inputs did not change). Each revision's rules and host settings (workflow, stages, BMC,
+// containers) replace the previous ones.
 
 #include <atomic>
 #include <condition_variable>

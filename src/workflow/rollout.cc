@@ -127,7 +127,46 @@ const Rollout::Flow* Rollout::flow(const std::string& id) const {
     return nullptr;
 }
 
+bool Rollout::updateHost(RolloutHost spec) {
+    Host* h = find(spec.key);
+    if (h == nullptr)
+        return false;
+    spec.stages = std::max<uint32_t>(1, spec.stages);
+    const size_t index = index_.find(spec.key)->second;
+    if (spec.workflow != h->spec.workflow) {
+        if (Flow* old = flow(h->spec.workflow); old != nullptr)
+            old->hosts.erase(std::remove(old->hosts.begin(), old->hosts.end(), index),
+                             old->hosts.end());
+        if (flow(spec.workflow) == nullptr) {
+            WorkflowRules defaults;
+            defaults.id = spec.workflow;
+            flows_.push_back(Flow{defaults, {}, false, {}});
+        }
+        flow(spec.workflow)->hosts.push_back(index);
+    }
+    const uint32_t stages = spec.stages;
+    if (inFlightPhase(h->st.phase) && stages != h->spec.stages) {
+        spec.stages = h->spec.stages;  // the checkpoints under way count against the old list
+        h->next_stages = stages;
+    }
+    h->spec = std::move(spec);
+    return true;
+}
+
+void Rollout::updateRules(std::vector<WorkflowRules> workflows) {
+    for (auto& w : workflows) {
+        if (Flow* f = flow(w.id); f != nullptr)
+            f->rules = std::move(w);
+        else
+            flows_.push_back(Flow{std::move(w), {}, false, {}});
+    }
+}
+
 void Rollout::move(Host& h, Phase to, std::string reason, TimePoint now, Step& out) {
+    if (!inFlightPhase(to) && h.next_stages != 0) {
+        h.spec.stages = h.next_stages;
+        h.next_stages = 0;
+    }
     out.transitions.push_back(
         PhaseTransition{h.spec.key, h.st.phase, to, h.st.stage, h.st.revision, std::move(reason)});
     h.st.phase = to;

@@ -130,6 +130,12 @@ public:
     // A host that appeared in a later revision: provisioned on `revision`, last of its
     // workflow's inventory order. A known key is left as it is (returns false).
     bool addHost(RolloutHost host, uint64_t revision, TimePoint now);
+    // A later revision's settings for a known host (false for an unknown key). A host that
+    // changed workflow moves to the end of its new workflow's order; a host in flight keeps
+    // its current stage count until it is provisioned or fails, then takes the new one.
+    bool updateHost(RolloutHost host);
+    // A later revision's rules: known workflows take them (a halt stays), new ones are added.
+    void updateRules(std::vector<WorkflowRules> workflows);
     // The host checkpointed stage `stage` (0-based) of its workflow.
     Step checkpoint(std::string_view host, uint32_t stage, TimePoint now);
     // The result of an action handed out earlier; `error` says why it failed.
@@ -158,6 +164,7 @@ private:
         uint64_t previous_revision = 0;  // for rollback
         uint64_t queued_revision = 0;    // out of date again while in flight
         bool rolled_back = false;
+        uint32_t next_stages = 0;  // a stage count that waits for the provisioning to end
     };
     struct Flow {
         WorkflowRules rules;

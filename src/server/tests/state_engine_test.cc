@@ -51,6 +51,7 @@ struct Lab {
             {"boot/disk.yml", "id: disk\noperating_system: linux\n" + validate},
             {"assets/untyped/ks.cfg", kickstart},
             {"workflows/wf.yml", "id: wf\nworkflow:\n  - boot: install\n  - boot: disk\n"},
+            {"workflows/one.yml", "id: one\nworkflow:\n  - boot: install\n"},
         };
     }
 };
@@ -144,6 +145,24 @@ TEST(StateEngine, ValidateContainersThenTimeoutPolicyFromTheSite) {
     x.engine->tick();
     EXPECT_EQ(x.phase("a"), workflow::Phase::failed);
     EXPECT_NE(x.engine->planJson().find("\"failed\":1"), std::string::npos) << x.engine->planJson();
+}
+
+TEST(StateEngine, AHostMovedToAnotherWorkflowFollowsItsStages) {
+    Lab lab;
+    Harness x(lab);
+    lab.hosts = hostDoc("a", 1, true);
+    lab.hosts.replace(lab.hosts.find("workflow: wf"), 12, "workflow: one");
+    x.engine->onRevision(revision(lab, 2));
+    auto story = x.engine->transitions("lab", "a");
+    ASSERT_TRUE(story);
+    ASSERT_FALSE(story->empty());
+    EXPECT_EQ(story->front().transition.reason, "workflow changed (wf -> one)");
+    ASSERT_EQ(x.fx.requests().size(), 1u);
+    x.fx.answer(0, true);
+    x.engine->checkpoint("lab", "a", "install");
+    EXPECT_EQ(x.phase("a"), workflow::Phase::provisioned) << "one stage in its new workflow";
+    EXPECT_NE(x.engine->planJson().find("\"workflow\":\"one\""), std::string::npos)
+        << x.engine->planJson();
 }
 
 TEST(StateEngine, RulesArePerSiteWithTheSitePolicy) {

@@ -153,6 +153,34 @@ TEST(Rollout, AHostAddedLaterJoinsItsWorkflowLast) {
     EXPECT_EQ(x.r->workflows(), (std::vector<std::string>{"w", "new"}));
 }
 
+TEST(Rollout, UpdatedRulesAndHostsApplyFromTheNextDecision) {
+    Harness x({rules("w", 1)}, {host("a", "w"), host("b", "w"), host("c", "v")});
+    x.stale("a");
+    x.stale("b");
+    EXPECT_EQ(x.phase("b"), Phase::pending);
+    x.r->halt("w", "operator");
+    x.r->updateRules({rules("w", 2), rules("new", 0)});
+    EXPECT_TRUE(x.r->halted("w")) << "a halt survives new rules";
+    x.keep(x.r->resume("w", x.now));
+    EXPECT_EQ(x.phase("b"), Phase::rebooting) << "max_concurrent is 2 now";
+
+    // a is in flight with one stage; its workflow now has two: this provisioning ends after
+    // one checkpoint, the next one needs two.
+    EXPECT_TRUE(x.r->updateHost(host("a", "w", true, 2)));
+    x.provision("a");
+    EXPECT_EQ(x.phase("a"), Phase::provisioned);
+    x.stale("a", 3);
+    x.provision("a");
+    EXPECT_EQ(x.phase("a"), Phase::booting) << "stage 2 of 2 now";
+    x.cp("a", 1);
+    EXPECT_EQ(x.phase("a"), Phase::provisioned);
+
+    EXPECT_TRUE(x.r->updateHost(host("c", "w")));
+    EXPECT_EQ(x.r->hostsOf("w"), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_TRUE(x.r->hostsOf("v").empty());
+    EXPECT_FALSE(x.r->updateHost(host("nobody", "w")));
+}
+
 TEST(Rollout, MultiStageWorkflowMovesOnEachCheckpointAndIgnoresStaleOnes) {
     Harness x({rules("w")}, {host("a", "w", true, 3)});
     x.stale("a");
