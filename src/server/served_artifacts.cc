@@ -23,6 +23,28 @@ std::string renderMac(const model::Host& host) {
     return any != nullptr ? any->mac->toString() : std::string();
 }
 
+// The containers as the runner would get them, one field per line.
+std::string containersOf(const model::Boot* boot) {
+    if (boot == nullptr)
+        return {};
+    std::string out;
+    auto add = [&out](const char* list, const std::vector<model::Container>& cs) {
+        for (const auto& c : cs) {
+            out += fmt::format("{}\nimage={}\npull={}\ncommand={}\nretry={}\ntimeout={}\n", list,
+                               c.image, c.pull, c.command, c.retry, c.timeout);
+            for (const auto& a : c.args)
+                out += "arg=" + a + "\n";
+            for (const auto& cmd : c.commands)
+                out += "cmd=" + cmd + "\n";
+            for (const auto& [k, v] : c.env)
+                out += "env=" + k + "=" + v + "\n";
+        }
+    };
+    add("validate", boot->validate);
+    add("before_shutdown", boot->before_shutdown);
+    return out;
+}
+
 std::string bytesOf(const render::Outcome& out) {
     return std::to_string(out.status) + "\n" + (out.ok() ? out.body : out.detail);
 }
@@ -46,8 +68,10 @@ std::map<std::string, ServedArtifacts> servedArtifacts(
         for (const auto& host : site.hosts) {
             ServedArtifacts a;
             a.workflow = host.workflow;
-            for (auto boot : workflow::stageBoots(*model, host))
+            for (auto boot : workflow::stageBoots(*model, host)) {
                 a.boots.emplace_back(boot);
+                a.containers.push_back(containersOf(model->boot(boot)));
+            }
             const std::string mac = renderMac(host);
             if (!mac.empty()) {
                 for (const auto& boot : a.boots) {
@@ -71,10 +95,14 @@ std::string whatChanged(const ServedArtifacts& before, const ServedArtifacts& af
         return fmt::format("workflow changed ({} -> {})",
                            before.workflow.empty() ? "-" : before.workflow,
                            after.workflow.empty() ? "-" : after.workflow);
-    if (before.scripts.size() != after.scripts.size())
-        return "its boot MAC appeared or went away";
     std::vector<std::string> parts;
-    for (size_t i = 0; i < after.scripts.size(); ++i) {
+    for (size_t i = 0; i < after.containers.size() && i < before.containers.size(); ++i) {
+        if (before.containers[i] != after.containers[i])
+            parts.push_back(fmt::format("stage {} ({}) containers changed", i + 1, after.boots[i]));
+    }
+    if (before.scripts.size() != after.scripts.size())
+        parts.push_back("its boot MAC appeared or went away");
+    for (size_t i = 0; i < after.scripts.size() && i < before.scripts.size(); ++i) {
         const bool script = before.scripts[i] != after.scripts[i];
         const bool config = before.configs[i] != after.configs[i];
         if (!script && !config)

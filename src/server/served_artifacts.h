@@ -1,8 +1,8 @@
 #pragma once
 // What a host is served, per stage of its workflow: the rendered iPXE script and unattended
-// config, byte for byte as `vaquero preview` prints them (fixed agent URL and platform, so two
-// revisions compare on what the SoT changed, not on who asks). A host is out of date when
-// these bytes or its list of boots differ between two revisions.
+// config, byte for byte as `vaquero preview` prints them, and the boot's containers (fixed agent
+// URL and platform, so two revisions compare on what the SoT changed, not on who asks). A host is
+// out of date when any of these or its list of boots differ between two revisions.
 
 #include <map>
 #include <memory>
@@ -21,6 +21,7 @@ struct ServedArtifacts {
     std::vector<std::string> boots;    // stage boots, in order
     std::vector<std::string> scripts;  // per stage: status line + body (errors compare too)
     std::vector<std::string> configs;
+    std::vector<std::string> containers;  // per stage: its boot's validate / before_shutdown
 };
 
 // "site/host": the key of a host in the rollout and the API.

@@ -165,6 +165,18 @@ TEST(StateEngine, AHostMovedToAnotherWorkflowFollowsItsStages) {
         << x.engine->planJson();
 }
 
+TEST(StateEngine, AChangedValidateContainerPutsTheHostOutOfDate) {
+    Lab lab;
+    lab.validate = "validate:\n  - image: localhost/check\n    command: test -e /ok\n";
+    Harness x(lab);
+    lab.validate = "validate:\n  - image: localhost/check\n    command: test -e /ready\n";
+    x.engine->onRevision(revision(lab, 2));
+    auto story = x.engine->transitions("lab", "a");
+    ASSERT_TRUE(story);
+    ASSERT_FALSE(story->empty());
+    EXPECT_EQ(story->front().transition.reason, "stage 2 (disk) containers changed");
+}
+
 TEST(StateEngine, RulesArePerSiteWithTheSitePolicy) {
     Lab lab;
     lab.policy = "policy:\n  timeout: 90\n  on_failure: {retry: 2, then: rollback}\n";
