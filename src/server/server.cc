@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "http/server.h"
 #include "model/load.h"
+#include "server/in_process_effects.h"
 #include "server/user_api.h"
 #include "store/sqlite_progress_store.h"
 
@@ -83,9 +84,21 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
                 first.model->hostCount(), first.warningCount());
     s->models_.set(first.model);
-    s->revisions_.publish(first.model, s->sot_.id);
+    auto first_revision = s->revisions_.publish(first.model, s->sot_.id);
 
+    Effects* effects = s->options_.effects;
+    if (effects == nullptr) {
+        s->own_effects_ = std::make_unique<InProcessEffects>();
+        effects = s->own_effects_.get();
+    }
+    StateEngineOptions state_options;
+    state_options.events = s->options_.workflow_events;  // the engine logs HOST_STATE itself
+    state_options.stages = s->engine_.get();
+    s->state_ = std::make_unique<StateEngine>(first_revision, effects, state_options);
     Server* self = s.get();
+    s->revisions_.subscribe(
+        [self](const control::RevisionPtr& rev) { self->state_->onRevision(rev); });
+
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
         s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
@@ -100,6 +113,7 @@ Status Server::start() {
         UserApiContext ctx;
         ctx.model = [this] { return models_.get(); };
         ctx.engine = engine_.get();
+        ctx.state = state_.get();
         addUserApiRoutes(router, ctx);
         http::ServerOptions opts;
         opts.address = config_.user_api.addr;
@@ -117,6 +131,7 @@ Status Server::start() {
             user_api_.reset();
         }
     }
+    state_->start();
     watcher_->start();
     return Status::ok();
 }
@@ -124,6 +139,8 @@ Status Server::start() {
 void Server::stop() {
     if (watcher_)
         watcher_->stop();
+    if (state_)
+        state_->stop();
     if (user_api_) {
         user_api_->stop();
         user_api_.reset();
@@ -162,6 +179,7 @@ Result<std::string> Server::checkpoint(std::string_view site,
     auto t = engine_->checkpoint(site, host, boot, *m, std::chrono::system_clock::now());
     if (!t)
         return t.status();
+    state_->checkpoint(t->progress.site, t->progress.host, boot);
     return t->summary();
 }
 

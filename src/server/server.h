@@ -16,8 +16,10 @@
 #include "base/event.h"
 #include "base/result.h"
 #include "server/config.h"
+#include "server/effects.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
+#include "server/state_engine.h"
 #include "workflow/engine.h"
 
 namespace vq::http {
@@ -37,6 +39,9 @@ struct ServerOptions {
     // refuses it); the first load is checked too.
     SotWatcher::Accept accept;
     bool user_api = true;  // listen on UserApi (tests may turn it off)
+    // What reboots hosts and runs containers for the state engine; null: this process does
+    // (InProcessEffects). Must outlive the server.
+    Effects* effects = nullptr;
 };
 
 class Server : public control::StateManifest,
@@ -56,6 +61,7 @@ public:
     control::Links links();
     control::RevisionFeed& revisions() { return revisions_; }
     workflow::WorkflowEngine& engine() { return *engine_; }
+    StateEngine& stateEngine() { return *state_; }
     // 0 when the User API is not served.
     uint16_t userApiPort() const;
     // Events reported by agents so far.
@@ -71,7 +77,7 @@ public:
     Result<std::string> checkpoint(std::string_view site,
                                    std::string_view host,
                                    std::string_view boot) override;
-    // control::TaskSource: nothing to run yet (power and containers come with the engine).
+    // control::TaskSource: nothing for agents yet (the state engine acts in-process).
     std::vector<control::Task> pending(std::string_view site, std::string_view agent) override;
 
 private:
@@ -86,6 +92,10 @@ private:
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;
     RevisionLog revisions_;
+    // Declared after the revision log it subscribes to, before the effects that call it back
+    // (destroyed first, so no answer arrives at a destroyed engine).
+    std::unique_ptr<StateEngine> state_;
+    std::unique_ptr<Effects> own_effects_;
     std::unique_ptr<SotWatcher> watcher_;
     std::unique_ptr<http::Server> user_api_;
     std::atomic<uint64_t> events_reported_{0};

@@ -2,7 +2,10 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 #include "base/log.h"
+#include "http/query.h"
 
 namespace vq::server {
 namespace {
@@ -44,19 +47,112 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
         },
         http::Methods{http::Method::post});
 
-    router.exact("/hosts", [engine](const http::Request&) {
-        std::string body = "{\"hosts\":[";
+    StateEngine* state = ctx.state;
+    router.exact("/hosts", [engine, state](const http::Request&) {
+        nlohmann::json hosts = nlohmann::json::array();
+        std::vector<HostRolloutView> rollout;
+        if (state != nullptr)
+            rollout = state->hosts();
+        auto rolloutOf = [&rollout](const std::string& site, const std::string& host) {
+            for (auto& v : rollout) {
+                if (v.site == site && v.host == host)
+                    return &v;
+            }
+            return static_cast<HostRolloutView*>(nullptr);
+        };
+        auto addRollout = [](nlohmann::json& j, HostRolloutView& v) {
+            j["phase"] = std::string(workflow::toString(v.status.phase));
+            j["revision"] = v.status.revision;
+            j["provisioned_revision"] = v.status.provisioned_revision;
+            j["since"] = workflow::formatTime(v.since);
+            v.site.clear();  // shown
+        };
         if (engine != nullptr) {
-            bool first = true;
             for (const auto& p : engine->all()) {
-                if (!first)
-                    body += ',';
-                first = false;
-                body += workflow::toJson(p);
+                auto j = nlohmann::json::parse(workflow::toJson(p));
+                if (auto* v = rolloutOf(p.site, p.host); v != nullptr)
+                    addRollout(j, *v);
+                hosts.push_back(std::move(j));
             }
         }
-        body += "]}";
-        return http::Response::json(200, std::move(body));
+        // Hosts that never checkpointed have no stored progress, only a rollout phase.
+        for (auto& v : rollout) {
+            if (v.site.empty())
+                continue;
+            nlohmann::json j = {{"site", v.site}, {"host", v.host}, {"workflow", v.workflow}};
+            addRollout(j, v);
+            hosts.push_back(std::move(j));
+        }
+        nlohmann::json body = {{"hosts", hosts}};
+        return http::Response::json(
+            200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    });
+
+    router.prefix("/hosts/", [state](const http::Request& req) {
+        if (state == nullptr)
+            return plain(503, "no state engine");
+        const auto decoded = http::percentDecode(req.rest);
+        if (!decoded)
+            return plain(400, "bad percent-encoding in the path");
+        const std::string& rest = *decoded;
+        const auto slash = rest.find('/');
+        if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size())
+            return plain(400, "expected /hosts/<site>/<host>");
+        auto list = state->transitions(rest.substr(0, slash), rest.substr(slash + 1));
+        if (!list)
+            return plain(http::httpStatusFor(list.code()), list.message());
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& t : *list) {
+            items.push_back({{"time", workflow::formatTime(t.time)},
+                             {"from", std::string(workflow::toString(t.transition.from))},
+                             {"to", std::string(workflow::toString(t.transition.to))},
+                             {"stage", t.transition.stage + 1},
+                             {"revision", t.transition.revision},
+                             {"reason", t.transition.reason}});
+        }
+        nlohmann::json body = {{"transitions", items}};
+        return http::Response::json(
+            200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    });
+
+    router.exact(
+        "/reprovision",
+        [state](const http::Request& req) {
+            const std::string site = req.query.value("site");
+            const std::string host = req.query.value("host");
+            if (site.empty() || host.empty())
+                return plain(400, kOverrideMissing);
+            if (state == nullptr)
+                return plain(503, "no state engine");
+            if (Status st = state->reprovision(site, host); !st)
+                return plain(http::httpStatusFor(st.code()), st.message());
+            VQ_LOG_INFO("HOST_REPROVISION site={} host={}", site, host);
+            return plain(200, "host " + site + "/" + host + " is out of date");
+        },
+        http::Methods{http::Method::post});
+
+    for (const bool halt : {true, false}) {
+        router.exact(
+            halt ? "/halt" : "/resume",
+            [state, halt](const http::Request& req) {
+                const std::string site = req.query.value("site");
+                const std::string wf = req.query.value("workflow");
+                if (site.empty() || wf.empty())
+                    return plain(400, kOverrideMissing);
+                if (state == nullptr)
+                    return plain(503, "no state engine");
+                Status st = halt ? state->halt(site, wf) : state->resume(site, wf);
+                if (!st)
+                    return plain(http::httpStatusFor(st.code()), st.message());
+                return plain(200, "workflow " + site + "/" + wf + (halt ? " halted" : " resumed"));
+            },
+            http::Methods{http::Method::post});
+    }
+
+    router.exact("/plan", [state](const http::Request&) {
+        if (state == nullptr)
+            return plain(503, "no state engine");
+        return http::Response::json(200, state->planJson());
     });
 }
 

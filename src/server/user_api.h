@@ -6,7 +6,14 @@
 //   GET  /ready                             200 once a model is loaded, 500 before
 //   POST /override?site=&host=&boot=        sets the host's current boot (a boot of its
 //                                           workflow); host = host name or one of its MACs
-//   GET  /hosts                             every host's stored workflow progress (JSON)
+//   GET  /hosts                             every host: stored workflow progress and its
+//                                           rollout phase, revision and since when (JSON)
+//   GET  /hosts/<site>/<host>               the host's recent rollout transitions (JSON)
+//   POST /reprovision?site=&host=           the host is out of date: the rollout takes it
+//   POST /halt?site=&workflow=              the workflow starts no more hosts
+//   POST /resume?site=&workflow=            ... until resumed
+//   GET  /plan                              per workflow: halted or blocked, hosts per
+//                                           phase, pending hosts in order (JSON)
 
 #include <functional>
 #include <memory>
@@ -14,6 +21,7 @@
 
 #include "http/router.h"
 #include "model/model.h"
+#include "server/state_engine.h"
 #include "workflow/engine.h"
 
 namespace vq::server {
@@ -21,6 +29,7 @@ namespace vq::server {
 struct UserApiContext {
     std::function<std::shared_ptr<const model::Model>()> model;  // null result = not ready
     workflow::WorkflowEngine* engine = nullptr;
+    StateEngine* state = nullptr;  // null: no rollout fields nor routes answer 503
 };
 
 // The original's exact answers.

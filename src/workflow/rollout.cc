@@ -118,9 +118,48 @@ const Rollout::Flow* Rollout::flow(const std::string& id) const {
     return nullptr;
 }
 
+bool Rollout::updateHost(RolloutHost spec) {
+    Host* h = find(spec.key);
+    if (h == nullptr)
+        return false;
+    spec.stages = std::max<uint32_t>(1, spec.stages);
+    const size_t index = index_.find(spec.key)->second;
+    if (spec.workflow != h->spec.workflow) {
+        if (Flow* old = flow(h->spec.workflow); old != nullptr)
+            old->hosts.erase(std::remove(old->hosts.begin(), old->hosts.end(), index),
+                             old->hosts.end());
+        if (flow(spec.workflow) == nullptr) {
+            WorkflowRules defaults;
+            defaults.id = spec.workflow;
+            flows_.push_back(Flow{defaults, {}, false, {}});
+        }
+        flow(spec.workflow)->hosts.push_back(index);
+    }
+    const uint32_t stages = spec.stages;
+    if (inFlightPhase(h->st.phase) && stages != h->spec.stages) {
+        spec.stages = h->spec.stages;  // the checkpoints under way count against the old list
+        h->next_stages = stages;
+    }
+    h->spec = std::move(spec);
+    return true;
+}
+
+void Rollout::updateRules(std::vector<WorkflowRules> workflows) {
+    for (auto& w : workflows) {
+        if (Flow* f = flow(w.id); f != nullptr)
+            f->rules = std::move(w);
+        else
+            flows_.push_back(Flow{std::move(w), {}, false, {}});
+    }
+}
+
 void Rollout::move(Host& h, Phase to, std::string reason, TimePoint now, Step& out) {
+    if (!inFlightPhase(to) && h.next_stages != 0) {
+        h.spec.stages = h.next_stages;
+        h.next_stages = 0;
+    }
     out.transitions.push_back(
-        Transition{h.spec.key, h.st.phase, to, h.st.stage, h.st.revision, std::move(reason)});
+        PhaseTransition{h.spec.key, h.st.phase, to, h.st.stage, h.st.revision, std::move(reason)});
     h.st.phase = to;
     h.st.since = now;
 }
@@ -130,28 +169,65 @@ Step Rollout::outOfDate(std::string_view key,
                         std::string reason,
                         TimePoint now) {
     Step out;
-    Host* h = find(key);
-    if (h == nullptr || h->spec.never_provision)
-        return out;
-    switch (h->st.phase) {
-        case Phase::provisioned:
-        case Phase::failed:
-            h->previous_revision = h->st.provisioned_revision;
-            h->st.revision = revision;
-            h->st.stage = 0;
-            h->st.attempts = 0;
-            h->rolled_back = false;
-            move(*h, Phase::pending, std::move(reason), now, out);
-            break;
-        case Phase::pending:
-            h->st.revision = std::max(h->st.revision, revision);  // not started: newest wins
-            break;
-        default:
-            h->queued_revision = std::max(h->queued_revision, revision);  // finish first
-            break;
+    if (Host* h = find(key); h != nullptr)
+        markOutOfDate(*h, revision, std::move(reason), now, out);
+    schedule(now, out);
+    return out;
+}
+
+Step Rollout::outOfDate(const std::vector<std::pair<std::string, std::string>>& hosts,
+                        uint64_t revision,
+                        TimePoint now) {
+    Step out;
+    for (const auto& [key, reason] : hosts) {
+        if (Host* h = find(key); h != nullptr)
+            markOutOfDate(*h, revision, reason, now, out);
     }
     schedule(now, out);
     return out;
+}
+
+void Rollout::markOutOfDate(
+    Host& h, uint64_t revision, std::string reason, TimePoint now, Step& out) {
+    if (h.spec.never_provision)
+        return;
+    switch (h.st.phase) {
+        case Phase::provisioned:
+        case Phase::failed:
+            h.previous_revision = h.st.provisioned_revision;
+            h.st.revision = revision;
+            h.st.stage = 0;
+            h.st.attempts = 0;
+            h.rolled_back = false;
+            move(h, Phase::pending, std::move(reason), now, out);
+            break;
+        case Phase::pending:
+            h.st.revision = std::max(h.st.revision, revision);  // not started: newest wins
+            break;
+        default:
+            h.queued_revision = std::max(h.queued_revision, revision);  // finish first
+            break;
+    }
+}
+
+bool Rollout::addHost(RolloutHost spec, uint64_t revision, TimePoint now) {
+    if (index_.count(spec.key) != 0)
+        return false;
+    Host h;
+    h.spec = std::move(spec);
+    h.spec.stages = std::max<uint32_t>(1, h.spec.stages);
+    h.st.revision = revision;
+    h.st.provisioned_revision = revision;
+    h.st.since = now;
+    if (flow(h.spec.workflow) == nullptr) {
+        WorkflowRules defaults;
+        defaults.id = h.spec.workflow;
+        flows_.push_back(Flow{defaults, {}, false, {}});
+    }
+    index_.emplace(h.spec.key, hosts_.size());
+    flow(h.spec.workflow)->hosts.push_back(hosts_.size());
+    hosts_.push_back(std::move(h));
+    return true;
 }
 
 void Rollout::startReboot(Host& h, TimePoint now, Step& out) {
@@ -185,8 +261,8 @@ void Rollout::fail(Host& h, const std::string& why, TimePoint now, Step& out) {
     ++h.st.attempts;
     if (static_cast<int>(h.st.attempts) <= policy.retry) {
         out.transitions.push_back(
-            Transition{h.spec.key, h.st.phase, h.st.phase, h.st.stage, h.st.revision,
-                       fmt::format("retry {}/{}: {}", h.st.attempts, policy.retry, why)});
+            PhaseTransition{h.spec.key, h.st.phase, h.st.phase, h.st.stage, h.st.revision,
+                            fmt::format("retry {}/{}: {}", h.st.attempts, policy.retry, why)});
         startReboot(h, now, out);
         return;
     }
@@ -376,6 +452,22 @@ std::optional<HostStatus> Rollout::status(std::string_view key) const {
     if (h == nullptr)
         return std::nullopt;
     return h->st;
+}
+
+std::vector<std::string> Rollout::workflows() const {
+    std::vector<std::string> out;
+    for (const auto& f : flows_)
+        out.push_back(f.rules.id);
+    return out;
+}
+
+std::vector<std::string> Rollout::hostsOf(std::string_view workflow) const {
+    std::vector<std::string> out;
+    if (const Flow* f = flow(std::string(workflow)); f != nullptr) {
+        for (size_t i : f->hosts)
+            out.push_back(hosts_[i].spec.key);
+    }
+    return out;
 }
 
 bool Rollout::halted(std::string_view workflow) const {

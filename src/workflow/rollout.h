@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -82,7 +83,7 @@ struct Action {
     uint64_t revision = 0;  // the revision the host is being provisioned from
 };
 
-struct Transition {
+struct PhaseTransition {
     std::string host;
     Phase from = Phase::provisioned;
     Phase to = Phase::provisioned;
@@ -92,8 +93,8 @@ struct Transition {
 };
 
 struct Step {
-    std::vector<Transition> transitions;  // persist these first
-    std::vector<Action> actions;          // then carry these out
+    std::vector<PhaseTransition> transitions;  // persist these first
+    std::vector<Action> actions;               // then carry these out
     void append(Step other);
 };
 
@@ -117,6 +118,21 @@ public:
     // The host must be reprovisioned from `revision` (its served bytes changed). A host in
     // the middle of a provisioning finishes its pinned revision first, then goes again.
     Step outOfDate(std::string_view host, uint64_t revision, std::string reason, TimePoint now);
+    // Several hosts out of date from one revision, all marked before any is started, so the
+    // order they are given in does not decide who goes first (inventory order and block_deps
+    // do). Each entry is a host key and its reason.
+    Step outOfDate(const std::vector<std::pair<std::string, std::string>>& hosts,
+                   uint64_t revision,
+                   TimePoint now);
+    // A host that appeared in a later revision: provisioned on `revision`, last of its
+    // workflow's inventory order. A known key is left as it is (returns false).
+    bool addHost(RolloutHost host, uint64_t revision, TimePoint now);
+    // A later revision's settings for a known host (false for an unknown key). A host that
+    // changed workflow moves to the end of its new workflow's order; a host in flight keeps
+    // its current stage count until it is provisioned or fails, then takes the new one.
+    bool updateHost(RolloutHost host);
+    // A later revision's rules: known workflows take them (a halt stays), new ones are added.
+    void updateRules(std::vector<WorkflowRules> workflows);
     // The host checkpointed stage `stage` (0-based) of its workflow.
     Step checkpoint(std::string_view host, uint32_t stage, TimePoint now);
     // The result of an action handed out earlier; `error` says why it failed.
@@ -134,6 +150,9 @@ public:
     size_t inFlight(std::string_view workflow) const;
     // Why a workflow starts no host now ("" when it may): halted, or blocked by a dependency.
     std::string blockedBy(std::string_view workflow) const;
+    // Workflow ids, and a workflow's host keys in inventory order (for plans and the API).
+    std::vector<std::string> workflows() const;
+    std::vector<std::string> hostsOf(std::string_view workflow) const;
 
 private:
     struct Host {
@@ -142,6 +161,7 @@ private:
         uint64_t previous_revision = 0;  // for rollback
         uint64_t queued_revision = 0;    // out of date again while in flight
         bool rolled_back = false;
+        uint32_t next_stages = 0;  // a stage count that waits for the provisioning to end
     };
     struct Flow {
         WorkflowRules rules;
@@ -154,6 +174,7 @@ private:
     const Host* find(std::string_view key) const;
     Flow* flow(const std::string& id);
     const Flow* flow(const std::string& id) const;
+    void markOutOfDate(Host& h, uint64_t revision, std::string reason, TimePoint now, Step& out);
     void move(Host& h, Phase to, std::string reason, TimePoint now, Step& out);
     void startReboot(Host& h, TimePoint now, Step& out);
     void fail(Host& h, const std::string& why, TimePoint now, Step& out);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "http_client.h"
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 
 #include "http/server.h"
 #include "model/load.h"
+#include "server/recording_effects.h"
 #include "server/user_api.h"
 
 namespace vq::standalone {
@@ -204,7 +206,10 @@ TEST(Standalone, TwoInOneProcess) {
     auto hosts_b = nlohmann::json::parse(httpGet(b.userPort(), "/hosts").body);
     ASSERT_EQ(hosts_a["hosts"].size(), 1u);
     EXPECT_EQ(hosts_a["hosts"][0]["host"], "alpha");
-    EXPECT_EQ(hosts_b["hosts"].size(), 0u);
+    ASSERT_EQ(hosts_b["hosts"].size(), 1u) << "known to the rollout, never checkpointed";
+    EXPECT_EQ(hosts_b["hosts"][0]["host"], "beta");
+    EXPECT_FALSE(hosts_b["hosts"][0].contains("checkpoints"));
+    EXPECT_EQ(hosts_b["hosts"][0]["phase"], "provisioned");
     EXPECT_GT(a->s->server().eventsReported(), 0u) << "the agent reports its events up";
 
     const uint16_t a_port = a->bootPort();
@@ -228,6 +233,180 @@ TEST(Standalone, NewRevisionReachesTheAgent) {
         usleep(100'000);
     EXPECT_EQ(svc.s->agent().revision(), 2u);
     EXPECT_NE(svc.ipxe().find("marker=revision-two"), std::string::npos) << svc.ipxe();
+}
+
+// A lab of three hosts with BMCs: one master, two workers that wait for it.
+const char* const kMaster = "52:54:00:00:00:01";
+const char* const kWorker1 = "52:54:00:00:00:02";
+const char* const kWorker2 = "52:54:00:00:00:03";
+
+std::string labHost(const std::string& name, const std::string& mac, int n, const std::string& wf) {
+    return "---\nname: " + name +
+           "\ninterfaces:\n  - type: physical\n    subnet: net\n    mac: " + mac +
+           "\n    ipv4: 10.99.0." + std::to_string(10 + n) +
+           "\n  - type: bmc\n    subnet: net\n    mac: 52:54:00:00:01:0" + std::to_string(n) +
+           "\n    ipv4: 10.99.1." + std::to_string(10 + n) +
+           "\n    bmc:\n      type: ipmi\n      username: admin\n      password: secret\n"
+           "workflow: " +
+           wf + "\n";
+}
+
+std::string installerOs(const std::string& console) {
+    return "id: installer\nmajor_version: '1'\nos_family: Linux\nboot:\n"
+           "  kernel: \"{{.env.agentURL}}/files/installer/vmlinuz\"\n"
+           "  initrd: [\"{{.env.agentURL}}/files/installer/initrd\"]\n"
+           "cmdline:\n  - console: " +
+           console + "\n";
+}
+
+std::vector<model::SotFile> labFiles() {
+    auto files = twoStageFiles();
+    files[1].text = labHost("m1", kMaster, 1, "masters") + labHost("w1", kWorker1, 2, "workers") +
+                    labHost("w2", kWorker2, 3, "workers");
+    files[2].text = installerOs("ttyS0");
+    files[6] = {"workflows/masters.yml",
+                "id: masters\nworkflow:\n  - boot: install\n  - boot: disk\n"
+                "deps:\n  max_concurrent: 1\n  min_standing: 1\n"};
+    files.push_back({"workflows/workers.yml",
+                     "id: workers\nworkflow:\n  - boot: install\n  - boot: disk\n"
+                     "deps:\n  block_deps: [masters]\n"});
+    return files;
+}
+
+// Phase of every host, by name, from GET /hosts.
+std::map<std::string, std::string> phases(const Service& svc) {
+    std::map<std::string, std::string> out;
+    auto j = nlohmann::json::parse(httpGet(svc.userPort(), "/hosts").body);
+    for (const auto& h : j["hosts"])
+        out[h["host"]] = h.value("phase", "?");
+    return out;
+}
+
+bool waitForRevision(Service& svc, uint64_t n) {
+    for (int i = 0; i < 80 && svc.s->server().stateEngine().revision() < n; ++i)
+        usleep(100'000);
+    return svc.s->server().stateEngine().revision() >= n;
+}
+
+std::vector<std::string> rebootedHosts(const server::RecordingEffects& fx) {
+    std::vector<std::string> out;
+    for (const auto& r : fx.requests())
+        out.push_back(r.host + ":" + std::string(workflow::toString(r.kind)));
+    return out;
+}
+
+void checkpointBoth(Service& svc, const char* mac) {
+    for (const char* boot : {"install", "disk"}) {
+        auto cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + mac + "?boot=" + boot);
+        EXPECT_EQ(cp.status, 200u) << cp.body;
+    }
+}
+
+// A kernel argument edited in the SoT: the new revision puts all three hosts out of date,
+// the master is rebooted first and alone, the workers only once it is provisioned; a
+// comment-only change afterwards reprovisions nothing.
+TEST(StateEngineOverHttp, KernelArgumentChangeRollsOutMasterThenWorkers) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, labFiles());
+    server::RecordingEffects fx;           // nothing is contacted: the test answers for the BMCs
+    Service svc(sot, dir.path / "state");  // stopped before `fx` goes
+    ASSERT_TRUE(svc.s);
+    svc.s->server().stateEngine().setEffects(&fx);
+    EXPECT_EQ(phases(svc),
+              (std::map<std::string, std::string>{
+                  {"m1", "provisioned"}, {"w1", "provisioned"}, {"w2", "provisioned"}}));
+
+    std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS1");
+    ASSERT_TRUE(waitForRevision(svc, 2));
+    ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+    EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
+                               {"m1", "rebooting"}, {"w1", "pending"}, {"w2", "pending"}}));
+    auto plan = nlohmann::json::parse(httpGet(svc.userPort(), "/plan").body);
+    bool saw_workers = false;
+    for (const auto& w : plan["workflows"]) {
+        if (w["workflow"] != "workers")
+            continue;
+        saw_workers = true;
+        EXPECT_NE(w["blocked"].get<std::string>().find("waiting for workflow lab/masters"),
+                  std::string::npos)
+            << w.dump();
+        EXPECT_EQ(w["pending"], (nlohmann::json{"w1", "w2"}));
+        EXPECT_EQ(w["phases"]["pending"], 2);
+    }
+    EXPECT_TRUE(saw_workers) << plan.dump();
+    EXPECT_EQ(fx.requests()[0].target.address, "10.99.1.11") << "the BMC interface's address";
+    EXPECT_EQ(fx.requests()[0].target.driver, "ipmi");
+
+    // The master reboots, then checkpoints its two stages over HTTP; the workers wait.
+    ASSERT_TRUE(fx.answer(0, true));
+    EXPECT_EQ(phases(svc)["m1"], "booting");
+    auto cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMaster + "?boot=install");
+    EXPECT_EQ(cp.status, 200u) << cp.body;
+    EXPECT_EQ(fx.requests().size(), 1u) << "workers wait for the master";
+    EXPECT_EQ(phases(svc)["w1"], "pending");
+    cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMaster + "?boot=disk");
+    EXPECT_EQ(cp.status, 200u) << cp.body;
+    EXPECT_EQ(phases(svc)["m1"], "provisioned");
+
+    ASSERT_TRUE(fx.waitFor(3, std::chrono::seconds(5)));
+    EXPECT_EQ(rebootedHosts(fx),
+              (std::vector<std::string>{"lab/m1:reboot", "lab/w1:reboot", "lab/w2:reboot"}));
+    ASSERT_TRUE(fx.answer(1, true));
+    ASSERT_TRUE(fx.answer(2, true));
+    checkpointBoth(svc, kWorker1);
+    checkpointBoth(svc, kWorker2);
+    EXPECT_EQ(phases(svc),
+              (std::map<std::string, std::string>{
+                  {"m1", "provisioned"}, {"w1", "provisioned"}, {"w2", "provisioned"}}));
+    auto hosts = nlohmann::json::parse(httpGet(svc.userPort(), "/hosts").body);
+    for (const auto& h : hosts["hosts"]) {
+        EXPECT_EQ(h["revision"], 2) << h.dump();
+        EXPECT_EQ(h["boot"], "disk") << "stored progress is kept beside the rollout fields";
+        EXPECT_FALSE(h["since"].get<std::string>().empty());
+    }
+
+    // The master's transitions, in order, on the API and on its timeline.
+    auto story = nlohmann::json::parse(httpGet(svc.userPort(), "/hosts/lab/m1").body);
+    std::vector<std::string> tos;
+    for (const auto& t : story["transitions"])
+        tos.push_back(t["to"]);
+    EXPECT_EQ(tos, (std::vector<std::string>{"pending", "rebooting", "booting", "booting",
+                                             "provisioned"}));
+    EXPECT_NE(story["transitions"][0]["reason"].get<std::string>().find("stage 1 (install) script"),
+              std::string::npos)
+        << story.dump();
+    EXPECT_EQ(httpGet(svc.userPort(), "/hosts/lab/nobody").status, 404u);
+    auto events =
+        nlohmann::json::parse(svc.s->agent().timeline().hostJson(*MacAddr::parse(kMaster)));
+    int host_states = 0;
+    for (const auto& e : events["events"]) {
+        if (e["source"] == "engine" && e["kind"] == "HOST_STATE")
+            ++host_states;
+    }
+    EXPECT_EQ(host_states, 5);
+
+    // A comment alters no byte any host is served: a new revision, nothing reprovisioned.
+    std::ofstream(sot / "os/installer.yml", std::ios::app) << "# a comment\n";
+    ASSERT_TRUE(waitForRevision(svc, 3));
+    EXPECT_EQ(fx.requests().size(), 3u);
+    EXPECT_EQ(phases(svc),
+              (std::map<std::string, std::string>{
+                  {"m1", "provisioned"}, {"w1", "provisioned"}, {"w2", "provisioned"}}));
+
+    // Operator requests.
+    EXPECT_EQ(svc.post("/reprovision?site=lab").status, 400u);
+    EXPECT_EQ(svc.post("/reprovision?site=lab&host=nobody").status, 404u);
+    EXPECT_EQ(svc.post("/halt?site=lab&workflow=nope").status, 404u);
+    EXPECT_EQ(svc.post("/halt?site=lab").status, 400u);
+    EXPECT_EQ(svc.post("/halt?site=lab&workflow=workers").status, 200u);
+    EXPECT_EQ(svc.post("/reprovision?site=lab&host=w2").status, 200u);
+    EXPECT_EQ(phases(svc)["w2"], "pending") << "its workflow is halted";
+    EXPECT_EQ(fx.requests().size(), 3u);
+    EXPECT_EQ(svc.post("/resume?site=lab&workflow=workers").status, 200u);
+    ASSERT_TRUE(fx.waitFor(4, std::chrono::seconds(5)));
+    EXPECT_EQ(fx.requests()[3].host, "lab/w2");
+    EXPECT_EQ(phases(svc)["w2"], "rebooting");
 }
 
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {

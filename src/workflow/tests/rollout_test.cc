@@ -30,7 +30,7 @@ WorkflowRules rules(std::string id, int max_concurrent = 0) {
 struct Harness {
     TimePoint now{};
     std::unique_ptr<Rollout> r;
-    std::vector<Transition> log;
+    std::vector<PhaseTransition> log;
     std::vector<Action> actions;
 
     Harness(std::vector<WorkflowRules> w, std::vector<RolloutHost> h) {
@@ -121,6 +121,64 @@ TEST(Rollout, BlockDepsWaitForMinStanding) {
     EXPECT_EQ(x.phase("w1"), Phase::rebooting);
     EXPECT_EQ(x.phase("w2"), Phase::rebooting) << "workers has no max_concurrent";
     EXPECT_EQ(x.started(), (std::vector<std::string>{"m1", "w1", "w2"}));
+}
+
+// One revision marks hosts in whatever order it finds them: workers listed before their
+// masters still wait, because every host is marked before any is started.
+TEST(Rollout, ABatchIsMarkedBeforeAnyHostStarts) {
+    WorkflowRules masters = rules("masters", 1);
+    masters.min_standing = 1;
+    WorkflowRules workers = rules("workers");
+    workers.block_deps = {"masters"};
+    Harness x({workers, masters},
+              {host("w1", "workers"), host("m1", "masters"), host("w2", "workers")});
+    x.keep(x.r->outOfDate({{"w1", "kernel changed"}, {"m1", "kernel changed"}}, 2, x.now));
+    EXPECT_EQ(x.phase("m1"), Phase::rebooting);
+    EXPECT_EQ(x.phase("w1"), Phase::pending);
+    EXPECT_EQ(x.phase("w2"), Phase::provisioned) << "not in the batch";
+    ASSERT_EQ(x.log.size(), 3u);
+    EXPECT_EQ(x.log[0].reason, "kernel changed");
+}
+
+TEST(Rollout, AHostAddedLaterJoinsItsWorkflowLast) {
+    Harness x({rules("w", 1)}, {host("a", "w")});
+    EXPECT_TRUE(x.r->addHost(host("b", "w"), 2, x.now));
+    EXPECT_FALSE(x.r->addHost(host("a", "w"), 2, x.now)) << "a known key is left as it is";
+    EXPECT_EQ(x.phase("b"), Phase::provisioned);
+    EXPECT_EQ(x.r->status("b")->provisioned_revision, 2u);
+    EXPECT_EQ(x.r->hostsOf("w"), (std::vector<std::string>{"a", "b"}));
+    x.stale("b", 3);
+    EXPECT_EQ(x.phase("b"), Phase::rebooting);
+    EXPECT_TRUE(x.r->addHost(host("c", "new"), 3, x.now));
+    EXPECT_EQ(x.r->workflows(), (std::vector<std::string>{"w", "new"}));
+}
+
+TEST(Rollout, UpdatedRulesAndHostsApplyFromTheNextDecision) {
+    Harness x({rules("w", 1)}, {host("a", "w"), host("b", "w"), host("c", "v")});
+    x.stale("a");
+    x.stale("b");
+    EXPECT_EQ(x.phase("b"), Phase::pending);
+    x.r->halt("w", "operator");
+    x.r->updateRules({rules("w", 2), rules("new", 0)});
+    EXPECT_TRUE(x.r->halted("w")) << "a halt survives new rules";
+    x.keep(x.r->resume("w", x.now));
+    EXPECT_EQ(x.phase("b"), Phase::rebooting) << "max_concurrent is 2 now";
+
+    // a is in flight with one stage; its workflow now has two: this provisioning ends after
+    // one checkpoint, the next one needs two.
+    EXPECT_TRUE(x.r->updateHost(host("a", "w", true, 2)));
+    x.provision("a");
+    EXPECT_EQ(x.phase("a"), Phase::provisioned);
+    x.stale("a", 3);
+    x.provision("a");
+    EXPECT_EQ(x.phase("a"), Phase::booting) << "stage 2 of 2 now";
+    x.cp("a", 1);
+    EXPECT_EQ(x.phase("a"), Phase::provisioned);
+
+    EXPECT_TRUE(x.r->updateHost(host("c", "w")));
+    EXPECT_EQ(x.r->hostsOf("w"), (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_TRUE(x.r->hostsOf("v").empty());
+    EXPECT_FALSE(x.r->updateHost(host("nobody", "w")));
 }
 
 TEST(Rollout, MultiStageWorkflowMovesOnEachCheckpointAndIgnoresStaleOnes) {

@@ -1,0 +1,508 @@
+#include "server/state_engine.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "base/log.h"
+#include "render/boot_renderer.h"
+
+namespace vq::server {
+namespace {
+
+using workflow::ActionKind;
+using workflow::Phase;
+
+const model::Interface* bmcInterface(const model::Host& host) {
+    for (const auto& i : host.interfaces) {
+        if (i.bmc && ((i.type == "bmc" && i.bmc->type == "ipmi") || i.bmc->type == "ssh"))
+            return &i;
+    }
+    return nullptr;
+}
+
+// The boot a provisioned host sits on: the last of its stages.
+const model::Boot* lastBoot(const model::Model& model, const model::Host& host) {
+    auto boots = workflow::stageBoots(model, host);
+    return boots.empty() ? nullptr : model.boot(boots.back());
+}
+
+std::string flowId(const std::string& site, const std::string& workflow) {
+    return site + "/" + workflow;
+}
+
+std::optional<MacAddr> firstMac(const model::Host& host) {
+    for (const auto& i : host.interfaces) {
+        if (i.mac && i.type != "bmc")
+            return i.mac;
+    }
+    for (const auto& i : host.interfaces) {
+        if (i.mac)
+            return i.mac;
+    }
+    return std::nullopt;
+}
+
+Result<power::Target> powerTarget(const model::Host& host) {
+    const model::Interface* i = bmcInterface(host);
+    if (i == nullptr)
+        return Status::failedPrecondition("host " + host.name + " has no usable BMC");
+    power::Target t;
+    t.host = host.name;
+    t.driver = i->bmc->type;
+    t.address = !i->ipv4_text.empty() ? i->ipv4_text : i->hostname;
+    t.username = i->bmc->username;
+    t.password = i->bmc->password;
+    t.keypath = i->bmc->keypath;
+    t.soft_reboot = i->bmc->soft_reboot;
+    t.soft_timeout = i->bmc->soft_timeout;
+    return t;
+}
+
+container::ContainerSpec containerSpec(const model::Container& c) {
+    container::ContainerSpec s;
+    s.image = c.image;
+    s.pull = c.pull;
+    s.command = c.command;
+    s.args = c.args;
+    s.commands = c.commands;
+    s.env = c.env;
+    if (c.registry_auth) {
+        s.registry_username = c.registry_auth->username;
+        s.registry_password = c.registry_auth->password;
+    }
+    s.retry = c.retry;
+    s.timeout_s = c.timeout;
+    return s;
+}
+
+}  // namespace
+
+workflow::RolloutHost rolloutHost(const model::Model& model,
+                                  const model::Site& site,
+                                  const model::Host& host) {
+    workflow::RolloutHost h;
+    h.key = hostKey(site, host);
+    h.workflow = flowId(site.id, host.workflow);
+    h.stages = static_cast<uint32_t>(std::max<size_t>(1, workflow::stageBoots(model, host).size()));
+    h.has_bmc = bmcInterface(host) != nullptr;
+    h.never_provision = host.never_provision;
+    if (const model::Boot* b = lastBoot(model, host); b != nullptr) {
+        h.has_before_shutdown = !b->before_shutdown.empty();
+        h.has_validate = !b->validate.empty();
+    }
+    return h;
+}
+
+std::vector<workflow::RolloutHost> rolloutHosts(const model::Model& model) {
+    std::vector<workflow::RolloutHost> out;
+    for (const auto& site : model.sites()) {
+        for (const auto& host : site.hosts)
+            out.push_back(rolloutHost(model, site, host));
+    }
+    return out;
+}
+
+std::vector<workflow::WorkflowRules> rolloutRules(const model::Model& model) {
+    std::vector<workflow::WorkflowRules> out;
+    for (const auto& site : model.sites()) {
+        workflow::FailurePolicy policy;
+        policy.stage_timeout = std::chrono::seconds(site.policy.timeout_s);
+        policy.retry = site.policy.retry;
+        policy.then = site.policy.then;
+        for (const auto& wf : model.workflows()) {
+            workflow::WorkflowRules r;
+            r.id = flowId(site.id, wf.id);
+            r.max_concurrent = wf.deps.max_concurrent;
+            r.min_standing = wf.deps.min_standing;
+            for (const auto& dep : wf.deps.block_deps)
+                r.block_deps.push_back(flowId(site.id, dep));
+            r.max_fail = wf.deps.max_fail;
+            r.policy = policy;
+            out.push_back(std::move(r));
+        }
+        workflow::WorkflowRules seed;  // hosts without a workflow (seed era)
+        seed.id = flowId(site.id, "");
+        seed.policy = policy;
+        out.push_back(std::move(seed));
+    }
+    return out;
+}
+
+StateEngine::StateEngine(control::RevisionPtr first,
+                         Effects* effects,
+                         StateEngineOptions options,
+                         const Clock& clock)
+    : options_(std::move(options)), clock_(clock), effects_(effects), current_(std::move(first)) {
+    started_ = std::chrono::system_clock::now();
+    const uint64_t number = current_ ? current_->number : 0;
+    if (current_ && current_->model) {
+        served_ = servedArtifacts(current_->model);
+        rollout_ = std::make_unique<workflow::Rollout>(
+            rolloutRules(*current_->model), rolloutHosts(*current_->model), number, clock_.now());
+    } else {
+        rollout_ = std::make_unique<workflow::Rollout>(std::vector<workflow::WorkflowRules>{},
+                                                       std::vector<workflow::RolloutHost>{}, number,
+                                                       clock_.now());
+    }
+}
+
+StateEngine::~StateEngine() {
+    stop();
+}
+
+void StateEngine::start() {
+    std::lock_guard lock(tick_mu_);
+    if (ticker_.joinable())
+        return;
+    stopping_ = false;
+    ticker_ = std::thread([this] { run(); });
+}
+
+void StateEngine::stop() {
+    {
+        std::lock_guard lock(tick_mu_);
+        stopping_ = true;
+    }
+    tick_cv_.notify_all();
+    if (ticker_.joinable())
+        ticker_.join();
+}
+
+void StateEngine::run() {
+    std::unique_lock lock(tick_mu_);
+    while (!stopping_) {
+        tick_cv_.wait_for(lock, options_.tick_interval, [this] { return stopping_; });
+        if (stopping_)
+            break;
+        lock.unlock();
+        tick();
+        lock.lock();
+    }
+}
+
+void StateEngine::setEffects(Effects* effects) {
+    std::lock_guard lock(mu_);
+    effects_ = effects;
+}
+
+uint64_t StateEngine::revision() const {
+    std::lock_guard lock(mu_);
+    return current_ ? current_->number : 0;
+}
+
+void StateEngine::onRevision(const control::RevisionPtr& revision) {
+    if (!revision || !revision->model)
+        return;
+    {
+        std::lock_guard lock(mu_);
+        if (current_ && revision->number <= current_->number)
+            return;
+    }
+    // Rendering every host takes time: done outside the lock (revisions arrive one at a
+    // time, from the publisher's thread).
+    auto next = servedArtifacts(revision->model);
+    std::vector<workflow::Action> actions;
+    {
+        std::lock_guard lock(mu_);
+        const model::Model& m = *revision->model;
+        const TimePoint now = clock_.now();
+        std::vector<std::pair<std::string, std::string>> stale;
+        rollout_->updateRules(rolloutRules(m));
+        for (const auto& site : m.sites()) {
+            for (const auto& host : site.hosts) {
+                const std::string key = hostKey(site, host);
+                auto before = served_.find(key);
+                rollout_->updateHost(rolloutHost(m, site, host));
+                if (before == served_.end()) {
+                    rollout_->addHost(rolloutHost(m, site, host), revision->number, now);
+                    if (site.policy.force_provision && bmcInterface(host) != nullptr)
+                        stale.emplace_back(key, "new host (policy.force_provision)");
+                    continue;
+                }
+                std::string why = whatChanged(before->second, next[key]);
+                if (!why.empty())
+                    stale.emplace_back(key, std::move(why));
+            }
+        }
+        VQ_LOG_INFO("ROLLOUT_REVISION revision={} out_of_date={}", revision->number, stale.size());
+        current_ = revision;
+        served_ = std::move(next);
+        actions = applyLocked(rollout_->outOfDate(stale, revision->number, now));
+    }
+    carryOut(actions);
+}
+
+void StateEngine::checkpoint(std::string_view site, std::string_view host, std::string_view boot) {
+    std::vector<workflow::Action> actions;
+    {
+        std::lock_guard lock(mu_);
+        auto where = resolveLocked(site, host);
+        if (!where)
+            return;
+        auto boots = workflow::stageBoots(*current_->model, *where->host);
+        auto it = std::find(boots.begin(), boots.end(), boot);
+        if (it == boots.end())
+            return;
+        const auto stage = static_cast<uint32_t>(it - boots.begin());
+        actions = applyLocked(
+            rollout_->checkpoint(hostKey(*where->site, *where->host), stage, clock_.now()));
+    }
+    carryOut(actions);
+}
+
+void StateEngine::tick() {
+    std::vector<workflow::Action> actions;
+    {
+        std::lock_guard lock(mu_);
+        actions = applyLocked(rollout_->tick(clock_.now()));
+    }
+    carryOut(actions);
+}
+
+void StateEngine::actionDone(const std::string& key, ActionKind kind, bool ok, std::string error) {
+    std::vector<workflow::Action> actions;
+    {
+        std::lock_guard lock(mu_);
+        if (!ok)
+            VQ_LOG_WARN("HOST_ACTION_FAILED host={} action={} error=\"{}\"", key, toString(kind),
+                        error);
+        actions = applyLocked(rollout_->actionDone(key, kind, ok, error, clock_.now()));
+    }
+    carryOut(actions);
+}
+
+Status StateEngine::reprovision(std::string_view site, std::string_view host) {
+    std::vector<workflow::Action> actions;
+    {
+        std::lock_guard lock(mu_);
+        auto where = resolveLocked(site, host);
+        if (!where)
+            return where.status();
+        const std::string key = hostKey(*where->site, *where->host);
+        if (where->host->never_provision)
+            return Status::failedPrecondition("host " + key + " is never_provision");
+        actions = applyLocked(
+            rollout_->outOfDate(key, current_->number, "operator: reprovision", clock_.now()));
+    }
+    carryOut(actions);
+    return Status::ok();
+}
+
+Status StateEngine::halt(std::string_view site, std::string_view workflow) {
+    std::lock_guard lock(mu_);
+    auto id = flowIdLocked(site, workflow);
+    if (!id)
+        return id.status();
+    applyLocked(rollout_->halt(*id, "operator: halt"));
+    VQ_LOG_INFO("WORKFLOW_HALTED workflow={}", *id);
+    return Status::ok();
+}
+
+Status StateEngine::resume(std::string_view site, std::string_view workflow) {
+    std::vector<workflow::Action> actions;
+    {
+        std::lock_guard lock(mu_);
+        auto id = flowIdLocked(site, workflow);
+        if (!id)
+            return id.status();
+        VQ_LOG_INFO("WORKFLOW_RESUMED workflow={}", *id);
+        actions = applyLocked(rollout_->resume(*id, clock_.now()));
+    }
+    carryOut(actions);
+    return Status::ok();
+}
+
+Result<StateEngine::Where> StateEngine::resolveLocked(std::string_view site,
+                                                      std::string_view host) const {
+    if (!current_ || !current_->model)
+        return Status::unavailable("no model loaded");
+    const model::Site* s = current_->model->site(site);
+    if (s == nullptr)
+        return Status::notFound("unknown site '" + std::string(site) + "'");
+    const model::Host* h = current_->model->host(s->id, host);
+    if (h == nullptr)
+        return Status::notFound("unknown host '" + std::string(host) + "' in site " + s->id);
+    return Where{s, h};
+}
+
+Result<std::string> StateEngine::flowIdLocked(std::string_view site,
+                                              std::string_view workflow) const {
+    if (!current_ || !current_->model)
+        return Status::unavailable("no model loaded");
+    const model::Site* s = current_->model->site(site);
+    if (s == nullptr)
+        return Status::notFound("unknown site '" + std::string(site) + "'");
+    const std::string id = flowId(s->id, std::string(workflow));
+    auto ids = rollout_->workflows();
+    if (workflow.empty() || std::find(ids.begin(), ids.end(), id) == ids.end())
+        return Status::notFound("unknown workflow '" + std::string(workflow) + "'");
+    return id;
+}
+
+std::vector<workflow::Action> StateEngine::applyLocked(const workflow::Step& step) {
+    const workflow::WallTime now = std::chrono::system_clock::now();
+    for (const auto& t : step.transitions) {
+        VQ_LOG_INFO("HOST_STATE host={} from={} to={} stage={} revision={} reason=\"{}\"", t.host,
+                    toString(t.from), toString(t.to), t.stage + 1, t.revision, t.reason);
+        auto& h = history_[t.host];
+        h.push_back(HostTransition{now, t});
+        while (h.size() > options_.history)
+            h.pop_front();
+        since_[t.host] = now;
+
+        const auto slash = t.host.find('/');
+        const std::string site = t.host.substr(0, slash);
+        const std::string name = slash == std::string::npos ? "" : t.host.substr(slash + 1);
+        auto where = resolveLocked(site, name);
+        if (options_.events != nullptr) {
+            HostEvent e;
+            e.time = now;
+            if (where)
+                e.mac = firstMac(*where->host);
+            e.source = "engine";
+            e.kind = "HOST_STATE";
+            e.detail =
+                fmt::format("host={} from={} to={} stage={} revision={} reason=\"{}\"", t.host,
+                            toString(t.from), toString(t.to), t.stage + 1, t.revision, t.reason);
+            options_.events->record(std::move(e));
+        }
+        // A reprovisioning starts from the workflow's first stage, whatever the host was on.
+        if ((t.to == Phase::rebooting || t.to == Phase::awaiting_reboot) && where &&
+            options_.stages != nullptr) {
+            auto boots = workflow::stageBoots(*current_->model, *where->host);
+            if (!boots.empty()) {
+                auto r =
+                    options_.stages->override(site, name, boots.front(), *current_->model, now);
+                if (!r)
+                    VQ_LOG_WARN("HOST_STAGE_RESET_FAILED host={} error=\"{}\"", t.host,
+                                r.message());
+            }
+        }
+    }
+    return step.actions;
+}
+
+void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
+    for (const auto& a : actions) {
+        Effects* effects = nullptr;
+        Result<power::Target> target = Status::unavailable("no model");
+        std::vector<container::ContainerSpec> specs;
+        {
+            std::lock_guard lock(mu_);
+            effects = effects_;
+            const auto slash = a.host.find('/');
+            auto where = resolveLocked(a.host.substr(0, slash),
+                                       slash == std::string::npos ? "" : a.host.substr(slash + 1));
+            if (!where) {
+                target = where.status();
+            } else if (a.kind == ActionKind::reboot) {
+                target = powerTarget(*where->host);
+            } else if (const model::Boot* b = lastBoot(*current_->model, *where->host)) {
+                const auto& list =
+                    a.kind == ActionKind::validate ? b->validate : b->before_shutdown;
+                for (const auto& c : list)
+                    specs.push_back(containerSpec(c));
+            }
+        }
+        const std::string key = a.host;
+        const ActionKind kind = a.kind;
+        Effects::Done done = [this, key, kind](bool ok, std::string error) {
+            actionDone(key, kind, ok, std::move(error));
+        };
+        VQ_LOG_INFO("HOST_ACTION host={} action={} revision={}", key, toString(kind), a.revision);
+        if (effects == nullptr) {
+            done(false, "no effects configured: nothing can act on machines");
+        } else if (kind == ActionKind::reboot) {
+            if (!target)
+                done(false, target.message());
+            else
+                effects->reboot(key, *target, std::move(done));
+        } else {
+            effects->runContainers(key, kind, std::move(specs), std::move(done));
+        }
+    }
+}
+
+std::optional<HostRolloutView> StateEngine::host(std::string_view site,
+                                                 std::string_view host) const {
+    std::lock_guard lock(mu_);
+    auto where = resolveLocked(site, host);
+    if (!where)
+        return std::nullopt;
+    const std::string key = hostKey(*where->site, *where->host);
+    auto st = rollout_->status(key);
+    if (!st)
+        return std::nullopt;
+    HostRolloutView v{where->site->id, where->host->name, where->host->workflow, *st, started_};
+    if (auto it = since_.find(key); it != since_.end())
+        v.since = it->second;
+    return v;
+}
+
+std::vector<HostRolloutView> StateEngine::hosts() const {
+    std::lock_guard lock(mu_);
+    std::vector<HostRolloutView> out;
+    if (!current_ || !current_->model)
+        return out;
+    for (const auto& site : current_->model->sites()) {
+        for (const auto& h : site.hosts) {
+            const std::string key = hostKey(site, h);
+            auto st = rollout_->status(key);
+            if (!st)
+                continue;
+            HostRolloutView v{site.id, h.name, h.workflow, *st, started_};
+            if (auto it = since_.find(key); it != since_.end())
+                v.since = it->second;
+            out.push_back(std::move(v));
+        }
+    }
+    return out;
+}
+
+Result<std::vector<HostTransition>> StateEngine::transitions(std::string_view site,
+                                                             std::string_view host) const {
+    std::lock_guard lock(mu_);
+    auto where = resolveLocked(site, host);
+    if (!where)
+        return where.status();
+    auto it = history_.find(hostKey(*where->site, *where->host));
+    if (it == history_.end())
+        return std::vector<HostTransition>{};
+    return std::vector<HostTransition>(it->second.begin(), it->second.end());
+}
+
+std::string StateEngine::planJson() const {
+    std::lock_guard lock(mu_);
+    nlohmann::json flows = nlohmann::json::array();
+    for (const auto& id : rollout_->workflows()) {
+        const auto keys = rollout_->hostsOf(id);
+        if (keys.empty())
+            continue;
+        const auto slash = id.find('/');
+        nlohmann::json phases = nlohmann::json::object();
+        nlohmann::json pending = nlohmann::json::array();
+        for (const auto& key : keys) {
+            auto st = rollout_->status(key);
+            if (!st)
+                continue;
+            const std::string phase(toString(st->phase));
+            phases[phase] = phases.value(phase, 0) + 1;
+            if (st->phase == Phase::pending)
+                pending.push_back(key.substr(key.find('/') + 1));
+        }
+        const std::string blocked = rollout_->blockedBy(id);
+        flows.push_back({{"site", id.substr(0, slash)},
+                         {"workflow", id.substr(slash + 1)},
+                         {"halted", rollout_->halted(id)},
+                         {"blocked", blocked},
+                         {"in_flight", rollout_->inFlight(id)},
+                         {"phases", phases},
+                         {"pending", pending}});
+    }
+    nlohmann::json j = {{"revision", current_ ? current_->number : 0}, {"workflows", flows}};
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace vq::server

@@ -1,0 +1,142 @@
+#pragma once
+// The state engine: brings machines to match the SoT. It keeps a workflow::Rollout (the pure
+// decision part) of every host of the served sites and feeds it what happens:
+//   - every accepted revision: hosts whose served bytes (iPXE script, config, per stage) or
+//     list of boots changed are out of date; new hosts only with policy.force_provision and
+//     a BMC;
+//   - checkpoints (from Server::checkpoint), action results (from Effects), the time (a tick
+//     thread, every second, steady clock), operator requests (reprovision, halt, resume).
+// Each answer (a workflow::Step) is carried out in order: its transitions are logged
+// (HOST_STATE), sent to the event sink (the host's timeline) and kept for the API; a host
+// starting its reboot is put back on its workflow's first stage; then its actions go to the
+// Effects, outside the engine's lock.
+//
+// Per site: a workflow's rollout is "site/workflow", with the site's policy; block_deps name
+// workflows of the same site. Not yet: the rollout's state is in memory only (a restart
+// starts every host provisioned on the first revision), hosts are not pinned to a revision
+// (every endpoint serves the newest), removed hosts stay in the rollout (they never become
+// out of date), and every revision renders every host (no skipping of hosts whose template
+// inputs did not change). Each revision's rules and host settings (workflow, stages, BMC,
+// containers) replace the previous ones.
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "control/revision.h"
+
+#include "base/clock.h"
+#include "base/event.h"
+#include "base/result.h"
+#include "server/effects.h"
+#include "server/served_artifacts.h"
+#include "workflow/engine.h"
+#include "workflow/rollout.h"
+
+namespace vq::server {
+
+struct StateEngineOptions {
+    EventSink* events = nullptr;                 // HOST_STATE events; may be null
+    workflow::WorkflowEngine* stages = nullptr;  // reset to stage 1 when a reboot starts
+    std::chrono::milliseconds tick_interval{1000};
+    size_t history = 50;  // transitions kept per host for the API
+};
+
+// One transition as the API shows it.
+struct HostTransition {
+    workflow::WallTime time{};
+    workflow::PhaseTransition transition;
+};
+
+struct HostRolloutView {
+    std::string site, host, workflow;
+    workflow::HostStatus status;
+    workflow::WallTime since{};
+};
+
+class StateEngine {
+public:
+    // `first` is the revision every host starts provisioned on. `effects` may be null (no
+    // action is carried out: each fails at once) and can be replaced with setEffects.
+    StateEngine(control::RevisionPtr first,
+                Effects* effects,
+                StateEngineOptions options,
+                const Clock& clock = SteadyClock::instance());
+    ~StateEngine();
+    StateEngine(const StateEngine&) = delete;
+    StateEngine& operator=(const StateEngine&) = delete;
+
+    void start();  // the tick thread
+    void stop();
+    void setEffects(Effects* effects);
+
+    // A newly accepted revision (older or repeated numbers are ignored).
+    void onRevision(const control::RevisionPtr& revision);
+    // The host checkpointed `boot` (site: env id or directory; host: its name).
+    void checkpoint(std::string_view site, std::string_view host, std::string_view boot);
+    void tick();
+
+    // Operator requests. not_found names what is unknown.
+    Status reprovision(std::string_view site, std::string_view host);
+    Status halt(std::string_view site, std::string_view workflow);
+    Status resume(std::string_view site, std::string_view workflow);
+
+    std::optional<HostRolloutView> host(std::string_view site, std::string_view host) const;
+    std::vector<HostRolloutView> hosts() const;
+    // not_found for an unknown host.
+    Result<std::vector<HostTransition>> transitions(std::string_view site,
+                                                    std::string_view host) const;
+    // Per workflow: halted / blocked reason, counts per phase, pending hosts in order (JSON).
+    std::string planJson() const;
+    uint64_t revision() const;
+
+private:
+    struct Where {
+        const model::Site* site = nullptr;
+        const model::Host* host = nullptr;
+    };
+    // Resolves a site (id or directory) and host name in the current model; mu_ held.
+    Result<Where> resolveLocked(std::string_view site, std::string_view host) const;
+    Result<std::string> flowIdLocked(std::string_view site, std::string_view workflow) const;
+    // Records the step's transitions, resets rebooting hosts' stages; mu_ held. Returns the
+    // actions to carry out once mu_ is released.
+    std::vector<workflow::Action> applyLocked(const workflow::Step& step);
+    void carryOut(const std::vector<workflow::Action>& actions);
+    void actionDone(const std::string& key, workflow::ActionKind kind, bool ok, std::string error);
+    void run();
+
+    StateEngineOptions options_;
+    const Clock& clock_;
+
+    mutable std::mutex mu_;
+    Effects* effects_ = nullptr;
+    control::RevisionPtr current_;
+    std::map<std::string, ServedArtifacts> served_;  // of current_
+    std::unique_ptr<workflow::Rollout> rollout_;
+    std::map<std::string, std::deque<HostTransition>, std::less<>> history_;
+    std::map<std::string, workflow::WallTime, std::less<>> since_;
+    workflow::WallTime started_{};
+
+    std::mutex tick_mu_;
+    std::condition_variable tick_cv_;
+    bool stopping_ = false;
+    std::thread ticker_;
+};
+
+// The rollout's view of a model: one RolloutHost per host, one WorkflowRules per site and
+// workflow (deps + the site's policy).
+std::vector<workflow::RolloutHost> rolloutHosts(const model::Model& model);
+std::vector<workflow::WorkflowRules> rolloutRules(const model::Model& model);
+workflow::RolloutHost rolloutHost(const model::Model& model,
+                                  const model::Site& site,
+                                  const model::Host& host);
+
+}  // namespace vq::server

@@ -1,0 +1,198 @@
+// The state engine over a model revision at a time, with a simulated clock and effects the
+// test answers: which hosts a revision puts out of date, what the effects are asked, timeouts.
+#include "server/state_engine.h"
+
+#include <gtest/gtest.h>
+
+#include "model/load.h"
+#include "server/recording_effects.h"
+
+namespace vq::server {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string env(const std::string& policy) {
+    return "id: lab\nsubnets:\n  - id: net\n    cidr: 10.99.0.0/24\n    gateway: 10.99.0.1\n    "
+           "dns: [10.99.0.2]\n"
+           "agents:\n  - name: a1\n"
+           "    asset_server: {addr: 10.99.0.5, port: 8080, base_dir: /nonexistent}\n" +
+           policy;
+}
+
+std::string hostDoc(const std::string& name, int n, bool bmc) {
+    std::string doc =
+        "---\nname: " + name +
+        "\ninterfaces:\n  - type: physical\n    subnet: net\n    mac: 52:54:00:00:00:0" +
+        std::to_string(n) + "\n    ipv4: 10.99.0.1" + std::to_string(n) + "\n";
+    if (bmc) {
+        doc += "  - type: bmc\n    subnet: net\n    mac: 52:54:00:00:01:0" + std::to_string(n) +
+               "\n    ipv4: 10.99.0.2" + std::to_string(n) +
+               "\n    bmc: {type: ipmi, username: u, password: p, soft_reboot: true}\n";
+    }
+    return doc + "workflow: wf\n";
+}
+
+struct Lab {
+    std::string policy;
+    std::string hosts = hostDoc("a", 1, true);
+    std::string kickstart = "install {{.host.name}}\n";
+    std::string validate;  // the disk boot's validate list, YAML
+
+    std::vector<model::SotFile> files() const {
+        return {
+            {"sites/lab/env.yml", env(policy)},
+            {"sites/lab/inventory.yml", hosts},
+            {"os/linux.yml",
+             "id: linux\nmajor_version: '1'\nos_family: Linux\nboot:\n"
+             "  kernel: \"{{.env.agentURL}}/vmlinuz\"\n"},
+            {"boot/install.yml",
+             "id: install\noperating_system: linux\nunattended: {type: untyped, use: ks.cfg}\n"},
+            {"boot/disk.yml", "id: disk\noperating_system: linux\n" + validate},
+            {"assets/untyped/ks.cfg", kickstart},
+            {"workflows/wf.yml", "id: wf\nworkflow:\n  - boot: install\n  - boot: disk\n"},
+            {"workflows/one.yml", "id: one\nworkflow:\n  - boot: install\n"},
+        };
+    }
+};
+
+control::RevisionPtr revision(const Lab& lab, uint64_t number) {
+    auto loaded = model::loadSotFiles(lab.files());
+    EXPECT_TRUE(loaded.model && !loaded.hasErrors());
+    for (const auto& d : loaded.diagnostics)
+        ADD_FAILURE() << d.toString();
+    auto r = std::make_shared<control::ModelRevision>();
+    r->number = number;
+    r->model = loaded.model;
+    return r;
+}
+
+struct Harness {
+    SimulatedClock clock;
+    RecordingEffects fx;
+    std::unique_ptr<StateEngine> engine;
+    explicit Harness(const Lab& lab) {
+        engine = std::make_unique<StateEngine>(revision(lab, 1), &fx, StateEngineOptions{}, clock);
+    }
+    workflow::Phase phase(const std::string& host) const {
+        return engine->host("lab", host)->status.phase;
+    }
+};
+
+TEST(StateEngine, AConfigChangeIsNamedAndAnUnchangedHostStays) {
+    Lab lab;
+    lab.hosts += hostDoc("b", 2, true);
+    Harness x(lab);
+    lab.kickstart = "install {{.host.name}}{{if eq .host.name \"a\"}} again{{end}}\n";
+    x.engine->onRevision(revision(lab, 2));
+    EXPECT_EQ(x.phase("a"), workflow::Phase::rebooting);
+    EXPECT_EQ(x.phase("b"), workflow::Phase::provisioned) << "b's bytes did not change";
+    auto story = x.engine->transitions("lab", "a");
+    ASSERT_TRUE(story);
+    ASSERT_FALSE(story->empty());
+    EXPECT_EQ(story->front().transition.reason, "stage 1 (install) config changed");
+    ASSERT_EQ(x.fx.requests().size(), 1u);
+    EXPECT_EQ(x.fx.requests()[0].target.address, "10.99.0.21");
+    EXPECT_TRUE(x.fx.requests()[0].target.soft_reboot);
+    x.engine->onRevision(revision(lab, 2));  // repeated: ignored
+    EXPECT_EQ(x.fx.requests().size(), 1u);
+}
+
+TEST(StateEngine, NewHostsAreReprovisionedOnlyWithForceProvisionAndABmc) {
+    Lab lab;
+    lab.policy = "policy:\n  force_provision: true\n";
+    Harness x(lab);
+    lab.hosts += hostDoc("b", 2, true) + hostDoc("c", 3, false);
+    x.engine->onRevision(revision(lab, 2));
+    EXPECT_EQ(x.phase("a"), workflow::Phase::provisioned);
+    EXPECT_EQ(x.phase("b"), workflow::Phase::rebooting);
+    EXPECT_EQ(x.phase("c"), workflow::Phase::provisioned) << "no BMC: boots when it netboots";
+
+    Lab quiet;
+    Harness y(quiet);
+    quiet.hosts += hostDoc("b", 2, true);
+    y.engine->onRevision(revision(quiet, 2));
+    EXPECT_EQ(y.phase("b"), workflow::Phase::provisioned) << "without force_provision";
+    EXPECT_TRUE(y.fx.requests().empty());
+}
+
+TEST(StateEngine, ValidateContainersThenTimeoutPolicyFromTheSite) {
+    Lab lab;
+    lab.policy = "policy:\n  timeout: 60\n  on_failure: {retry: 0, then: continue}\n";
+    lab.validate = "validate:\n  - image: localhost/check\n    command: test -e /ok\n";
+    Harness x(lab);
+    ASSERT_TRUE(x.engine->reprovision("lab", "a"));
+    EXPECT_EQ(x.engine->reprovision("lab", "nobody").code(), StatusCode::not_found);
+    ASSERT_EQ(x.fx.requests().size(), 1u);
+    x.fx.answer(0, true);
+    x.engine->checkpoint("lab", "a", "install");
+    x.engine->checkpoint("lab", "a", "disk");
+    EXPECT_EQ(x.phase("a"), workflow::Phase::validating);
+    ASSERT_EQ(x.fx.requests().size(), 2u);
+    EXPECT_EQ(x.fx.requests()[1].kind, workflow::ActionKind::validate);
+    ASSERT_EQ(x.fx.requests()[1].specs.size(), 1u);
+    EXPECT_EQ(x.fx.requests()[1].specs[0].image, "localhost/check");
+    x.fx.answer(1, true);
+    EXPECT_EQ(x.phase("a"), workflow::Phase::provisioned);
+
+    // Again, and this time no checkpoint comes: the site's 60 s stage timeout fails it.
+    ASSERT_TRUE(x.engine->reprovision("lab", "a"));
+    x.fx.answer(2, true);
+    x.clock.advance(59s);
+    x.engine->tick();
+    EXPECT_EQ(x.phase("a"), workflow::Phase::booting);
+    x.clock.advance(1s);
+    x.engine->tick();
+    EXPECT_EQ(x.phase("a"), workflow::Phase::failed);
+    EXPECT_NE(x.engine->planJson().find("\"failed\":1"), std::string::npos) << x.engine->planJson();
+}
+
+TEST(StateEngine, AHostMovedToAnotherWorkflowFollowsItsStages) {
+    Lab lab;
+    Harness x(lab);
+    lab.hosts = hostDoc("a", 1, true);
+    lab.hosts.replace(lab.hosts.find("workflow: wf"), 12, "workflow: one");
+    x.engine->onRevision(revision(lab, 2));
+    auto story = x.engine->transitions("lab", "a");
+    ASSERT_TRUE(story);
+    ASSERT_FALSE(story->empty());
+    EXPECT_EQ(story->front().transition.reason, "workflow changed (wf -> one)");
+    ASSERT_EQ(x.fx.requests().size(), 1u);
+    x.fx.answer(0, true);
+    x.engine->checkpoint("lab", "a", "install");
+    EXPECT_EQ(x.phase("a"), workflow::Phase::provisioned) << "one stage in its new workflow";
+    EXPECT_NE(x.engine->planJson().find("\"workflow\":\"one\""), std::string::npos)
+        << x.engine->planJson();
+}
+
+TEST(StateEngine, AChangedValidateContainerPutsTheHostOutOfDate) {
+    Lab lab;
+    lab.validate = "validate:\n  - image: localhost/check\n    command: test -e /ok\n";
+    Harness x(lab);
+    lab.validate = "validate:\n  - image: localhost/check\n    command: test -e /ready\n";
+    x.engine->onRevision(revision(lab, 2));
+    auto story = x.engine->transitions("lab", "a");
+    ASSERT_TRUE(story);
+    ASSERT_FALSE(story->empty());
+    EXPECT_EQ(story->front().transition.reason, "stage 2 (disk) containers changed");
+}
+
+TEST(StateEngine, RulesArePerSiteWithTheSitePolicy) {
+    Lab lab;
+    lab.policy = "policy:\n  timeout: 90\n  on_failure: {retry: 2, then: rollback}\n";
+    auto rev = revision(lab, 1);
+    auto rules = rolloutRules(*rev->model);
+    ASSERT_FALSE(rules.empty());
+    EXPECT_EQ(rules[0].id, "lab/wf");
+    EXPECT_EQ(rules[0].policy.stage_timeout, 90s);
+    EXPECT_EQ(rules[0].policy.retry, 2);
+    EXPECT_EQ(rules[0].policy.then, workflow::OnFailure::rollback);
+    auto hosts = rolloutHosts(*rev->model);
+    ASSERT_EQ(hosts.size(), 1u);
+    EXPECT_EQ(hosts[0].key, "lab/a");
+    EXPECT_EQ(hosts[0].stages, 2u);
+    EXPECT_TRUE(hosts[0].has_bmc);
+}
+
+}  // namespace
+}  // namespace vq::server
