@@ -23,7 +23,7 @@ ALLOWED = {
     # Where server and agent meet: interfaces only, below both.
     "control": {"base", "model"},
     # The server owns state and decides; it never includes the agent.
-    "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "workflow", "power",
+    "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
                "container", "store", "control"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",

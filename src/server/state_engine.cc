@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "plan/plan.h"
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,10 @@
 #include "render/boot_renderer.h"
 
 namespace vq::server {
+
+std::string hostKey(const model::Site& site, const model::Host& host) {
+    return site.id + "/" + host.name;
+}
 namespace {
 
 using workflow::ActionKind;
@@ -138,7 +143,6 @@ StateEngine::StateEngine(control::RevisionPtr first,
     started_ = std::chrono::system_clock::now();
     const uint64_t number = current_ ? current_->number : 0;
     if (current_ && current_->model) {
-        served_ = servedArtifacts(current_->model);
         rollout_ = std::make_unique<workflow::Rollout>(
             rolloutRules(*current_->model), rolloutHosts(*current_->model), number, clock_.now());
     } else {
@@ -200,35 +204,51 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         if (current_ && revision->number <= current_->number)
             return;
     }
-    // Rendering every host takes time: done outside the lock (revisions arrive one at a
-    // time, from the publisher's thread).
-    auto next = servedArtifacts(revision->model);
+    // What changed, by the same computation `vaquero plan` prints: only hosts whose template
+    // inputs moved are rendered, outside the lock (revisions arrive one at a time, from the
+    // publisher's thread, so current_ changes only below).
+    std::shared_ptr<const model::Model> before;
+    {
+        std::lock_guard lock(mu_);
+        if (current_)
+            before = current_->model;
+    }
+    const plan::Plan changes = before ? plan::computePlan(before, revision->model) : plan::Plan{};
     std::vector<workflow::Action> actions;
     {
         std::lock_guard lock(mu_);
         const model::Model& m = *revision->model;
         const TimePoint now = clock_.now();
-        std::vector<std::pair<std::string, std::string>> stale;
         rollout_->updateRules(rolloutRules(m));
         for (const auto& site : m.sites()) {
             for (const auto& host : site.hosts) {
-                const std::string key = hostKey(site, host);
-                auto before = served_.find(key);
-                rollout_->updateHost(rolloutHost(m, site, host));
-                if (before == served_.end()) {
+                if (rollout_->status(hostKey(site, host)))
+                    rollout_->updateHost(rolloutHost(m, site, host));
+                else
                     rollout_->addHost(rolloutHost(m, site, host), revision->number, now);
-                    if (site.policy.force_provision && bmcInterface(host) != nullptr)
-                        stale.emplace_back(key, "new host (policy.force_provision)");
-                    continue;
-                }
-                std::string why = whatChanged(before->second, next[key]);
-                if (!why.empty())
-                    stale.emplace_back(key, std::move(why));
             }
         }
+        std::vector<std::pair<std::string, std::string>> stale;
+        for (const auto& sp : changes.sites) {
+            for (const auto& hp : sp.hosts) {
+                std::string why;
+                for (const auto& r : hp.reasons)
+                    why += (why.empty() ? "" : "; ") + r.text;
+                VQ_LOG_INFO(
+                    "PLAN revision={} site={} host={} change={} wave={} start=\"{}\" "
+                    "reasons=\"{}\"",
+                    revision->number, sp.site, hp.host, plan::kindName(hp.kind), hp.wave,
+                    plan::startName(hp.start), why);
+                if (hp.start == plan::HostStart::Reboot ||
+                    hp.start == plan::HostStart::ManualReboot) {
+                    stale.emplace_back(sp.site + "/" + hp.host, std::move(why));
+                }
+            }
+        }
+        for (const auto& e : changes.errors)
+            VQ_LOG_ERROR("PLAN_ERROR revision={} {}", revision->number, e);
         VQ_LOG_INFO("ROLLOUT_REVISION revision={} out_of_date={}", revision->number, stale.size());
         current_ = revision;
-        served_ = std::move(next);
         actions = applyLocked(rollout_->outOfDate(stale, revision->number, now));
     }
     carryOut(actions);

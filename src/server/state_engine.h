@@ -37,11 +37,13 @@
 #include "base/event.h"
 #include "base/result.h"
 #include "server/effects.h"
-#include "server/served_artifacts.h"
 #include "workflow/engine.h"
 #include "workflow/rollout.h"
 
 namespace vq::server {
+
+// "site/host": the key of a host in the rollout and the API.
+std::string hostKey(const model::Site& site, const model::Host& host);
 
 struct StateEngineOptions {
     EventSink* events = nullptr;                 // HOST_STATE events; may be null
@@ -119,7 +121,6 @@ private:
     mutable std::mutex mu_;
     Effects* effects_ = nullptr;
     control::RevisionPtr current_;
-    std::map<std::string, ServedArtifacts> served_;  // of current_
     std::unique_ptr<workflow::Rollout> rollout_;
     std::map<std::string, std::deque<HostTransition>, std::less<>> history_;
     std::map<std::string, workflow::WallTime, std::less<>> since_;

@@ -373,7 +373,8 @@ TEST(StateEngineOverHttp, KernelArgumentChangeRollsOutMasterThenWorkers) {
         tos.push_back(t["to"]);
     EXPECT_EQ(tos, (std::vector<std::string>{"pending", "rebooting", "booting", "booting",
                                              "provisioned"}));
-    EXPECT_NE(story["transitions"][0]["reason"].get<std::string>().find("stage 1 (install) script"),
+    EXPECT_NE(story["transitions"][0]["reason"].get<std::string>().find(
+                  "stage 1 (boot install): iPXE script changed"),
               std::string::npos)
         << story.dump();
     EXPECT_EQ(httpGet(svc.userPort(), "/hosts/lab/nobody").status, 404u);

@@ -90,7 +90,7 @@ TEST(StateEngine, AConfigChangeIsNamedAndAnUnchangedHostStays) {
     auto story = x.engine->transitions("lab", "a");
     ASSERT_TRUE(story);
     ASSERT_FALSE(story->empty());
-    EXPECT_EQ(story->front().transition.reason, "stage 1 (install) config changed");
+    EXPECT_EQ(story->front().transition.reason, "stage 1 (boot install): config changed");
     ASSERT_EQ(x.fx.requests().size(), 1u);
     EXPECT_EQ(x.fx.requests()[0].target.address, "10.99.0.21");
     EXPECT_TRUE(x.fx.requests()[0].target.soft_reboot);
@@ -156,7 +156,8 @@ TEST(StateEngine, AHostMovedToAnotherWorkflowFollowsItsStages) {
     auto story = x.engine->transitions("lab", "a");
     ASSERT_TRUE(story);
     ASSERT_FALSE(story->empty());
-    EXPECT_EQ(story->front().transition.reason, "workflow changed (wf -> one)");
+    EXPECT_EQ(story->front().transition.reason,
+              "workflow changed: wf -> one; stage 2 (boot disk): stage removed");
     ASSERT_EQ(x.fx.requests().size(), 1u);
     x.fx.answer(0, true);
     x.engine->checkpoint("lab", "a", "install");
@@ -174,7 +175,7 @@ TEST(StateEngine, AChangedValidateContainerPutsTheHostOutOfDate) {
     auto story = x.engine->transitions("lab", "a");
     ASSERT_TRUE(story);
     ASSERT_FALSE(story->empty());
-    EXPECT_EQ(story->front().transition.reason, "stage 2 (disk) containers changed");
+    EXPECT_EQ(story->front().transition.reason, "stage 2 (boot disk): containers changed");
 }
 
 TEST(StateEngine, RulesArePerSiteWithTheSitePolicy) {
