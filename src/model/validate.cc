@@ -8,15 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "base/text.h"
+
 namespace vq::model {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 void err(Diagnostics& d, const std::string& file, Loc loc, std::string path, std::string msg) {
     d.error(file, loc.line, loc.col, std::move(path), std::move(msg));
@@ -192,7 +187,7 @@ void checkBlockDepsCycles(const Model& m, Diagnostics& d) {
 }  // namespace
 
 bool unattendedFitsFamily(std::string_view type, std::string_view family) {
-    const std::string f = lower(family);
+    const std::string f = toLowerAscii(family);
     if (f.empty())
         return true;
     if (type == "ignition") {

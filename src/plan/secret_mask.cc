@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/text.h"
+
 namespace vq::plan {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool keyChar(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
@@ -77,7 +72,7 @@ std::string maskSecretFields(std::string_view line) {
 }  // namespace
 
 bool SecretMask::secretName(std::string_view name) {
-    const std::string n = lower(name);
+    const std::string n = toLowerAscii(name);
     for (std::string_view word : {"password", "passwd", "token", "secret", "key"}) {
         if (n.find(word) != std::string::npos)
             return true;
