@@ -10,6 +10,7 @@
 #include <map>
 
 #include "http_client.h"
+#include "plan/plan.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -317,7 +318,19 @@ TEST(StateEngineOverHttp, KernelArgumentChangeRollsOutMasterThenWorkers) {
               (std::map<std::string, std::string>{
                   {"m1", "provisioned"}, {"w1", "provisioned"}, {"w2", "provisioned"}}));
 
+    auto before_edit = model::loadSot(sot).model;
     std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS1");
+    // What `vaquero plan --sot NEW --from OLD` prints for this edit, in its order.
+    const plan::Plan printed = plan::computePlan(before_edit, model::loadSot(sot).model);
+    std::vector<std::string> planned;
+    for (const auto& sp : printed.sites) {
+        for (const auto& hp : sp.hosts) {
+            if (hp.wave > 0)
+                planned.push_back(sp.site + "/" + hp.host + ":reboot");
+        }
+    }
+    EXPECT_EQ(planned,
+              (std::vector<std::string>{"lab/m1:reboot", "lab/w1:reboot", "lab/w2:reboot"}));
     ASSERT_TRUE(waitForRevision(svc, 2));
     ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
     EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
@@ -350,8 +363,7 @@ TEST(StateEngineOverHttp, KernelArgumentChangeRollsOutMasterThenWorkers) {
     EXPECT_EQ(phases(svc)["m1"], "provisioned");
 
     ASSERT_TRUE(fx.waitFor(3, std::chrono::seconds(5)));
-    EXPECT_EQ(rebootedHosts(fx),
-              (std::vector<std::string>{"lab/m1:reboot", "lab/w1:reboot", "lab/w2:reboot"}));
+    EXPECT_EQ(rebootedHosts(fx), planned) << "the order the plan printed is the order carried out";
     ASSERT_TRUE(fx.answer(1, true));
     ASSERT_TRUE(fx.answer(2, true));
     checkpointBoth(svc, kWorker1);
