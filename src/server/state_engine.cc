@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "render/boot_renderer.h"
+#include "render/task_containers.h"
 
 namespace vq::server {
 
@@ -21,10 +22,16 @@ using workflow::Phase;
 
 const model::Interface* bmcInterface(const model::Host& host) {
     for (const auto& i : host.interfaces) {
-        if (i.bmc && ((i.type == "bmc" && i.bmc->type == "ipmi") || i.bmc->type == "ssh"))
+        if (i.bmc && ((i.type == "bmc" && i.bmc->type == "ipmi") || i.bmc->type == "ssh" ||
+                      (i.bmc->type == "custom" && i.bmc->container)))
             return &i;
     }
     return nullptr;
+}
+
+// A custom BMC reboots its host by running its container.
+bool isCustom(const model::Interface* i) {
+    return i != nullptr && i->bmc && i->bmc->type == "custom" && i->bmc->container;
 }
 
 // The boot a provisioned host sits on: the last of its stages.
@@ -409,6 +416,8 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
         Effects* effects = nullptr;
         Result<power::Target> target = Status::unavailable("no model");
         std::vector<container::ContainerSpec> specs;
+        bool containers = false;   // the action runs containers (custom BMC, pipelines)
+        std::string render_error;  // a container's templates do not render for this host
         {
             std::lock_guard lock(mu_);
             effects = effects_;
@@ -417,13 +426,35 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
                                        slash == std::string::npos ? "" : a.host.substr(slash + 1));
             if (!where) {
                 target = where.status();
-            } else if (a.kind == ActionKind::reboot) {
+            } else if (a.kind == ActionKind::reboot && !isCustom(bmcInterface(*where->host))) {
                 target = powerTarget(*where->host);
-            } else if (const model::Boot* b = lastBoot(*current_->model, *where->host)) {
-                const auto& list =
-                    a.kind == ActionKind::validate ? b->validate : b->before_shutdown;
-                for (const auto& c : list)
-                    specs.push_back(containerSpec(c));
+            } else {
+                // Containers: a custom BMC's for a reboot, else the boot's pipeline, each
+                // rendered for this host now.
+                const model::Model& m = *current_->model;
+                const model::Interface* bmc = bmcInterface(*where->host);
+                const model::Boot* b = lastBoot(m, *where->host);
+                std::vector<model::Container> list;
+                const model::Interface* iface = nullptr;
+                if (a.kind == ActionKind::reboot) {
+                    list.push_back(*bmc->bmc->container);
+                    iface = bmc;
+                } else if (b != nullptr) {
+                    list = a.kind == ActionKind::validate ? b->validate : b->before_shutdown;
+                }
+                const tmpl::Value dot =
+                    render::taskDot(*where->site, *where->host, iface,
+                                    a.kind == ActionKind::reboot ? nullptr : b, m);
+                for (size_t i = 0; i < list.size() && render_error.empty(); ++i) {
+                    auto rendered = render::renderTaskContainer(list[i], dot);
+                    if (rendered) {
+                        specs.push_back(containerSpec(*rendered));
+                    } else {
+                        render_error =
+                            fmt::format("{}[{}]: {}", toString(a.kind), i, rendered.message());
+                    }
+                }
+                containers = true;
             }
         }
         const std::string key = a.host;
@@ -434,13 +465,14 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
         VQ_LOG_INFO("HOST_ACTION host={} action={} revision={}", key, toString(kind), a.revision);
         if (effects == nullptr) {
             done(false, "no effects configured: nothing can act on machines");
-        } else if (kind == ActionKind::reboot) {
-            if (!target)
-                done(false, target.message());
-            else
-                effects->reboot(key, *target, std::move(done));
-        } else {
+        } else if (!render_error.empty()) {
+            done(false, render_error);
+        } else if (containers) {
             effects->runContainers(key, kind, std::move(specs), std::move(done));
+        } else if (!target) {
+            done(false, target.message());
+        } else {
+            effects->reboot(key, *target, std::move(done));
         }
     }
 }

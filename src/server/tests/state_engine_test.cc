@@ -195,5 +195,48 @@ TEST(StateEngine, RulesArePerSiteWithTheSitePolicy) {
     EXPECT_TRUE(hosts[0].has_bmc);
 }
 
+// A custom BMC reboots its host by running its container, with its templates rendered for
+// the host (`.interface` is the BMC's); a validate container sees the boot interface.
+TEST(StateEngine, CustomBmcAndValidateContainersAreRenderedForTheHost) {
+    Lab lab;
+    lab.hosts =
+        "name: a\ninterfaces:\n  - type: physical\n    subnet: net\n    mac: 52:54:00:00:00:01\n"
+        "    ipv4: 10.99.0.11\n  - type: bmc\n    subnet: net\n    mac: 52:54:00:00:01:01\n"
+        "    ipv4: 10.99.0.21\n    bmc:\n      type: custom\n      container:\n"
+        "        image: localhost/ipmitool\n"
+        "        args: [-H, '{{.interface.ipv4}}', power, cycle]\nworkflow: one\n";
+    lab.validate = "";
+    Harness x(lab);
+    lab.kickstart = "install {{.host.name}} again\n";
+    x.engine->onRevision(revision(lab, 2));
+    ASSERT_TRUE(x.fx.waitFor(1, 2s));
+    auto req = x.fx.requests().at(0);
+    EXPECT_EQ(req.kind, workflow::ActionKind::reboot);
+    ASSERT_EQ(req.specs.size(), 1u) << "a custom reboot is a container";
+    EXPECT_EQ(req.specs[0].image, "localhost/ipmitool");
+    EXPECT_EQ(req.specs[0].args, (std::vector<std::string>{"-H", "10.99.0.21", "power", "cycle"}));
+    ASSERT_TRUE(x.fx.answer(0, true));
+    EXPECT_EQ(x.phase("a"), workflow::Phase::booting);
+}
+
+TEST(StateEngine, AContainerThatDoesNotRenderFailsTheHostWithTheReason) {
+    Lab lab;
+    lab.validate = "validate:\n  - image: localhost/check\n    command: 'ping {{.host.nokey}}'\n";
+    lab.policy = "policy:\n  on_failure: {then: continue}\n";
+    Harness x(lab);
+    lab.kickstart = "changed\n";
+    x.engine->onRevision(revision(lab, 2));
+    ASSERT_TRUE(x.fx.waitFor(1, 2s));
+    ASSERT_TRUE(x.fx.answer(0, true));  // the ipmi reboot
+    x.engine->checkpoint("lab", "a", "install");
+    x.engine->checkpoint("lab", "a", "disk");
+    EXPECT_EQ(x.phase("a"), workflow::Phase::failed);
+    auto story = x.engine->transitions("lab", "a");
+    ASSERT_TRUE(story && !story->empty());
+    EXPECT_NE(story->back().transition.reason.find("validate[0]: command: "), std::string::npos)
+        << story->back().transition.reason;
+    EXPECT_EQ(x.fx.requests().size(), 1u) << "nothing was run for the broken container";
+}
+
 }  // namespace
 }  // namespace vq::server
