@@ -94,7 +94,7 @@ private:
 
 }  // namespace
 
-InputFingerprints::InputFingerprints(const model::Model& model) : model_(model) {
+InputFingerprints::InputFingerprints(const model::Model& model) {
     for (const auto& site : model.sites())
         sites_.emplace(&site, Fnv64().field(site.id).field(site.dir).value(site.raw).digest());
 

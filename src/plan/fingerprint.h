@@ -37,7 +37,6 @@ public:
     uint64_t asset(std::string_view type, std::string_view name) const;
 
 private:
-    const model::Model& model_;
     std::map<const model::Site*, uint64_t> sites_;
     model::StringMap<uint64_t> workflows_, boots_, oses_;
     // "type/name" -> hash of the asset and its reachable templates.

@@ -57,7 +57,6 @@ DhcpService::DhcpService(DhcpServiceConfig config,
                          EventSink& events,
                          const Clock& clock)
     : config_(std::move(config)),
-      directory_(directory),
       events_(events),
       clock_(clock),
       server_(config_.server, directory),

@@ -89,7 +89,6 @@ private:
     void dump(std::span<const uint8_t> data, const net::RecvInfo& info);
 
     DhcpServiceConfig config_;
-    const HostDirectory& directory_;
     EventSink& events_;
     const Clock& clock_;
     Server server_;
