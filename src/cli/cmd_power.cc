@@ -15,6 +15,7 @@
 #include "power/driver_factory.h"
 #include "power/perform.h"
 #include "power/target.h"
+#include "server/power_target.h"
 
 namespace vq::cli {
 namespace {
@@ -55,36 +56,6 @@ Result<Found> findHost(const model::Model& m, const PowerFlags& f) {
     return found;
 }
 
-// The interface whose `bmc:` block drives power: a `type: bmc` interface first, otherwise a
-// physical one (ssh).
-const model::Interface* bmcInterface(const model::Host& h) {
-    const model::Interface* fallback = nullptr;
-    for (const auto& i : h.interfaces) {
-        if (!i.bmc)
-            continue;
-        if (i.type == "bmc")
-            return &i;
-        if (!fallback)
-            fallback = &i;
-    }
-    return fallback;
-}
-
-power::Target toTarget(const model::Host& h, const model::Interface& i, const PowerFlags& f) {
-    power::Target t;
-    t.host = h.name;
-    t.driver = i.bmc->type;
-    t.address = i.ipv4 ? i.ipv4->toString() : std::string();
-    t.port = f.port;
-    t.username = i.bmc->username;
-    t.password = i.bmc->password;
-    t.keypath = i.bmc->keypath;
-    t.soft_reboot = i.bmc->soft_reboot;
-    t.soft_timeout = i.bmc->soft_timeout;
-    t.cipher_suite = f.cipher_suite;
-    return t;
-}
-
 power::DriverOptions driverOptions(const PowerFlags& f) {
     power::DriverOptions o;
     const auto ms = std::chrono::milliseconds(std::lround(f.timeout_s * 1000));
@@ -112,12 +83,14 @@ int runPower(const PowerFlags& f) {
         std::cerr << "power: " << found.message() << "\n";
         return kExitFailure;
     }
-    const model::Interface* iface = bmcInterface(*found->host);
-    if (!iface) {
-        std::cerr << "power: host " << f.host << " has no BMC (no interface with a bmc: block)\n";
+    Result<power::Target> from_sot = server::powerTarget(*found->host);
+    if (!from_sot) {
+        std::cerr << "power: " << from_sot.message() << "\n";
         return kExitFailure;
     }
-    const power::Target target = toTarget(*found->host, *iface, f);
+    power::Target target = *from_sot;
+    target.port = f.port;
+    target.cipher_suite = f.cipher_suite;
     if (target.driver == "ssh" && f.known_hosts_dir.empty()) {
         std::cerr << "power: " << power::describe(target)
                   << ": an ssh BMC needs --known-hosts-dir (where host keys are recorded)\n";

@@ -53,8 +53,9 @@ public:
 class EventReport {
 public:
     virtual ~EventReport() = default;
-    // Every boot event of the site (DHCP, TFTP, HTTP); must be cheap and thread-safe.
-    virtual void report(std::string_view site, HostEvent event) = 0;
+    // Every boot event of the site (DHCP, TFTP, HTTP); must be cheap and thread-safe: it runs
+    // on every request, so it takes the event by reference and copies only what it keeps.
+    virtual void report(std::string_view site, const HostEvent& event) = 0;
     // A host's checkpoint for `boot`: the server moves its workflow on and answers one line
     // for the host ("stage done: install -> disk (stage 2/2)"). Errors carry their kind:
     // not_found for an unknown host or boot, unavailable when the server cannot store it.

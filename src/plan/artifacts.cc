@@ -5,6 +5,7 @@
 #include "plan/hash.h"
 #include <fmt/format.h>
 
+#include "model/host_roles.h"
 #include "render/compiled.h"
 
 namespace vq::plan {
@@ -56,22 +57,9 @@ bool HostArtifacts::renderFailed() const {
     return false;
 }
 
-std::vector<std::string> stageBoots(const model::Model& model, const model::Host& host) {
-    if (!host.boot.empty())
-        return {host.boot};
-    std::vector<std::string> boots;
-    if (const model::Workflow* wf = model.workflow(host.workflow)) {
-        for (const auto& s : wf->stages)
-            boots.push_back(s.boot);
-    }
-    return boots;
-}
-
 std::string bootMac(const model::Host& host) {
-    for (const auto& i : host.interfaces) {
-        if (i.type != "bmc" && i.mac)
-            return i.mac->toString();
-    }
+    if (const model::Interface* i = model::bootInterface(host))
+        return i->mac->toString();
     for (const auto& [k, v] : host.selectors) {
         if (k == "mac") {
             if (auto mac = MacAddr::parse(v))
@@ -112,7 +100,7 @@ HostArtifacts ArtifactRenderer::render(const model::Site& site, const model::Hos
     const render::BootRenderer renderer(compiled_, options);
     const std::string mac = bootMac(host);
     HostArtifacts result;
-    for (const auto& boot_id : stageBoots(m, host)) {
+    for (const auto& boot_id : model::stageBoots(m, host)) {
         StageArtifacts stage;
         stage.boot = boot_id;
         const model::Boot* boot = m.boot(boot_id);

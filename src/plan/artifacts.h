@@ -43,11 +43,8 @@ struct HostArtifacts {
     bool renderFailed() const;
 };
 
-// The boots a host walks through, in order: its workflow's stages, or its group's boot.
-std::vector<std::string> stageBoots(const model::Model& model, const model::Host& host);
-
-// The MAC a host netboots with: its first non-BMC interface with a MAC (the original's
-// "primary interface"), else a seed-era `mac` selector; empty when it has none.
+// The MAC a host netboots with: its boot interface's (model::bootInterface), else a seed-era
+// `mac` selector; empty when it has none.
 std::string bootMac(const model::Host& host);
 
 // Canonical text of a boot's containers; secret values appear as written (callers mask).

@@ -14,23 +14,15 @@
 #include "plan/waves.h"
 #include <fmt/format.h>
 
+#include "model/host_roles.h"
+
 namespace vq::plan {
 namespace {
 
 // The BMC type Vaquero can drive for this host; empty when there is none it can use.
 std::string usablePower(const model::Host& host) {
-    for (const auto& i : host.interfaces) {
-        if (!i.bmc)
-            continue;
-        const model::Bmc& b = *i.bmc;
-        if (b.type == "ipmi" && (i.ipv4 || !i.hostname.empty()))
-            return b.type;
-        if (b.type == "ssh" && (i.ipv4 || !i.hostname.empty()))
-            return b.type;
-        if (b.type == "custom" && b.container && !b.container->image.empty())
-            return b.type;
-    }
-    return {};
+    const model::Interface* i = model::powerInterface(host);
+    return i != nullptr ? i->bmc->type : std::string();
 }
 
 // Sites are matched by env id only (Model::site also accepts a directory name, which would
@@ -44,10 +36,12 @@ std::string workflowKey(const model::Host& host) {
     return host.workflow.empty() && !host.boot.empty() ? "boot " + host.boot : host.workflow;
 }
 
-std::string joinBoots(const std::vector<std::string>& boots) {
+std::string joinBoots(const std::vector<std::string_view>& boots) {
     std::string s = "[";
-    for (size_t i = 0; i < boots.size(); ++i)
-        s += (i ? ", " : "") + boots[i];
+    for (size_t i = 0; i < boots.size(); ++i) {
+        s += i ? ", " : "";
+        s += boots[i];
+    }
     return s + "]";
 }
 
@@ -64,7 +58,7 @@ SecretMask maskFor(const model::Model* old_model,
         if (host == nullptr)
             return;
         mask.addHost(*host);
-        for (const auto& id : stageBoots(m, *host)) {
+        for (const auto& id : model::stageBoots(m, *host)) {
             if (const model::Boot* b = m.boot(id))
                 mask.addBoot(*b);
         }
@@ -94,8 +88,7 @@ void parallelFor(size_t n, const Fn& fn) {
 }
 
 bool inWave(const HostPlan& h) {
-    return h.start == HostStart::Reboot || h.start == HostStart::ManualReboot ||
-           h.start == HostStart::NextNetboot;
+    return h.rolledOut() || h.start == HostStart::NextNetboot;
 }
 
 class Planner {
@@ -167,7 +160,8 @@ private:
                     {fmt::format("workflow changed: {} -> {}", workflowKey(*before), hp.workflow),
                      {}});
             } else {
-                const auto was = stageBoots(old_, *before), now = stageBoots(new_, host);
+                const auto was = model::stageBoots(old_, *before),
+                           now = model::stageBoots(new_, host);
                 if (was != now) {
                     hp.reasons.push_back({fmt::format("workflow {} changed: stages {} -> {}",
                                                       hp.workflow, joinBoots(was), joinBoots(now)),
@@ -296,35 +290,28 @@ bool Plan::hasErrors() const {
     return !errors.empty();
 }
 
-size_t Plan::count(HostChangeKind kind) const {
+template <typename Pred>
+size_t countHosts(const std::vector<SitePlan>& sites, Pred pred) {
     size_t n = 0;
     for (const auto& s : sites) {
         for (const auto& h : s.hosts)
-            n += h.kind == kind ? 1 : 0;
+            n += pred(h) ? 1 : 0;
     }
     return n;
+}
+
+size_t Plan::count(HostChangeKind kind) const {
+    return countHosts(sites, [kind](const HostPlan& h) { return h.kind == kind; });
 }
 
 size_t Plan::countStart(HostStart start) const {
-    size_t n = 0;
-    for (const auto& s : sites) {
-        for (const auto& h : s.hosts)
-            n += h.start == start ? 1 : 0;
-    }
-    return n;
+    return countHosts(sites, [start](const HostPlan& h) { return h.start == start; });
 }
 
 size_t Plan::reprovisionCount() const {
-    size_t n = 0;
-    for (const auto& s : sites) {
-        for (const auto& h : s.hosts) {
-            n += h.kind == HostChangeKind::Changed &&
-                         (h.start == HostStart::Reboot || h.start == HostStart::ManualReboot)
-                     ? 1
-                     : 0;
-        }
-    }
-    return n;
+    return countHosts(sites, [](const HostPlan& h) {
+        return h.kind == HostChangeKind::Changed && h.rolledOut();
+    });
 }
 
 Plan computePlan(const std::shared_ptr<const model::Model>& old_model,

@@ -50,6 +50,12 @@ struct HostPlan {
     bool error = false;  // a stage of NEW fails to render for this host
     int wave = 0;        // 1-based; 0 = in no wave
     std::vector<std::string> blocked_by;  // workflows whose rollout it waits for
+
+    // The rollout takes it now (rebooted by Vaquero, or waiting to be rebooted by hand):
+    // what the state engine puts out of date.
+    bool rolledOut() const {
+        return start == HostStart::Reboot || start == HostStart::ManualReboot;
+    }
 };
 
 struct SitePlan {

@@ -2,19 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "model/host_roles.h"
 #include "render/dot.h"
 #include "tmpl/template.h"
 
 namespace vq::render {
 namespace {
-
-const model::Interface* bootInterface(const model::Host& host) {
-    for (const auto& i : host.interfaces) {
-        if (i.type != "bmc")
-            return &i;
-    }
-    return host.interfaces.empty() ? nullptr : &host.interfaces.front();
-}
 
 Status renderField(std::string& text, const tmpl::Value& dot, const std::string& field) {
     if (text.find("{{") == std::string::npos)
@@ -40,7 +33,7 @@ tmpl::Value taskDot(const model::Site& site,
                     const model::Model& model) {
     const SiteDot site_dot(site);
     if (iface == nullptr)
-        iface = bootInterface(host);
+        iface = model::bootInterface(host);
     const model::Os* os = boot != nullptr ? model.os(boot->operating_system) : nullptr;
     const tmpl::Value base = boot != nullptr ? bootBase(*boot, os) : tmpl::Value::map({});
     const std::string agent_url = defaultAgentUrl(site);

@@ -12,8 +12,8 @@
 
 namespace vq::render {
 
-// The dot for a host's task. `iface` may be null (the host's first non-BMC interface is
-// used); `boot` may be null (no `.boot`).
+// The dot for a host's task. `iface` may be null (the host's boot interface is used); `boot` may be
+// null (no `.boot`).
 tmpl::Value taskDot(const model::Site& site,
                     const model::Host& host,
                     const model::Interface* iface,

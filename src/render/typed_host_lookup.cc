@@ -3,24 +3,10 @@
 #include <functional>
 
 #include "base/mac_addr.h"
+#include "model/host_roles.h"
 
 namespace vq::render {
 namespace {
-
-// The interface a host boots from when only its name is known: the first with a MAC that
-// is not a BMC's, else the first with a MAC.
-const model::Interface* bootInterface(const model::Host& host) {
-    const model::Interface* any = nullptr;
-    for (const auto& iface : host.interfaces) {
-        if (!iface.mac)
-            continue;
-        if (iface.type != "bmc")
-            return &iface;
-        if (any == nullptr)
-            any = &iface;
-    }
-    return any;
-}
 
 // A duplicate site id (an invalid model) makes host() answer from the first such site.
 bool holds(const model::Site& site, const model::Host* host) {
@@ -41,7 +27,7 @@ model::HostMatch hostNamed(const model::Model& model,
             continue;
         if (found)
             return {};
-        found = model::HostMatch{&s, host, bootInterface(*host)};
+        found = model::HostMatch{&s, host, model::bootInterface(*host)};
     }
     return found;
 }

@@ -166,7 +166,7 @@ control::ServedBoot Server::served(const model::Site& site,
     return control::ServedBoot{c.boot, c.stage};
 }
 
-void Server::report(std::string_view, HostEvent) {
+void Server::report(std::string_view, const HostEvent&) {
     events_reported_.fetch_add(1, std::memory_order_relaxed);
 }
 

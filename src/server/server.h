@@ -73,7 +73,7 @@ public:
                                const model::Host& host,
                                const model::Model& model) override;
     // control::EventReport
-    void report(std::string_view site, HostEvent event) override;
+    void report(std::string_view site, const HostEvent& event) override;
     Result<std::string> checkpoint(std::string_view site,
                                    std::string_view host,
                                    std::string_view boot) override;

@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log.h"
+#include "model/host_roles.h"
 #include "render/boot_renderer.h"
 #include "render/task_containers.h"
+#include "server/power_target.h"
 
 namespace vq::server {
 
@@ -20,15 +22,6 @@ namespace {
 using workflow::ActionKind;
 using workflow::Phase;
 
-const model::Interface* bmcInterface(const model::Host& host) {
-    for (const auto& i : host.interfaces) {
-        if (i.bmc && ((i.type == "bmc" && i.bmc->type == "ipmi") || i.bmc->type == "ssh" ||
-                      (i.bmc->type == "custom" && i.bmc->container)))
-            return &i;
-    }
-    return nullptr;
-}
-
 // A custom BMC reboots its host by running its container.
 bool isCustom(const model::Interface* i) {
     return i != nullptr && i->bmc && i->bmc->type == "custom" && i->bmc->container;
@@ -36,40 +29,12 @@ bool isCustom(const model::Interface* i) {
 
 // The boot a provisioned host sits on: the last of its stages.
 const model::Boot* lastBoot(const model::Model& model, const model::Host& host) {
-    auto boots = workflow::stageBoots(model, host);
+    auto boots = model::stageBoots(model, host);
     return boots.empty() ? nullptr : model.boot(boots.back());
 }
 
 std::string flowId(const std::string& site, const std::string& workflow) {
     return site + "/" + workflow;
-}
-
-std::optional<MacAddr> firstMac(const model::Host& host) {
-    for (const auto& i : host.interfaces) {
-        if (i.mac && i.type != "bmc")
-            return i.mac;
-    }
-    for (const auto& i : host.interfaces) {
-        if (i.mac)
-            return i.mac;
-    }
-    return std::nullopt;
-}
-
-Result<power::Target> powerTarget(const model::Host& host) {
-    const model::Interface* i = bmcInterface(host);
-    if (i == nullptr)
-        return Status::failedPrecondition("host " + host.name + " has no usable BMC");
-    power::Target t;
-    t.host = host.name;
-    t.driver = i->bmc->type;
-    t.address = !i->ipv4_text.empty() ? i->ipv4_text : i->hostname;
-    t.username = i->bmc->username;
-    t.password = i->bmc->password;
-    t.keypath = i->bmc->keypath;
-    t.soft_reboot = i->bmc->soft_reboot;
-    t.soft_timeout = i->bmc->soft_timeout;
-    return t;
 }
 
 container::ContainerSpec containerSpec(const model::Container& c) {
@@ -97,8 +62,8 @@ workflow::RolloutHost rolloutHost(const model::Model& model,
     workflow::RolloutHost h;
     h.key = hostKey(site, host);
     h.workflow = flowId(site.id, host.workflow);
-    h.stages = static_cast<uint32_t>(std::max<size_t>(1, workflow::stageBoots(model, host).size()));
-    h.has_bmc = bmcInterface(host) != nullptr;
+    h.stages = static_cast<uint32_t>(std::max<size_t>(1, model::stageBoots(model, host).size()));
+    h.has_bmc = model::powerInterface(host) != nullptr;
     h.never_provision = host.never_provision;
     if (const model::Boot* b = lastBoot(model, host); b != nullptr) {
         h.has_before_shutdown = !b->before_shutdown.empty();
@@ -246,8 +211,7 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
                     "reasons=\"{}\"",
                     revision->number, sp.site, hp.host, plan::kindName(hp.kind), hp.wave,
                     plan::startName(hp.start), why);
-                if (hp.start == plan::HostStart::Reboot ||
-                    hp.start == plan::HostStart::ManualReboot) {
+                if (hp.rolledOut()) {
                     stale.emplace_back(sp.site + "/" + hp.host, std::move(why));
                 }
             }
@@ -268,7 +232,7 @@ void StateEngine::checkpoint(std::string_view site, std::string_view host, std::
         auto where = resolveLocked(site, host);
         if (!where)
             return;
-        auto boots = workflow::stageBoots(*current_->model, *where->host);
+        auto boots = model::stageBoots(*current_->model, *where->host);
         auto it = std::find(boots.begin(), boots.end(), boot);
         if (it == boots.end())
             return;
@@ -387,7 +351,8 @@ std::vector<workflow::Action> StateEngine::applyLocked(const workflow::Step& ste
             HostEvent e;
             e.time = now;
             if (where)
-                e.mac = firstMac(*where->host);
+                if (const model::Interface* i = model::bootInterface(*where->host))
+                    e.mac = i->mac;
             e.source = "engine";
             e.kind = "HOST_STATE";
             e.detail =
@@ -398,7 +363,7 @@ std::vector<workflow::Action> StateEngine::applyLocked(const workflow::Step& ste
         // A reprovisioning starts from the workflow's first stage, whatever the host was on.
         if ((t.to == Phase::rebooting || t.to == Phase::awaiting_reboot) && where &&
             options_.stages != nullptr) {
-            auto boots = workflow::stageBoots(*current_->model, *where->host);
+            auto boots = model::stageBoots(*current_->model, *where->host);
             if (!boots.empty()) {
                 auto r =
                     options_.stages->override(site, name, boots.front(), *current_->model, now);
@@ -426,13 +391,14 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
                                        slash == std::string::npos ? "" : a.host.substr(slash + 1));
             if (!where) {
                 target = where.status();
-            } else if (a.kind == ActionKind::reboot && !isCustom(bmcInterface(*where->host))) {
+            } else if (a.kind == ActionKind::reboot &&
+                       !isCustom(model::powerInterface(*where->host))) {
                 target = powerTarget(*where->host);
             } else {
                 // Containers: a custom BMC's for a reboot, else the boot's pipeline, each
                 // rendered for this host now.
                 const model::Model& m = *current_->model;
-                const model::Interface* bmc = bmcInterface(*where->host);
+                const model::Interface* bmc = model::powerInterface(*where->host);
                 const model::Boot* b = lastBoot(m, *where->host);
                 std::vector<model::Container> list;
                 const model::Interface* iface = nullptr;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "model/host_roles.h"
+
 namespace vq::workflow {
 namespace {
 
@@ -111,15 +113,6 @@ std::string Transition::summary() const {
                                progress.stage + 1);
     }
     return {};
-}
-
-std::vector<std::string_view> stageBoots(const model::Model& model, const model::Host& host) {
-    const StageView v = stagesOf(model, host);
-    std::vector<std::string_view> out;
-    out.reserve(v.size());
-    for (size_t i = 0; i < v.size(); ++i)
-        out.emplace_back(v[i]);
-    return out;
 }
 
 WorkflowEngine::WorkflowEngine(ProgressStore& store, EventSink* events)
@@ -242,7 +235,7 @@ Result<WorkflowEngine::Resolved> WorkflowEngine::resolve(std::string_view site,
         return Result<Resolved>::error(
             StatusCode::not_found, fmt::format("unknown host '{}' in site '{}'", host, r.site->id));
     }
-    r.stages = stageBoots(model, *r.host);
+    r.stages = model::stageBoots(model, *r.host);
     if (r.stages.empty()) {
         return Result<Resolved>::error(StatusCode::failed_precondition,
                                        fmt::format("host {} has no workflow stages (workflow '{}')",

@@ -116,8 +116,4 @@ private:
     model::StringMap<HostMap> hosts_;  // site id -> host name -> progress
 };
 
-// The boots of a host's stages in order: its workflow's, or the seed era's single group
-// boot; empty when it has neither.
-std::vector<std::string_view> stageBoots(const model::Model& model, const model::Host& host);
-
 }  // namespace vq::workflow
