@@ -1,7 +1,8 @@
 #pragma once
 // The server's model revisions: every accepted SoT load gets the next number and is pushed
-// to every subscriber (the agents), in order. Keeps the newest `keep` revisions in memory;
-// durable revisions and pinning belong to the state engine's store.
+// to every subscriber (the agents), in order. Keeps the newest `keep` revisions in memory,
+// by default only the newest: a 100,000-host model is large, and whoever still serves an
+// older one holds it itself. Durable revisions and pinning belong to the store.
 
 #include <cstdint>
 #include <map>
@@ -14,7 +15,7 @@ namespace vq::server {
 
 class RevisionLog : public control::RevisionFeed {
 public:
-    explicit RevisionLog(size_t keep = 20) : keep_(keep == 0 ? 1 : keep) {}
+    explicit RevisionLog(size_t keep = 1) : keep_(keep == 0 ? 1 : keep) {}
 
     // Numbers and publishes a new revision; returns it.
     control::RevisionPtr publish(std::shared_ptr<const model::Model> model,
