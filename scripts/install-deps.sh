@@ -19,6 +19,8 @@ TEST_PKGS=(
   iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl isc-dhcp-relay
   ipxe ipxe-qemu qemu-system-x86 ovmf xz-utils zstd openipmi ipmitool openssh-server
   podman runc tar
+  # packaging: make package, make image, the Kubernetes manifests' offline check
+  dpkg-dev fakeroot lintian mmdebstrap systemd nodejs npm
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
@@ -37,6 +39,9 @@ esac
 
 missing=()
 for p in "${want[@]}"; do
+  # Node.js from another source (e.g. NodeSource) brings its own npm and conflicts with
+  # Debian's npm package: the commands are what matter.
+  case $p in nodejs | npm) command -v "$p" >/dev/null 2>&1 && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
