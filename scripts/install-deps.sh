@@ -21,6 +21,8 @@ TEST_PKGS=(
   podman runc tar
   # packaging: make package, make image, the Kubernetes manifests' offline check
   dpkg-dev fakeroot lintian mmdebstrap systemd nodejs npm
+  # promtool checks the /metrics scrapes
+  prometheus
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)

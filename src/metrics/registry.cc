@@ -52,6 +52,10 @@ void Registry::removeCollector(uint64_t id) {
 
 std::string Registry::render() const {
     Exposition out;
+    return render(out);
+}
+
+std::string Registry::render(Exposition& out) const {
     std::lock_guard lock(mu_);
     for (const auto& [name, f] : counters_)
         for (const auto& [labels, c] : f.children)

@@ -39,6 +39,8 @@ public:
 
     // The whole exposition (text format 0.0.4).
     std::string render() const;
+    // The same, with samples already gathered by the caller (`out` is consumed).
+    std::string render(Exposition& out) const;
 
 private:
     template <typename M>
