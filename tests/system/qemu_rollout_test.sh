@@ -9,10 +9,12 @@
 # revision (GET /hosts); the master provisioned before any worker began rebooting; the waves
 # `vaquero plan` printed are the engine's; each BMC saw `set boot pxe` then a power-on that
 # used it; the new kernel argument on each machine's booted command line; each ok marker.
+# Before that, the BMC model is checked through Vaquero's driver and ipmitool (power on starts
+# QEMU, power off kills its PID); after it, each BMC reads off once its guest powered off.
 source "$(dirname "$0")/../lab/lib.sh"
 source "$(dirname "$0")/../lab/vaquero.sh"
 source "$(dirname "$0")/../lab/rollout.sh"
-lab_require ipmi_sim
+lab_require ipmi_sim ipmitool
 lab_vq_require
 vq_require_tools curl
 trap 'lab_rollout_stop; vq_cleanup' EXIT
@@ -25,12 +27,33 @@ lab_rollout_user /hosts "$VQ_TMP/hosts.json" || vq_fail "GET /hosts"
 [ "$(grep -o '"phase":"provisioned"' "$VQ_TMP/hosts.json" | wc -l)" = 3 ] ||
   vq_fail "revision 1: expected 3 provisioned hosts: $(cat "$VQ_TMP/hosts.json")"
 
+# The BMC model itself, through Vaquero's driver and ipmitool: power on starts the machine's
+# QEMU (its PID recorded), power off kills that PID, the power state follows the process.
+bmc=$VQ_TMP/bmc-lab-worker-1/state
+ipmi_w1() {
+  ip netns exec "$ns" ipmitool -I lanplus -C 3 -H 10.99.9.32 -U "$LAB_ROLLOUT_BMC_USER" \
+    -P "$LAB_ROLLOUT_BMC_PASS" "$@"
+}
+lab_rollout_power "$ns" lab-worker-1 on >/dev/null || vq_fail "power on through the BMC"
+qpid=$(cat "$bmc/qemu.pid")
+grep -q qemu "/proc/$qpid/cmdline" 2>/dev/null || vq_fail "power on: no QEMU at PID $qpid"
+ipmi_w1 chassis power status | grep -q "is on" || vq_fail "ipmitool: the chassis is not on"
+lab_rollout_power "$ns" lab-worker-1 off >/dev/null || vq_fail "power off through the BMC"
+vq_wait_for 5 sh -c "! kill -0 $qpid" || vq_fail "power off: QEMU (PID $qpid) still runs"
+lab_rollout_power "$ns" lab-worker-1 status | grep -q "power is off" || vq_fail "status after off"
+ipmi_w1 chassis power status | grep -q "is off" || vq_fail "ipmitool: the chassis is not off"
+
 lab_rollout_edit
 grep -q 'lab-master' "$VQ_TMP/plan.txt" && grep -q 'lab-worker-2' "$VQ_TMP/plan.txt" ||
   vq_fail "the plan does not name the machines"
 ok=1
 lab_rollout_apply 300 || { echo "FAIL: not every machine provisioned on the new revision" >&2; ok=0; }
 lab_rollout_report --check || ok=0
+# Each guest powers itself off after its checkpoint: its BMC reads off again.
+for h in lab-master lab-worker-1 lab-worker-2; do
+  vq_wait_for 20 sh -c "timeout 30 ip netns exec $ns $VAQUERO_BIN power --sot $LAB_ROLLOUT_SOT \
+    --host $h status | grep -q 'power is off'" || { echo "FAIL: $h's BMC does not read off" >&2; ok=0; }
+done
 if [ $ok -eq 0 ]; then
   for h in lab-master lab-worker-1 lab-worker-2; do
     lab_show_failure "$h"
