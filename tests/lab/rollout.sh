@@ -10,7 +10,7 @@
 #                                machine is provisioned on the new revision
 #   lab_rollout_report [--check] rollout order and each machine's timeline; --check asserts
 #   lab_rollout_stop             powers the machines off and stops the BMCs, by PID
-LAB_ROLLOUT_BMC_USER=admin
+LAB_ROLLOUT_BMC_USER="admin"
 LAB_ROLLOUT_BMC_PASS=lab-bmc-pw
 LAB_ROLLOUT_ARG=vq.rollout=2  # the kernel argument the edit adds
 LAB_USER_PORT=24604

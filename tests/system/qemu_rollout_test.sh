@@ -39,7 +39,8 @@ qpid=$(cat "$bmc/qemu.pid")
 grep -q qemu "/proc/$qpid/cmdline" 2>/dev/null || vq_fail "power on: no QEMU at PID $qpid"
 ipmi_w1 chassis power status | grep -q "is on" || vq_fail "ipmitool: the chassis is not on"
 lab_rollout_power "$ns" lab-worker-1 off >/dev/null || vq_fail "power off through the BMC"
-vq_wait_for 5 sh -c "! kill -0 $qpid" || vq_fail "power off: QEMU (PID $qpid) still runs"
+gone() { ! kill -0 "$1" 2>/dev/null; }
+vq_wait_for 5 gone "$qpid" || vq_fail "power off: QEMU (PID $qpid) still runs"
 lab_rollout_power "$ns" lab-worker-1 status | grep -q "power is off" || vq_fail "status after off"
 ipmi_w1 chassis power status | grep -q "is off" || vq_fail "ipmitool: the chassis is not off"
 
@@ -50,9 +51,9 @@ ok=1
 lab_rollout_apply 300 || { echo "FAIL: not every machine provisioned on the new revision" >&2; ok=0; }
 lab_rollout_report --check || ok=0
 # Each guest powers itself off after its checkpoint: its BMC reads off again.
+reads_off() { lab_rollout_power "$ns" "$1" status | grep -q 'power is off'; }
 for h in lab-master lab-worker-1 lab-worker-2; do
-  vq_wait_for 20 sh -c "timeout 30 ip netns exec $ns $VAQUERO_BIN power --sot $LAB_ROLLOUT_SOT \
-    --host $h status | grep -q 'power is off'" || { echo "FAIL: $h's BMC does not read off" >&2; ok=0; }
+  vq_wait_for 20 reads_off "$h" || { echo "FAIL: $h's BMC does not read off" >&2; ok=0; }
 done
 if [ $ok -eq 0 ]; then
   for h in lab-master lab-worker-1 lab-worker-2; do
