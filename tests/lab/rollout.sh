@@ -11,7 +11,8 @@
 #   lab_rollout_report [--check] rollout order and each machine's timeline; --check asserts
 #   lab_rollout_stop             powers the machines off and stops the BMCs, by PID
 LAB_ROLLOUT_BMC_USER="admin"
-LAB_ROLLOUT_BMC_PASS=lab-bmc-pw
+# A canary: the secret-scan of qemu_rollout_test searches every output for it.
+LAB_ROLLOUT_BMC_PASS=Canary-5e7c1b9d
 LAB_ROLLOUT_ARG=vq.rollout=2  # the kernel argument the edit adds
 LAB_USER_PORT=24604
 # name firmware mac ipv4 role tap bmc-address workflow

@@ -55,6 +55,25 @@ reads_off() { lab_rollout_power "$ns" "$1" status | grep -q 'power is off'; }
 for h in lab-master lab-worker-1 lab-worker-2; do
   vq_wait_for 20 reads_off "$h" || { echo "FAIL: $h's BMC does not read off" >&2; ok=0; }
 done
+# Secrets: the BMC password appears in no output of the whole scenario: logs, plan, preview,
+# every User API answer (hosts, transitions, plan, metrics) and the agent's events.
+scan=$VQ_TMP/scan
+mkdir -p "$scan"
+for path in /hosts /plan /metrics; do lab_rollout_user "$path" "$scan/user${path//\//_}" || true; done
+for h in "${LAB_ROLLOUT[@]}"; do
+  read -r name _ mac _ <<<"$h"
+  lab_rollout_user "/hosts/lab/$name" "$scan/transitions-$name" || true
+  ip netns exec "$ns" curl -s -m 5 "http://$LAB_SRV:24602/events/$mac" >"$scan/events-$name" || true
+  "$VAQUERO_BIN" preview --sot "$LAB_ROLLOUT_SOT" --mac "$mac" --ipxe >"$scan/ipxe-$name" 2>&1 || true
+  "$VAQUERO_BIN" preview --sot "$LAB_ROLLOUT_SOT" --mac "$mac" >"$scan/config-$name" 2>&1 || true
+done
+ip netns exec "$ns" curl -s -m 5 "http://$LAB_SRV:24602/events" >"$scan/events" || true
+ip netns exec "$ns" curl -s -m 5 "http://$LAB_SRV:24602/metrics" >"$scan/agent-metrics" || true
+[ -s "$scan/user_hosts" ] && [ -s "$scan/events" ] || { echo "FAIL: secret scan: empty answers" >&2; ok=0; }
+if grep -rlF "$LAB_ROLLOUT_BMC_PASS" "$scan" "$VQ_TMP"/*.log "$VQ_TMP"/plan*.txt 2>/dev/null; then
+  echo "FAIL: the BMC password appears in the files above" >&2
+  ok=0
+fi
 if [ $ok -eq 0 ]; then
   for h in lab-master lab-worker-1 lab-worker-2; do
     lab_show_failure "$h"
