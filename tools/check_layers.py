@@ -20,18 +20,20 @@ ALLOWED = {
     "power": {"base", "net"},
     "container": {"base"},
     "store": {"base", "model", "workflow"},
+    # Git sources (libgit2) and webhook formats: nothing of the model.
+    "git": {"base"},
     # Where server and agent meet: interfaces only, below both.
     "control": {"base", "model"},
     # The server owns state and decides; it never includes the agent.
     "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
-               "container", "store", "control"},
+               "container", "store", "git", "control"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},
     # The one place both are joined in-process.
     "standalone": {"base", "model", "control", "server", "agent"},
     "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
-            "workflow", "power", "container", "store", "control", "server", "agent",
+            "workflow", "power", "container", "store", "git", "control", "server", "agent",
             "standalone"},
 }
 # Finer rules inside a module: codecs never include their servers.
