@@ -152,13 +152,23 @@ Result<std::string> Mirror::fetch(std::string_view branch) {
     if (rc != 0)
         return libgit2Failure(rc, what);
 
+    auto head = fetchedHead(branch);
+    if (head.code() == StatusCode::not_found)
+        return Status::notFound(what + ": the remote has no branch '" + std::string(branch) + "'");
+    return head;
+}
+
+Result<std::string> Mirror::fetchedHead(std::string_view branch) const {
+    if (!plainRefName(branch))
+        return Status::invalidArgument("'" + std::string(branch) + "' is not a branch name");
     const std::string ref = "refs/remotes/origin/" + std::string(branch);
     git_oid oid;
-    rc = git_reference_name_to_id(&oid, repo_, ref.c_str());
+    const int rc = git_reference_name_to_id(&oid, repo_, ref.c_str());
     if (rc == GIT_ENOTFOUND)
-        return Status::notFound(what + ": the remote has no branch '" + std::string(branch) + "'");
+        return Status::notFound("branch '" + std::string(branch) + "' was never fetched from " +
+                                remote_.url);
     if (rc != 0)
-        return libgit2Failure(rc, what + ": read " + ref);
+        return libgit2Failure(rc, "read " + ref);
     return oidHex(&oid);
 }
 

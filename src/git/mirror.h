@@ -36,6 +36,10 @@ public:
     // branch.
     Result<std::string> fetch(std::string_view branch);
 
+    // The commit `branch` pointed to at the last successful fetch (the remote may be down
+    // now); not_found when it was never fetched.
+    Result<std::string> fetchedHead(std::string_view branch) const;
+
     // The commit a tag names (annotated or not), else a commit id (full or abbreviated,
     // at least 7 hex digits) present in the mirror; not_found otherwise.
     Result<std::string> resolveTagOrCommit(std::string_view rev) const;
