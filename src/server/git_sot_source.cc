@@ -1,6 +1,8 @@
 #include "server/git_sot_source.h"
 
 #include <algorithm>
+#include <cctype>
+#include <fstream>
 
 #include "git/mirror.h"
 #include "git/tree_files.h"
@@ -25,6 +27,34 @@ std::vector<model::SotFile> toSotFiles(std::vector<git::TreeFile> files) {
     for (auto& f : files)
         out.push_back(model::SotFile{std::move(f.path), std::move(f.data)});
     return out;
+}
+
+// The commit last served survives restarts in <dir>/served-commit: a server whose branch
+// head is broken (or whose remote is down) at start-up serves it again.
+std::string readServedCommit(const fs::path& dir) {
+    std::ifstream in(dir / "served-commit");
+    std::string commit;
+    in >> commit;
+    const bool valid = commit.size() == 40 && std::all_of(commit.begin(), commit.end(), [](char c) {
+                           return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+                       });
+    return valid ? commit : std::string();
+}
+
+void writeServedCommit(const fs::path& dir, const std::string& commit) {
+    const fs::path tmp = dir / "served-commit.new";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << commit << "\n";
+        if (!out.flush()) {
+            VQ_LOG_WARN("SOT_STATE_NOT_SAVED file={}", tmp.string());
+            return;
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, dir / "served-commit", ec);
+    if (ec)
+        VQ_LOG_WARN("SOT_STATE_NOT_SAVED file={} reason=\"{}\"", tmp.string(), ec.message());
 }
 
 }  // namespace
@@ -188,22 +218,40 @@ Result<GitSotSource::Loaded> GitSotSource::loadInitial() {
     GitSotAttempt attempt;
     attempt.trigger = "start-up";
     attempt.at = std::chrono::system_clock::now();
+    const std::string last_served = readServedCommit(dir_);
     auto head = mirror_->fetch(sot_.branch);
     if (!head) {
-        // The remote is down: what the mirror fetched last time still makes a server.
-        auto cached = mirror_->fetchedHead(sot_.branch);
+        // The remote is down: the commit served before (else the last one fetched) still
+        // makes a server.
+        auto cached = last_served.empty() ? mirror_->fetchedHead(sot_.branch)
+                                          : Result<std::string>(last_served);
         if (!cached) {
             attempt.reason = head.message();
             record(attempt);
             return head.status().prefixed("SoT " + sot_.id);
         }
-        VQ_LOG_WARN("SOT_FETCH_FAILED sot={} reason=\"{}\" serving=last-fetched commit={}", sot_.id,
+        VQ_LOG_WARN("SOT_FETCH_FAILED sot={} reason=\"{}\" serving=last-known commit={}", sot_.id,
                     head.message(), shortCommit(*cached));
         head = std::move(cached);
     }
     attempt.commit = *head;
     std::string key;
-    auto model = load(*head, attempt, key);
+    std::string commit = *head;
+    auto model = load(commit, attempt, key);
+    if (!model && attempt.outcome == GitSotAttempt::Outcome::refused && !last_served.empty() &&
+        last_served != commit) {
+        // A push refused before a restart must not keep the server down: the commit it
+        // served serves again, and GET /sot shows the refused one.
+        VQ_LOG_ERROR(
+            "SOT_RELOAD_REJECTED sot={} commit={} reason=\"{}\" serving=last-served "
+            "commit={}",
+            sot_.id, shortCommit(commit), attempt.reason, shortCommit(last_served));
+        GitSotAttempt fallback;
+        if (auto m = load(last_served, fallback, key)) {
+            model = std::move(m);
+            commit = last_served;
+        }
+    }
     record(attempt);
     if (!model) {
         std::string message = fmt::format("SoT {} at {} of {}: {}", sot_.id, shortCommit(*head),
@@ -212,14 +260,19 @@ Result<GitSotSource::Loaded> GitSotSource::loadInitial() {
             message += "\n  " + e;
         return Status::invalidArgument(message);
     }
+    serve(key, commit);
+    VQ_LOG_INFO("SOT_LOADED id={} url={} branch={} commit={} hosts={}", sot_.id, hook_.url,
+                sot_.branch, commit, model->hostCount());
+    return Loaded{model, commit};
+}
+
+void GitSotSource::serve(const std::string& key, const std::string& commit) {
     {
         std::lock_guard lock(mu_);
         served_key_ = key;
-        served_commit_ = *head;
+        served_commit_ = commit;
     }
-    VQ_LOG_INFO("SOT_LOADED id={} url={} branch={} commit={} hosts={}", sot_.id, hook_.url,
-                sot_.branch, *head, model->hostCount());
-    return Loaded{model, *head};
+    writeServedCommit(dir_, commit);
 }
 
 GitSotAttempt GitSotSource::refresh(const std::string& trigger) {
@@ -250,13 +303,12 @@ GitSotAttempt GitSotSource::refresh(const std::string& trigger) {
         if (key == served_key_) {
             attempt.outcome = GitSotAttempt::Outcome::unchanged;
         } else {
-            served_key_ = key;
-            served_commit_ = *head;
             publish = on_accepted_;
         }
         last_ = attempt;
     }
     if (attempt.outcome == GitSotAttempt::Outcome::accepted) {
+        serve(key, *head);
         VQ_LOG_INFO("SOT_RELOADED sot={} commit={} hosts={}", sot_.id, *head, model->hostCount());
         if (publish)
             publish(Loaded{model, *head});

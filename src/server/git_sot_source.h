@@ -69,8 +69,9 @@ public:
     // Called with every accepted load after the first (set before the webhook can fire).
     void onAccepted(OnAccepted fn);
 
-    // The first load, at start-up: an unreachable remote falls back to what the mirror
-    // fetched before (with a warning); a SoT with errors is an error.
+    // The first load, at start-up. An unreachable remote, or a branch head with errors,
+    // falls back to the commit served before the restart (kept in <dir>/served-commit),
+    // loudly; with nothing to fall back on, a SoT with errors is an error.
     Result<Loaded> loadInitial();
 
     // Fetch and load again (a webhook): publishes through onAccepted when the loaded trees
@@ -95,6 +96,8 @@ private:
                                              GitSotAttempt& attempt,
                                              std::string& key);
     void record(const GitSotAttempt& attempt);
+    // Marks what is served now (and remembers the commit across restarts).
+    void serve(const std::string& key, const std::string& commit);
 
     SotSourceConfig sot_;
     GitHookConfig hook_;

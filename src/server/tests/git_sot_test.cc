@@ -149,6 +149,26 @@ TEST_F(GitSotTest, AnInvalidBranchAtStartUpIsAStartupError) {
     EXPECT_NE(loaded.message().find("sites/lab/env.yml:"), std::string::npos) << loaded.message();
 }
 
+TEST_F(GitSotTest, ARestartServesTheLastGoodCommitWhenTheHeadIsBrokenOrUnreachable) {
+    ASSERT_TRUE(open());
+    remote_->write("sites/lab/hosts.yml", "name: [unclosed\n");
+    const std::string broken = remote_->commitAndPush("broken while the server is down");
+    ASSERT_FALSE(broken.empty());
+    source_.reset();
+    auto restarted = open();
+    ASSERT_TRUE(restarted);
+    EXPECT_EQ(restarted->commit, first_);
+    EXPECT_EQ(source_->lastAttempt().outcome, GitSotAttempt::Outcome::refused);
+    EXPECT_EQ(source_->lastAttempt().commit, broken);
+    EXPECT_NE(servedHost("node1"), nullptr);
+
+    fs::remove_all(remote_->bare());
+    source_.reset();
+    auto offline = open();
+    ASSERT_TRUE(offline);
+    EXPECT_EQ(offline->commit, first_);
+}
+
 TEST_F(GitSotTest, ReleaseTagLoadsTheSiteFromTheTag) {
     ASSERT_TRUE(remote_->tag("v1"));  // node1 only
     remote_->write("sites/lab/env.yml", env("lab", "v1"));
