@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "git/git_error.h"
+#include "git/url_redaction.h"
 #include <git2.h>
 
 namespace vq::git {
@@ -112,7 +113,7 @@ Result<std::unique_ptr<Mirror>> Mirror::open(std::filesystem::path dir, RemoteSp
 }
 
 Result<std::string> Mirror::fetch(std::string_view branch) {
-    const std::string what = "fetch " + remote_.url;
+    const std::string what = "fetch " + urlWithoutCredentials(remote_.url);
     if (!plainRefName(branch))
         return Status::invalidArgument(what + ": '" + std::string(branch) +
                                        "' is not a branch name");
@@ -166,7 +167,7 @@ Result<std::string> Mirror::fetchedHead(std::string_view branch) const {
     const int rc = git_reference_name_to_id(&oid, repo_, ref.c_str());
     if (rc == GIT_ENOTFOUND)
         return Status::notFound("branch '" + std::string(branch) + "' was never fetched from " +
-                                remote_.url);
+                                urlWithoutCredentials(remote_.url));
     if (rc != 0)
         return libgit2Failure(rc, "read " + ref);
     return oidHex(&oid);
@@ -183,7 +184,8 @@ Result<std::string> Mirror::resolveTagOrCommit(std::string_view rev) const {
     }
     if (hexPrefix(rev))
         return peelToCommit(repo_, std::string(rev));
-    return Status::notFound("no tag or commit '" + std::string(rev) + "' in " + remote_.url);
+    return Status::notFound("no tag or commit '" + std::string(rev) + "' in " +
+                            urlWithoutCredentials(remote_.url));
 }
 
 }  // namespace vq::git

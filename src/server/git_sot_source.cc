@@ -6,6 +6,7 @@
 
 #include "git/mirror.h"
 #include "git/tree_files.h"
+#include "git/url_redaction.h"
 #include <fmt/format.h>
 
 #include "base/log.h"
@@ -255,14 +256,14 @@ Result<GitSotSource::Loaded> GitSotSource::loadInitial() {
     record(attempt);
     if (!model) {
         std::string message = fmt::format("SoT {} at {} of {}: {}", sot_.id, shortCommit(*head),
-                                          hook_.url, attempt.reason);
+                                          git::urlWithoutCredentials(hook_.url), attempt.reason);
         for (const auto& e : attempt.errors)
             message += "\n  " + e;
         return Status::invalidArgument(message);
     }
     serve(key, commit);
-    VQ_LOG_INFO("SOT_LOADED id={} url={} branch={} commit={} hosts={}", sot_.id, hook_.url,
-                sot_.branch, commit, model->hostCount());
+    VQ_LOG_INFO("SOT_LOADED id={} url={} branch={} commit={} hosts={}", sot_.id,
+                git::urlWithoutCredentials(hook_.url), sot_.branch, commit, model->hostCount());
     return Loaded{model, commit};
 }
 

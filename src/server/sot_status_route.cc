@@ -1,5 +1,6 @@
 #include "server/sot_status_route.h"
 
+#include "git/url_redaction.h"
 #include <fmt/chrono.h>
 #include <nlohmann/json.hpp>
 
@@ -26,18 +27,6 @@ nlohmann::json attemptJson(const GitSotAttempt& a) {
 
 }  // namespace
 
-std::string urlWithoutCredentials(const std::string& url) {
-    const auto scheme = url.find("://");
-    if (scheme == std::string::npos)
-        return url;
-    const auto host_start = scheme + 3;
-    const auto path = url.find('/', host_start);
-    const auto at = url.rfind('@', path == std::string::npos ? url.size() : path);
-    if (at == std::string::npos || at < host_start)
-        return url;
-    return url.substr(0, host_start) + url.substr(at + 1);
-}
-
 void addSotStatusRoute(http::Router& router, const SotSourceConfig& sot, const GitSotSource* git) {
     router.exact("/sot", [&sot, git](const http::Request&) {
         nlohmann::json j{{"id", sot.id}};
@@ -46,7 +35,7 @@ void addSotStatusRoute(http::Router& router, const SotSourceConfig& sot, const G
             j["root"] = sot.root;
         } else {
             j["kind"] = "git";
-            j["url"] = urlWithoutCredentials(git->hook().url);
+            j["url"] = git::urlWithoutCredentials(git->hook().url);
             j["hook"] = git->hook().id;
             j["branch"] = sot.branch;
             j["served_commit"] = git->servedCommit();

@@ -17,7 +17,4 @@ class GitSotSource;
 // `git` is null for a local SoT; both must outlive the router.
 void addSotStatusRoute(http::Router& router, const SotSourceConfig& sot, const GitSotSource* git);
 
-// "https://user:token@host/x" -> "https://host/x".
-std::string urlWithoutCredentials(const std::string& url);
-
 }  // namespace vq::server
