@@ -19,7 +19,7 @@ BUILD_PKGS=(
 TEST_PKGS=(
   iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl isc-dhcp-relay
   ipxe ipxe-qemu qemu-system-x86 ovmf xz-utils zstd openipmi ipmitool openssh-server
-  podman runc tar
+  podman runc tar openssl
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
