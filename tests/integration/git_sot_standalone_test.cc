@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "server/gitter.h"
+
 namespace vq::standalone {
 namespace {
 
@@ -120,6 +122,12 @@ TEST(GitSotStandalone, PushWebhookServesTheNewRevision) {
     EXPECT_EQ(deliver(gitter, "sot-hook", "refs/heads/main", "wrong secret").first, 401u);
     EXPECT_EQ(deliver(gitter, "sot-hook", "refs/heads/main", "").first, 401u);
     EXPECT_EQ(deliver(gitter, "nobody", "refs/heads/main", kSecret).first, 404u);
+    // A body over the limit is refused before it is read.
+    const std::string huge = vq::testing::rawExchange(
+        gitter, "POST /postreceive/sot-hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                    std::to_string(server::kWebhookBodyLimit + 1) +
+                    "\r\nConnection: close\r\n\r\n{");
+    EXPECT_EQ(huge.rfind("HTTP/1.1 413", 0), 0u) << huge.substr(0, 80);
     EXPECT_EQ(s.server().revisions().latest()->number, 2u);
     EXPECT_EQ(ipxe(kMac2).status, 200u);
 

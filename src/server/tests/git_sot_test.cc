@@ -259,6 +259,15 @@ TEST_F(GitterTest, ASignedPushLoadsTheNewCommit) {
     EXPECT_EQ(published_, 1);
 }
 
+TEST_F(GitterTest, AFormEncodedPushIsSignedOverTheRawBody) {
+    // GitHub's default content type: payload=<url-encoded JSON>; the HMAC covers the form.
+    Delivery d("sot-hook", "payload=%7B%22ref%22%3A%22refs%2Fheads%2Fmain%22%7D");
+    d.fields.set("Content-Type", "application/x-www-form-urlencoded");
+    auto r = gitter_->handle(d.sign(kSecret).req);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(source_->servedCommit(), second_);
+}
+
 TEST_F(GitterTest, AWrongOrMissingSignatureIs401AndFetchesNothing) {
     Delivery wrong("sot-hook", pushBody("refs/heads/main", second_));
     EXPECT_EQ(gitter_->handle(wrong.sign("not the secret").req).status, 401u);
