@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "git/git_error.h"
+#include "git/known_hosts.h"
 #include "git/url_redaction.h"
 #include <git2.h>
 
@@ -46,6 +49,44 @@ int credentials(git_credential** out,
     git_error_set_str(GIT_ERROR_NET,
                       "the remote asks for credentials and none are configured (GitHook.Token)");
     return GIT_EAUTH;
+}
+
+// ssh host keys are checked against known_hosts (libgit2 would accept any); TLS
+// certificates keep libgit2's own verification.
+int certificateCheck(git_cert* cert, int valid, const char* host, void* payload) {
+    if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
+        return valid != 0 ? 0 : GIT_PASSTHROUGH;
+    auto* ctx = static_cast<FetchContext*>(payload);
+    const auto* hostkey = reinterpret_cast<const git_cert_hostkey*>(cert);
+    const std::string name = host != nullptr ? host : "";
+    if ((hostkey->type & GIT_CERT_SSH_RAW) == 0 || hostkey->hostkey == nullptr) {
+        git_error_set_str(GIT_ERROR_SSH, ("no host key from " + name).c_str());
+        return GIT_ECERTIFICATE;
+    }
+    const std::string_view key(hostkey->hostkey, hostkey->hostkey_len);
+    const int port = sshEndpoint(ctx->remote->url).port;
+    bool mismatch = false;
+    for (const auto& file : defaultKnownHostsFiles()) {
+        std::ifstream in(file);
+        std::ostringstream text;
+        text << in.rdbuf();
+        switch (checkKnownHost(text.str(), name, port, key)) {
+            case HostKeyCheck::known:
+                return 0;
+            case HostKeyCheck::mismatch:
+                mismatch = true;
+                break;
+            case HostKeyCheck::unknown:
+                break;
+        }
+    }
+    const std::string why =
+        mismatch ? "the host key of " + name + " does not match known_hosts (possible impostor)"
+                 : "the host key of " + name +
+                       " is not in ~/.ssh/known_hosts nor /etc/ssh/ssh_known_hosts (add it with "
+                       "ssh-keyscan after checking it)";
+    git_error_set_str(GIT_ERROR_SSH, why.c_str());
+    return GIT_ECERTIFICATE;
 }
 
 int progress(const git_indexer_progress* /*stats*/, void* payload) {
@@ -140,6 +181,7 @@ Result<std::string> Mirror::fetch(std::string_view branch) {
     git_fetch_options_init(&opts, GIT_FETCH_OPTIONS_VERSION);
     opts.callbacks.credentials = credentials;
     opts.callbacks.transfer_progress = progress;
+    opts.callbacks.certificate_check = certificateCheck;
     opts.callbacks.payload = &ctx;
     opts.prune = GIT_FETCH_PRUNE;
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;

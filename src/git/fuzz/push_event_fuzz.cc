@@ -1,10 +1,12 @@
-// Fuzzes what the Gitter reads from a webhook body before any check: JSON and form
-// payloads, and the signature headers.
+// Fuzzes what the Gitter reads from a webhook body before any check (JSON and form
+// payloads, the signature headers) and the other text a git source parses: known_hosts
+// files and ssh URLs.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "git/hub_signature.h"
+#include "git/known_hosts.h"
 #include "git/push_event.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,5 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)e->branch();
     (void)vq::git::checkHubSignature("body", "secret", input, {});
     (void)vq::git::checkHubSignature("body", "secret", {}, input);
+    (void)vq::git::checkKnownHost(input, "git.example.com", 22, "key");
+    (void)vq::git::sshEndpoint(input);
     return 0;
 }
