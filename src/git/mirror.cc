@@ -20,7 +20,10 @@ constexpr const char* kRemoteName = "origin";
 struct FetchContext {
     const RemoteSpec* remote = nullptr;
     std::chrono::steady_clock::time_point deadline;
-    int credential_attempts = 0;
+    // libgit2 asks again after every refusal: each kind is offered once, or it would loop.
+    bool offered_username = false, offered_key = false, offered_token = false;
+    // Why a callback stopped the fetch: libgit2 may replace the message a callback sets.
+    std::string failure;
 };
 
 // The user name an ssh URL carries ("git" in git@host:path), "git" when none.
@@ -34,20 +37,26 @@ int credentials(git_credential** out,
                 unsigned int allowed,
                 void* payload) {
     auto* ctx = static_cast<FetchContext*>(payload);
-    // libgit2 asks again after every refusal: one try per kind, or it would loop forever.
-    if (++ctx->credential_attempts > 1) {
-        git_error_set_str(GIT_ERROR_NET, "the remote refused the credentials");
-        return GIT_EAUTH;
-    }
-    if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0 && !ctx->remote->token.empty())
+    const std::string user = sshUser(username_from_url);
+    if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0 && !ctx->remote->token.empty() &&
+        !ctx->offered_token) {
+        ctx->offered_token = true;
         return git_credential_userpass_plaintext_new(out, "x-access-token",
                                                      ctx->remote->token.c_str());
-    if ((allowed & GIT_CREDENTIAL_SSH_KEY) != 0)
-        return git_credential_ssh_key_from_agent(out, sshUser(username_from_url).c_str());
-    if ((allowed & GIT_CREDENTIAL_USERNAME) != 0)
-        return git_credential_username_new(out, sshUser(username_from_url).c_str());
-    git_error_set_str(GIT_ERROR_NET,
-                      "the remote asks for credentials and none are configured (GitHook.Token)");
+    }
+    if ((allowed & GIT_CREDENTIAL_SSH_KEY) != 0 && !ctx->offered_key) {
+        ctx->offered_key = true;
+        return git_credential_ssh_key_from_agent(out, user.c_str());
+    }
+    if ((allowed & GIT_CREDENTIAL_USERNAME) != 0 && !ctx->offered_username) {
+        ctx->offered_username = true;
+        return git_credential_username_new(out, user.c_str());
+    }
+    const bool offered = ctx->offered_token || ctx->offered_key;
+    ctx->failure = offered ? "the remote refused the credentials"
+                           : "the remote asks for credentials and none are configured "
+                             "(GitHook.Token for https, an ssh-agent key for ssh)";
+    git_error_set_str(GIT_ERROR_NET, ctx->failure.c_str());
     return GIT_EAUTH;
 }
 
@@ -85,6 +94,7 @@ int certificateCheck(git_cert* cert, int valid, const char* host, void* payload)
                  : "the host key of " + name +
                        " is not in ~/.ssh/known_hosts nor /etc/ssh/ssh_known_hosts (add it with "
                        "ssh-keyscan after checking it)";
+    ctx->failure = why;
     git_error_set_str(GIT_ERROR_SSH, why.c_str());
     return GIT_ECERTIFICATE;
 }
@@ -92,7 +102,8 @@ int certificateCheck(git_cert* cert, int valid, const char* host, void* payload)
 int progress(const git_indexer_progress* /*stats*/, void* payload) {
     auto* ctx = static_cast<FetchContext*>(payload);
     if (std::chrono::steady_clock::now() > ctx->deadline) {
-        git_error_set_str(GIT_ERROR_NET, "the fetch took longer than its deadline");
+        ctx->failure = "the fetch took longer than its deadline";
+        git_error_set_str(GIT_ERROR_NET, ctx->failure.c_str());
         return GIT_EUSER;
     }
     return 0;
@@ -192,6 +203,9 @@ Result<std::string> Mirror::fetch(std::string_view branch) {
     const git_strarray refspecs{specs, 2};
     rc = git_remote_fetch(remote, &refspecs, &opts, "vaquero fetch");
     git_remote_free(remote);
+    if (rc != 0 && !ctx.failure.empty()) {
+        git_error_set_str(GIT_ERROR_NET, ctx.failure.c_str());
+    }
     if (rc != 0)
         return libgit2Failure(rc, what);
 
