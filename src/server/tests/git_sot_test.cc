@@ -281,6 +281,24 @@ TEST_F(GitterTest, AWrongOrMissingSignatureIs401AndFetchesNothing) {
     EXPECT_EQ(published_, 0);
 }
 
+TEST_F(GitterTest, OlderHooksSignWithSha1) {
+    Delivery d("sot-hook", pushBody("refs/heads/main", second_));
+    d.fields.set("X-Hub-Signature", "sha1=" + git::hubSignatureHex("sha1", kSecret, d.req.body));
+    auto r = gitter_->handle(d.req);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(source_->servedCommit(), second_);
+}
+
+TEST_F(GitterTest, AHookWithoutSecretTakesUnsignedDeliveries) {
+    GitHookConfig open_hook = hook_;
+    open_hook.secret.clear();
+    Gitter unsigned_gitter(GitterConfig{}, {open_hook}, {source_.get()});
+    Delivery d("sot-hook", pushBody("refs/heads/main", second_));
+    auto r = unsigned_gitter.handle(d.req);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(source_->servedCommit(), second_);
+}
+
 TEST_F(GitterTest, UnknownHookIs404) {
     Delivery d("other-hook", pushBody("refs/heads/main", second_));
     auto r = gitter_->handle(d.sign(kSecret).req);
