@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "base/log.h"
+#include "base/version.h"
 #include "http/server.h"
 #include "model/load.h"
 #include "server/in_process_effects.h"
@@ -101,6 +102,10 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     StateEngineOptions state_options;
     state_options.events = s->options_.workflow_events;  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
+    state_options.metrics = &s->metrics_;
+    s->checkpoint_seconds_ = &s->metrics_.histogram(
+        "vaquero_checkpoint_duration_seconds",
+        "Time to store a checkpoint and move its host on, before it is answered.");
     s->state_ = std::make_unique<StateEngine>(first_revision, effects, state_options);
     Server* self = s.get();
     s->revisions_.subscribe(
@@ -150,6 +155,7 @@ Status Server::start() {
         ctx.model = [this] { return models_.get(); };
         ctx.engine = engine_.get();
         ctx.state = state_.get();
+        ctx.metrics = [this] { return metricsText(); };
         addUserApiRoutes(router, ctx);
         addSotStatusRoute(router, sot_, git_source_.get());
         http::ServerOptions opts;
@@ -220,11 +226,24 @@ Result<std::string> Server::checkpoint(std::string_view site,
     auto m = models_.get();
     if (!m)
         return Status::unavailable("no model loaded");
+    const auto started = std::chrono::steady_clock::now();
     auto t = engine_->checkpoint(site, host, boot, *m, std::chrono::system_clock::now());
     if (!t)
         return t.status();
     state_->checkpoint(t->progress.site, t->progress.host, boot);
+    checkpoint_seconds_->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return t->summary();
+}
+
+std::string Server::metricsText() const {
+    metrics::Exposition out;
+    out.gauge("vaquero_build_info", "The running build; the value is always 1.",
+              {{"version", std::string(version())}}, 1);
+    out.counter("vaquero_events_reported_total", "Host events reported by agents.", {},
+                static_cast<double>(events_reported_.load(std::memory_order_relaxed)));
+    state_->collect(out);
+    return metrics_.render(out);
 }
 
 std::vector<control::Task> Server::pending(std::string_view, std::string_view) {

@@ -13,6 +13,7 @@
 
 #include "control/links.h"
 #include "control/model_holder.h"
+#include "metrics/registry.h"
 
 #include "base/event.h"
 #include "base/result.h"
@@ -72,6 +73,9 @@ public:
     // Events reported by agents so far.
     uint64_t eventsReported() const { return events_reported_.load(); }
     const std::string& storeFile() const;
+    // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
+    // containers, checkpoints, events, the revision, the build.
+    std::string metricsText() const;
 
     // control::StateManifest
     control::ServedBoot served(const model::Site& site,
@@ -99,6 +103,9 @@ private:
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;
     RevisionLog revisions_;
+    // Before the state engine, which keeps references to its counters.
+    metrics::Registry metrics_;
+    metrics::Histogram* checkpoint_seconds_ = nullptr;
     // Declared after the revision log it subscribes to, before the effects that call it back
     // (destroyed first, so no answer arrives at a destroyed engine).
     std::unique_ptr<StateEngine> state_;
