@@ -22,11 +22,13 @@ ALLOWED = {
     "power": {"base", "metrics", "net"},
     "container": {"base", "metrics"},
     "store": {"base", "metrics", "model", "workflow"},
+    # Git sources (libgit2) and webhook formats: nothing of the model.
+    "git": {"base"},
     # Where server and agent meet: interfaces only, below both.
     "control": {"base", "metrics", "model"},
     # The server owns state and decides; it never includes the agent.
     "server": {"base", "metrics", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
-               "container", "store", "control"},
+               "container", "store", "git", "control"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},
