@@ -120,6 +120,7 @@ Status Server::start() {
         ctx.engine = engine_.get();
         ctx.state = state_.get();
         ctx.metrics = [this] { return metricsText(); };
+        ctx.host_events = &host_events_;
         addUserApiRoutes(router, ctx);
         http::ServerOptions opts;
         opts.address = config_.user_api.addr;
@@ -172,8 +173,10 @@ control::ServedBoot Server::served(const model::Site& site,
     return control::ServedBoot{c.boot, c.stage};
 }
 
-void Server::report(std::string_view, const HostEvent&) {
+void Server::report(std::string_view site, const HostEvent& event) {
     events_reported_.fetch_add(1, std::memory_order_relaxed);
+    if (auto m = models_.get())
+        host_events_.record(*m, site, event);
 }
 
 Result<std::string> Server::checkpoint(std::string_view site,

@@ -18,6 +18,7 @@
 #include "base/result.h"
 #include "server/config.h"
 #include "server/effects.h"
+#include "server/host_event_log.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
@@ -67,6 +68,7 @@ public:
     uint16_t userApiPort() const;
     // Events reported by agents so far.
     uint64_t eventsReported() const { return events_reported_.load(); }
+    const HostEventLog& hostEvents() const { return host_events_; }
     const std::string& storeFile() const;
     // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
     // containers, checkpoints, events, the revision, the build.
@@ -106,6 +108,7 @@ private:
     std::unique_ptr<SotWatcher> watcher_;
     std::unique_ptr<http::Server> user_api_;
     std::atomic<uint64_t> events_reported_{0};
+    HostEventLog host_events_;  // the boot timeline of every host, for the dashboard
 };
 
 }  // namespace vq::server
