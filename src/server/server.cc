@@ -9,6 +9,7 @@
 #include "model/load.h"
 #include "server/in_process_effects.h"
 #include "server/user_api.h"
+#include "server/user_api_auth.h"
 #include "store/sqlite_progress_store.h"
 
 namespace vq::server {
@@ -122,6 +123,15 @@ Status Server::start() {
         ctx.metrics = [this] { return metricsText(); };
         ctx.host_events = &host_events_;
         addUserApiRoutes(router, ctx);
+        auto auth = std::make_shared<UserApiAuth>(
+            UserApiAuthConfig{config_.user_api_token, config_.user_api_read_without_token});
+        if (!auth->enabled()) {
+            VQ_LOG_WARN(
+                "USER_API_OPEN addr={}:{} reason=\"no UserApi.Token: anyone who reaches "
+                "the User API may act on hosts\"",
+                config_.user_api.addr, config_.user_api.port);
+        }
+        router.guard([auth](const http::Request& req) { return auth->check(req); });
         http::ServerOptions opts;
         opts.address = config_.user_api.addr;
         opts.port = static_cast<uint16_t>(config_.user_api.port);

@@ -146,3 +146,22 @@ TEST(Config, EveryLabConfigParses) {
 
 }  // namespace
 }  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+TEST(Config, UserApiTokenAndReadWithoutToken) {
+    auto r = parseConfig("UserApi:\n  Port: 24604\n  Token: \"t0k\"\n  ReadWithoutToken: true\n",
+                         "c.yaml");
+    ASSERT_TRUE(r.ok()) << r.errors.front();
+    EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+    EXPECT_EQ(r.config.user_api_token, "t0k");
+    EXPECT_TRUE(r.config.user_api_read_without_token);
+    auto none = parseConfig("UserApi:\n  Port: 24604\n", "c.yaml");
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none.config.user_api_token.empty());
+    EXPECT_FALSE(none.config.user_api_read_without_token);
+}
+
+}  // namespace
+}  // namespace vq::server
