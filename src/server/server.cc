@@ -3,10 +3,13 @@
 #include <chrono>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "base/log.h"
 #include "base/version.h"
 #include "http/server.h"
 #include "model/load.h"
+#include "server/dashboard_api.h"
 #include "server/in_process_effects.h"
 #include "server/user_api.h"
 #include "server/user_api_auth.h"
@@ -64,7 +67,8 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
                                 "cannot open the state store in SavePath: " + store.message());
     }
     s->store_ = std::move(*store);
-    s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->options_.workflow_events);
+    s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events);
+    s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->feed_sink_.get());
     s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
     VQ_TRY(s->engine_->loadAll());
     VQ_LOG_INFO("STORE_OPENED file={} hosts={}", s->store_->file(), s->engine_->all().size());
@@ -94,7 +98,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         effects = s->own_effects_.get();
     }
     StateEngineOptions state_options;
-    state_options.events = s->options_.workflow_events;  // the engine logs HOST_STATE itself
+    state_options.events = s->feed_sink_.get();  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
     state_options.metrics = &s->metrics_;
     s->checkpoint_seconds_ = &s->metrics_.histogram(
@@ -123,6 +127,13 @@ Status Server::start() {
         ctx.metrics = [this] { return metricsText(); };
         ctx.host_events = &host_events_;
         addUserApiRoutes(router, ctx);
+        DashboardContext dashboard;
+        dashboard.model = ctx.model;
+        dashboard.engine = engine_.get();
+        dashboard.state = state_.get();
+        dashboard.host_events = &host_events_;
+        dashboard.feed = &feed_;
+        addDashboardRoutes(router, dashboard);
         auto auth = std::make_shared<UserApiAuth>(
             UserApiAuthConfig{config_.user_api_token, config_.user_api_read_without_token});
         if (!auth->enabled()) {
@@ -185,8 +196,16 @@ control::ServedBoot Server::served(const model::Site& site,
 
 void Server::report(std::string_view site, const HostEvent& event) {
     events_reported_.fetch_add(1, std::memory_order_relaxed);
-    if (auto m = models_.get())
-        host_events_.record(*m, site, event);
+    auto m = models_.get();
+    if (!m)
+        return;
+    if (auto r = host_events_.record(*m, site, event)) {
+        nlohmann::json j = toJson(r->event);
+        j["type"] = "event";
+        j["site"] = r->site;
+        j["host"] = r->host;
+        feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
 }
 
 Result<std::string> Server::checkpoint(std::string_view site,
@@ -200,6 +219,13 @@ Result<std::string> Server::checkpoint(std::string_view site,
     if (!t)
         return t.status();
     state_->checkpoint(t->progress.site, t->progress.host, boot);
+    nlohmann::json j = {{"type", "checkpoint"},
+                        {"site", t->progress.site},
+                        {"host", t->progress.host},
+                        {"boot", std::string(boot)},
+                        {"stage", t->progress.stage + 1},
+                        {"state", std::string(workflow::toString(t->progress.state))}};
+    feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     checkpoint_seconds_->observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return t->summary();

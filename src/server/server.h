@@ -16,6 +16,7 @@
 
 #include "base/event.h"
 #include "base/result.h"
+#include "server/change_feed.h"
 #include "server/config.h"
 #include "server/effects.h"
 #include "server/host_event_log.h"
@@ -92,6 +93,9 @@ private:
 
     Config config_;
     ServerOptions options_;
+    // What changed, for the dashboard's live updates; transitions reach it through the sink.
+    ChangeFeed feed_;
+    std::unique_ptr<ChangeFeedSink> feed_sink_;
     SotSourceConfig sot_;
     std::unique_ptr<WorkflowEventLog> workflow_log_;
     std::unique_ptr<store::SqliteProgressStore> store_;
