@@ -227,6 +227,13 @@ function lastBoot(events) {
   return STEPS.filter((s) => seen.has(s)).map((s) => seen.get(s));
 }
 
+// The state engine's reboots (transitions to rebooting) are the power step of a boot.
+function withPowerSteps(events, transitions) {
+  const power = transitions.filter((t) => t.to === "rebooting")
+    .map((t) => ({kind: "POWER_REBOOT", detail: t.reason, ms: Date.parse(t.time)}));
+  return events.concat(power).sort((a, b) => a.ms - b.ms);
+}
+
 function fmtDuration(ms) {
   if (ms < 1000) return ms + " ms";
   if (ms < 60000) return (ms / 1000).toFixed(1) + " s";
@@ -235,7 +242,7 @@ function fmtDuration(ms) {
 
 function timelineSvg(events) {
   const boot = lastBoot(events);
-  const width = 1000, height = 110, left = 20, right = 20;
+  const width = 1000, height = 110, left = 20, right = 100;  // room for the last label
   if (!boot.length) {
     return '<svg class="timeline" viewBox="0 0 ' + width + ' 50"><text x="20" y="30" fill="#6b7280">' +
       "No boot events yet.</text></svg>";
@@ -274,7 +281,7 @@ function renderHost() {
     esc(h.macs.join(", ")) + " " + esc(h.ips.join(", ")) + "</span></div>" +
     '<div class="actions"><button id="reprovision" class="danger">Reprovision</button>' +
     '<input id="override-boot" placeholder="boot id"><button id="override">Override current boot</button></div>' +
-    "<h2>Last boot</h2>" + timelineSvg(hs.events) +
+    "<h2>Last boot</h2>" + timelineSvg(withPowerSteps(hs.events, hs.transitions)) +
     '<h2>Events</h2><table id="events"><thead><tr><th>Time</th><th>Kind</th><th>Detail</th></tr></thead><tbody>' +
     hs.events.slice().reverse().slice(0, 50).map((e) => "<tr><td>" + esc(e.time) + "</td><td>" + esc(e.kind) +
       "</td><td>" + esc(e.detail) + "</td></tr>").join("") + "</tbody></table>" +

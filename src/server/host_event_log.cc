@@ -45,8 +45,9 @@ std::optional<ResolvedEvent> HostEventLog::record(const model::Model& model,
             out.site = it->second.first;
             out.host = it->second.second;
         }
-    } else if (!out.host.empty() && event.ip && !event.ip->isZero()) {
-        // Learn the address; a full table keeps what it has (known hosts' addresses stay).
+    } else if (!out.host.empty() && event.ip && !event.ip->isZero() && event.source == "dhcp") {
+        // Learn the address from DHCP, which hands it out (an HTTP client's address may be a
+        // proxy's); a full table keeps what it has.
         auto it = by_address_.find(event.ip->value());
         if (it != by_address_.end()) {
             it->second = {out.site, out.host};

@@ -2,7 +2,7 @@
 // The recent boot events of every host, as the dashboard draws its boot timeline: a ring of
 // the last `per_host` events per host, for at most `max_hosts` hosts. Agents report events by
 // MAC (DHCP, HTTP) or only by address (TFTP); both are resolved here to site/host, the
-// address through the last event that carried both. Events of unknown machines are dropped:
+// address through the last DHCP event that carried both. Events of unknown machines are dropped:
 // a stranger's DHCP traffic must not grow memory. Called on every boot request, so recording
 // is a lookup, a copy and a short lock.
 

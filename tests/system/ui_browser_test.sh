@@ -117,7 +117,6 @@ start "$sot" "$VQ_TMP/lab.log"
 # node1 boots: the agent reports iPXE, kernel and config fetches to the server.
 curl -s -o /dev/null "$agent/ipxe?mac=${mac//:/-}"
 sleep 0.2
-curl -s -o /dev/null "$agent/files/installer/vmlinuz"
 curl -s -o /dev/null "$agent/files/installer/vmlinuz?mac=${mac//:/-}"
 sleep 0.2
 curl -s -o /dev/null "$agent/config/${mac//:/-}?boot=install"

@@ -31,6 +31,7 @@ std::shared_ptr<const model::Model> twoHosts() {
 
 HostEvent event(std::string kind, std::optional<std::string> mac, std::optional<std::string> ip) {
     HostEvent e;
+    e.source = kind.starts_with("DHCP") ? "dhcp" : kind.starts_with("TFTP") ? "tftp" : "http";
     e.kind = std::move(kind);
     if (mac)
         e.mac = MacAddr::parse(*mac);
@@ -64,6 +65,9 @@ TEST(HostEventLog, AnAddressOnlyEventFindsItsHostThroughAnEarlierEvent) {
     HostEventLog log;
     EXPECT_FALSE(log.record(*m, "lab", event("TFTP_DONE", std::nullopt, "10.99.0.50")))
         << "an address nobody announced is unknown";
+    log.record(*m, "lab", event("HTTP_IPXE", "52:54:00:00:00:01", "10.99.0.50"));
+    EXPECT_FALSE(log.record(*m, "lab", event("TFTP_DONE", std::nullopt, "10.99.0.50")))
+        << "an HTTP client's address (maybe a proxy's) is not learnt";
     log.record(*m, "lab", event("DHCP_ACK", "52:54:00:00:00:02", "10.99.0.50"));
     auto r = log.record(*m, "lab", event("TFTP_DONE", std::nullopt, "10.99.0.50"));
     ASSERT_TRUE(r);
@@ -84,7 +88,7 @@ TEST(HostEventLog, UnknownMachinesAreDroppedAndRingsAndHostsAreBounded) {
     EXPECT_EQ(a.back().kind, "E4");
     EXPECT_FALSE(log.record(*m, "lab", event("DHCP_ACK", "52:54:00:00:00:02", std::nullopt)))
         << "max_hosts reached: a second host is not added";
-    EXPECT_EQ(log.dropped(), 2u);
+    EXPECT_EQ(log.dropped(), 2u);  // the stranger and the second host
 }
 
 }  // namespace
