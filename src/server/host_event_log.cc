@@ -1,5 +1,7 @@
 #include "server/host_event_log.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "workflow/host_progress.h"
@@ -61,11 +63,12 @@ std::optional<ResolvedEvent> HostEventLog::record(const model::Model& model,
     }
     auto it = by_host_.find(key(out.site, out.host));
     if (it == by_host_.end()) {
-        if (by_host_.size() >= limits_.max_hosts) {
-            ++dropped_;
-            return std::nullopt;
+        while (!order_.empty() && by_host_.size() >= std::max<size_t>(1, limits_.max_hosts)) {
+            by_host_.erase(order_.front());
+            order_.pop_front();
         }
         it = by_host_.emplace(key(out.site, out.host), std::deque<HostEvent>{}).first;
+        order_.push_back(it->first);
     }
     it->second.push_back(event);
     while (it->second.size() > limits_.per_host)

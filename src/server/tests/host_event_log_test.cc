@@ -80,15 +80,17 @@ TEST(HostEventLog, UnknownMachinesAreDroppedAndRingsAndHostsAreBounded) {
     ASSERT_TRUE(m);
     HostEventLog log(HostEventLogLimits{3, 1, 1});
     EXPECT_FALSE(log.record(*m, "lab", event("DHCP_DISCOVER", "02:00:00:00:00:09", std::nullopt)));
+    EXPECT_EQ(log.dropped(), 1u);
     for (int i = 0; i < 5; ++i)
         log.record(*m, "lab", event("E" + std::to_string(i), "52:54:00:00:00:01", std::nullopt));
     auto a = log.events("lab", "a");
     ASSERT_EQ(a.size(), 3u) << "the ring keeps the newest per_host events";
     EXPECT_EQ(a.front().kind, "E2");
     EXPECT_EQ(a.back().kind, "E4");
-    EXPECT_FALSE(log.record(*m, "lab", event("DHCP_ACK", "52:54:00:00:00:02", std::nullopt)))
-        << "max_hosts reached: a second host is not added";
-    EXPECT_EQ(log.dropped(), 2u);  // the stranger and the second host
+    EXPECT_TRUE(log.record(*m, "lab", event("DHCP_ACK", "52:54:00:00:00:02", std::nullopt)));
+    EXPECT_TRUE(log.events("lab", "a").empty()) << "max_hosts reached: the oldest host goes";
+    EXPECT_EQ(log.events("lab", "b").size(), 1u);
+    EXPECT_EQ(log.latest().size(), 1u);
 }
 
 }  // namespace
