@@ -17,8 +17,10 @@ runner=$VQ_BUILD_DIR/ui_browser_runner
 out=$VQ_BUILD_DIR/ui_browser
 mkdir -p "$runner" "$out"
 cp "$VQ_SOURCE_DIR"/tests/ui/{package.json,package-lock.json,dashboard.mjs} "$runner/"
-if ! cmp -s "$runner/package-lock.json" "$runner/node_modules/.package-lock.json" 2>/dev/null; then
+# Installed again only when the lock file changed (a copy of it marks the installed one).
+if ! cmp -s "$runner/package-lock.json" "$runner/node_modules/.installed-lock.json" 2>/dev/null; then
   (cd "$runner" && npm ci --no-audit --no-fund --loglevel=error) >&2 || vq_fail "npm ci failed"
+  cp "$runner/package-lock.json" "$runner/node_modules/.installed-lock.json"
 fi
 
 mac=52:54:00:99:00:01
