@@ -22,6 +22,8 @@ TEST_PKGS=(
   podman runc tar openssl
   # packaging: make package, make image, the Kubernetes manifests' offline check
   dpkg-dev fakeroot lintian mmdebstrap systemd nodejs npm
+  # the dashboard's browser test (headless, driven by puppeteer-core from npm)
+  chromium
   # promtool checks the /metrics scrapes
   prometheus
 )

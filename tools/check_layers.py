@@ -15,6 +15,8 @@ ALLOWED = {
     "dhcp": {"base", "metrics", "net"},
     "tftp": {"base", "metrics", "net"},
     "http": {"base", "metrics", "net"},
+    # The dashboard's files, built into the binary: bytes only.
+    "ui": set(),
     "ipxe": {"base", "metrics", "tmpl", "model"},
     "render": {"base", "metrics", "tmpl", "model", "ipxe"},
     "plan": {"base", "metrics", "tmpl", "model", "ipxe", "render"},
@@ -28,7 +30,7 @@ ALLOWED = {
     "control": {"base", "metrics", "model"},
     # The server owns state and decides; it never includes the agent.
     "server": {"base", "metrics", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
-               "container", "store", "git", "control"},
+               "container", "store", "git", "control", "ui"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},
@@ -36,7 +38,7 @@ ALLOWED = {
     "standalone": {"base", "metrics", "model", "control", "server", "agent"},
     "cli": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
             "workflow", "power", "container", "store", "control", "server", "agent",
-            "standalone"},
+            "standalone", "ui"},
 }
 # Finer rules inside a module: codecs never include their servers.
 FORBIDDEN_SUB = {("dhcp", "codec"): "dhcp/server", ("tftp", "codec"): "tftp/server"}

@@ -1,7 +1,7 @@
 #pragma once
 // A handler's answer. Usually a body rendered completely into a buffer (a failed render
 // never sends half a file); for large files a descriptor range sent with sendfile(2); for
-// a CDN a target the server streams from.
+// a CDN a target the server streams from; for live views a source of Server-Sent Events.
 
 #include <cstdint>
 #include <memory>
@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "base/result.h"
+#include "http/event_stream.h"
 
 namespace vq::http {
 
@@ -47,9 +48,11 @@ struct Response {
     std::string content_type = "text/plain; charset=utf-8";
     std::vector<std::pair<std::string, std::string>> headers;  // extra headers
     std::string body;
-    std::shared_ptr<FileRange> file;     // when set, replaces body
-    std::shared_ptr<ProxyTarget> proxy;  // when set, the server streams from it
-    std::string log_reason;              // why an error status was chosen, for the log only
+    std::shared_ptr<FileRange> file;      // when set, replaces body
+    std::shared_ptr<ProxyTarget> proxy;   // when set, the server streams from it
+    std::shared_ptr<EventSource> events;  // when set, an open text/event-stream
+    EventStreamTiming event_timing;
+    std::string log_reason;  // why an error status was chosen, for the log only
 
     Response& header(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));

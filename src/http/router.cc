@@ -38,6 +38,10 @@ void Router::prefix(std::string prefix, Handler handler, Methods methods) {
                      [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 }
 
+void Router::guard(std::function<std::optional<Response>(const Request&)> check) {
+    guard_ = std::move(check);
+}
+
 Response Router::dispatch(Request& req) const {
     const Route* route = nullptr;
     if (auto it = exact_.find(req.path); it != exact_.end()) {
@@ -60,6 +64,10 @@ Response Router::dispatch(Request& req) const {
         return r;
     }
     try {
+        if (guard_) {
+            if (auto refused = guard_(req))
+                return std::move(*refused);
+        }
         return route->handler(req);
     } catch (const std::exception& e) {
         return Response::error(500, std::string("handler failed: ") + e.what());

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,8 @@ public:
     void exact(std::string path, Handler handler, Methods methods = Methods::getOnly());
     // prefix ends with '/', e.g. "/files/"; the request's `rest` is what follows it.
     void prefix(std::string prefix, Handler handler, Methods methods = Methods::getOnly());
+    // Runs before every matched handler (authentication): an answer replaces the handler's.
+    void guard(std::function<std::optional<Response>(const Request&)> check);
 
     // Fills req.rest and runs the matching handler; 404/405 when none fits. A handler
     // that throws yields 500: bad input must never take the server down.
@@ -46,6 +49,7 @@ private:
     };
     std::unordered_map<std::string, Route> exact_;
     std::vector<std::pair<std::string, Route>> prefixes_;  // longest first
+    std::function<std::optional<Response>(const Request&)> guard_;
 };
 
 }  // namespace vq::http

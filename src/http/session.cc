@@ -276,6 +276,10 @@ net::awaitable<void> runSession(beast::tcp_stream stream, SessionContext ctx) {
         if (resp.proxy) {
             auto r = co_await relay(stream, req, *resp.proxy, ctx.options);
             out = Outcome{r.status, r.bytes, keep_alive && r.keep_alive};
+        } else if (resp.events && !head && resp.status == 200) {
+            const uint64_t sent =
+                co_await writeEventStream(stream, resp, ctx.options, ctx.stopping);
+            out = Outcome{resp.status, sent, false};
         } else if (resp.file) {
             out = co_await writeFile(stream, resp, head, keep_alive, ctx.options);
         } else {

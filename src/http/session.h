@@ -45,6 +45,13 @@ boost::asio::awaitable<bool> writeBuffered(boost::beast::tcp_stream& client,
                                            bool keep_alive,
                                            const ServerOptions& options);
 
+// Keeps a text/event-stream open, polling resp.events, until the client goes, a write
+// fails or the server stops. Returns the bytes sent.
+boost::asio::awaitable<uint64_t> writeEventStream(boost::beast::tcp_stream& client,
+                                                  Response& resp,
+                                                  const ServerOptions& options,
+                                                  const std::atomic<bool>& stopping);
+
 inline boost::beast::string_view bsv(std::string_view s) {
     return {s.data(), s.size()};
 }

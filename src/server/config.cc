@@ -225,6 +225,8 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
     if (auto n = top.get({"UserApi"}); top.isMap(n, "UserApi")) {
         Reader::Section s(rd, n, "UserApi.");
         s.endpoint(c.user_api);
+        s.string({"Token"}, c.user_api_token);
+        s.boolean({"ReadWithoutToken"}, c.user_api_read_without_token);
         s.warnUnknown();
     }
     top.string({"SavePath"}, c.save_path);

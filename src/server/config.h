@@ -78,6 +78,10 @@ struct Config {
     ServerApiConfig server_api;
     ServerClientConfig server_client;
     Endpoint user_api{"127.0.0.1", 24604};
+    // UserApi.Token: bearer token the User API asks for (empty: none, actions are open);
+    // UserApi.ReadWithoutToken: GET and HEAD need no token.
+    std::string user_api_token;
+    bool user_api_read_without_token = false;
     std::string save_path = "/var/vaquero";
     GitterConfig gitter;
     std::vector<GitHookConfig> git_hooks;

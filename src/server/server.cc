@@ -3,13 +3,17 @@
 #include <chrono>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "base/log.h"
 #include "base/version.h"
 #include "http/server.h"
 #include "model/load.h"
+#include "server/dashboard_api.h"
 #include "server/in_process_effects.h"
 #include "server/sot_status_route.h"
 #include "server/user_api.h"
+#include "server/user_api_auth.h"
 #include "store/sqlite_progress_store.h"
 
 namespace vq::server {
@@ -59,7 +63,8 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
                                 "cannot open the state store in SavePath: " + store.message());
     }
     s->store_ = std::move(*store);
-    s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->options_.workflow_events);
+    s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events);
+    s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->feed_sink_.get());
     s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
     VQ_TRY(s->engine_->loadAll());
     VQ_LOG_INFO("STORE_OPENED file={} hosts={}", s->store_->file(), s->engine_->all().size());
@@ -108,7 +113,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         effects = s->own_effects_.get();
     }
     StateEngineOptions state_options;
-    state_options.events = s->options_.workflow_events;  // the engine logs HOST_STATE itself
+    state_options.events = s->feed_sink_.get();  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
     state_options.metrics = &s->metrics_;
     s->checkpoint_seconds_ = &s->metrics_.histogram(
@@ -164,8 +169,25 @@ Status Server::start() {
         ctx.engine = engine_.get();
         ctx.state = state_.get();
         ctx.metrics = [this] { return metricsText(); };
+        ctx.host_events = &host_events_;
         addUserApiRoutes(router, ctx);
         addSotStatusRoute(router, sot_, git_source_.get());
+        DashboardContext dashboard;
+        dashboard.model = ctx.model;
+        dashboard.engine = engine_.get();
+        dashboard.state = state_.get();
+        dashboard.host_events = &host_events_;
+        dashboard.feed = &feed_;
+        addDashboardRoutes(router, dashboard);
+        auto auth = std::make_shared<UserApiAuth>(
+            UserApiAuthConfig{config_.user_api_token, config_.user_api_read_without_token});
+        if (!auth->enabled()) {
+            VQ_LOG_WARN(
+                "USER_API_OPEN addr={}:{} reason=\"no UserApi.Token: anyone who reaches "
+                "the User API may act on hosts\"",
+                config_.user_api.addr, config_.user_api.port);
+        }
+        router.guard([auth](const http::Request& req) { return auth->check(req); });
         http::ServerOptions opts;
         opts.address = config_.user_api.addr;
         opts.port = static_cast<uint16_t>(config_.user_api.port);
@@ -224,8 +246,18 @@ control::ServedBoot Server::served(const model::Site& site,
     return control::ServedBoot{c.boot, c.stage};
 }
 
-void Server::report(std::string_view, const HostEvent&) {
+void Server::report(std::string_view site, const HostEvent& event) {
     events_reported_.fetch_add(1, std::memory_order_relaxed);
+    auto m = models_.get();
+    if (!m)
+        return;
+    if (auto r = host_events_.record(*m, site, event)) {
+        nlohmann::json j = toJson(r->event);
+        j["type"] = "event";
+        j["site"] = r->site;
+        j["host"] = r->host;
+        feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
 }
 
 Result<std::string> Server::checkpoint(std::string_view site,
@@ -239,6 +271,13 @@ Result<std::string> Server::checkpoint(std::string_view site,
     if (!t)
         return t.status();
     state_->checkpoint(t->progress.site, t->progress.host, boot);
+    nlohmann::json j = {{"type", "checkpoint"},
+                        {"site", t->progress.site},
+                        {"host", t->progress.host},
+                        {"boot", std::string(boot)},
+                        {"stage", t->progress.stage + 1},
+                        {"state", std::string(workflow::toString(t->progress.state))}};
+    feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     checkpoint_seconds_->observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return t->summary();

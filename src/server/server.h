@@ -17,10 +17,12 @@
 
 #include "base/event.h"
 #include "base/result.h"
+#include "server/change_feed.h"
 #include "server/config.h"
 #include "server/effects.h"
 #include "server/git_sot_source.h"
 #include "server/gitter.h"
+#include "server/host_event_log.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
@@ -72,6 +74,7 @@ public:
     uint16_t gitterPort() const;
     // Events reported by agents so far.
     uint64_t eventsReported() const { return events_reported_.load(); }
+    const HostEventLog& hostEvents() const { return host_events_; }
     const std::string& storeFile() const;
     // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
     // containers, checkpoints, events, the revision, the build.
@@ -97,6 +100,9 @@ private:
 
     Config config_;
     ServerOptions options_;
+    // What changed, for the dashboard's live updates; transitions reach it through the sink.
+    ChangeFeed feed_;
+    std::unique_ptr<ChangeFeedSink> feed_sink_;
     SotSourceConfig sot_;
     std::unique_ptr<WorkflowEventLog> workflow_log_;
     std::unique_ptr<store::SqliteProgressStore> store_;
@@ -115,6 +121,7 @@ private:
     std::unique_ptr<Gitter> gitter_;
     std::unique_ptr<http::Server> user_api_;
     std::atomic<uint64_t> events_reported_{0};
+    HostEventLog host_events_;  // the boot timeline of every host, for the dashboard
 };
 
 }  // namespace vq::server

@@ -18,6 +18,19 @@ http::Response plain(unsigned status, std::string text) {
     return r;
 }
 
+// GET /hosts/<site>/<host>/events; rest is "<site>/<host>".
+http::Response hostEvents(const HostEventLog* log, const std::string& rest) {
+    const auto slash = rest.find('/');
+    if (log == nullptr || slash == std::string::npos || slash == 0 || slash + 1 == rest.size())
+        return plain(404, "expected /hosts/<site>/<host>/events");
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : log->events(rest.substr(0, slash), rest.substr(slash + 1)))
+        items.push_back(toJson(e));
+    nlohmann::json body = {{"events", items}};
+    return http::Response::json(
+        200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 }  // namespace
 
 void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
@@ -94,13 +107,17 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
             200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     });
 
-    router.prefix("/hosts/", [state](const http::Request& req) {
+    router.prefix("/hosts/", [state, host_events = ctx.host_events](const http::Request& req) {
         if (state == nullptr)
             return plain(503, "no state engine");
         const auto decoded = http::percentDecode(req.rest);
         if (!decoded)
             return plain(400, "bad percent-encoding in the path");
-        const std::string& rest = *decoded;
+        std::string rest = *decoded;
+        if (rest.ends_with("/events")) {
+            rest.resize(rest.size() - 7);
+            return hostEvents(host_events, rest);
+        }
         const auto slash = rest.find('/');
         if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size())
             return plain(400, "expected /hosts/<site>/<host>");

@@ -9,6 +9,7 @@
 //   GET  /hosts                             every host: stored workflow progress and its
 //                                           rollout phase, revision and since when (JSON)
 //   GET  /hosts/<site>/<host>               the host's recent rollout transitions (JSON)
+//   GET  /hosts/<site>/<host>/events        the host's recent boot events, oldest first
 //   POST /reprovision?site=&host=           the host is out of date: the rollout takes it
 //   POST /halt?site=&workflow=              the workflow starts no more hosts
 //   POST /resume?site=&workflow=            ... until resumed
@@ -22,6 +23,7 @@
 
 #include "http/router.h"
 #include "model/model.h"
+#include "server/host_event_log.h"
 #include "server/state_engine.h"
 #include "workflow/engine.h"
 
@@ -30,8 +32,9 @@ namespace vq::server {
 struct UserApiContext {
     std::function<std::shared_ptr<const model::Model>()> model;  // null result = not ready
     workflow::WorkflowEngine* engine = nullptr;
-    StateEngine* state = nullptr;          // null: no rollout fields nor routes answer 503
-    std::function<std::string()> metrics;  // GET /metrics (Prometheus text); unset: 404
+    StateEngine* state = nullptr;               // null: no rollout fields nor routes answer 503
+    std::function<std::string()> metrics;       // GET /metrics (Prometheus text); unset: 404
+    const HostEventLog* host_events = nullptr;  // null: /hosts/<site>/<host>/events is 404
 };
 
 // The original's exact answers.

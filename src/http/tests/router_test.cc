@@ -42,6 +42,23 @@ TEST(Router, NotFoundAndMethodNotAllowed) {
     EXPECT_EQ(router.dispatch(head).status, 200u);
 }
 
+TEST(Router, AGuardAnswersInsteadOfTheHandlerWhenItRefuses) {
+    Router router;
+    router.exact("/open", [](const Request&) { return Response::text(200, "open"); });
+    router.exact("/closed", [](const Request&) { return Response::text(200, "closed"); });
+    router.guard([](const Request& r) -> std::optional<Response> {
+        if (r.path == "/closed")
+            return Response::error(401, "no");
+        return std::nullopt;
+    });
+    auto a = get("/open");
+    EXPECT_EQ(router.dispatch(a).body, "open");
+    auto b = get("/closed");
+    EXPECT_EQ(router.dispatch(b).status, 401u);
+    auto c = get("/missing");
+    EXPECT_EQ(router.dispatch(c).status, 404u) << "unmatched paths stay 404";
+}
+
 TEST(Router, ThrowingHandlerBecomes500) {
     Router router;
     router.exact("/boom", [](const Request&) -> Response { throw std::runtime_error("x"); });

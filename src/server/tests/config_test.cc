@@ -217,5 +217,18 @@ TEST(Config, ContainersEngineAndItsOptions) {
     EXPECT_EQ(bad.errors[1].rfind("b.yaml:2:11: Containers.Engine: 'rkt'", 0), 0u) << bad.errors[1];
 }
 
+TEST(Config, UserApiTokenAndReadWithoutToken) {
+    auto r = parseConfig("UserApi:\n  Port: 24604\n  Token: \"t0k\"\n  ReadWithoutToken: true\n",
+                         "c.yaml");
+    ASSERT_TRUE(r.ok()) << r.errors.front();
+    EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+    EXPECT_EQ(r.config.user_api_token, "t0k");
+    EXPECT_TRUE(r.config.user_api_read_without_token);
+    auto none = parseConfig("UserApi:\n  Port: 24604\n", "c.yaml");
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none.config.user_api_token.empty());
+    EXPECT_FALSE(none.config.user_api_read_without_token);
+}
+
 }  // namespace
 }  // namespace vq::server

@@ -1,0 +1,53 @@
+#pragma once
+// What changed on the server, in order, for live views (the dashboard's Server-Sent
+// Events): host boot events, state transitions, checkpoints, each a short JSON message with
+// a sequence number. Only the newest `keep` messages are held; a reader that fell further
+// behind is told so and reloads its view instead of replaying.
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/event.h"
+
+namespace vq::server {
+
+class ChangeFeed {
+public:
+    explicit ChangeFeed(size_t keep = 4096) : keep_(keep == 0 ? 1 : keep) {}
+
+    // Appends a message (one JSON object, no newline); returns its sequence number (1, 2, ...).
+    uint64_t publish(std::string json);
+
+    struct Batch {
+        std::vector<std::string> messages;
+        uint64_t last = 0;  // sequence number of the last message returned (or `after`)
+        bool lost = false;  // messages after `after` were already dropped
+    };
+    // Messages after sequence number `after`, up to about max_bytes (always at least one
+    // when there is one).
+    Batch since(uint64_t after, size_t max_bytes) const;
+    uint64_t last() const;
+
+private:
+    size_t keep_;
+    mutable std::mutex mu_;
+    std::deque<std::string> messages_;
+    uint64_t first_ = 1;  // sequence number of messages_.front()
+};
+
+// Publishes every event it records as {"type":"state","kind":..,"detail":..,"mac":..} and
+// passes it on to `next` (may be null).
+class ChangeFeedSink : public EventSink {
+public:
+    ChangeFeedSink(ChangeFeed& feed, EventSink* next) : feed_(feed), next_(next) {}
+    void record(HostEvent event) override;
+
+private:
+    ChangeFeed& feed_;
+    EventSink* next_;
+};
+
+}  // namespace vq::server
