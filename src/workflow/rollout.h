@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,6 +108,10 @@ struct HostStatus {
     TimePoint since{};
 };
 
+struct HostRecord;
+struct FlowRecord;
+struct RolloutChanges;
+
 class Rollout {
 public:
     // Hosts in inventory order; every host starts provisioned on `revision`.
@@ -154,6 +159,22 @@ public:
     std::vector<std::string> workflows() const;
     std::vector<std::string> hostsOf(std::string_view workflow) const;
 
+    // Persistence (rollout_record.h). The records of the hosts and workflows changed since
+    // the last call: what the caller writes, with the step's transitions, before it acts.
+    RolloutChanges takeChanges();
+    std::vector<HostRecord> records() const;
+    // Puts stored records back on the hosts and workflows this rollout knows (others are
+    // gone from the model and ignored); their time in the phase counts from `now`. A host
+    // found rebooting is not power-cycled again: it waits for its checkpoint or its timeout.
+    // The answer holds the container runs whose results a restart lost (before_shutdown,
+    // validate): they run again. Nothing restored counts as a change.
+    Step restore(const std::vector<HostRecord>& hosts,
+                 const std::vector<FlowRecord>& flows,
+                 TimePoint now);
+    // Every revision a host needs served or may go back to: what each host is provisioned
+    // from, was provisioned from, would roll back to, or has queued.
+    std::set<uint64_t> pinnedRevisions() const;
+
 private:
     struct Host {
         RolloutHost spec;
@@ -183,9 +204,13 @@ private:
     size_t failedCount(const Flow& f) const;
     size_t standing(const Flow& f) const;
 
+    void touch(const Host& h);
+
     std::vector<Host> hosts_;
     std::map<std::string, size_t, std::less<>> index_;
     std::vector<Flow> flows_;
+    std::set<size_t> changed_hosts_;  // indices into hosts_ since takeChanges
+    bool flows_changed_ = false;
 };
 
 }  // namespace vq::workflow
