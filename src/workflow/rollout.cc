@@ -509,8 +509,8 @@ RolloutChanges Rollout::takeChanges() {
     RolloutChanges out;
     for (size_t i : changed_hosts_) {
         const Host& h = hosts_[i];
-        out.hosts.push_back(recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision,
-                                     h.rolled_back));
+        out.hosts.push_back(
+            recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
     }
     changed_hosts_.clear();
     if (flows_changed_) {
@@ -525,8 +525,8 @@ std::vector<HostRecord> Rollout::records() const {
     std::vector<HostRecord> out;
     out.reserve(hosts_.size());
     for (const auto& h : hosts_)
-        out.push_back(recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision,
-                               h.rolled_back));
+        out.push_back(
+            recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
     return out;
 }
 
@@ -564,8 +564,8 @@ Step Rollout::restore(const std::vector<HostRecord>& hosts,
 std::set<uint64_t> Rollout::pinnedRevisions() const {
     std::set<uint64_t> out;
     for (const auto& h : hosts_) {
-        for (uint64_t n : {h.st.revision, h.st.provisioned_revision, h.previous_revision,
-                           h.queued_revision}) {
+        for (uint64_t n :
+             {h.st.revision, h.st.provisioned_revision, h.previous_revision, h.queued_revision}) {
             if (n != 0)
                 out.insert(n);
         }

@@ -13,8 +13,8 @@ Result<RolloutState> MemoryRolloutStore::loadRollout(size_t history) {
         s.flows.push_back(f);
     for (const auto& [key, list] : history_) {
         const size_t skip = list.size() > history ? list.size() - history : 0;
-        s.history[key] = std::vector<StoredTransition>(list.begin() + static_cast<long>(skip),
-                                                       list.end());
+        s.history[key] =
+            std::vector<StoredTransition>(list.begin() + static_cast<long>(skip), list.end());
     }
     return s;
 }
