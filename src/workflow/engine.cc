@@ -140,6 +140,11 @@ const HostProgress* WorkflowEngine::findLocked(std::string_view site, std::strin
     return h == s->second.end() ? nullptr : &h->second;
 }
 
+std::mutex& WorkflowEngine::writeMutex(std::string_view site, std::string_view host) {
+    const size_t h = std::hash<std::string_view>{}(site)*31 + std::hash<std::string_view>{}(host);
+    return write_mu_[h % write_mu_.size()];
+}
+
 Status WorkflowEngine::commit(const HostProgress& p) {
     if (Status st = store_.save(p); !st)
         return st.prefixed("cannot save progress of host " + p.host);
@@ -192,7 +197,7 @@ CurrentBoot WorkflowEngine::currentBoot(std::string_view site_id,
     }
     // The record stopped matching: back to stage 0, persisted once (later readers see the
     // fresh record). A failed save still serves stage 0; the next request retries.
-    std::lock_guard writer(write_mu_);
+    std::lock_guard writer(writeMutex(site_id, host.name));
     {
         std::shared_lock lock(mu_);
         const HostProgress* p = findLocked(site_id, host.name);
@@ -257,7 +262,7 @@ Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
     if (auto idx = stageOf(stages, *r.host, boot); !idx)
         return idx.status();
 
-    std::lock_guard writer(write_mu_);
+    std::lock_guard writer(writeMutex(r.site->id, r.host->name));
     HostProgress cur = fresh(*r.site, *r.host, stages);
     bool was_reset = false;
     {
@@ -323,7 +328,7 @@ Result<Transition> WorkflowEngine::override(std::string_view site,
     if (!idx)
         return idx.status();
 
-    std::lock_guard writer(write_mu_);
+    std::lock_guard writer(writeMutex(r.site->id, r.host->name));
     Transition t;
     t.kind = TransitionKind::override_set;
     HostProgress& next = t.progress;

@@ -10,6 +10,7 @@
 // transition is also a HostEvent for the host's timeline (source "workflow"):
 // HOST_STAGE_DONE, HOST_PROVISIONED, HOST_CHECKPOINT_STALE, HOST_OVERRIDE, HOST_STAGE_RESET.
 
+#include <array>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -102,7 +103,10 @@ private:
                              const model::Model& model) const;
     // The stored record of a host; callers hold mu_ (shared) while they read it.
     const HostProgress* findLocked(std::string_view site, std::string_view host) const;
-    // Writes through, then publishes. Callers hold write_mu_.
+    // The writer lock of a host: one writer per host at a time (its store order is its
+    // memory order), different hosts in parallel (their writes share the store's commits).
+    std::mutex& writeMutex(std::string_view site, std::string_view host);
+    // Writes through, then publishes. Callers hold the host's writeMutex.
     Status commit(const HostProgress& p);
     void emit(const model::Host* host,
               const HostProgress& p,
@@ -111,9 +115,9 @@ private:
 
     ProgressStore& store_;
     EventSink* events_;
-    std::mutex write_mu_;              // one writer at a time: store order = memory order
-    mutable std::shared_mutex mu_;     // guards hosts_
-    model::StringMap<HostMap> hosts_;  // site id -> host name -> progress
+    std::array<std::mutex, 64> write_mu_;  // striped by host
+    mutable std::shared_mutex mu_;         // guards hosts_
+    model::StringMap<HostMap> hosts_;      // site id -> host name -> progress
 };
 
 }  // namespace vq::workflow

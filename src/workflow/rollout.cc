@@ -521,6 +521,12 @@ RolloutChanges Rollout::takeChanges() {
     return out;
 }
 
+void Rollout::markAllChanged() {
+    for (size_t i = 0; i < hosts_.size(); ++i)
+        changed_hosts_.insert(i);
+    flows_changed_ = true;
+}
+
 std::vector<HostRecord> Rollout::records() const {
     std::vector<HostRecord> out;
     out.reserve(hosts_.size());

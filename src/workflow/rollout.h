@@ -162,6 +162,9 @@ public:
     // Persistence (rollout_record.h). The records of the hosts and workflows changed since
     // the last call: what the caller writes, with the step's transitions, before it acts.
     RolloutChanges takeChanges();
+    // Everything counts as changed (the next takeChanges writes it all): after a write the
+    // store refused, so nothing stays behind.
+    void markAllChanged();
     std::vector<HostRecord> records() const;
     // Puts stored records back on the hosts and workflows this rollout knows (others are
     // gone from the model and ignored); their time in the phase counts from `now`. A host
