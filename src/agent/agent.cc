@@ -85,6 +85,7 @@ Status Agent::start() {
     ctx.timeline = timeline_.get();
     ctx.manifest = links_.manifest;
     ctx.report = links_.report;
+    ctx.revisions = links_.revisions;
     addAgentRoutes(router, ctx);
 
     http::ServerOptions http_opts;

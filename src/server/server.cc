@@ -1,14 +1,19 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <set>
 
 #include "base/log.h"
 #include "http/server.h"
 #include "model/load.h"
 #include "server/in_process_effects.h"
+#include "server/sot_bundle_files.h"
 #include "server/user_api.h"
+#include "store/sqlite_db.h"
 #include "store/sqlite_progress_store.h"
+#include "store/sqlite_rollout_store.h"
 
 namespace vq::server {
 
@@ -56,12 +61,20 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     s->sot_ = *sot;
 
     // Host state first: an unusable SavePath is a startup error, not a failed checkpoint.
-    auto store = store::SqliteProgressStore::openDir(s->config_.save_path);
-    if (!store) {
-        return Status::withCode(store.code(),
-                                "cannot open the state store in SavePath: " + store.message());
+    auto db = store::SqliteDb::openDir(s->config_.save_path);
+    if (!db) {
+        return Status::withCode(db.code(),
+                                "cannot open the state store in SavePath: " + db.message());
     }
+    s->db_ = *db;
+    auto store = store::SqliteProgressStore::on(s->db_);
+    if (!store)
+        return store.status();
     s->store_ = std::move(*store);
+    auto rollout_store = store::SqliteRolloutStore::on(s->db_);
+    if (!rollout_store)
+        return rollout_store.status();
+    s->rollout_store_ = std::move(*rollout_store);
     s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->options_.workflow_events);
     s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
     VQ_TRY(s->engine_->loadAll());
@@ -84,7 +97,52 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
                 first.model->hostCount(), first.warningCount());
     s->models_.set(first.model);
-    auto first_revision = s->revisions_.publish(first.model, s->sot_.id);
+    Server* self = s.get();
+    s->pinned_ = std::make_unique<PinnedRevisions>(*s->rollout_store_, load_options);
+    s->revisions_.setOlder([self](uint64_t n) { return self->pinned_->get(n); });
+    // Every revision is stored with its files before anyone acts on it.
+    s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
+        auto bundle = bundleOfDir(self->sot_.root);
+        Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
+                                 rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
+                           : bundle.status();
+        if (!st)
+            VQ_LOG_ERROR("REVISION_NOT_STORED revision={} error=\"{}\"", rev.number, st.message());
+    });
+
+    // Where the rollout stood: the last stored revision is what the engine starts from; the
+    // directory as it is now is that revision again, or the next one.
+    auto bundle = bundleOfDir(s->sot_.root);
+    if (!bundle)
+        return Status::unavailable("cannot read SoT " + s->sot_.root + ": " + bundle.message());
+    auto last = s->rollout_store_->latestRevision();
+    if (!last)
+        return last.status();
+    control::RevisionPtr engine_first;
+    bool publish_current = true;
+    if (*last) {
+        const workflow::StoredRevision& stored = **last;
+        s->revisions_.setNextNumber(stored.number + 1);
+        if (stored.bundle == *bundle) {
+            auto same = std::make_shared<control::ModelRevision>();
+            same->number = stored.number;
+            same->source_id = stored.source_id;
+            same->commit = stored.commit;
+            same->loaded = stored.loaded;
+            same->model = first.model;
+            s->revisions_.adopt(same);
+            engine_first = same;
+            publish_current = false;
+        } else {
+            engine_first = s->pinned_->get(stored.number);  // planned against it below
+        }
+        VQ_LOG_INFO("REVISIONS_RESTORED last={} sot_changed={}", stored.number, publish_current);
+    }
+    if (!engine_first) {
+        engine_first = s->revisions_.publish(first.model, s->sot_.id);
+        publish_current = false;
+    }
+    s->pinned_->add(engine_first);
 
     Effects* effects = s->options_.effects;
     if (effects == nullptr) {
@@ -94,10 +152,19 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     StateEngineOptions state_options;
     state_options.events = s->options_.workflow_events;  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
-    s->state_ = std::make_unique<StateEngine>(first_revision, effects, state_options);
-    Server* self = s.get();
-    s->revisions_.subscribe(
-        [self](const control::RevisionPtr& rev) { self->state_->onRevision(rev); });
+    state_options.store = s->rollout_store_.get();
+    s->state_ = std::make_unique<StateEngine>(engine_first, effects, state_options);
+    auto rollout = s->rollout_store_->loadRollout(state_options.history);
+    if (!rollout)
+        return rollout.status();
+    s->state_->restore(*rollout);
+    s->revisions_.subscribe([self](const control::RevisionPtr& rev) {
+        self->state_->onRevision(rev);
+        self->pinned_->add(rev);
+        self->releaseRevisions(rev->number);
+    });
+    if (publish_current)
+        s->revisions_.publish(first.model, s->sot_.id);
 
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
@@ -105,6 +172,15 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
             self->revisions_.publish(m, self->sot_.id);
         });
     return s;
+}
+
+void Server::releaseRevisions(uint64_t latest) {
+    std::set<uint64_t> pinned = state_->pinnedRevisions();
+    pinned.insert(latest);
+    pinned_->retain(pinned);
+    const size_t keep = static_cast<size_t>(std::max(1, config_.revisions_keep));
+    if (Status st = rollout_store_->pruneRevisions(keep, pinned); !st)
+        VQ_LOG_WARN("REVISIONS_NOT_PRUNED error=\"{}\"", st.message());
 }
 
 Status Server::start() {
@@ -163,7 +239,7 @@ control::ServedBoot Server::served(const model::Site& site,
                                    const model::Host& host,
                                    const model::Model& model) {
     auto c = engine_->currentBoot(site.id, host, model, std::chrono::system_clock::now());
-    return control::ServedBoot{c.boot, c.stage};
+    return control::ServedBoot{c.boot, c.stage, state_->servedRevision(site.id, host.name)};
 }
 
 void Server::report(std::string_view, const HostEvent&) {
@@ -176,10 +252,14 @@ Result<std::string> Server::checkpoint(std::string_view site,
     auto m = models_.get();
     if (!m)
         return Status::unavailable("no model loaded");
+    // The host's stages are those of the revision it is pinned to.
+    if (auto pinned = revisions_.revision(state_->servedRevision(site, host)); pinned)
+        m = pinned->model;
     auto t = engine_->checkpoint(site, host, boot, *m, std::chrono::system_clock::now());
     if (!t)
         return t.status();
-    state_->checkpoint(t->progress.site, t->progress.host, boot);
+    // Answered only once the rollout's step is stored: an acknowledged checkpoint survives.
+    VQ_TRY(state_->checkpoint(t->progress.site, t->progress.host, boot));
     return t->summary();
 }
 

@@ -2,9 +2,13 @@
 // The server: what owns state. From its configuration it reads the SoT (a local directory
 // for now; git through the Gitter later), numbers every accepted load as a model revision,
 // keeps host state in the store (<SavePath>/vaquero.db) through the workflow engine, and
-// answers the User API. It serves its agents through the control interfaces
-// (control/links.h); in `standalone` the agent holds pointers to this object, in `server`
-// the network will. Several servers can run in one process (no globals).
+// answers the User API. Every accepted revision is stored with the SoT's files (the newest
+// Revisions.Keep, plus every one a host is pinned to); a restart goes on from the stored
+// rollout and revision numbers: a SoT equal to the last stored revision is that revision,
+// another is the next one, planned against the stored one. Each host is served from the
+// revision it is pinned to (served().revision, revisions().revision(n)). It serves its agents
+// through the control interfaces (control/links.h); in `standalone` the agent holds pointers to
+// this object, in `server` the network will. Several servers can run in one process (no globals).
 
 #include <atomic>
 #include <memory>
@@ -17,6 +21,7 @@
 #include "base/result.h"
 #include "server/config.h"
 #include "server/effects.h"
+#include "server/pinned_revisions.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
@@ -26,8 +31,10 @@ namespace vq::http {
 class Server;
 }
 namespace vq::store {
+class SqliteDb;
 class SqliteProgressStore;
-}
+class SqliteRolloutStore;
+}  // namespace vq::store
 
 namespace vq::server {
 
@@ -88,13 +95,18 @@ private:
     ServerOptions options_;
     SotSourceConfig sot_;
     std::unique_ptr<WorkflowEventLog> workflow_log_;
+    std::shared_ptr<store::SqliteDb> db_;
     std::unique_ptr<store::SqliteProgressStore> store_;
+    std::unique_ptr<store::SqliteRolloutStore> rollout_store_;
+    std::unique_ptr<PinnedRevisions> pinned_;
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;
     RevisionLog revisions_;
     // Declared after the revision log it subscribes to, before the effects that call it back
     // (destroyed first, so no answer arrives at a destroyed engine).
     std::unique_ptr<StateEngine> state_;
+    // Revisions no host needs any more leave memory and the store.
+    void releaseRevisions(uint64_t latest);
     std::unique_ptr<Effects> own_effects_;
     std::unique_ptr<SotWatcher> watcher_;
     std::unique_ptr<http::Server> user_api_;

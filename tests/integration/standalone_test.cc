@@ -17,6 +17,8 @@
 
 #include "http/server.h"
 #include "model/load.h"
+#include "render/boot_renderer.h"
+#include "render/compiled.h"
 #include "server/recording_effects.h"
 #include "server/user_api.h"
 
@@ -420,6 +422,76 @@ TEST(StateEngineOverHttp, KernelArgumentChangeRollsOutMasterThenWorkers) {
     ASSERT_TRUE(fx.waitFor(4, std::chrono::seconds(5)));
     EXPECT_EQ(fx.requests()[3].host, "lab/w2");
     EXPECT_EQ(phases(svc)["w2"], "rebooting");
+}
+
+// What `vaquero preview --boot install` prints for a host of the SoT `m`, reached on `port`.
+std::string previewInstall(const std::shared_ptr<const model::Model>& m,
+                           const char* mac,
+                           uint16_t port) {
+    render::RendererOptions o;
+    o.site = "lab";
+    render::BootRenderer r(render::CompiledModel::build(m), o);
+    return r.ipxe({mac, "install", "", "http://127.0.0.1:" + std::to_string(port)}).body;
+}
+
+// Each host is served from the revision it is pinned to: a host waiting its turn keeps the
+// bytes it was provisioned from, a host in flight keeps its target's bytes while newer
+// revisions arrive, across a restart too (the old revision comes back from the store), and
+// a host gets the new bytes once the rollout re-provisions it.
+TEST(StateEngineOverHttp, HostsAreServedFromTheRevisionTheyArePinnedTo) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, labFiles());
+    auto v1 = model::loadSot(sot).model;
+    std::shared_ptr<const model::Model> v2, v3;
+    auto ipxe = [](Service& svc, const char* mac) {
+        return httpGet(svc.bootPort(), std::string("/ipxe?mac=") + mac + "&boot=install").body;
+    };
+    {
+        server::RecordingEffects fx;
+        Service svc(sot, dir.path / "state");
+        ASSERT_TRUE(svc.s);
+        svc.s->server().stateEngine().setEffects(&fx);
+        const uint16_t port = svc.bootPort();
+        EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+
+        std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS1");
+        v2 = model::loadSot(sot).model;
+        ASSERT_NE(previewInstall(v1, kMaster, port), previewInstall(v2, kMaster, port));
+        ASSERT_TRUE(waitForRevision(svc, 2));
+        ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+        EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v2, kMaster, port)) << "in flight: rev 2";
+        EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port)) << "waiting: rev 1";
+        ASSERT_TRUE(fx.answer(0, true));
+        auto cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMaster + "?boot=install");
+        ASSERT_EQ(cp.status, 200u) << cp.body;
+
+        std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS2");
+        v3 = model::loadSot(sot).model;
+        ASSERT_TRUE(waitForRevision(svc, 3));
+        EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v2, kMaster, port))
+            << "mid-install: no half-new config";
+        EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+    }
+    // A restart on the same SavePath: the directory is revision 3 again, the pins hold, and
+    // revision 1's model comes back from its stored files.
+    server::RecordingEffects fx;
+    Service svc(sot, dir.path / "state");
+    ASSERT_TRUE(svc.s);
+    svc.s->server().stateEngine().setEffects(&fx);
+    const uint16_t port = svc.bootPort();
+    EXPECT_EQ(svc.s->server().stateEngine().revision(), 3u)
+        << "an unchanged SoT is no new revision";
+    EXPECT_EQ(phases(svc)["m1"], "booting");
+    EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v2, kMaster, port));
+    EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+    // m1 finishes revision 2, then goes again for revision 3 and is served its bytes.
+    auto cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMaster + "?boot=disk");
+    ASSERT_EQ(cp.status, 200u) << cp.body;
+    ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
+    EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v3, kMaster, port));
+    EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
 }
 
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {
