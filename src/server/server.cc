@@ -146,7 +146,10 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
 
     Effects* effects = s->options_.effects;
     if (effects == nullptr) {
-        s->own_effects_ = std::make_unique<InProcessEffects>();
+        // SSH BMCs record their host keys on first use beside the store.
+        InProcessEffectsOptions effects_options;
+        effects_options.drivers.ssh.known_hosts_dir = s->config_.save_path;
+        s->own_effects_ = std::make_unique<InProcessEffects>(std::move(effects_options));
         effects = s->own_effects_.get();
     }
     StateEngineOptions state_options;
