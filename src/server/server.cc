@@ -258,11 +258,15 @@ Result<std::string> Server::checkpoint(std::string_view site,
     // The host's stages are those of the revision it is pinned to.
     if (auto pinned = revisions_.revision(state_->servedRevision(site, host)); pinned)
         m = pinned->model;
-    auto t = engine_->checkpoint(site, host, boot, *m, std::chrono::system_clock::now());
+    // Both writes (the host's stage, then the rollout's step) are queued before either is
+    // waited for, so they share a commit, with those of concurrent checkpoints; the answer
+    // comes once both are on disk: an acknowledged checkpoint survives anything.
+    auto t = engine_->checkpointQueued(site, host, boot, *m, std::chrono::system_clock::now());
     if (!t)
         return t.status();
-    // Answered only once the rollout's step is stored: an acknowledged checkpoint survives.
-    VQ_TRY(state_->checkpoint(t->progress.site, t->progress.host, boot));
+    Status rollout = state_->checkpoint(t->progress.site, t->progress.host, boot);
+    VQ_TRY(engine_->waitStored(*t));
+    VQ_TRY(rollout);
     return t->summary();
 }
 

@@ -86,7 +86,12 @@ Result<std::optional<HostProgress>> SqliteProgressStore::load(const std::string&
 }
 
 Status SqliteProgressStore::save(const HostProgress& p) {
-    return db_->write([this, p](SqliteDb& d) -> Status {
+    auto ticket = queueSave(p);
+    return ticket ? db_->wait(*ticket) : ticket.status();
+}
+
+Result<SqliteProgressStore::Ticket> SqliteProgressStore::queueSave(const HostProgress& p) {
+    return db_->submit([this, p](SqliteDb& d) -> Status {
         StmtReset reset{save_};
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(p.updated.time_since_epoch());

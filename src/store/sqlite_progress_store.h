@@ -26,6 +26,8 @@ public:
     Result<std::optional<workflow::HostProgress>> load(const std::string& site,
                                                        const std::string& host) override;
     Status save(const workflow::HostProgress& p) override;
+    Result<Ticket> queueSave(const workflow::HostProgress& p) override;
+    Status wait(Ticket ticket) override { return db_->wait(ticket); }
     Result<std::vector<workflow::HostProgress>> all() override;
 
     const std::string& file() const { return db_->file(); }

@@ -145,6 +145,36 @@ std::mutex& WorkflowEngine::writeMutex(std::string_view site, std::string_view h
     return write_mu_[h % write_mu_.size()];
 }
 
+Result<uint64_t> WorkflowEngine::commitQueued(const HostProgress& p) {
+    auto ticket = store_.queueSave(p);
+    if (!ticket)
+        return ticket.status().prefixed("cannot save progress of host " + p.host);
+    std::unique_lock lock(mu_);
+    hosts_[p.site][p.host] = p;
+    return *ticket;
+}
+
+Status WorkflowEngine::waitStored(const Transition& t) {
+    if (t.write == 0)
+        return Status::ok();
+    if (Status st = store_.wait(t.write); !st)
+        return st.prefixed("cannot save progress of host " + t.progress.host);
+    return Status::ok();
+}
+
+Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
+                                              std::string_view host,
+                                              std::string_view boot,
+                                              const model::Model& model,
+                                              WallTime now) {
+    auto t = checkpointQueued(site, host, boot, model, now);
+    if (!t)
+        return t;
+    VQ_TRY(waitStored(*t));
+    t->write = 0;
+    return t;
+}
+
 Status WorkflowEngine::commit(const HostProgress& p) {
     if (Status st = store_.save(p); !st)
         return st.prefixed("cannot save progress of host " + p.host);
@@ -249,11 +279,11 @@ Result<WorkflowEngine::Resolved> WorkflowEngine::resolve(std::string_view site,
     return r;
 }
 
-Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
-                                              std::string_view host,
-                                              std::string_view boot,
-                                              const model::Model& model,
-                                              WallTime now) {
+Result<Transition> WorkflowEngine::checkpointQueued(std::string_view site,
+                                                    std::string_view host,
+                                                    std::string_view boot,
+                                                    const model::Model& model,
+                                                    WallTime now) {
     auto resolved = resolve(site, host, model);
     if (!resolved)
         return resolved.status();
@@ -304,8 +334,10 @@ Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
         t.kind = TransitionKind::stale;
         event = "HOST_CHECKPOINT_STALE";
     }
-    if (Status st = commit(next); !st)
-        return st;
+    auto ticket = commitQueued(next);
+    if (!ticket)
+        return ticket.status();
+    t.write = *ticket;
     if (was_reset)
         emit(r.host, cur, "HOST_STAGE_RESET", "");
     if (event != nullptr)

@@ -53,6 +53,8 @@ struct Transition {
     HostProgress progress;  // after it
     // One line for the HTTP answer, e.g. "stage done: install -> configure (stage 2/2)".
     std::string summary() const;
+    // The store's ticket of the write (checkpointQueued), 0 when already durable.
+    uint64_t write = 0;
 };
 
 class WorkflowEngine {
@@ -79,6 +81,18 @@ public:
                                   std::string_view boot,
                                   const model::Model& model,
                                   WallTime now);
+    // The same, answered once the new record is queued for the store and visible in memory:
+    // the caller may queue writes of its own and wait for all of them together (they share
+    // a commit), then must call waitStored before it tells anyone the checkpoint is taken.
+    // A failed write leaves memory ahead of the store until the host's next write, which
+    // replaces the whole record.
+    Result<Transition> checkpointQueued(std::string_view site,
+                                        std::string_view host,
+                                        std::string_view boot,
+                                        const model::Model& model,
+                                        WallTime now);
+    Status waitStored(const Transition& t);
+
     Result<Transition> override(std::string_view site,
                                 std::string_view host,
                                 std::string_view boot,
@@ -108,6 +122,8 @@ private:
     std::mutex& writeMutex(std::string_view site, std::string_view host);
     // Writes through, then publishes. Callers hold the host's writeMutex.
     Status commit(const HostProgress& p);
+    // Queues the write, then publishes; the ticket to wait for. Callers hold writeMutex.
+    Result<uint64_t> commitQueued(const HostProgress& p);
     void emit(const model::Host* host,
               const HostProgress& p,
               const char* kind,
