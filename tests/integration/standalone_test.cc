@@ -79,7 +79,7 @@ void writeSot(const fs::path& root, const std::vector<model::SotFile>& files) {
 struct Service {
     std::unique_ptr<Standalone> s;
 
-    Service(const fs::path& sot, const fs::path& save_path) {
+    Service(const fs::path& sot, const fs::path& save_path, server::Effects* effects = nullptr) {
         server::Config config;
         server::SotSourceConfig source;
         source.id = "local";
@@ -92,6 +92,7 @@ struct Service {
         options.listen = "127.0.0.1";
         options.http_port = 0;
         options.boot_services = false;
+        options.effects = effects;
         auto created = Standalone::create(config, options);
         EXPECT_TRUE(created) << created.message();
         if (!created)
@@ -476,9 +477,8 @@ TEST(StateEngineOverHttp, HostsAreServedFromTheRevisionTheyArePinnedTo) {
     // A restart on the same SavePath: the directory is revision 3 again, the pins hold, and
     // revision 1's model comes back from its stored files.
     server::RecordingEffects fx;
-    Service svc(sot, dir.path / "state");
+    Service svc(sot, dir.path / "state", &fx);
     ASSERT_TRUE(svc.s);
-    svc.s->server().stateEngine().setEffects(&fx);
     const uint16_t port = svc.bootPort();
     EXPECT_EQ(svc.s->server().stateEngine().revision(), 3u)
         << "an unchanged SoT is no new revision";
@@ -492,6 +492,33 @@ TEST(StateEngineOverHttp, HostsAreServedFromTheRevisionTheyArePinnedTo) {
     EXPECT_EQ(fx.requests()[0].host, "lab/m1");
     EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v3, kMaster, port));
     EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+}
+
+// A SoT edited while the server was down is the next revision, planned against the stored
+// one (loaded from its files): the hosts it changes are out of date after the restart.
+TEST(StateEngineOverHttp, AnEditWhileDownIsTheNextRevisionAfterARestart) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, labFiles());
+    {
+        Service svc(sot, dir.path / "state");
+        ASSERT_TRUE(svc.s);
+        EXPECT_EQ(svc.s->server().stateEngine().revision(), 1u);
+    }
+    std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS3");
+    server::RecordingEffects fx;  // acts from the start: the new revision comes with it
+    Service svc(sot, dir.path / "state", &fx);
+    ASSERT_TRUE(svc.s);
+    EXPECT_EQ(svc.s->server().stateEngine().revision(), 2u);
+    ASSERT_EQ(fx.requests().size(), 1u);
+    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
+    EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
+                               {"m1", "rebooting"}, {"w1", "pending"}, {"w2", "pending"}}));
+    auto story = nlohmann::json::parse(httpGet(svc.userPort(), "/hosts/lab/w1").body);
+    ASSERT_FALSE(story["transitions"].empty()) << story.dump();
+    EXPECT_NE(story["transitions"][0]["reason"].get<std::string>().find("iPXE script changed"),
+              std::string::npos)
+        << story.dump();
 }
 
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {
