@@ -95,6 +95,8 @@ std::vector<workflow::WorkflowRules> rolloutRules(const model::Model& model) {
             r.min_standing = wf.deps.min_standing;
             for (const auto& dep : wf.deps.block_deps)
                 r.block_deps.push_back(flowId(site.id, dep));
+            for (const auto& dep : wf.deps.validate_on)
+                r.validate_on.push_back(flowId(site.id, dep));
             r.max_fail = wf.deps.max_fail;
             r.policy = policy;
             out.push_back(std::move(r));

@@ -21,8 +21,8 @@
 // power-cycled again. Each host is served from the revision it is pinned to
 // (servedRevision).
 //
-// Not yet: removed hosts stay in the rollout (they never become out of date); validate_on;
-// each revision's rules and host settings (workflow, stages, BMC, containers) replace the
+// Not yet: removed hosts stay in the rollout (they never become out of date); each
+// revision's rules and host settings (workflow, stages, BMC, containers) replace the
 // previous ones, also for a host still provisioning from an older revision.
 
 #include <atomic>

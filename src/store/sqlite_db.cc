@@ -39,12 +39,14 @@ CREATE TABLE IF NOT EXISTS rollout_hosts (
     attempts INTEGER NOT NULL,
     previous_revision INTEGER NOT NULL,
     queued_revision INTEGER NOT NULL,
-    rolled_back INTEGER NOT NULL
+    rolled_back INTEGER NOT NULL,
+    revalidate INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rollout_flows (
     workflow TEXT PRIMARY KEY,
     halted INTEGER NOT NULL,
-    reason TEXT NOT NULL
+    reason TEXT NOT NULL,
+    changing INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rollout_transitions (
     seq INTEGER PRIMARY KEY,

@@ -39,11 +39,11 @@ Result<std::unique_ptr<SqliteRolloutStore>> SqliteRolloutStore::on(std::shared_p
         const std::pair<sqlite3_stmt**, const char*> statements[] = {
             {&s->q_.save_host,
              "INSERT OR REPLACE INTO rollout_hosts (host, phase, stage, revision, "
-             "provisioned_revision, attempts, previous_revision, queued_revision, rolled_back) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+             "provisioned_revision, attempts, previous_revision, queued_revision, rolled_back, "
+             "revalidate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
             {&s->q_.save_flow,
-             "INSERT OR REPLACE INTO rollout_flows (workflow, halted, reason) VALUES (?1, ?2, "
-             "?3)"},
+             "INSERT OR REPLACE INTO rollout_flows (workflow, halted, reason, changing) VALUES "
+             "(?1, ?2, ?3, ?4)"},
             {&s->q_.add_transition,
              "INSERT INTO rollout_transitions (host, time_ms, from_phase, to_phase, stage, "
              "revision, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
@@ -52,8 +52,10 @@ Result<std::unique_ptr<SqliteRolloutStore>> SqliteRolloutStore::on(std::shared_p
              "rollout_transitions WHERE host = ?1 ORDER BY seq DESC LIMIT 1 OFFSET ?2)"},
             {&s->q_.hosts,
              "SELECT host, phase, stage, revision, provisioned_revision, attempts, "
-             "previous_revision, queued_revision, rolled_back FROM rollout_hosts ORDER BY host"},
-            {&s->q_.flows, "SELECT workflow, halted, reason FROM rollout_flows ORDER BY workflow"},
+             "previous_revision, queued_revision, rolled_back, revalidate FROM rollout_hosts ORDER "
+             "BY host"},
+            {&s->q_.flows,
+             "SELECT workflow, halted, reason, changing FROM rollout_flows ORDER BY workflow"},
             {&s->q_.transitions,
              "SELECT host, time_ms, from_phase, to_phase, stage, revision, reason FROM "
              "rollout_transitions ORDER BY host, seq"},
@@ -106,6 +108,7 @@ Result<workflow::RolloutState> SqliteRolloutStore::loadRollout(size_t history) {
                 r.previous_revision = column64(q_.hosts, 6);
                 r.queued_revision = column64(q_.hosts, 7);
                 r.rolled_back = sqlite3_column_int(q_.hosts, 8) != 0;
+                r.revalidate = sqlite3_column_int(q_.hosts, 9) != 0;
                 out.hosts.push_back(std::move(r));
             }
             if (rc != SQLITE_DONE)
@@ -115,9 +118,9 @@ Result<workflow::RolloutState> SqliteRolloutStore::loadRollout(size_t history) {
             StmtReset reset{q_.flows};
             int rc = 0;
             while ((rc = sqlite3_step(q_.flows)) == SQLITE_ROW) {
-                out.flows.push_back(workflow::FlowRecord{columnText(q_.flows, 0),
-                                                         sqlite3_column_int(q_.flows, 1) != 0,
-                                                         columnText(q_.flows, 2)});
+                out.flows.push_back(workflow::FlowRecord{
+                    columnText(q_.flows, 0), sqlite3_column_int(q_.flows, 1) != 0,
+                    columnText(q_.flows, 2), sqlite3_column_int(q_.flows, 3) != 0});
             }
             if (rc != SQLITE_DONE)
                 return d.error("read rollout workflows");
@@ -173,6 +176,7 @@ SqliteRolloutStore::Ticket SqliteRolloutStore::saveRollout(
             sqlite3_bind_int64(q, 7, static_cast<sqlite3_int64>(r.previous_revision));
             sqlite3_bind_int64(q, 8, static_cast<sqlite3_int64>(r.queued_revision));
             sqlite3_bind_int(q, 9, r.rolled_back ? 1 : 0);
+            sqlite3_bind_int(q, 10, r.revalidate ? 1 : 0);
             VQ_TRY(stepDone(d, q, "save rollout host " + r.key));
         }
         for (const auto& f : changes.flows) {
@@ -181,6 +185,7 @@ SqliteRolloutStore::Ticket SqliteRolloutStore::saveRollout(
             bindText(q, 1, f.id);
             sqlite3_bind_int(q, 2, f.halted ? 1 : 0);
             bindText(q, 3, f.reason);
+            sqlite3_bind_int(q, 4, f.changing ? 1 : 0);
             VQ_TRY(stepDone(d, q, "save workflow " + f.id));
         }
         std::set<std::string> touched;

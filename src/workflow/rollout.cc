@@ -199,6 +199,11 @@ void Rollout::markOutOfDate(
     if (h.spec.never_provision)
         return;
     touch(h);
+    h.revalidate = false;
+    if (Flow* f = flow(h.spec.workflow); f != nullptr && !f->changing) {
+        f->changing = true;
+        flows_changed_ = true;
+    }
     switch (h.st.phase) {
         case Phase::provisioned:
         case Phase::failed:
@@ -436,7 +441,34 @@ size_t Rollout::inFlight(std::string_view workflow) const {
     }));
 }
 
+void Rollout::markRevalidations() {
+    for (auto& d : flows_) {
+        if (!d.changing)
+            continue;
+        const bool ongoing = std::any_of(d.hosts.begin(), d.hosts.end(), [this](size_t i) {
+            return hosts_[i].st.phase == Phase::pending || inFlightPhase(hosts_[i].st.phase);
+        });
+        if (ongoing)
+            continue;
+        d.changing = false;
+        flows_changed_ = true;
+        for (auto& w : flows_) {
+            const auto& on = w.rules.validate_on;
+            if (std::find(on.begin(), on.end(), d.rules.id) == on.end())
+                continue;
+            for (size_t i : w.hosts) {
+                Host& h = hosts_[i];
+                if (h.st.phase == Phase::provisioned && h.spec.has_validate && !h.revalidate) {
+                    h.revalidate = true;
+                    touch(h);
+                }
+            }
+        }
+    }
+}
+
 void Rollout::schedule(TimePoint now, Step& out) {
+    markRevalidations();
     for (auto& f : flows_) {
         if (!blockedBy(f.rules.id).empty())
             continue;
@@ -446,6 +478,14 @@ void Rollout::schedule(TimePoint now, Step& out) {
             if (limit > 0 && active >= static_cast<size_t>(limit))
                 break;
             Host& h = hosts_[i];
+            if (h.st.phase == Phase::provisioned && h.revalidate) {
+                ++active;
+                h.revalidate = false;
+                move(h, Phase::validating, "validate_on: a workflow it validates on changed", now,
+                     out);
+                out.actions.push_back(Action{h.spec.key, ActionKind::validate, h.st.revision});
+                continue;
+            }
             if (h.st.phase != Phase::pending)
                 continue;
             ++active;
@@ -511,11 +551,12 @@ RolloutChanges Rollout::takeChanges() {
         const Host& h = hosts_[i];
         out.hosts.push_back(
             recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
+        out.hosts.back().revalidate = h.revalidate;
     }
     changed_hosts_.clear();
     if (flows_changed_) {
         for (const auto& f : flows_)
-            out.flows.push_back(FlowRecord{f.rules.id, f.halted, f.halt_reason});
+            out.flows.push_back(FlowRecord{f.rules.id, f.halted, f.halt_reason, f.changing});
         flows_changed_ = false;
     }
     return out;
@@ -530,9 +571,11 @@ void Rollout::markAllChanged() {
 std::vector<HostRecord> Rollout::records() const {
     std::vector<HostRecord> out;
     out.reserve(hosts_.size());
-    for (const auto& h : hosts_)
+    for (const auto& h : hosts_) {
         out.push_back(
             recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
+        out.back().revalidate = h.revalidate;
+    }
     return out;
 }
 
@@ -553,6 +596,7 @@ Step Rollout::restore(const std::vector<HostRecord>& hosts,
         h->previous_revision = r.previous_revision;
         h->queued_revision = r.queued_revision;
         h->rolled_back = r.rolled_back;
+        h->revalidate = r.revalidate;
         if (h->st.phase == Phase::shutting_down)
             out.actions.push_back(Action{h->spec.key, ActionKind::before_shutdown, r.revision});
         else if (h->st.phase == Phase::validating)
@@ -562,6 +606,7 @@ Step Rollout::restore(const std::vector<HostRecord>& hosts,
         if (Flow* f = flow(r.id); f != nullptr) {
             f->halted = r.halted;
             f->halt_reason = r.reason;
+            f->changing = r.changing;
         }
     }
     return out;

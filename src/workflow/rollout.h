@@ -19,6 +19,10 @@
 // Who starts: inside a workflow, in inventory order, at most `max_concurrent` hosts
 // between pending and provisioned; a workflow with `block_deps` starts none while a workflow
 // it names has fewer than that workflow's `min_standing` hosts provisioned on their target.
+// When the rollout of a workflow named in another's `validate_on` ends (no host of it left
+// pending or in flight), that other workflow's provisioned hosts with validate containers
+// run them again (provisioned → validating → provisioned, under the same limits; a failure
+// is a failure like any other: retry reprovisions).
 
 #include <chrono>
 #include <cstdint>
@@ -62,6 +66,9 @@ struct WorkflowRules {
     int min_standing = 0;
     std::vector<std::string> block_deps;
     model::CountOrPercent max_fail;  // halted when more than this many hosts failed; 0 = not set
+    // Workflows whose change re-runs this workflow's validate containers on its provisioned
+    // hosts: once a rollout of one of them has no host left pending or in flight.
+    std::vector<std::string> validate_on;
     FailurePolicy policy;
 };
 
@@ -186,12 +193,14 @@ private:
         uint64_t queued_revision = 0;    // out of date again while in flight
         bool rolled_back = false;
         uint32_t next_stages = 0;  // a stage count that waits for the provisioning to end
+        bool revalidate = false;   // provisioned, its validate containers to run again
     };
     struct Flow {
         WorkflowRules rules;
         std::vector<size_t> hosts;  // indices, inventory order
         bool halted = false;
         std::string halt_reason;
+        bool changing = false;  // hosts went out of date; validate_on dependants wait for the end
     };
 
     Host* find(std::string_view key);
@@ -204,6 +213,8 @@ private:
     void fail(Host& h, const std::string& why, TimePoint now, Step& out);
     void finish(Host& h, TimePoint now, Step& out);
     void schedule(TimePoint now, Step& out);
+    // Workflows whose rollout ended mark the hosts of the workflows that validate on them.
+    void markRevalidations();
     size_t failedCount(const Flow& f) const;
     size_t standing(const Flow& f) const;
 

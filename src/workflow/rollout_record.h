@@ -23,6 +23,7 @@ struct HostRecord {
     uint64_t previous_revision = 0;  // where a rollback goes
     uint64_t queued_revision = 0;    // out of date again while in flight
     bool rolled_back = false;
+    bool revalidate = false;  // its validate containers wait to run again (validate_on)
     bool operator==(const HostRecord&) const = default;
 };
 
@@ -30,6 +31,7 @@ struct FlowRecord {
     std::string id;
     bool halted = false;
     std::string reason;
+    bool changing = false;  // a rollout is under way (validate_on dependants wait for its end)
     bool operator==(const FlowRecord&) const = default;
 };
 

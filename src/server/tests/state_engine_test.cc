@@ -310,3 +310,55 @@ TEST(StateEngineStore, AStepTheStoreRefusesIsNotActedOn) {
 
 }  // namespace
 }  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+TEST(StateEngine, ValidateOnRunsTheValidateContainersOfTheDependantWorkflow) {
+    Lab lab;
+    lab.hosts +=
+        "---\nname: c\ninterfaces:\n  - type: physical\n    subnet: net\n"
+        "    mac: 52:54:00:00:00:09\n    ipv4: 10.99.0.19\nworkflow: checks\n";
+    auto files = [&lab] {
+        auto f = lab.files();
+        f.push_back({"boot/check.yml",
+                     "id: check\noperating_system: linux\nvalidate:\n"
+                     "  - image: busybox\n    command: /bin/true\n"});
+        f.push_back({"workflows/checks.yml",
+                     "id: checks\nworkflow:\n  - boot: check\ndeps:\n  validate_on: [wf]\n"});
+        return f;
+    };
+    auto rev = [&files](uint64_t n) {
+        auto loaded = model::loadSotFiles(files());
+        for (const auto& d : loaded.diagnostics)
+            if (d.severity == model::Severity::Error)
+                ADD_FAILURE() << d.toString();
+        auto r = std::make_shared<control::ModelRevision>();
+        r->number = n;
+        r->model = loaded.model;
+        return control::RevisionPtr(r);
+    };
+    SimulatedClock clock;
+    RecordingEffects fx;
+    StateEngine engine(rev(1), &fx, StateEngineOptions{}, clock);
+    lab.kickstart = "install {{.host.name}}{{if eq .host.name \"a\"}} v2{{end}}\n";
+    engine.onRevision(rev(2));
+    ASSERT_EQ(fx.requests().size(), 1u);
+    EXPECT_EQ(engine.host("lab", "c")->status.phase, workflow::Phase::provisioned)
+        << "c's own bytes did not change";
+    ASSERT_TRUE(fx.answer(0, true));
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "install"));
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "disk"));
+    EXPECT_EQ(engine.host("lab", "a")->status.phase, workflow::Phase::provisioned);
+    EXPECT_EQ(engine.host("lab", "c")->status.phase, workflow::Phase::validating);
+    ASSERT_EQ(fx.requests().size(), 2u);
+    EXPECT_EQ(fx.requests()[1].host, "lab/c");
+    EXPECT_EQ(fx.requests()[1].kind, workflow::ActionKind::validate);
+    ASSERT_EQ(fx.requests()[1].specs.size(), 1u);
+    EXPECT_EQ(fx.requests()[1].specs[0].image, "busybox");
+    ASSERT_TRUE(fx.answer(1, true));
+    EXPECT_EQ(engine.host("lab", "c")->status.phase, workflow::Phase::provisioned);
+}
+
+}  // namespace
+}  // namespace vq::server
