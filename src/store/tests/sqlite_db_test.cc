@@ -1,6 +1,7 @@
 #include "store/sqlite_db.h"
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -74,6 +75,11 @@ TEST(SqliteDb, ConcurrentWritersShareCommitsAndAFailedWriteIsUndoneAlone) {
     std::shared_ptr<SqliteDb> db = *opened;
     ASSERT_TRUE(db->write([](SqliteDb& d) { return d.exec("CREATE TABLE t (v INTEGER)"); }));
     const uint64_t before = db->commits();
+    // A slow write holds the writer while the threads queue theirs: those must share commits.
+    const auto slow = db->submit([](SqliteDb&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return Status::ok();
+    });
     constexpr int kThreads = 8;
     constexpr int kEach = 25;
     std::atomic<int> failures{0};
@@ -97,6 +103,7 @@ TEST(SqliteDb, ConcurrentWritersShareCommitsAndAFailedWriteIsUndoneAlone) {
     }
     for (auto& t : threads)
         t.join();
+    EXPECT_TRUE(db->wait(slow));
     EXPECT_EQ(failures.load(), kThreads);
     const uint64_t commits = db->commits() - before;
     EXPECT_LT(commits, static_cast<uint64_t>(kThreads * kEach))
