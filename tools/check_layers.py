@@ -7,30 +7,34 @@ import sys
 # module -> modules it may include (besides itself)
 ALLOWED = {
     "base": set(),
-    "tmpl": {"base"},
-    "net": {"base"},
-    "model": {"base", "tmpl"},
-    "dhcp": {"base", "net"},
-    "tftp": {"base", "net"},
-    "http": {"base", "net"},
-    "ipxe": {"base", "tmpl", "model"},
-    "render": {"base", "tmpl", "model", "ipxe"},
-    "plan": {"base", "tmpl", "model", "ipxe", "render"},
-    "workflow": {"base", "model"},
-    "power": {"base", "net"},
-    "container": {"base"},
-    "store": {"base", "model", "workflow"},
+    # Counters, gauges, histograms and their exposition: a leaf every layer may update.
+    "metrics": set(),
+    "tmpl": {"base", "metrics"},
+    "net": {"base", "metrics"},
+    "model": {"base", "metrics", "tmpl"},
+    "dhcp": {"base", "metrics", "net"},
+    "tftp": {"base", "metrics", "net"},
+    "http": {"base", "metrics", "net"},
+    "ipxe": {"base", "metrics", "tmpl", "model"},
+    "render": {"base", "metrics", "tmpl", "model", "ipxe"},
+    "plan": {"base", "metrics", "tmpl", "model", "ipxe", "render"},
+    "workflow": {"base", "metrics", "model"},
+    "power": {"base", "metrics", "net"},
+    "container": {"base", "metrics"},
+    "store": {"base", "metrics", "model", "workflow"},
+    # Git sources (libgit2) and webhook formats: nothing of the model.
+    "git": {"base"},
     # Where server and agent meet: interfaces only, below both.
-    "control": {"base", "model"},
+    "control": {"base", "metrics", "model"},
     # The server owns state and decides; it never includes the agent.
-    "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
-               "container", "store", "control"},
+    "server": {"base", "metrics", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
+               "container", "store", "git", "control"},
     # The agent serves boots; it never includes the server nor what the server owns.
-    "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
+    "agent": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},
     # The one place both are joined in-process.
-    "standalone": {"base", "model", "control", "server", "agent"},
-    "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
+    "standalone": {"base", "metrics", "model", "control", "server", "agent"},
+    "cli": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
             "workflow", "power", "container", "store", "control", "server", "agent",
             "standalone"},
 }

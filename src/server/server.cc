@@ -6,10 +6,12 @@
 #include <set>
 
 #include "base/log.h"
+#include "base/version.h"
 #include "http/server.h"
 #include "model/load.h"
 #include "server/in_process_effects.h"
 #include "server/sot_bundle_files.h"
+#include "server/sot_status_route.h"
 #include "server/user_api.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_progress_store.h"
@@ -42,21 +44,16 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     std::unique_ptr<Server> s(new Server(config, std::move(options)));
     const SotSourceConfig* sot = nullptr;
     for (const auto& source : s->config_.sots) {
-        if (source.kind == SotSourceConfig::Kind::Local) {
-            if (sot == nullptr) {
-                sot = &source;
-            } else {
-                VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: one local SoT is served ({})",
-                            source.id, sot->id);
-            }
+        if (sot == nullptr) {
+            sot = &source;
         } else {
-            VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: git SoTs are fed by the server's Gitter",
-                        source.id);
+            VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: one SoT is served ({})", source.id,
+                        sot->id);
         }
     }
     if (sot == nullptr) {
         const std::string where = s->config_.file.empty() ? "the configuration" : s->config_.file;
-        return Status::invalidArgument(where + ": no SoT with a Local Root to serve");
+        return Status::invalidArgument(where + ": no SoT to serve (SoT[].Local or SoT[].Git)");
     }
     s->sot_ = *sot;
 
@@ -81,28 +78,40 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     VQ_LOG_INFO("STORE_OPENED file={} hosts={}", s->store_->file(), s->engine_->all().size());
 
     model::LoadOptions load_options;
-    auto first = model::loadSot(s->sot_.root, load_options);
-    if (first.io_failure || !first.model)
-        return Status::unavailable("cannot read SoT " + s->sot_.root);
-    if (first.hasErrors()) {
-        for (const auto& d : first.diagnostics)
-            std::cerr << d.toString() << "\n";
-        return Status::invalidArgument(std::to_string(first.errorCount()) + " error(s) in SoT " +
-                                       s->sot_.root);
+    std::shared_ptr<const model::Model> first_model;
+    std::string first_commit;
+    if (s->sot_.kind == SotSourceConfig::Kind::Git) {
+        auto git = s->openGitSot(load_options);
+        if (!git)
+            return git.status();
+        first_model = git->model;
+        first_commit = git->commit;
+    } else {
+        auto first = model::loadSot(s->sot_.root, load_options);
+        if (first.io_failure || !first.model)
+            return Status::unavailable("cannot read SoT " + s->sot_.root);
+        if (first.hasErrors()) {
+            for (const auto& d : first.diagnostics)
+                std::cerr << d.toString() << "\n";
+            return Status::invalidArgument(std::to_string(first.errorCount()) +
+                                           " error(s) in SoT " + s->sot_.root);
+        }
+        if (s->options_.accept) {
+            if (std::string refusal = s->options_.accept(*first.model); !refusal.empty())
+                return Status::invalidArgument(refusal);
+        }
+        VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
+                    first.model->hostCount(), first.warningCount());
+        first_model = first.model;
     }
-    if (s->options_.accept) {
-        if (std::string refusal = s->options_.accept(*first.model); !refusal.empty())
-            return Status::invalidArgument(refusal);
-    }
-    VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
-                first.model->hostCount(), first.warningCount());
-    s->models_.set(first.model);
+    s->models_.set(first_model);
     Server* self = s.get();
     s->pinned_ = std::make_unique<PinnedRevisions>(*s->rollout_store_, load_options);
     s->revisions_.setOlder([self](uint64_t n) { return self->pinned_->get(n); });
-    // Every revision is stored with its files before anyone acts on it.
+    // Every revision is stored with its files before anyone acts on it (the directory the
+    // model was just loaded from: a git SoT's tree is rewritten only by the next load).
     s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
-        auto bundle = bundleOfDir(self->sot_.root);
+        auto bundle = bundleOfDir(self->sotDir());
         Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
                                  rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
                            : bundle.status();
@@ -111,10 +120,12 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     });
 
     // Where the rollout stood: the last stored revision is what the engine starts from; the
-    // directory as it is now is that revision again, or the next one.
-    auto bundle = bundleOfDir(s->sot_.root);
-    if (!bundle)
-        return Status::unavailable("cannot read SoT " + s->sot_.root + ": " + bundle.message());
+    // SoT as it is now is that revision again, or the next one.
+    auto bundle = bundleOfDir(s->sotDir());
+    if (!bundle) {
+        return Status::unavailable("cannot read SoT " + s->sotDir().string() + ": " +
+                                   bundle.message());
+    }
     auto last = s->rollout_store_->latestRevision();
     if (!last)
         return last.status();
@@ -129,7 +140,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
             same->source_id = stored.source_id;
             same->commit = stored.commit;
             same->loaded = stored.loaded;
-            same->model = first.model;
+            same->model = first_model;
             s->revisions_.adopt(same);
             engine_first = same;
             publish_current = false;
@@ -139,7 +150,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         VQ_LOG_INFO("REVISIONS_RESTORED last={} sot_changed={}", stored.number, publish_current);
     }
     if (!engine_first) {
-        engine_first = s->revisions_.publish(first.model, s->sot_.id);
+        engine_first = s->revisions_.publish(first_model, s->sot_.id, first_commit);
         publish_current = false;
     }
     s->pinned_->add(engine_first);
@@ -156,6 +167,10 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     state_options.events = s->options_.workflow_events;  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
     state_options.store = s->rollout_store_.get();
+    state_options.metrics = &s->metrics_;
+    s->checkpoint_seconds_ = &s->metrics_.histogram(
+        "vaquero_checkpoint_duration_seconds",
+        "Time to store a checkpoint and move its host on, before it is answered.");
     s->state_ = std::make_unique<StateEngine>(engine_first, effects, state_options);
     auto rollout = s->rollout_store_->loadRollout(state_options.history);
     if (!rollout)
@@ -167,8 +182,15 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         self->releaseRevisions(rev->number);
     });
     if (publish_current)
-        s->revisions_.publish(first.model, s->sot_.id);
+        s->revisions_.publish(first_model, s->sot_.id, first_commit);
 
+    if (s->git_source_) {
+        s->git_source_->onAccepted([self](const GitSotSource::Loaded& loaded) {
+            self->models_.set(loaded.model);
+            self->revisions_.publish(loaded.model, self->sot_.id, loaded.commit);
+        });
+        return s;
+    }
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
         s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
@@ -186,14 +208,42 @@ void Server::releaseRevisions(uint64_t latest) {
         VQ_LOG_WARN("REVISIONS_NOT_PRUNED error=\"{}\"", st.message());
 }
 
+std::filesystem::path Server::sotDir() const {
+    return git_source_ ? git_source_->treeDir() : std::filesystem::path(sot_.root);
+}
+
+Result<GitSotSource::Loaded> Server::openGitSot(const model::LoadOptions& load_options) {
+    const GitHookConfig* hook = nullptr;
+    for (const auto& h : config_.git_hooks) {
+        if (h.id == sot_.hook_id)
+            hook = &h;
+    }
+    if (hook == nullptr)
+        return Status::invalidArgument("SoT " + sot_.id + ": no GitHook '" + sot_.hook_id + "'");
+    GitSotSource::Options options;
+    options.load = load_options;
+    options.accept = options_.accept;
+    auto source = GitSotSource::open(sot_, *hook, config_.save_path, std::move(options));
+    if (!source)
+        return source.status();
+    git_source_ = std::move(*source);
+    gitter_ = std::make_unique<Gitter>(config_.gitter, config_.git_hooks,
+                                       std::vector<GitSotSource*>{git_source_.get()});
+    return git_source_->loadInitial();
+}
+
 Status Server::start() {
+    if (gitter_)
+        VQ_TRY(gitter_->start());
     if (options_.user_api) {
         http::Router router;
         UserApiContext ctx;
         ctx.model = [this] { return models_.get(); };
         ctx.engine = engine_.get();
         ctx.state = state_.get();
+        ctx.metrics = [this] { return metricsText(); };
         addUserApiRoutes(router, ctx);
+        addSotStatusRoute(router, sot_, git_source_.get());
         http::ServerOptions opts;
         opts.address = config_.user_api.addr;
         opts.port = static_cast<uint16_t>(config_.user_api.port);
@@ -211,11 +261,14 @@ Status Server::start() {
         }
     }
     state_->start();
-    watcher_->start();
+    if (watcher_)
+        watcher_->start();
     return Status::ok();
 }
 
 void Server::stop() {
+    if (gitter_)
+        gitter_->stop();
     if (watcher_)
         watcher_->stop();
     if (state_)
@@ -228,6 +281,10 @@ void Server::stop() {
 
 control::Links Server::links() {
     return control::Links{&revisions_, this, this, this};
+}
+
+uint16_t Server::gitterPort() const {
+    return gitter_ ? gitter_->port() : 0;
 }
 
 uint16_t Server::userApiPort() const {
@@ -255,6 +312,7 @@ Result<std::string> Server::checkpoint(std::string_view site,
     auto m = models_.get();
     if (!m)
         return Status::unavailable("no model loaded");
+    const auto started = std::chrono::steady_clock::now();
     // The host's stages are those of the revision it is pinned to.
     if (auto pinned = revisions_.revision(state_->servedRevision(site, host)); pinned)
         m = pinned->model;
@@ -267,7 +325,19 @@ Result<std::string> Server::checkpoint(std::string_view site,
     Status rollout = state_->checkpoint(t->progress.site, t->progress.host, boot);
     VQ_TRY(engine_->waitStored(*t));
     VQ_TRY(rollout);
+    checkpoint_seconds_->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return t->summary();
+}
+
+std::string Server::metricsText() const {
+    metrics::Exposition out;
+    out.gauge("vaquero_build_info", "The running build; the value is always 1.",
+              {{"version", std::string(version())}}, 1);
+    out.counter("vaquero_events_reported_total", "Host events reported by agents.", {},
+                static_cast<double>(events_reported_.load(std::memory_order_relaxed)));
+    state_->collect(out);
+    return metrics_.render(out);
 }
 
 std::vector<control::Task> Server::pending(std::string_view, std::string_view) {

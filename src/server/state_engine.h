@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "control/revision.h"
+#include "metrics/registry.h"
 
 #include "base/clock.h"
 #include "base/event.h"
@@ -60,6 +61,8 @@ struct StateEngineOptions {
     size_t history = 50;  // transitions kept per host for the API (and in the store)
     // Where every step is written before it is acted on; null: memory only.
     workflow::RolloutStore* store = nullptr;
+    // Transitions, power actions and container runs are counted here; may be null.
+    metrics::Registry* metrics = nullptr;
 };
 
 // One transition as the API shows it.
@@ -120,6 +123,8 @@ public:
     uint64_t servedRevision(std::string_view site, std::string_view host) const;
     // Every revision some host is served from or may go back to.
     std::set<uint64_t> pinnedRevisions() const;
+    // Hosts per site, workflow and phase, for /metrics.
+    void collect(metrics::Exposition& out) const;
 
 private:
     struct Where {
@@ -142,6 +147,8 @@ private:
     Status settle(Pending pending);
     void carryOut(const std::vector<workflow::Action>& actions);
     void actionDone(const std::string& key, workflow::ActionKind kind, bool ok, std::string error);
+    // Counts a finished action (driver: ipmi|ssh|custom for a reboot, "container" otherwise).
+    void countAction(workflow::ActionKind kind, const std::string& driver, bool ok, double seconds);
     void run();
 
     StateEngineOptions options_;
@@ -153,6 +160,7 @@ private:
     std::unique_ptr<workflow::Rollout> rollout_;
     std::map<std::string, std::deque<HostTransition>, std::less<>> history_;
     std::map<std::string, workflow::WallTime, std::less<>> since_;
+    std::array<metrics::Counter*, workflow::kPhaseCount> transitions_{};  // by target phase
     workflow::WallTime started_{};
 
     std::mutex tick_mu_;

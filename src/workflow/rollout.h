@@ -24,6 +24,7 @@
 // run them again (provisioned → validating → provisioned, under the same limits; a failure
 // is a failure like any other: retry reprovisions).
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -50,6 +51,7 @@ enum class Phase {
     failed,
 };
 std::string_view toString(Phase phase);
+inline constexpr size_t kPhaseCount = static_cast<size_t>(Phase::failed) + 1;
 
 using OnFailure = model::FailureAction;
 std::string_view toString(OnFailure then);
@@ -165,6 +167,9 @@ public:
     // Workflow ids, and a workflow's host keys in inventory order (for plans and the API).
     std::vector<std::string> workflows() const;
     std::vector<std::string> hostsOf(std::string_view workflow) const;
+    // Each workflow's hosts per phase (index: Phase), counted without a lookup per host:
+    // what metrics scrape, cheap on a 100,000-host model.
+    std::vector<std::pair<std::string, std::array<size_t, kPhaseCount>>> phaseCounts() const;
 
     // Persistence (rollout_record.h). The records of the hosts and workflows changed since
     // the last call: what the caller writes, with the step's transitions, before it acts.
