@@ -27,7 +27,7 @@ TEST_PKGS=(
   # promtool checks the /metrics scrapes
   prometheus
 )
-BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
+BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go bc)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
 
 case "${1:-test}" in

@@ -88,6 +88,7 @@ Status Agent::start() {
     ctx.timeline = timeline_.get();
     ctx.manifest = links_.manifest;
     ctx.report = links_.report;
+    ctx.revisions = links_.revisions;
     addAgentRoutes(router, ctx);
     router.exact("/metrics", [this](const http::Request&) {
         return http::Response::text(200, metricsText(), std::string(metrics::kContentType));

@@ -49,14 +49,67 @@ std::shared_ptr<const render::BootRenderer> RendererCache::get() const {
     if (!m)
         return nullptr;
     std::lock_guard lock(mu_);
-    if (!current_ || current_->compiled().modelPtr() != m) {
-        render::RendererOptions options = options_;
-        if (current_boot_)
-            options.current_boot = current_boot_(m);
-        current_ = std::make_shared<render::BootRenderer>(render::CompiledModel::build(m), options);
-    }
+    if (!current_ || current_->compiled().modelPtr() != m)
+        current_ = build(m);
     return current_;
 }
+
+std::shared_ptr<const render::BootRenderer> RendererCache::build(
+    const std::shared_ptr<const model::Model>& m) const {
+    render::RendererOptions options = options_;
+    if (current_boot_)
+        options.current_boot = current_boot_(m);
+    return std::make_shared<render::BootRenderer>(render::CompiledModel::build(m), options);
+}
+
+std::shared_ptr<const render::BootRenderer> RendererCache::of(
+    const std::shared_ptr<const model::Model>& m) const {
+    // Hosts are pinned to few revisions at once (the one before a rollout, the rollout's).
+    constexpr size_t kKept = 4;
+    std::lock_guard lock(mu_);
+    if (current_ && current_->compiled().modelPtr() == m)
+        return current_;
+    for (const auto& r : others_) {
+        if (r->compiled().modelPtr() == m)
+            return r;
+    }
+    others_.push_back(build(m));
+    if (others_.size() > kKept)
+        others_.erase(others_.begin());
+    return others_.back();
+}
+
+namespace {
+
+// The renderer a host is served from: the revision its manifest entry pins it to, when that
+// is another snapshot than the current one and the host is in it.
+std::shared_ptr<const render::BootRenderer> rendererFor(
+    const RendererCache& cache,
+    std::shared_ptr<const render::BootRenderer> current,
+    control::StateManifest* manifest,
+    control::RevisionFeed* revisions,
+    const std::string& site,
+    std::string_view mac_text) {
+    if (!current || manifest == nullptr || revisions == nullptr)
+        return current;
+    const auto mac = MacAddr::parse(mac_text);
+    if (!mac)
+        return current;
+    const model::Model& now = current->compiled().model();
+    const model::HostMatch match = now.findByMac(site, *mac);
+    if (!match)
+        return current;
+    const uint64_t pinned = manifest->served(*match.site, *match.host, now).revision;
+    if (pinned == 0)
+        return current;
+    control::RevisionPtr rev = revisions->revision(pinned);
+    if (!rev || !rev->model || rev->model == current->compiled().modelPtr() ||
+        !rev->model->findByMac(site, *mac))
+        return current;
+    return cache.of(rev->model);
+}
+
+}  // namespace
 
 void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     render::RendererOptions options;
@@ -76,6 +129,11 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     }
     auto cache = std::make_shared<RendererCache>(ctx.model, options, std::move(current_boot));
     const model::Agent agent = ctx.agent;
+    // The renderer for the host a request names by MAC.
+    auto pick = [cache, manifest, revisions = ctx.revisions,
+                 site = ctx.site_id](std::string_view mac) {
+        return rendererFor(*cache, cache->get(), manifest, revisions, site, mac);
+    };
 
     auto script = [](const http::Request&) {
         return http::Response::text(200, ipxe::defaultScript());
@@ -85,16 +143,16 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
 
     auto unavailable = [] { return http::Response::error(404, "no model loaded"); };
 
-    router.exact("/ipxe", [cache, agent, unavailable](const http::Request& req) {
-        auto r = cache->get();
+    router.exact("/ipxe", [pick, agent, unavailable](const http::Request& req) {
+        auto r = pick(req.query.value("mac"));
         if (!r)
             return unavailable();
         render::BootRequest b{req.query.value("mac"), req.query.value("boot"),
                               req.query.value("platform"), agentUrl(req, agent)};
         return toResponse(r->ipxe(b));
     });
-    router.prefix("/config/", [cache, agent, unavailable](const http::Request& req) {
-        auto r = cache->get();
+    router.prefix("/config/", [pick, agent, unavailable](const http::Request& req) {
+        auto r = pick(pathMac(req));
         if (!r)
             return unavailable();
         render::BootRequest b{pathMac(req), req.query.value("boot"), {}, agentUrl(req, agent)};
@@ -102,8 +160,8 @@ void addBootRoutes(http::Router& router, const RouteContext& ctx) {
     });
     router.prefix(
         "/checkpoint/",
-        [cache, agent, unavailable, report = ctx.report](const http::Request& req) {
-            auto r = cache->get();
+        [pick, agent, unavailable, report = ctx.report](const http::Request& req) {
+            auto r = pick(pathMac(req));
             if (!r)
                 return unavailable();
             render::BootRequest b{pathMac(req), req.query.value("boot"), {}, agentUrl(req, agent)};

@@ -26,6 +26,9 @@ struct RouteContext {
     // checkpoint is only answered.
     control::StateManifest* manifest = nullptr;
     control::EventReport* report = nullptr;
+    // With a manifest: where a host pinned to an older revision than `model`'s is rendered
+    // from (null, or an unknown revision: the current snapshot).
+    control::RevisionFeed* revisions = nullptr;
 };
 
 // /files/ (local files or CDN proxy), /events, /events/<mac>.

@@ -28,15 +28,25 @@ public:
     using OnRevision = std::function<void(const RevisionPtr&)>;
     virtual ~RevisionFeed() = default;
     virtual RevisionPtr latest() const = 0;  // null before the first accepted load
+    // A revision by number, for hosts pinned to one older than the latest; null when it is
+    // unknown (the caller serves the latest). Implementations that keep only the latest may
+    // leave this as it is.
+    virtual RevisionPtr revision(uint64_t number) const {
+        RevisionPtr r = latest();
+        return r && r->number == number ? r : nullptr;
+    }
     // Returns a subscription id for unsubscribe().
     virtual uint64_t subscribe(OnRevision on_revision) = 0;
     virtual void unsubscribe(uint64_t id) = 0;
 };
 
-// Which boot of its workflow a host is served now.
+// Which boot of its workflow a host is served now, and from which revision: a host is
+// pinned to the revision it is being provisioned (or was provisioned) from, so a host in
+// the middle of an install never gets a half-new config.
 struct ServedBoot {
     std::string boot;  // empty: the host has no workflow stage and no group boot
     uint32_t stage = 0;
+    uint64_t revision = 0;  // 0: the latest
 };
 
 // The state manifest: the server's view of every host's current boot.

@@ -284,6 +284,11 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
         s.integer({"PollInterval"}, c.poll_interval_s, 1, 86400);
         s.warnUnknown();
     }
+    if (auto n = top.get({"Revisions"}); top.isMap(n, "Revisions")) {
+        Reader::Section s(rd, n, "Revisions.");
+        s.integer({"Keep"}, c.revisions_keep, 1, 100000);
+        s.warnUnknown();
+    }
     if (auto n = top.get({"SoT"}); n.IsDefined() && !n.IsNull())
         parseSots(rd, n, c);
     if (auto n = top.get({"Log"}); top.isMap(n, "Log")) {

@@ -86,6 +86,8 @@ struct Config {
     GitterConfig gitter;
     std::vector<GitHookConfig> git_hooks;
     int poll_interval_s = 10;  // LocalDir.PollInterval
+    // Revisions.Keep: accepted SoT loads kept in the store besides those a host is pinned to.
+    int revisions_keep = 20;
     std::vector<SotSourceConfig> sots;
     LogSettings log;
     EtcdConfig etcd;

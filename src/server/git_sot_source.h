@@ -79,6 +79,8 @@ public:
     GitSotAttempt refresh(const std::string& trigger);
 
     const SotSourceConfig& sot() const { return sot_; }
+    // The checked-out tree the last load read (rewritten by the next refresh).
+    std::filesystem::path treeDir() const { return dir_ / "tree"; }
     const GitHookConfig& hook() const { return hook_; }
     // The served commit and the last attempt (copies: callers are other threads).
     std::string servedCommit() const;

@@ -1,5 +1,7 @@
 #include "server/revision_log.h"
 
+#include <algorithm>
+
 #include "base/log.h"
 
 namespace vq::server {
@@ -17,6 +19,11 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
     {
         std::lock_guard lock(mu_);
         rev->number = next_number_++;
+    }
+    if (before_publish_)
+        before_publish_(*rev);
+    {
+        std::lock_guard lock(mu_);
         kept_.push_back(rev);
         if (kept_.size() > keep_)
             kept_.erase(kept_.begin(), kept_.begin() + static_cast<long>(kept_.size() - keep_));
@@ -36,6 +43,43 @@ control::RevisionPtr RevisionLog::find(uint64_t number) const {
             return r;
     }
     return nullptr;
+}
+
+void RevisionLog::setNextNumber(uint64_t next) {
+    std::lock_guard lock(mu_);
+    next_number_ = std::max<uint64_t>(next, 1);
+}
+
+void RevisionLog::adopt(control::RevisionPtr rev) {
+    std::lock_guard order(publish_mu_);
+    std::lock_guard lock(mu_);
+    next_number_ = std::max(next_number_, rev->number + 1);
+    kept_.push_back(std::move(rev));
+    if (kept_.size() > keep_)
+        kept_.erase(kept_.begin(), kept_.begin() + static_cast<long>(kept_.size() - keep_));
+}
+
+void RevisionLog::setBeforePublish(std::function<void(const control::ModelRevision&)> fn) {
+    std::lock_guard order(publish_mu_);
+    before_publish_ = std::move(fn);
+}
+
+void RevisionLog::setOlder(std::function<control::RevisionPtr(uint64_t)> fn) {
+    std::lock_guard lock(mu_);
+    older_ = std::move(fn);
+}
+
+control::RevisionPtr RevisionLog::revision(uint64_t number) const {
+    std::function<control::RevisionPtr(uint64_t)> older;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& r : kept_) {
+            if (r->number == number)
+                return r;
+        }
+        older = older_;
+    }
+    return older ? older(number) : nullptr;
 }
 
 control::RevisionPtr RevisionLog::latest() const {

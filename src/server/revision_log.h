@@ -2,9 +2,11 @@
 // The server's model revisions: every accepted SoT load gets the next number and is pushed
 // to every subscriber (the agents), in order. Keeps the newest `keep` revisions in memory,
 // by default only the newest: a 100,000-host model is large, and whoever still serves an
-// older one holds it itself. Durable revisions and pinning belong to the store.
+// older one holds it itself. Older revisions some host is pinned to come from `older`
+// (the server keeps them, and loads them from the store after a restart).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -17,6 +19,17 @@ class RevisionLog : public control::RevisionFeed {
 public:
     explicit RevisionLog(size_t keep = 1) : keep_(keep == 0 ? 1 : keep) {}
 
+    // Before any publication (at start). The next number handed out: numbers survive
+    // restarts, never reused.
+    void setNextNumber(uint64_t next);
+    // Makes `rev` (already numbered, e.g. the stored revision the SoT still equals) the
+    // latest, without telling subscribers (there are none yet).
+    void adopt(control::RevisionPtr rev);
+    // Called with every new revision, numbered, before any subscriber sees it (to store it).
+    void setBeforePublish(std::function<void(const control::ModelRevision&)> fn);
+    // Where revision() looks for numbers no longer kept here.
+    void setOlder(std::function<control::RevisionPtr(uint64_t)> fn);
+
     // Numbers and publishes a new revision; returns it.
     control::RevisionPtr publish(std::shared_ptr<const model::Model> model,
                                  std::string source_id,
@@ -25,6 +38,7 @@ public:
     control::RevisionPtr find(uint64_t number) const;
 
     control::RevisionPtr latest() const override;
+    control::RevisionPtr revision(uint64_t number) const override;
     uint64_t subscribe(OnRevision on_revision) override;
     void unsubscribe(uint64_t id) override;
 
@@ -38,6 +52,8 @@ private:
     uint64_t next_subscriber_ = 1;
     std::vector<control::RevisionPtr> kept_;  // oldest first
     std::map<uint64_t, OnRevision> subscribers_;
+    std::function<void(const control::ModelRevision&)> before_publish_;
+    std::function<control::RevisionPtr(uint64_t)> older_;
 };
 
 }  // namespace vq::server

@@ -1,7 +1,9 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -11,10 +13,13 @@
 #include "model/load.h"
 #include "server/dashboard_api.h"
 #include "server/in_process_effects.h"
+#include "server/sot_bundle_files.h"
 #include "server/sot_status_route.h"
 #include "server/user_api.h"
 #include "server/user_api_auth.h"
+#include "store/sqlite_db.h"
 #include "store/sqlite_progress_store.h"
+#include "store/sqlite_rollout_store.h"
 
 namespace vq::server {
 
@@ -57,12 +62,20 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     s->sot_ = *sot;
 
     // Host state first: an unusable SavePath is a startup error, not a failed checkpoint.
-    auto store = store::SqliteProgressStore::openDir(s->config_.save_path);
-    if (!store) {
-        return Status::withCode(store.code(),
-                                "cannot open the state store in SavePath: " + store.message());
+    auto db = store::SqliteDb::openDir(s->config_.save_path);
+    if (!db) {
+        return Status::withCode(db.code(),
+                                "cannot open the state store in SavePath: " + db.message());
     }
+    s->db_ = *db;
+    auto store = store::SqliteProgressStore::on(s->db_);
+    if (!store)
+        return store.status();
     s->store_ = std::move(*store);
+    auto rollout_store = store::SqliteRolloutStore::on(s->db_);
+    if (!rollout_store)
+        return rollout_store.status();
+    s->rollout_store_ = std::move(*rollout_store);
     s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events);
     s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->feed_sink_.get());
     s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
@@ -97,7 +110,55 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         first_model = first.model;
     }
     s->models_.set(first_model);
-    auto first_revision = s->revisions_.publish(first_model, s->sot_.id, first_commit);
+    Server* self = s.get();
+    s->pinned_ = std::make_unique<PinnedRevisions>(*s->rollout_store_, load_options);
+    s->revisions_.setOlder([self](uint64_t n) { return self->pinned_->get(n); });
+    // Every revision is stored with its files before anyone acts on it (the directory the
+    // model was just loaded from: a git SoT's tree is rewritten only by the next load).
+    s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
+        auto bundle = bundleOfDir(self->sotDir());
+        Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
+                                 rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
+                           : bundle.status();
+        if (!st)
+            VQ_LOG_ERROR("REVISION_NOT_STORED revision={} error=\"{}\"", rev.number, st.message());
+    });
+
+    // Where the rollout stood: the last stored revision is what the engine starts from; the
+    // SoT as it is now is that revision again, or the next one.
+    auto bundle = bundleOfDir(s->sotDir());
+    if (!bundle) {
+        return Status::unavailable("cannot read SoT " + s->sotDir().string() + ": " +
+                                   bundle.message());
+    }
+    auto last = s->rollout_store_->latestRevision();
+    if (!last)
+        return last.status();
+    control::RevisionPtr engine_first;
+    bool publish_current = true;
+    if (*last) {
+        const workflow::StoredRevision& stored = **last;
+        s->revisions_.setNextNumber(stored.number + 1);
+        if (stored.bundle == *bundle) {
+            auto same = std::make_shared<control::ModelRevision>();
+            same->number = stored.number;
+            same->source_id = stored.source_id;
+            same->commit = stored.commit;
+            same->loaded = stored.loaded;
+            same->model = first_model;
+            s->revisions_.adopt(same);
+            engine_first = same;
+            publish_current = false;
+        } else {
+            engine_first = s->pinned_->get(stored.number);  // planned against it below
+        }
+        VQ_LOG_INFO("REVISIONS_RESTORED last={} sot_changed={}", stored.number, publish_current);
+    }
+    if (!engine_first) {
+        engine_first = s->revisions_.publish(first_model, s->sot_.id, first_commit);
+        publish_current = false;
+    }
+    s->pinned_->add(engine_first);
 
     Effects* effects = s->options_.effects;
     if (effects == nullptr) {
@@ -109,20 +170,31 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         fx.runtime.run_args = cc.run_args;
         fx.runtime.default_timeout_s = cc.timeout_s;
         fx.runtime.output_limit = static_cast<size_t>(cc.output_limit);
+        // SSH BMCs record their host keys on first use beside the store.
+        fx.drivers.ssh.known_hosts_dir = s->config_.save_path;
         s->own_effects_ = std::make_unique<InProcessEffects>(std::move(fx));
         effects = s->own_effects_.get();
     }
     StateEngineOptions state_options;
     state_options.events = s->feed_sink_.get();  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
+    state_options.store = s->rollout_store_.get();
     state_options.metrics = &s->metrics_;
     s->checkpoint_seconds_ = &s->metrics_.histogram(
         "vaquero_checkpoint_duration_seconds",
         "Time to store a checkpoint and move its host on, before it is answered.");
-    s->state_ = std::make_unique<StateEngine>(first_revision, effects, state_options);
-    Server* self = s.get();
-    s->revisions_.subscribe(
-        [self](const control::RevisionPtr& rev) { self->state_->onRevision(rev); });
+    s->state_ = std::make_unique<StateEngine>(engine_first, effects, state_options);
+    auto rollout = s->rollout_store_->loadRollout(state_options.history);
+    if (!rollout)
+        return rollout.status();
+    s->state_->restore(*rollout);
+    s->revisions_.subscribe([self](const control::RevisionPtr& rev) {
+        self->state_->onRevision(rev);
+        self->pinned_->add(rev);
+        self->releaseRevisions(rev->number);
+    });
+    if (publish_current)
+        s->revisions_.publish(first_model, s->sot_.id, first_commit);
 
     if (s->git_source_) {
         s->git_source_->onAccepted([self](const GitSotSource::Loaded& loaded) {
@@ -137,6 +209,19 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
             self->revisions_.publish(m, self->sot_.id);
         });
     return s;
+}
+
+void Server::releaseRevisions(uint64_t latest) {
+    std::set<uint64_t> pinned = state_->pinnedRevisions();
+    pinned.insert(latest);
+    pinned_->retain(pinned);
+    const size_t keep = static_cast<size_t>(std::max(1, config_.revisions_keep));
+    if (Status st = rollout_store_->pruneRevisions(keep, pinned); !st)
+        VQ_LOG_WARN("REVISIONS_NOT_PRUNED error=\"{}\"", st.message());
+}
+
+std::filesystem::path Server::sotDir() const {
+    return git_source_ ? git_source_->treeDir() : std::filesystem::path(sot_.root);
 }
 
 Result<GitSotSource::Loaded> Server::openGitSot(const model::LoadOptions& load_options) {
@@ -243,7 +328,7 @@ control::ServedBoot Server::served(const model::Site& site,
                                    const model::Host& host,
                                    const model::Model& model) {
     auto c = engine_->currentBoot(site.id, host, model, std::chrono::system_clock::now());
-    return control::ServedBoot{c.boot, c.stage};
+    return control::ServedBoot{c.boot, c.stage, state_->servedRevision(site.id, host.name)};
 }
 
 void Server::report(std::string_view site, const HostEvent& event) {
@@ -267,10 +352,18 @@ Result<std::string> Server::checkpoint(std::string_view site,
     if (!m)
         return Status::unavailable("no model loaded");
     const auto started = std::chrono::steady_clock::now();
-    auto t = engine_->checkpoint(site, host, boot, *m, std::chrono::system_clock::now());
+    // The host's stages are those of the revision it is pinned to.
+    if (auto pinned = revisions_.revision(state_->servedRevision(site, host)); pinned)
+        m = pinned->model;
+    // Both writes (the host's stage, then the rollout's step) are queued before either is
+    // waited for, so they share a commit, with those of concurrent checkpoints; the answer
+    // comes once both are on disk: an acknowledged checkpoint survives anything.
+    auto t = engine_->checkpointQueued(site, host, boot, *m, std::chrono::system_clock::now());
     if (!t)
         return t.status();
-    state_->checkpoint(t->progress.site, t->progress.host, boot);
+    Status rollout = state_->checkpoint(t->progress.site, t->progress.host, boot);
+    VQ_TRY(engine_->waitStored(*t));
+    VQ_TRY(rollout);
     nlohmann::json j = {{"type", "checkpoint"},
                         {"site", t->progress.site},
                         {"host", t->progress.host},

@@ -3,11 +3,16 @@
 // polled; or a git repository, fetched at start and on every push webhook the Gitter
 // receives), numbers every accepted load as a model revision,
 // keeps host state in the store (<SavePath>/vaquero.db) through the workflow engine, and
-// answers the User API. It serves its agents through the control interfaces
-// (control/links.h); in `standalone` the agent holds pointers to this object, in `server`
-// the network will. Several servers can run in one process (no globals).
+// answers the User API. Every accepted revision is stored with the SoT's files (the newest
+// Revisions.Keep, plus every one a host is pinned to); a restart goes on from the stored
+// rollout and revision numbers: a SoT equal to the last stored revision is that revision,
+// another is the next one, planned against the stored one. Each host is served from the
+// revision it is pinned to (served().revision, revisions().revision(n)). It serves its agents
+// through the control interfaces (control/links.h); in `standalone` the agent holds pointers to
+// this object, in `server` the network will. Several servers can run in one process (no globals).
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -23,6 +28,7 @@
 #include "server/git_sot_source.h"
 #include "server/gitter.h"
 #include "server/host_event_log.h"
+#include "server/pinned_revisions.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
@@ -32,8 +38,10 @@ namespace vq::http {
 class Server;
 }
 namespace vq::store {
+class SqliteDb;
 class SqliteProgressStore;
-}
+class SqliteRolloutStore;
+}  // namespace vq::store
 
 namespace vq::server {
 
@@ -105,7 +113,10 @@ private:
     std::unique_ptr<ChangeFeedSink> feed_sink_;
     SotSourceConfig sot_;
     std::unique_ptr<WorkflowEventLog> workflow_log_;
+    std::shared_ptr<store::SqliteDb> db_;
     std::unique_ptr<store::SqliteProgressStore> store_;
+    std::unique_ptr<store::SqliteRolloutStore> rollout_store_;
+    std::unique_ptr<PinnedRevisions> pinned_;
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;
     RevisionLog revisions_;
@@ -115,6 +126,10 @@ private:
     // Declared after the revision log it subscribes to, before the effects that call it back
     // (destroyed first, so no answer arrives at a destroyed engine).
     std::unique_ptr<StateEngine> state_;
+    // Revisions no host needs any more leave memory and the store.
+    void releaseRevisions(uint64_t latest);
+    // Where the served SoT's files are: the local root, or a git SoT's checked-out tree.
+    std::filesystem::path sotDir() const;
     std::unique_ptr<Effects> own_effects_;
     std::unique_ptr<SotWatcher> watcher_;       // a local SoT
     std::unique_ptr<GitSotSource> git_source_;  // a git SoT, fed by the Gitter

@@ -95,6 +95,8 @@ std::vector<workflow::WorkflowRules> rolloutRules(const model::Model& model) {
             r.min_standing = wf.deps.min_standing;
             for (const auto& dep : wf.deps.block_deps)
                 r.block_deps.push_back(flowId(site.id, dep));
+            for (const auto& dep : wf.deps.validate_on)
+                r.validate_on.push_back(flowId(site.id, dep));
             r.max_fail = wf.deps.max_fail;
             r.policy = policy;
             out.push_back(std::move(r));
@@ -129,6 +131,50 @@ StateEngine::StateEngine(control::RevisionPtr first,
                                                        std::vector<workflow::RolloutHost>{}, number,
                                                        clock_.now());
     }
+}
+
+void StateEngine::restore(const workflow::RolloutState& state) {
+    Pending pending;
+    {
+        std::lock_guard lock(mu_);
+        workflow::Step step = rollout_->restore(state.hosts, state.flows, clock_.now());
+        for (const auto& [key, list] : state.history) {
+            auto& h = history_[key];
+            for (const auto& t : list) {
+                h.push_back(HostTransition{t.time, t.transition});
+                while (h.size() > options_.history)
+                    h.pop_front();
+            }
+            if (!list.empty())
+                since_[key] = list.back().time;
+        }
+        VQ_LOG_INFO("ROLLOUT_RESTORED hosts={} workflows={} rerun={}", state.hosts.size(),
+                    state.flows.size(), step.actions.size());
+        pending.actions = std::move(step.actions);
+    }
+    (void)settle(std::move(pending));
+}
+
+uint64_t StateEngine::servedRevision(std::string_view site, std::string_view host) const {
+    std::lock_guard lock(mu_);
+    auto where = resolveLocked(site, host);
+    if (!where)
+        return 0;
+    auto st = rollout_->status(hostKey(*where->site, *where->host));
+    if (!st)
+        return 0;
+    switch (st->phase) {
+        case Phase::provisioned:
+        case Phase::pending:
+            return st->provisioned_revision != 0 ? st->provisioned_revision : st->revision;
+        default:
+            return st->revision;
+    }
+}
+
+std::set<uint64_t> StateEngine::pinnedRevisions() const {
+    std::lock_guard lock(mu_);
+    return rollout_->pinnedRevisions();
 }
 
 StateEngine::~StateEngine() {
@@ -193,7 +239,7 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
             before = current_->model;
     }
     const plan::Plan changes = before ? plan::computePlan(before, revision->model) : plan::Plan{};
-    std::vector<workflow::Action> actions;
+    Pending pending;
     {
         std::lock_guard lock(mu_);
         const model::Model& m = *revision->model;
@@ -227,52 +273,54 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
             VQ_LOG_ERROR("PLAN_ERROR revision={} {}", revision->number, e);
         VQ_LOG_INFO("ROLLOUT_REVISION revision={} out_of_date={}", revision->number, stale.size());
         current_ = revision;
-        actions = applyLocked(rollout_->outOfDate(stale, revision->number, now));
+        pending = applyLocked(rollout_->outOfDate(stale, revision->number, now));
     }
-    carryOut(actions);
+    (void)settle(std::move(pending));
 }
 
-void StateEngine::checkpoint(std::string_view site, std::string_view host, std::string_view boot) {
-    std::vector<workflow::Action> actions;
+Status StateEngine::checkpoint(std::string_view site,
+                               std::string_view host,
+                               std::string_view boot) {
+    Pending pending;
     {
         std::lock_guard lock(mu_);
         auto where = resolveLocked(site, host);
         if (!where)
-            return;
+            return Status::ok();  // the workflow engine already answered for unknown hosts
         auto boots = model::stageBoots(*current_->model, *where->host);
         auto it = std::find(boots.begin(), boots.end(), boot);
         if (it == boots.end())
-            return;
+            return Status::ok();
         const auto stage = static_cast<uint32_t>(it - boots.begin());
-        actions = applyLocked(
+        pending = applyLocked(
             rollout_->checkpoint(hostKey(*where->site, *where->host), stage, clock_.now()));
     }
-    carryOut(actions);
+    return settle(std::move(pending));
 }
 
 void StateEngine::tick() {
-    std::vector<workflow::Action> actions;
+    Pending pending;
     {
         std::lock_guard lock(mu_);
-        actions = applyLocked(rollout_->tick(clock_.now()));
+        pending = applyLocked(rollout_->tick(clock_.now()));
     }
-    carryOut(actions);
+    (void)settle(std::move(pending));
 }
 
 void StateEngine::actionDone(const std::string& key, ActionKind kind, bool ok, std::string error) {
-    std::vector<workflow::Action> actions;
+    Pending pending;
     {
         std::lock_guard lock(mu_);
         if (!ok)
             VQ_LOG_WARN("HOST_ACTION_FAILED host={} action={} error=\"{}\"", key, toString(kind),
                         error);
-        actions = applyLocked(rollout_->actionDone(key, kind, ok, error, clock_.now()));
+        pending = applyLocked(rollout_->actionDone(key, kind, ok, error, clock_.now()));
     }
-    carryOut(actions);
+    (void)settle(std::move(pending));
 }
 
 Status StateEngine::reprovision(std::string_view site, std::string_view host) {
-    std::vector<workflow::Action> actions;
+    Pending pending;
     {
         std::lock_guard lock(mu_);
         auto where = resolveLocked(site, host);
@@ -281,35 +329,36 @@ Status StateEngine::reprovision(std::string_view site, std::string_view host) {
         const std::string key = hostKey(*where->site, *where->host);
         if (where->host->never_provision)
             return Status::failedPrecondition("host " + key + " is never_provision");
-        actions = applyLocked(
+        pending = applyLocked(
             rollout_->outOfDate(key, current_->number, "operator: reprovision", clock_.now()));
     }
-    carryOut(actions);
-    return Status::ok();
+    return settle(std::move(pending));
 }
 
 Status StateEngine::halt(std::string_view site, std::string_view workflow) {
-    std::lock_guard lock(mu_);
-    auto id = flowIdLocked(site, workflow);
-    if (!id)
-        return id.status();
-    applyLocked(rollout_->halt(*id, "operator: halt"));
-    VQ_LOG_INFO("WORKFLOW_HALTED workflow={}", *id);
-    return Status::ok();
+    Pending pending;
+    {
+        std::lock_guard lock(mu_);
+        auto id = flowIdLocked(site, workflow);
+        if (!id)
+            return id.status();
+        pending = applyLocked(rollout_->halt(*id, "operator: halt"));
+        VQ_LOG_INFO("WORKFLOW_HALTED workflow={}", *id);
+    }
+    return settle(std::move(pending));
 }
 
 Status StateEngine::resume(std::string_view site, std::string_view workflow) {
-    std::vector<workflow::Action> actions;
+    Pending pending;
     {
         std::lock_guard lock(mu_);
         auto id = flowIdLocked(site, workflow);
         if (!id)
             return id.status();
         VQ_LOG_INFO("WORKFLOW_RESUMED workflow={}", *id);
-        actions = applyLocked(rollout_->resume(*id, clock_.now()));
+        pending = applyLocked(rollout_->resume(*id, clock_.now()));
     }
-    carryOut(actions);
-    return Status::ok();
+    return settle(std::move(pending));
 }
 
 Result<StateEngine::Where> StateEngine::resolveLocked(std::string_view site,
@@ -339,8 +388,19 @@ Result<std::string> StateEngine::flowIdLocked(std::string_view site,
     return id;
 }
 
-std::vector<workflow::Action> StateEngine::applyLocked(const workflow::Step& step) {
+StateEngine::Pending StateEngine::applyLocked(const workflow::Step& step) {
     const workflow::WallTime now = std::chrono::system_clock::now();
+    Pending pending;
+    pending.actions = step.actions;
+    workflow::RolloutChanges changes = rollout_->takeChanges();
+    if (options_.store != nullptr && (!changes.empty() || !step.transitions.empty())) {
+        std::vector<workflow::StoredTransition> stored;
+        stored.reserve(step.transitions.size());
+        for (const auto& t : step.transitions)
+            stored.push_back(workflow::StoredTransition{now, t});
+        pending.ticket =
+            options_.store->saveRollout(std::move(changes), std::move(stored), options_.history);
+    }
     for (const auto& t : step.transitions) {
         VQ_LOG_INFO("HOST_STATE host={} from={} to={} stage={} revision={} reason=\"{}\"", t.host,
                     toString(t.from), toString(t.to), t.stage + 1, t.revision, t.reason);
@@ -382,7 +442,22 @@ std::vector<workflow::Action> StateEngine::applyLocked(const workflow::Step& ste
             }
         }
     }
-    return step.actions;
+    return pending;
+}
+
+Status StateEngine::settle(Pending pending) {
+    if (pending.ticket) {
+        Status st = options_.store->wait(*pending.ticket);
+        if (!st) {
+            std::lock_guard lock(mu_);
+            rollout_->markAllChanged();  // the next step writes everything again
+            VQ_LOG_ERROR("ROLLOUT_NOT_STORED actions_dropped={} error=\"{}\"",
+                         pending.actions.size(), st.message());
+            return st;
+        }
+    }
+    carryOut(pending.actions);
+    return Status::ok();
 }
 
 void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {

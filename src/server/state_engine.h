@@ -12,12 +12,18 @@
 // Effects, outside the engine's lock.
 //
 // Per site: a workflow's rollout is "site/workflow", with the site's policy; block_deps name
-// workflows of the same site. Not yet: the rollout's state is in memory only (a restart
-// starts every host provisioned on the first revision), hosts are not pinned to a revision
-// (every endpoint serves the newest), removed hosts stay in the rollout (they never become
-// out of date), and every revision renders every host (no skipping of hosts whose template
-// inputs did not change). Each revision's rules and host settings (workflow, stages, BMC,
-// containers) replace the previous ones.
+// workflows of the same site.
+//
+// Durable: every step (the records of the hosts and workflows it changed, its transitions)
+// is queued for the store under the engine's lock, so the store's order is the rollout's,
+// and acted on only once it is written (outside the lock, so concurrent checkpoints share
+// one commit). restore() puts a stored rollout back at start; a host found rebooting is not
+// power-cycled again. Each host is served from the revision it is pinned to
+// (servedRevision).
+//
+// Not yet: removed hosts stay in the rollout (they never become out of date); each
+// revision's rules and host settings (workflow, stages, BMC, containers) replace the
+// previous ones, also for a host still provisioning from an older revision.
 
 #include <atomic>
 #include <condition_variable>
@@ -26,6 +32,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -40,6 +47,7 @@
 #include "server/effects.h"
 #include "workflow/engine.h"
 #include "workflow/rollout.h"
+#include "workflow/rollout_store.h"
 
 namespace vq::server {
 
@@ -50,7 +58,9 @@ struct StateEngineOptions {
     EventSink* events = nullptr;                 // HOST_STATE events; may be null
     workflow::WorkflowEngine* stages = nullptr;  // reset to stage 1 when a reboot starts
     std::chrono::milliseconds tick_interval{1000};
-    size_t history = 50;  // transitions kept per host for the API
+    size_t history = 50;  // transitions kept per host for the API (and in the store)
+    // Where every step is written before it is acted on; null: memory only.
+    workflow::RolloutStore* store = nullptr;
     // Transitions, power actions and container runs are counted here; may be null.
     metrics::Registry* metrics = nullptr;
 };
@@ -79,14 +89,20 @@ public:
     StateEngine(const StateEngine&) = delete;
     StateEngine& operator=(const StateEngine&) = delete;
 
+    // Puts a stored rollout back (before start): hosts and workflows the current model still
+    // has take their stored records, the rest start provisioned on `first`. Container runs
+    // a restart interrupted run again; a host found rebooting waits for its checkpoint.
+    void restore(const workflow::RolloutState& state);
+
     void start();  // the tick thread
     void stop();
     void setEffects(Effects* effects);
 
     // A newly accepted revision (older or repeated numbers are ignored).
     void onRevision(const control::RevisionPtr& revision);
-    // The host checkpointed `boot` (site: env id or directory; host: its name).
-    void checkpoint(std::string_view site, std::string_view host, std::string_view boot);
+    // The host checkpointed `boot` (site: env id or directory; host: its name). Answers once
+    // what it changed is stored; an error when the store refused it.
+    Status checkpoint(std::string_view site, std::string_view host, std::string_view boot);
     void tick();
 
     // Operator requests. not_found names what is unknown.
@@ -102,6 +118,11 @@ public:
     // Per workflow: halted / blocked reason, counts per phase, pending hosts in order (JSON).
     std::string planJson() const;
     uint64_t revision() const;
+    // The revision a host is served from: its target while in flight (or failed), the one
+    // it was provisioned from otherwise; 0 for a host the rollout does not know.
+    uint64_t servedRevision(std::string_view site, std::string_view host) const;
+    // Every revision some host is served from or may go back to.
+    std::set<uint64_t> pinnedRevisions() const;
     // Hosts per site, workflow and phase, for /metrics.
     void collect(metrics::Exposition& out) const;
 
@@ -113,9 +134,17 @@ private:
     // Resolves a site (id or directory) and host name in the current model; mu_ held.
     Result<Where> resolveLocked(std::string_view site, std::string_view host) const;
     Result<std::string> flowIdLocked(std::string_view site, std::string_view workflow) const;
-    // Records the step's transitions, resets rebooting hosts' stages; mu_ held. Returns the
-    // actions to carry out once mu_ is released.
-    std::vector<workflow::Action> applyLocked(const workflow::Step& step);
+    // What a step left to do once mu_ is released: wait for its write, then act.
+    struct Pending {
+        std::optional<workflow::RolloutStore::Ticket> ticket;
+        std::vector<workflow::Action> actions;
+    };
+    // Records the step's transitions, queues them and the rollout's changed records for the
+    // store, resets rebooting hosts' stages; mu_ held.
+    Pending applyLocked(const workflow::Step& step);
+    // Waits for the step's write; only a stored step is acted on (a refused one is logged,
+    // and the host's timeout takes over).
+    Status settle(Pending pending);
     void carryOut(const std::vector<workflow::Action>& actions);
     void actionDone(const std::string& key, workflow::ActionKind kind, bool ok, std::string error);
     // Counts a finished action (driver: ipmi|ssh|custom for a reboot, "container" otherwise).

@@ -51,6 +51,7 @@ Result<std::unique_ptr<Standalone>> Standalone::create(const server::Config& con
     server::ServerOptions so;
     so.workflow_events = s->workflow_events_.get();
     so.user_api = options.user_api;
+    so.effects = options.effects;
     // The agent serves one site: a SoT change that removes it is refused before it is
     // published (an empty site id means the only site, which selection checks at start).
     if (!options.site_id.empty()) {

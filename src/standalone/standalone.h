@@ -24,6 +24,9 @@ struct StandaloneOptions {
     int http_threads = 0;            // 0: one per core, at least 2
     bool boot_services = true;       // DHCP + TFTP (need privileges)
     bool user_api = true;            // the server's User API listener
+    // What reboots hosts and runs containers; null: the server's own, in this process.
+    // Must outlive the standalone.
+    server::Effects* effects = nullptr;
 };
 
 class Standalone {

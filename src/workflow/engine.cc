@@ -140,6 +140,41 @@ const HostProgress* WorkflowEngine::findLocked(std::string_view site, std::strin
     return h == s->second.end() ? nullptr : &h->second;
 }
 
+std::mutex& WorkflowEngine::writeMutex(std::string_view site, std::string_view host) {
+    const size_t h = std::hash<std::string_view>{}(site)*31 + std::hash<std::string_view>{}(host);
+    return write_mu_[h % write_mu_.size()];
+}
+
+Result<uint64_t> WorkflowEngine::commitQueued(const HostProgress& p) {
+    auto ticket = store_.queueSave(p);
+    if (!ticket)
+        return ticket.status().prefixed("cannot save progress of host " + p.host);
+    std::unique_lock lock(mu_);
+    hosts_[p.site][p.host] = p;
+    return *ticket;
+}
+
+Status WorkflowEngine::waitStored(const Transition& t) {
+    if (t.write == 0)
+        return Status::ok();
+    if (Status st = store_.wait(t.write); !st)
+        return st.prefixed("cannot save progress of host " + t.progress.host);
+    return Status::ok();
+}
+
+Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
+                                              std::string_view host,
+                                              std::string_view boot,
+                                              const model::Model& model,
+                                              WallTime now) {
+    auto t = checkpointQueued(site, host, boot, model, now);
+    if (!t)
+        return t;
+    VQ_TRY(waitStored(*t));
+    t->write = 0;
+    return t;
+}
+
 Status WorkflowEngine::commit(const HostProgress& p) {
     if (Status st = store_.save(p); !st)
         return st.prefixed("cannot save progress of host " + p.host);
@@ -192,7 +227,7 @@ CurrentBoot WorkflowEngine::currentBoot(std::string_view site_id,
     }
     // The record stopped matching: back to stage 0, persisted once (later readers see the
     // fresh record). A failed save still serves stage 0; the next request retries.
-    std::lock_guard writer(write_mu_);
+    std::lock_guard writer(writeMutex(site_id, host.name));
     {
         std::shared_lock lock(mu_);
         const HostProgress* p = findLocked(site_id, host.name);
@@ -244,11 +279,11 @@ Result<WorkflowEngine::Resolved> WorkflowEngine::resolve(std::string_view site,
     return r;
 }
 
-Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
-                                              std::string_view host,
-                                              std::string_view boot,
-                                              const model::Model& model,
-                                              WallTime now) {
+Result<Transition> WorkflowEngine::checkpointQueued(std::string_view site,
+                                                    std::string_view host,
+                                                    std::string_view boot,
+                                                    const model::Model& model,
+                                                    WallTime now) {
     auto resolved = resolve(site, host, model);
     if (!resolved)
         return resolved.status();
@@ -257,7 +292,7 @@ Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
     if (auto idx = stageOf(stages, *r.host, boot); !idx)
         return idx.status();
 
-    std::lock_guard writer(write_mu_);
+    std::lock_guard writer(writeMutex(r.site->id, r.host->name));
     HostProgress cur = fresh(*r.site, *r.host, stages);
     bool was_reset = false;
     {
@@ -299,8 +334,10 @@ Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
         t.kind = TransitionKind::stale;
         event = "HOST_CHECKPOINT_STALE";
     }
-    if (Status st = commit(next); !st)
-        return st;
+    auto ticket = commitQueued(next);
+    if (!ticket)
+        return ticket.status();
+    t.write = *ticket;
     if (was_reset)
         emit(r.host, cur, "HOST_STAGE_RESET", "");
     if (event != nullptr)
@@ -323,7 +360,7 @@ Result<Transition> WorkflowEngine::override(std::string_view site,
     if (!idx)
         return idx.status();
 
-    std::lock_guard writer(write_mu_);
+    std::lock_guard writer(writeMutex(r.site->id, r.host->name));
     Transition t;
     t.kind = TransitionKind::override_set;
     HostProgress& next = t.progress;

@@ -10,6 +10,7 @@
 // transition is also a HostEvent for the host's timeline (source "workflow"):
 // HOST_STAGE_DONE, HOST_PROVISIONED, HOST_CHECKPOINT_STALE, HOST_OVERRIDE, HOST_STAGE_RESET.
 
+#include <array>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,8 @@ struct Transition {
     HostProgress progress;  // after it
     // One line for the HTTP answer, e.g. "stage done: install -> configure (stage 2/2)".
     std::string summary() const;
+    // The store's ticket of the write (checkpointQueued), 0 when already durable.
+    uint64_t write = 0;
 };
 
 class WorkflowEngine {
@@ -78,6 +81,18 @@ public:
                                   std::string_view boot,
                                   const model::Model& model,
                                   WallTime now);
+    // The same, answered once the new record is queued for the store and visible in memory:
+    // the caller may queue writes of its own and wait for all of them together (they share
+    // a commit), then must call waitStored before it tells anyone the checkpoint is taken.
+    // A failed write leaves memory ahead of the store until the host's next write, which
+    // replaces the whole record.
+    Result<Transition> checkpointQueued(std::string_view site,
+                                        std::string_view host,
+                                        std::string_view boot,
+                                        const model::Model& model,
+                                        WallTime now);
+    Status waitStored(const Transition& t);
+
     Result<Transition> override(std::string_view site,
                                 std::string_view host,
                                 std::string_view boot,
@@ -102,8 +117,13 @@ private:
                              const model::Model& model) const;
     // The stored record of a host; callers hold mu_ (shared) while they read it.
     const HostProgress* findLocked(std::string_view site, std::string_view host) const;
-    // Writes through, then publishes. Callers hold write_mu_.
+    // The writer lock of a host: one writer per host at a time (its store order is its
+    // memory order), different hosts in parallel (their writes share the store's commits).
+    std::mutex& writeMutex(std::string_view site, std::string_view host);
+    // Writes through, then publishes. Callers hold the host's writeMutex.
     Status commit(const HostProgress& p);
+    // Queues the write, then publishes; the ticket to wait for. Callers hold writeMutex.
+    Result<uint64_t> commitQueued(const HostProgress& p);
     void emit(const model::Host* host,
               const HostProgress& p,
               const char* kind,
@@ -111,9 +131,9 @@ private:
 
     ProgressStore& store_;
     EventSink* events_;
-    std::mutex write_mu_;              // one writer at a time: store order = memory order
-    mutable std::shared_mutex mu_;     // guards hosts_
-    model::StringMap<HostMap> hosts_;  // site id -> host name -> progress
+    std::array<std::mutex, 64> write_mu_;  // striped by host
+    mutable std::shared_mutex mu_;         // guards hosts_
+    model::StringMap<HostMap> hosts_;      // site id -> host name -> progress
 };
 
 }  // namespace vq::workflow

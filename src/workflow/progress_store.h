@@ -23,6 +23,14 @@ public:
                                                      const std::string& host) = 0;
     // Inserts or replaces the record of (p.site, p.host).
     virtual Status save(const HostProgress& p) = 0;
+    // The same, queued: durable once wait(ticket) answered ok, so that writes of several
+    // callers may share one commit. By default it saves at once.
+    using Ticket = uint64_t;
+    virtual Result<Ticket> queueSave(const HostProgress& p) {
+        VQ_TRY(save(p));
+        return Ticket{0};
+    }
+    virtual Status wait(Ticket) { return Status::ok(); }
     virtual Result<std::vector<HostProgress>> all() = 0;
 };
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "workflow/rollout_record.h"
+
 namespace vq::workflow {
 
 std::string_view toString(Phase phase) {
@@ -153,7 +155,12 @@ void Rollout::updateRules(std::vector<WorkflowRules> workflows) {
     }
 }
 
+void Rollout::touch(const Host& h) {
+    changed_hosts_.insert(static_cast<size_t>(&h - hosts_.data()));
+}
+
 void Rollout::move(Host& h, Phase to, std::string reason, TimePoint now, Step& out) {
+    touch(h);
     if (!inFlightPhase(to) && h.next_stages != 0) {
         h.spec.stages = h.next_stages;
         h.next_stages = 0;
@@ -191,6 +198,12 @@ void Rollout::markOutOfDate(
     Host& h, uint64_t revision, std::string reason, TimePoint now, Step& out) {
     if (h.spec.never_provision)
         return;
+    touch(h);
+    h.revalidate = false;
+    if (Flow* f = flow(h.spec.workflow); f != nullptr && !f->changing) {
+        f->changing = true;
+        flows_changed_ = true;
+    }
     switch (h.st.phase) {
         case Phase::provisioned:
         case Phase::failed:
@@ -226,6 +239,7 @@ bool Rollout::addHost(RolloutHost spec, uint64_t revision, TimePoint now) {
     }
     index_.emplace(h.spec.key, hosts_.size());
     flow(h.spec.workflow)->hosts.push_back(hosts_.size());
+    changed_hosts_.insert(hosts_.size());
     hosts_.push_back(std::move(h));
     return true;
 }
@@ -281,6 +295,7 @@ void Rollout::fail(Host& h, const std::string& why, TimePoint now, Step& out) {
             break;
         case OnFailure::halt:
             if (!f.halted) {
+                flows_changed_ = true;
                 f.halted = true;
                 f.halt_reason = fmt::format("host {} failed: {}", h.spec.key, why);
             }
@@ -290,6 +305,7 @@ void Rollout::fail(Host& h, const std::string& why, TimePoint now, Step& out) {
     }
     const int max_fail = f.rules.max_fail.of(f.hosts.size());
     if (max_fail > 0 && static_cast<int>(failedCount(f)) > max_fail && !f.halted) {
+        flows_changed_ = true;
         f.halted = true;
         f.halt_reason =
             fmt::format("{} hosts failed, more than max_fail {}", failedCount(f), max_fail);
@@ -367,6 +383,7 @@ Step Rollout::tick(TimePoint now) {
 Step Rollout::halt(std::string_view workflow, std::string reason) {
     Step out;
     if (Flow* f = flow(std::string(workflow)); f != nullptr) {
+        flows_changed_ = true;
         f->halted = true;
         f->halt_reason = std::move(reason);
     }
@@ -376,6 +393,7 @@ Step Rollout::halt(std::string_view workflow, std::string reason) {
 Step Rollout::resume(std::string_view workflow, TimePoint now) {
     Step out;
     if (Flow* f = flow(std::string(workflow)); f != nullptr) {
+        flows_changed_ = f->halted || flows_changed_;
         f->halted = false;
         f->halt_reason.clear();
     }
@@ -423,7 +441,34 @@ size_t Rollout::inFlight(std::string_view workflow) const {
     }));
 }
 
+void Rollout::markRevalidations() {
+    for (auto& d : flows_) {
+        if (!d.changing)
+            continue;
+        const bool ongoing = std::any_of(d.hosts.begin(), d.hosts.end(), [this](size_t i) {
+            return hosts_[i].st.phase == Phase::pending || inFlightPhase(hosts_[i].st.phase);
+        });
+        if (ongoing)
+            continue;
+        d.changing = false;
+        flows_changed_ = true;
+        for (auto& w : flows_) {
+            const auto& on = w.rules.validate_on;
+            if (std::find(on.begin(), on.end(), d.rules.id) == on.end())
+                continue;
+            for (size_t i : w.hosts) {
+                Host& h = hosts_[i];
+                if (h.st.phase == Phase::provisioned && h.spec.has_validate && !h.revalidate) {
+                    h.revalidate = true;
+                    touch(h);
+                }
+            }
+        }
+    }
+}
+
 void Rollout::schedule(TimePoint now, Step& out) {
+    markRevalidations();
     for (auto& f : flows_) {
         if (!blockedBy(f.rules.id).empty())
             continue;
@@ -433,6 +478,14 @@ void Rollout::schedule(TimePoint now, Step& out) {
             if (limit > 0 && active >= static_cast<size_t>(limit))
                 break;
             Host& h = hosts_[i];
+            if (h.st.phase == Phase::provisioned && h.revalidate) {
+                ++active;
+                h.revalidate = false;
+                move(h, Phase::validating, "validate_on: a workflow it validates on changed", now,
+                     out);
+                out.actions.push_back(Action{h.spec.key, ActionKind::validate, h.st.revision});
+                continue;
+            }
             if (h.st.phase != Phase::pending)
                 continue;
             ++active;
@@ -480,6 +533,116 @@ std::vector<std::string> Rollout::hostsOf(std::string_view workflow) const {
             out.push_back(hosts_[i].spec.key);
     }
     return out;
+}
+
+namespace {
+
+HostRecord recordOf(const std::string& key,
+                    const HostStatus& st,
+                    uint64_t previous,
+                    uint64_t queued,
+                    bool rolled_back) {
+    HostRecord r;
+    r.key = key;
+    r.phase = st.phase;
+    r.stage = st.stage;
+    r.revision = st.revision;
+    r.provisioned_revision = st.provisioned_revision;
+    r.attempts = st.attempts;
+    r.previous_revision = previous;
+    r.queued_revision = queued;
+    r.rolled_back = rolled_back;
+    return r;
+}
+
+}  // namespace
+
+RolloutChanges Rollout::takeChanges() {
+    RolloutChanges out;
+    for (size_t i : changed_hosts_) {
+        const Host& h = hosts_[i];
+        out.hosts.push_back(
+            recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
+        out.hosts.back().revalidate = h.revalidate;
+    }
+    changed_hosts_.clear();
+    if (flows_changed_) {
+        for (const auto& f : flows_)
+            out.flows.push_back(FlowRecord{f.rules.id, f.halted, f.halt_reason, f.changing});
+        flows_changed_ = false;
+    }
+    return out;
+}
+
+void Rollout::markAllChanged() {
+    for (size_t i = 0; i < hosts_.size(); ++i)
+        changed_hosts_.insert(i);
+    flows_changed_ = true;
+}
+
+std::vector<HostRecord> Rollout::records() const {
+    std::vector<HostRecord> out;
+    out.reserve(hosts_.size());
+    for (const auto& h : hosts_) {
+        out.push_back(
+            recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
+        out.back().revalidate = h.revalidate;
+    }
+    return out;
+}
+
+Step Rollout::restore(const std::vector<HostRecord>& hosts,
+                      const std::vector<FlowRecord>& flows,
+                      TimePoint now) {
+    Step out;
+    for (const auto& r : hosts) {
+        Host* h = find(r.key);
+        if (h == nullptr)
+            continue;
+        h->st.phase = r.phase;
+        h->st.stage = std::min(r.stage, h->spec.stages - 1);
+        h->st.revision = r.revision;
+        h->st.provisioned_revision = r.provisioned_revision;
+        h->st.attempts = r.attempts;
+        h->st.since = now;
+        h->previous_revision = r.previous_revision;
+        h->queued_revision = r.queued_revision;
+        h->rolled_back = r.rolled_back;
+        h->revalidate = r.revalidate;
+        if (h->st.phase == Phase::shutting_down)
+            out.actions.push_back(Action{h->spec.key, ActionKind::before_shutdown, r.revision});
+        else if (h->st.phase == Phase::validating)
+            out.actions.push_back(Action{h->spec.key, ActionKind::validate, r.revision});
+    }
+    for (const auto& r : flows) {
+        if (Flow* f = flow(r.id); f != nullptr) {
+            f->halted = r.halted;
+            f->halt_reason = r.reason;
+            f->changing = r.changing;
+        }
+    }
+    return out;
+}
+
+std::set<uint64_t> Rollout::pinnedRevisions() const {
+    std::set<uint64_t> out;
+    for (const auto& h : hosts_) {
+        for (uint64_t n :
+             {h.st.revision, h.st.provisioned_revision, h.previous_revision, h.queued_revision}) {
+            if (n != 0)
+                out.insert(n);
+        }
+    }
+    return out;
+}
+
+std::optional<Phase> parsePhase(std::string_view text) {
+    for (Phase p : {Phase::provisioned, Phase::pending, Phase::shutting_down, Phase::rebooting,
+                    Phase::awaiting_reboot, Phase::booting, Phase::validating, Phase::failed}) {
+        if (toString(p) == text)
+            return p;
+    }
+    return std::nullopt;
 }
 
 bool Rollout::halted(std::string_view workflow) const {

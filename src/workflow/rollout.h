@@ -19,12 +19,17 @@
 // Who starts: inside a workflow, in inventory order, at most `max_concurrent` hosts
 // between pending and provisioned; a workflow with `block_deps` starts none while a workflow
 // it names has fewer than that workflow's `min_standing` hosts provisioned on their target.
+// When the rollout of a workflow named in another's `validate_on` ends (no host of it left
+// pending or in flight), that other workflow's provisioned hosts with validate containers
+// run them again (provisioned → validating → provisioned, under the same limits; a failure
+// is a failure like any other: retry reprovisions).
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,6 +68,9 @@ struct WorkflowRules {
     int min_standing = 0;
     std::vector<std::string> block_deps;
     model::CountOrPercent max_fail;  // halted when more than this many hosts failed; 0 = not set
+    // Workflows whose change re-runs this workflow's validate containers on its provisioned
+    // hosts: once a rollout of one of them has no host left pending or in flight.
+    std::vector<std::string> validate_on;
     FailurePolicy policy;
 };
 
@@ -108,6 +116,10 @@ struct HostStatus {
     uint32_t attempts = 0;              // failures in the current provisioning
     TimePoint since{};
 };
+
+struct HostRecord;
+struct FlowRecord;
+struct RolloutChanges;
 
 class Rollout {
 public:
@@ -159,6 +171,25 @@ public:
     // what metrics scrape, cheap on a 100,000-host model.
     std::vector<std::pair<std::string, std::array<size_t, kPhaseCount>>> phaseCounts() const;
 
+    // Persistence (rollout_record.h). The records of the hosts and workflows changed since
+    // the last call: what the caller writes, with the step's transitions, before it acts.
+    RolloutChanges takeChanges();
+    // Everything counts as changed (the next takeChanges writes it all): after a write the
+    // store refused, so nothing stays behind.
+    void markAllChanged();
+    std::vector<HostRecord> records() const;
+    // Puts stored records back on the hosts and workflows this rollout knows (others are
+    // gone from the model and ignored); their time in the phase counts from `now`. A host
+    // found rebooting is not power-cycled again: it waits for its checkpoint or its timeout.
+    // The answer holds the container runs whose results a restart lost (before_shutdown,
+    // validate): they run again. Nothing restored counts as a change.
+    Step restore(const std::vector<HostRecord>& hosts,
+                 const std::vector<FlowRecord>& flows,
+                 TimePoint now);
+    // Every revision a host needs served or may go back to: what each host is provisioned
+    // from, was provisioned from, would roll back to, or has queued.
+    std::set<uint64_t> pinnedRevisions() const;
+
 private:
     struct Host {
         RolloutHost spec;
@@ -167,12 +198,14 @@ private:
         uint64_t queued_revision = 0;    // out of date again while in flight
         bool rolled_back = false;
         uint32_t next_stages = 0;  // a stage count that waits for the provisioning to end
+        bool revalidate = false;   // provisioned, its validate containers to run again
     };
     struct Flow {
         WorkflowRules rules;
         std::vector<size_t> hosts;  // indices, inventory order
         bool halted = false;
         std::string halt_reason;
+        bool changing = false;  // hosts went out of date; validate_on dependants wait for the end
     };
 
     Host* find(std::string_view key);
@@ -185,12 +218,18 @@ private:
     void fail(Host& h, const std::string& why, TimePoint now, Step& out);
     void finish(Host& h, TimePoint now, Step& out);
     void schedule(TimePoint now, Step& out);
+    // Workflows whose rollout ended mark the hosts of the workflows that validate on them.
+    void markRevalidations();
     size_t failedCount(const Flow& f) const;
     size_t standing(const Flow& f) const;
+
+    void touch(const Host& h);
 
     std::vector<Host> hosts_;
     std::map<std::string, size_t, std::less<>> index_;
     std::vector<Flow> flows_;
+    std::set<size_t> changed_hosts_;  // indices into hosts_ since takeChanges
+    bool flows_changed_ = false;
 };
 
 }  // namespace vq::workflow

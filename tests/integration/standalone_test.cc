@@ -17,6 +17,8 @@
 
 #include "http/server.h"
 #include "model/load.h"
+#include "render/boot_renderer.h"
+#include "render/compiled.h"
 #include "server/recording_effects.h"
 #include "server/user_api.h"
 
@@ -77,7 +79,7 @@ void writeSot(const fs::path& root, const std::vector<model::SotFile>& files) {
 struct Service {
     std::unique_ptr<Standalone> s;
 
-    Service(const fs::path& sot, const fs::path& save_path) {
+    Service(const fs::path& sot, const fs::path& save_path, server::Effects* effects = nullptr) {
         server::Config config;
         server::SotSourceConfig source;
         source.id = "local";
@@ -90,6 +92,7 @@ struct Service {
         options.listen = "127.0.0.1";
         options.http_port = 0;
         options.boot_services = false;
+        options.effects = effects;
         auto created = Standalone::create(config, options);
         EXPECT_TRUE(created) << created.message();
         if (!created)
@@ -420,6 +423,102 @@ TEST(StateEngineOverHttp, KernelArgumentChangeRollsOutMasterThenWorkers) {
     ASSERT_TRUE(fx.waitFor(4, std::chrono::seconds(5)));
     EXPECT_EQ(fx.requests()[3].host, "lab/w2");
     EXPECT_EQ(phases(svc)["w2"], "rebooting");
+}
+
+// What `vaquero preview --boot install` prints for a host of the SoT `m`, reached on `port`.
+std::string previewInstall(const std::shared_ptr<const model::Model>& m,
+                           const char* mac,
+                           uint16_t port) {
+    render::RendererOptions o;
+    o.site = "lab";
+    render::BootRenderer r(render::CompiledModel::build(m), o);
+    return r.ipxe({mac, "install", "", "http://127.0.0.1:" + std::to_string(port)}).body;
+}
+
+// Each host is served from the revision it is pinned to: a host waiting its turn keeps the
+// bytes it was provisioned from, a host in flight keeps its target's bytes while newer
+// revisions arrive, across a restart too (the old revision comes back from the store), and
+// a host gets the new bytes once the rollout re-provisions it.
+TEST(StateEngineOverHttp, HostsAreServedFromTheRevisionTheyArePinnedTo) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, labFiles());
+    auto v1 = model::loadSot(sot).model;
+    std::shared_ptr<const model::Model> v2, v3;
+    auto ipxe = [](Service& svc, const char* mac) {
+        return httpGet(svc.bootPort(), std::string("/ipxe?mac=") + mac + "&boot=install").body;
+    };
+    {
+        server::RecordingEffects fx;
+        Service svc(sot, dir.path / "state");
+        ASSERT_TRUE(svc.s);
+        svc.s->server().stateEngine().setEffects(&fx);
+        const uint16_t port = svc.bootPort();
+        EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+
+        std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS1");
+        v2 = model::loadSot(sot).model;
+        ASSERT_NE(previewInstall(v1, kMaster, port), previewInstall(v2, kMaster, port));
+        ASSERT_TRUE(waitForRevision(svc, 2));
+        ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+        EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v2, kMaster, port)) << "in flight: rev 2";
+        EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port)) << "waiting: rev 1";
+        ASSERT_TRUE(fx.answer(0, true));
+        auto cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMaster + "?boot=install");
+        ASSERT_EQ(cp.status, 200u) << cp.body;
+
+        std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS2");
+        v3 = model::loadSot(sot).model;
+        ASSERT_TRUE(waitForRevision(svc, 3));
+        EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v2, kMaster, port))
+            << "mid-install: no half-new config";
+        EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+    }
+    // A restart on the same SavePath: the directory is revision 3 again, the pins hold, and
+    // revision 1's model comes back from its stored files.
+    server::RecordingEffects fx;
+    Service svc(sot, dir.path / "state", &fx);
+    ASSERT_TRUE(svc.s);
+    const uint16_t port = svc.bootPort();
+    EXPECT_EQ(svc.s->server().stateEngine().revision(), 3u)
+        << "an unchanged SoT is no new revision";
+    EXPECT_EQ(phases(svc)["m1"], "booting");
+    EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v2, kMaster, port));
+    EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+    // m1 finishes revision 2, then goes again for revision 3 and is served its bytes.
+    auto cp = httpGet(svc.bootPort(), std::string("/checkpoint/") + kMaster + "?boot=disk");
+    ASSERT_EQ(cp.status, 200u) << cp.body;
+    ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
+    EXPECT_EQ(ipxe(svc, kMaster), previewInstall(v3, kMaster, port));
+    EXPECT_EQ(ipxe(svc, kWorker1), previewInstall(v1, kWorker1, port));
+}
+
+// A SoT edited while the server was down is the next revision, planned against the stored
+// one (loaded from its files): the hosts it changes are out of date after the restart.
+TEST(StateEngineOverHttp, AnEditWhileDownIsTheNextRevisionAfterARestart) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, labFiles());
+    {
+        Service svc(sot, dir.path / "state");
+        ASSERT_TRUE(svc.s);
+        EXPECT_EQ(svc.s->server().stateEngine().revision(), 1u);
+    }
+    std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS3");
+    server::RecordingEffects fx;  // acts from the start: the new revision comes with it
+    Service svc(sot, dir.path / "state", &fx);
+    ASSERT_TRUE(svc.s);
+    EXPECT_EQ(svc.s->server().stateEngine().revision(), 2u);
+    ASSERT_EQ(fx.requests().size(), 1u);
+    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
+    EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
+                               {"m1", "rebooting"}, {"w1", "pending"}, {"w2", "pending"}}));
+    auto story = nlohmann::json::parse(httpGet(svc.userPort(), "/hosts/lab/w1").body);
+    ASSERT_FALSE(story["transitions"].empty()) << story.dump();
+    EXPECT_NE(story["transitions"][0]["reason"].get<std::string>().find("iPXE script changed"),
+              std::string::npos)
+        << story.dump();
 }
 
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {

@@ -34,6 +34,8 @@ GitHook:
     Secret: supersecretcode
 LocalDir:
   PollInterval: 2
+Revisions:
+  Keep: 7
 SoT:
 - Local:
     ID: "vaquero-local"
@@ -58,6 +60,7 @@ Etcd:
     ASSERT_TRUE(r.ok()) << r.errors.front();
     EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
     const auto& c = r.config;
+    EXPECT_EQ(c.revisions_keep, 7);
     EXPECT_EQ(c.user_api.port, 24604);
     EXPECT_TRUE(c.server_client.insecure_skip_verify);
     EXPECT_EQ(c.server_api.private_key, "functional/test/server.key");

@@ -50,3 +50,43 @@ TEST(RevisionLog, KeepsOnlyTheNewest) {
 
 }  // namespace
 }  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+TEST(RevisionLog, NumbersGoOnFromTheStoreAndOlderOnesComeFromElsewhere) {
+    RevisionLog log;
+    log.setNextNumber(8);
+    auto stored = std::make_shared<control::ModelRevision>();
+    stored->number = 7;
+    stored->model = std::make_shared<const model::Model>();
+    auto seven = control::RevisionPtr(stored);
+    log.setOlder([seven](uint64_t n) { return n == 7 ? seven : nullptr; });
+    std::vector<uint64_t> stored_before_push;
+    log.setBeforePublish(
+        [&](const control::ModelRevision& r) { stored_before_push.push_back(r.number); });
+    std::vector<uint64_t> seen;
+    log.subscribe([&](const control::RevisionPtr& r) {
+        EXPECT_EQ(stored_before_push.back(), r->number) << "stored before anyone sees it";
+        seen.push_back(r->number);
+    });
+    auto r = log.publish(std::make_shared<const model::Model>(), "sot");
+    EXPECT_EQ(r->number, 8u) << "never reuses a stored number";
+    EXPECT_EQ(log.revision(8), r);
+    EXPECT_EQ(log.revision(7), seven) << "no longer kept here: asked of the older source";
+    EXPECT_EQ(log.revision(6), nullptr);
+    EXPECT_EQ(seen, (std::vector<uint64_t>{8}));
+}
+
+TEST(RevisionLog, AnAdoptedRevisionIsTheLatestWithoutANewNumber) {
+    RevisionLog log;
+    auto stored = std::make_shared<control::ModelRevision>();
+    stored->number = 5;
+    stored->model = std::make_shared<const model::Model>();
+    log.adopt(stored);
+    EXPECT_EQ(log.latest()->number, 5u);
+    EXPECT_EQ(log.publish(std::make_shared<const model::Model>(), "sot")->number, 6u);
+}
+
+}  // namespace
+}  // namespace vq::server

@@ -244,6 +244,122 @@ TEST(StateEngine, AContainerThatDoesNotRenderFailsTheHostWithTheReason) {
 namespace vq::server {
 namespace {
 
+TEST(StateEngineStore, ARestartResumesTheRolloutWithoutASecondPowerAction) {
+    Lab lab;
+    lab.hosts += hostDoc("b", 2, true);
+    workflow::MemoryRolloutStore store;
+    StateEngineOptions options;
+    options.store = &store;
+    SimulatedClock clock;
+    {
+        RecordingEffects fx;
+        StateEngine first(revision(lab, 1), &fx, options, clock);
+        lab.kickstart = "install {{.host.name}} v2\n";
+        first.onRevision(revision(lab, 2));
+        ASSERT_EQ(fx.requests().size(), 2u) << "both hosts changed, no max_concurrent";
+        ASSERT_TRUE(fx.answer(0, true));  // a's power action done: a boots stage 1
+        EXPECT_EQ(first.host("lab", "a")->status.phase, workflow::Phase::booting);
+        EXPECT_EQ(first.host("lab", "b")->status.phase, workflow::Phase::rebooting);
+        EXPECT_EQ(first.servedRevision("lab", "a"), 2u);
+    }  // killed here: b's power action was handed out, its answer never came
+    RecordingEffects fx;
+    StateEngine second(revision(lab, 2), &fx, options, clock);
+    auto state = store.loadRollout(50);
+    ASSERT_TRUE(state);
+    second.restore(*state);
+    EXPECT_TRUE(fx.requests().empty()) << "b is not power-cycled again";
+    EXPECT_EQ(second.host("lab", "a")->status.phase, workflow::Phase::booting);
+    EXPECT_EQ(second.host("lab", "b")->status.phase, workflow::Phase::rebooting);
+    EXPECT_EQ(second.host("lab", "b")->status.revision, 2u);
+    EXPECT_EQ(second.host("lab", "b")->status.provisioned_revision, 1u);
+    EXPECT_EQ(second.servedRevision("lab", "b"), 2u);
+    auto story = second.transitions("lab", "a");
+    ASSERT_TRUE(story);
+    ASSERT_EQ(story->size(), 3u) << "pending, rebooting, booting survived the restart";
+    EXPECT_EQ(story->back().transition.to, workflow::Phase::booting);
+    // The rollout carries on from where it was.
+    ASSERT_TRUE(second.checkpoint("lab", "a", "install"));
+    ASSERT_TRUE(second.checkpoint("lab", "a", "disk"));
+    EXPECT_EQ(second.host("lab", "a")->status.phase, workflow::Phase::provisioned);
+    EXPECT_EQ(second.servedRevision("lab", "a"), 2u);
+    EXPECT_EQ(second.pinnedRevisions(), (std::set<uint64_t>{1, 2}));
+    // b's timeout counts from the restart, and is a new transition: one power action.
+    clock.advance(std::chrono::seconds(1801));
+    second.tick();
+    EXPECT_EQ(second.host("lab", "b")->status.phase, workflow::Phase::failed);
+}
+
+TEST(StateEngineStore, AStepTheStoreRefusesIsNotActedOn) {
+    Lab lab;
+    workflow::MemoryRolloutStore store;
+    StateEngineOptions options;
+    options.store = &store;
+    SimulatedClock clock;
+    RecordingEffects fx;
+    StateEngine engine(revision(lab, 1), &fx, options, clock);
+    store.failWrites(true);
+    EXPECT_FALSE(engine.reprovision("lab", "a"));
+    EXPECT_TRUE(fx.requests().empty()) << "no power action for an unstored transition";
+    store.failWrites(false);
+    EXPECT_TRUE(engine.halt("lab", "wf"));
+    auto state = store.loadRollout(50);
+    ASSERT_TRUE(state);
+    ASSERT_EQ(state->hosts.size(), 1u) << "the refused step's record is written with the next";
+    EXPECT_EQ(state->hosts[0].phase, workflow::Phase::rebooting);
+}
+
+}  // namespace
+}  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+TEST(StateEngine, ValidateOnRunsTheValidateContainersOfTheDependantWorkflow) {
+    Lab lab;
+    lab.hosts +=
+        "---\nname: c\ninterfaces:\n  - type: physical\n    subnet: net\n"
+        "    mac: 52:54:00:00:00:09\n    ipv4: 10.99.0.19\nworkflow: checks\n";
+    auto files = [&lab] {
+        auto f = lab.files();
+        f.push_back({"boot/check.yml",
+                     "id: check\noperating_system: linux\nvalidate:\n"
+                     "  - image: busybox\n    command: /bin/true\n"});
+        f.push_back({"workflows/checks.yml",
+                     "id: checks\nworkflow:\n  - boot: check\ndeps:\n  validate_on: [wf]\n"});
+        return f;
+    };
+    auto rev = [&files](uint64_t n) {
+        auto loaded = model::loadSotFiles(files());
+        for (const auto& d : loaded.diagnostics)
+            if (d.severity == model::Severity::Error)
+                ADD_FAILURE() << d.toString();
+        auto r = std::make_shared<control::ModelRevision>();
+        r->number = n;
+        r->model = loaded.model;
+        return control::RevisionPtr(r);
+    };
+    SimulatedClock clock;
+    RecordingEffects fx;
+    StateEngine engine(rev(1), &fx, StateEngineOptions{}, clock);
+    lab.kickstart = "install {{.host.name}}{{if eq .host.name \"a\"}} v2{{end}}\n";
+    engine.onRevision(rev(2));
+    ASSERT_EQ(fx.requests().size(), 1u);
+    EXPECT_EQ(engine.host("lab", "c")->status.phase, workflow::Phase::provisioned)
+        << "c's own bytes did not change";
+    ASSERT_TRUE(fx.answer(0, true));
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "install"));
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "disk"));
+    EXPECT_EQ(engine.host("lab", "a")->status.phase, workflow::Phase::provisioned);
+    EXPECT_EQ(engine.host("lab", "c")->status.phase, workflow::Phase::validating);
+    ASSERT_EQ(fx.requests().size(), 2u);
+    EXPECT_EQ(fx.requests()[1].host, "lab/c");
+    EXPECT_EQ(fx.requests()[1].kind, workflow::ActionKind::validate);
+    ASSERT_EQ(fx.requests()[1].specs.size(), 1u);
+    EXPECT_EQ(fx.requests()[1].specs[0].image, "busybox");
+    ASSERT_TRUE(fx.answer(1, true));
+    EXPECT_EQ(engine.host("lab", "c")->status.phase, workflow::Phase::provisioned);
+}
+
 TEST(StateEngineMetrics, CountsHostsByPhaseTransitionsAndPowerActions) {
     Lab lab;
     lab.hosts += hostDoc("b", 2, true);

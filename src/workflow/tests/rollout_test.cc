@@ -281,6 +281,39 @@ TEST(Rollout, WithoutABmcTheHostWaitsForItsOwnNetbootWithoutTimeout) {
     EXPECT_EQ(x.phase("a"), Phase::provisioned);
 }
 
+TEST(Rollout, ValidateOnReRunsValidationOnceTheNamedRolloutEnds) {
+    WorkflowRules masters = rules("masters");
+    WorkflowRules checks = rules("checks", 1);
+    checks.validate_on = {"masters"};
+    RolloutHost c1 = host("c1", "checks"), c2 = host("c2", "checks"), c3 = host("c3", "checks");
+    c1.has_validate = c2.has_validate = true;  // c3 has nothing to validate
+    Harness x({masters, checks}, {host("m1", "masters"), host("m2", "masters"), c1, c2, c3});
+    x.stale("m1");
+    x.stale("m2");
+    x.provision("m1");
+    EXPECT_EQ(x.phase("c1"), Phase::provisioned) << "m2 still provisioning: not yet";
+    x.provision("m2");
+    EXPECT_EQ(x.phase("c1"), Phase::validating) << "the masters' rollout ended";
+    EXPECT_EQ(x.phase("c2"), Phase::provisioned) << "max_concurrent 1 holds";
+    EXPECT_EQ(x.phase("c3"), Phase::provisioned);
+    ASSERT_EQ(x.actions.back().kind, ActionKind::validate);
+    EXPECT_EQ(x.actions.back().host, "c1");
+    EXPECT_EQ(x.log.back().reason, "validate_on: a workflow it validates on changed");
+    x.keep(x.r->actionDone("c1", ActionKind::validate, true, "", x.now));
+    EXPECT_EQ(x.phase("c1"), Phase::provisioned);
+    EXPECT_EQ(x.r->status("c1")->provisioned_revision, 1u) << "validated, not reprovisioned";
+    EXPECT_EQ(x.phase("c2"), Phase::validating);
+    x.keep(x.r->actionDone("c2", ActionKind::validate, true, "", x.now));
+    const size_t actions = x.actions.size();
+    x.after(1s);
+    EXPECT_EQ(x.actions.size(), actions) << "once per rollout";
+    // A change to the validating workflow itself does not trigger it.
+    x.stale("c3");
+    x.provision("c3");
+    EXPECT_EQ(x.phase("c1"), Phase::provisioned);
+    EXPECT_EQ(x.actions.size(), actions + 1) << "only c3's reboot";
+}
+
 TEST(Rollout, NeverProvisionIsNeverRebooted) {
     RolloutHost a = host("a", "w");
     a.never_provision = true;

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Checkpoint benchmark: how many checkpoint transitions per second `vaquero standalone`
+# stores and answers over HTTP, each durable before its answer (SQLite WAL, synchronous=FULL:
+# on disk, so kill -9 or a power cut loses none), against raw SQLite committing one row per
+# transaction with synchronous=FULL on the same disk, in the same run.
+#   $HOSTS hosts (default 400) without a BMC, a workflow of 5 stages; each round edits the
+#   SoT (every host out of date: awaiting_reboot), then $CLIENTS clients (default 64)
+#   checkpoint every host through its 5 stages over HTTP (each checkpoint moves the host's
+#   stage and its rollout phase: two durable writes), then raw SQLite commits $RAW rows.
+# Each round measures raw SQLite right before and after the HTTP side ($ROUNDS rounds, default
+# 3). Goal: >= 2x raw SQLite (group commit).
+# No root needed: loopback only.   usage: bench/checkpoint/run.sh [BUILD_DIR]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+HOSTS=${HOSTS:-400}
+CLIENTS=${CLIENTS:-64}
+ROUNDS=${ROUNDS:-3}
+RAW=${RAW:-1000}
+STAGES=5
+vaquero=$build/vaquero
+bench=$build/vq-checkpoint-bench
+for b in "$vaquero" "$bench"; do
+  [ -x "$b" ] || { echo "checkpoint: build $(basename "$b") first"; exit 1; }
+done
+# On the build directory's disk (not a tmpfs): fsync must cost what it costs.
+work=$(mktemp -d "$build/vqcheckpoint.XXXXXX")
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+sot=$work/sot
+mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows"
+printf '%s\n' 'id: lab' 'subnets:' '  - id: net' '    cidr: 10.99.0.0/16' \
+  '    gateway: 10.99.0.1' '    dns: [10.99.0.1]' 'agents:' '  - name: a1' \
+  '    asset_server: {addr: 127.0.0.1, port: 8080}' > "$sot/sites/lab/env.yml"
+python3 - "$sot" "$HOSTS" "$work/macs" <<'PY'
+import sys
+sot, n, macs = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(f"{sot}/sites/lab/inventory.yml", "w") as inv, open(macs, "w") as m:
+    for i in range(n):
+        mac = f"52:54:00:{i >> 16 & 255:02x}:{i >> 8 & 255:02x}:{i & 255:02x}"
+        m.write(mac + "\n")
+        inv.write(f"---\nname: h{i}\ninterfaces:\n  - type: physical\n    subnet: net\n"
+                  f"    mac: {mac}\n    ipv4: 10.99.{1 + i // 250}.{1 + i % 250}\nworkflow: five\n")
+PY
+os_doc() { printf 'id: linux\nmajor_version: "1"\nos_family: Linux\nboot:\n  kernel: "{{.env.agentURL}}/k"\ncmdline:\n  - round: "%s"\n' "$1"; }
+os_doc 0 > "$sot/os/linux.yml"
+printf 'id: five\nworkflow:\n' > "$sot/workflows/five.yml"
+for s in $(seq 1 $STAGES); do
+  printf 'id: s%s\noperating_system: linux\n' "$s" > "$sot/boot/s$s.yml"
+  printf '  - boot: s%s\n' "$s" >> "$sot/workflows/five.yml"
+done
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+uport=$(free_port)
+cat > "$work/config.yaml" <<YAML
+SavePath: "$work/state"
+UserApi: {Addr: 127.0.0.1, Port: $uport}
+LocalDir: {PollInterval: 1}
+Log: {Level: warning}
+SoT:
+- Local: {ID: lab, Root: "$sot"}
+YAML
+# Checkpoint handlers wait for their commit: the HTTP thread count bounds how many wait
+# together, so how many share one commit.
+"$vaquero" standalone --config "$work/config.yaml" --listen 127.0.0.1 --http-port "$port" \
+  --http-threads "$CLIENTS" --no-boot-services > "$work/vaquero.log" 2>&1 &
+pid=$!
+phase_count() {  # PHASE -> how many hosts are in it
+  curl -fsS "http://127.0.0.1:$uport/plan" 2>/dev/null \
+    | python3 -c 'import json,sys; print(sum(w["phases"].get(sys.argv[1],0) for w in json.load(sys.stdin)["workflows"]))' "$1" \
+      2>/dev/null || echo 0
+}
+wait_phase() {  # PHASE COUNT SECONDS
+  local deadline=$((SECONDS + $3))
+  while [ $SECONDS -lt $deadline ]; do
+    [ "$(phase_count "$1")" = "$2" ] && return 0
+    sleep 0.2
+  done
+  echo "checkpoint: $2 hosts never reached $1 ($(phase_count "$1") did)"; tail -5 "$work/vaquero.log"
+  exit 1
+}
+wait_phase provisioned "$HOSTS" 30
+echo "checkpoint: $HOSTS hosts x $STAGES stages, $CLIENTS clients; raw SQLite $RAW commits"
+for r in $(seq 1 "$ROUNDS"); do
+  os_doc "$r" > "$sot/os/linux.yml"
+  wait_phase awaiting_reboot "$HOSTS" 60
+  # Raw SQLite right before and right after the HTTP side: the disk's fsync cost drifts
+  # with the machine's load, so both sides are measured in the same window.
+  rm -f "$work/raw.db"*
+  "$bench" raw "$work/raw.db" $((RAW / 2)) > "$work/raw.$r.a"
+  "$bench" http "$port" "$work/macs" "$STAGES" "$CLIENTS" | tee "$work/http.$r"
+  "$bench" raw "$work/raw.db" $((RAW / 2)) > "$work/raw.$r.b"
+  wait_phase provisioned "$HOSTS" 10
+  h=$(sed 's/.*per_second=//' "$work/http.$r")
+  secs=$(cat "$work/raw.$r.a" "$work/raw.$r.b" | sed 's/.*seconds=\([0-9.]*\).*/\1/' | paste -sd+ | bc)
+  w=$(echo "scale=1; $RAW / $secs" | bc)
+  echo "raw_sqlite commits=$RAW seconds=$secs per_second=$w"
+  echo "round $r: http $h/s, raw sqlite $w/s, ratio $(echo "scale=2; $h / $w" | bc)x"
+done

@@ -1,0 +1,67 @@
+#include "server/pinned_revisions.h"
+
+#include "base/log.h"
+#include "server/sot_bundle_files.h"
+
+namespace vq::server {
+
+void PinnedRevisions::add(control::RevisionPtr rev) {
+    if (!rev)
+        return;
+    std::lock_guard lock(mu_);
+    kept_[rev->number] = std::move(rev);
+}
+
+control::RevisionPtr PinnedRevisions::get(uint64_t number) {
+    std::lock_guard lock(mu_);
+    if (auto it = kept_.find(number); it != kept_.end())
+        return it->second;
+    if (number == 0 || unloadable_.count(number) != 0)
+        return nullptr;
+    auto refuse = [&](const std::string& why) -> control::RevisionPtr {
+        VQ_LOG_WARN("REVISION_UNAVAILABLE revision={} reason=\"{}\"", number, why);
+        unloadable_.insert(number);
+        return nullptr;
+    };
+    auto stored = store_.revision(number);
+    if (!stored)
+        return refuse(stored.message());
+    if (!*stored)
+        return refuse("not in the store");
+    auto files = filesOfBundle((*stored)->bundle);
+    if (!files)
+        return refuse(files.message());
+    std::vector<model::SotFile> sot;
+    sot.reserve(files->size());
+    for (auto& [path, bytes] : *files)
+        sot.push_back(model::SotFile{std::move(path), std::move(bytes)});
+    auto loaded = model::loadSotFiles(sot, options_);
+    if (!loaded.model || loaded.hasErrors())
+        return refuse(std::to_string(loaded.errorCount()) + " error(s) loading its SoT");
+    auto rev = std::make_shared<control::ModelRevision>();
+    rev->number = number;
+    rev->source_id = (*stored)->source_id;
+    rev->commit = (*stored)->commit;
+    rev->loaded = (*stored)->loaded;
+    rev->model = loaded.model;
+    VQ_LOG_INFO("REVISION_LOADED revision={} hosts={}", number, rev->model->hostCount());
+    kept_[number] = rev;
+    return rev;
+}
+
+void PinnedRevisions::retain(const std::set<uint64_t>& numbers) {
+    std::lock_guard lock(mu_);
+    for (auto it = kept_.begin(); it != kept_.end();) {
+        if (numbers.count(it->first) == 0)
+            it = kept_.erase(it);
+        else
+            ++it;
+    }
+}
+
+size_t PinnedRevisions::size() const {
+    std::lock_guard lock(mu_);
+    return kept_.size();
+}
+
+}  // namespace vq::server

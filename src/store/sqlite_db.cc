@@ -1,0 +1,311 @@
+#include "store/sqlite_db.h"
+
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace vq::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Version 1: host stage progress (the workflow engine).
+constexpr const char* kSchemaV1 = R"(
+CREATE TABLE IF NOT EXISTS host_progress (
+    site TEXT NOT NULL,
+    host TEXT NOT NULL,
+    workflow TEXT NOT NULL,
+    stage INTEGER NOT NULL,
+    boot TEXT NOT NULL,
+    state TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    checkpoints INTEGER NOT NULL,
+    PRIMARY KEY (site, host)
+) WITHOUT ROWID;
+)";
+
+// Version 2: the state engine's rollout (hosts, workflows, recent transitions) and the
+// accepted model revisions with their SoT files.
+constexpr const char* kSchemaV2 = R"(
+CREATE TABLE IF NOT EXISTS rollout_hosts (
+    host TEXT PRIMARY KEY,
+    phase TEXT NOT NULL,
+    stage INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    provisioned_revision INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    previous_revision INTEGER NOT NULL,
+    queued_revision INTEGER NOT NULL,
+    rolled_back INTEGER NOT NULL,
+    revalidate INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollout_flows (
+    workflow TEXT PRIMARY KEY,
+    halted INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    changing INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollout_transitions (
+    seq INTEGER PRIMARY KEY,
+    host TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    from_phase TEXT NOT NULL,
+    to_phase TEXT NOT NULL,
+    stage INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rollout_transitions_by_host ON rollout_transitions (host, seq);
+CREATE TABLE IF NOT EXISTS revisions (
+    number INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    loaded_ms INTEGER NOT NULL,
+    commit_id TEXT NOT NULL,
+    bundle BLOB NOT NULL
+);
+)";
+
+// Full disk, I/O errors, locks and files that went away can heal (space freed, lock
+// released): the caller may retry, and an HTTP client is told 503. Anything else is ours.
+StatusCode codeOf(int sqlite_code) {
+    switch (sqlite_code & 0xff) {
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY:
+        case SQLITE_NOMEM:
+            return StatusCode::unavailable;
+        default:
+            return StatusCode::internal;
+    }
+}
+
+// Writes committed together at most: bounds a transaction's size and a writer's wait.
+constexpr size_t kMaxBatch = 1024;
+
+}  // namespace
+
+StmtReset::~StmtReset() {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+}
+
+std::string columnText(sqlite3_stmt* stmt, int col) {
+    const unsigned char* p = sqlite3_column_text(stmt, col);
+    return p == nullptr ? std::string()
+                        : std::string(reinterpret_cast<const char*>(p),
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
+int bindText(sqlite3_stmt* stmt, int idx, const std::string& s) {
+    return sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+
+Result<std::shared_ptr<SqliteDb>> SqliteDb::openDir(const std::string& save_path) {
+    if (save_path.empty())
+        return Result<std::shared_ptr<SqliteDb>>::error("SavePath is empty");
+    std::error_code ec;
+    fs::create_directories(save_path, ec);
+    if (ec) {
+        return Result<std::shared_ptr<SqliteDb>>::error(
+            fmt::format("cannot create SavePath {}: {}", save_path, ec.message()));
+    }
+    return openFile((fs::path(save_path) / kFileName).string());
+}
+
+Result<std::shared_ptr<SqliteDb>> SqliteDb::openFile(const std::string& file) {
+    std::shared_ptr<SqliteDb> db(new SqliteDb(file));
+    if (Status st = db->init(); !st)
+        return st;
+    db->writer_ = std::thread([raw = db.get()] { raw->writerLoop(); });
+    return db;
+}
+
+SqliteDb::~SqliteDb() {
+    {
+        std::lock_guard lock(queue_mu_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable())
+        writer_.join();
+    for (sqlite3_stmt* s : statements_)
+        sqlite3_finalize(s);
+    sqlite3_close_v2(db_);
+}
+
+Status SqliteDb::error(const std::string& what) const {
+    const char* msg = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    const int code = db_ != nullptr ? sqlite3_extended_errcode(db_) : SQLITE_NOMEM;
+    return Status::withCode(codeOf(code), fmt::format("store {}: {}: {}", file_, what, msg));
+}
+
+Status SqliteDb::exec(const char* sql) {
+    char* msg = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+        std::string m = msg != nullptr ? msg : sqlite3_errmsg(db_);
+        sqlite3_free(msg);
+        return Status::withCode(codeOf(sqlite3_extended_errcode(db_)),
+                                fmt::format("store {}: {}", file_, m));
+    }
+    return Status::ok();
+}
+
+Result<sqlite3_stmt*> SqliteDb::prepare(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK)
+        return error("prepare");
+    statements_.push_back(stmt);
+    return stmt;
+}
+
+Status SqliteDb::init() {
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(file_.c_str(), &db_, flags, nullptr) != SQLITE_OK)
+        return error("cannot open");
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, 5000);
+    // journal_mode is the first statement that writes: an unwritable file or directory
+    // fails here, at start, rather than on the first checkpoint.
+    {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr) != SQLITE_OK)
+            return error("cannot open");
+        const int rc = sqlite3_step(stmt);
+        const std::string mode = rc == SQLITE_ROW ? columnText(stmt, 0) : std::string();
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_ROW)
+            return error("cannot open");
+        if (mode != "wal")
+            return Status::failedPrecondition(
+                fmt::format("store {}: cannot use WAL mode (got '{}')", file_, mode));
+    }
+    VQ_TRY(exec("PRAGMA synchronous=FULL"));
+    VQ_TRY(exec("BEGIN IMMEDIATE"));
+    Status st = migrate();
+    if (!st) {
+        (void)exec("ROLLBACK");
+        return st;
+    }
+    return exec("COMMIT");
+}
+
+Status SqliteDb::migrate() {
+    VQ_TRY(exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+    int version = 0;
+    {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(db_, "SELECT max(version) FROM schema_version", -1, &stmt,
+                               nullptr) != SQLITE_OK)
+            return error("schema version");
+        if (sqlite3_step(stmt) == SQLITE_ROW)
+            version = sqlite3_column_int(stmt, 0);
+        sqlite3_finalize(stmt);
+    }
+    if (version > kSchemaVersion) {
+        return Status::failedPrecondition(
+            fmt::format("store {}: schema version {} is newer than this build understands ({})",
+                        file_, version, kSchemaVersion));
+    }
+    if (version == kSchemaVersion)
+        return Status::ok();
+    // Each step takes the file from one version to the next; a new file walks them all.
+    if (version < 1)
+        VQ_TRY(exec(kSchemaV1));
+    if (version < 2)
+        VQ_TRY(exec(kSchemaV2));
+    VQ_TRY(exec("DELETE FROM schema_version"));
+    return exec(
+        fmt::format("INSERT INTO schema_version(version) VALUES ({})", kSchemaVersion).c_str());
+}
+
+SqliteDb::Ticket SqliteDb::submit(Write write) {
+    Ticket t = 0;
+    {
+        std::lock_guard lock(queue_mu_);
+        t = next_ticket_++;
+        queue_.emplace_back(t, std::move(write));
+    }
+    queue_cv_.notify_one();
+    return t;
+}
+
+Status SqliteDb::wait(Ticket ticket) {
+    std::unique_lock lock(queue_mu_);
+    // The writer drains the queue before it stops, so every ticket ends.
+    done_cv_.wait(lock, [&] { return done_ >= ticket; });
+    auto it = failed_.find(ticket);
+    if (it == failed_.end())
+        return Status::ok();
+    Status st = std::move(it->second);
+    failed_.erase(it);
+    return st;
+}
+
+uint64_t SqliteDb::commits() const {
+    std::lock_guard lock(queue_mu_);
+    return commits_;
+}
+
+void SqliteDb::writerLoop() {
+    for (;;) {
+        std::vector<std::pair<Ticket, Write>> batch;
+        {
+            std::unique_lock lock(queue_mu_);
+            queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty())
+                return;  // stopping, and every queued write is done
+            while (!queue_.empty() && batch.size() < kMaxBatch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        std::vector<Status> results(batch.size());
+        bool committed = false;
+        {
+            std::lock_guard conn(conn_mu_);
+            Status begun = exec("BEGIN IMMEDIATE");
+            if (!begun) {
+                for (auto& r : results)
+                    r = begun;
+            } else {
+                for (size_t i = 0; i < batch.size(); ++i) {
+                    Status st = exec("SAVEPOINT one_write");
+                    if (st)
+                        st = batch[i].second(*this);
+                    if (!st)
+                        (void)exec("ROLLBACK TO one_write");
+                    (void)exec("RELEASE one_write");
+                    results[i] = std::move(st);
+                }
+                Status done = exec("COMMIT");
+                if (!done) {
+                    (void)exec("ROLLBACK");
+                    for (auto& r : results)
+                        r = done;
+                } else {
+                    committed = true;
+                }
+            }
+        }
+        {
+            std::lock_guard lock(queue_mu_);
+            for (size_t i = 0; i < batch.size(); ++i) {
+                if (!results[i])
+                    failed_[batch[i].first] = std::move(results[i]);
+            }
+            done_ = batch.back().first;
+            if (committed)
+                ++commits_;
+        }
+        done_cv_.notify_all();
+    }
+}
+
+}  // namespace vq::store
