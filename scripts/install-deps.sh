@@ -11,14 +11,14 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config git
   libyaml-cpp-dev nlohmann-json3-dev libboost-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev libgtest-dev libgmock-dev libfreeipmi-dev libssh-dev clang-format-14 python3
+  libsqlite3-dev libgtest-dev libgmock-dev libfreeipmi-dev libssh-dev libssl-dev clang-format-14 python3
 )
 # Every tool tests/system/ and tests/lab/ call (clients, peers, firmware, the guest's kernel
 # modules come compressed with xz or zstd).
 TEST_PKGS=(
   iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl isc-dhcp-relay
   ipxe ipxe-qemu qemu-system-x86 ovmf xz-utils zstd openipmi ipmitool openssh-server
-  podman runc tar
+  podman runc tar openssl
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)

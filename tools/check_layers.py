@@ -7,6 +7,7 @@ import sys
 # module -> modules it may include (besides itself)
 ALLOWED = {
     "base": set(),
+    "auth": {"base"},
     "tmpl": {"base"},
     "net": {"base"},
     "model": {"base", "tmpl"},
