@@ -14,6 +14,7 @@ ALLOWED = {
     "dhcp": {"base", "net"},
     "tftp": {"base", "net"},
     "http": {"base", "net"},
+    "https": {"base", "net", "http"},
     "ipxe": {"base", "tmpl", "model"},
     "render": {"base", "tmpl", "model", "ipxe"},
     "plan": {"base", "tmpl", "model", "ipxe", "render"},
