@@ -11,7 +11,8 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config git
   libyaml-cpp-dev nlohmann-json3-dev libboost-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev libgtest-dev libgmock-dev libfreeipmi-dev libssh-dev libssl-dev clang-format-14 python3
+  libsqlite3-dev libzstd-dev libgtest-dev libgmock-dev libfreeipmi-dev libssh-dev libssl-dev
+  clang-format-14 python3
 )
 # Every tool tests/system/ and tests/lab/ call (clients, peers, firmware, the guest's kernel
 # modules come compressed with xz or zstd).
