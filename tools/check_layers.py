@@ -26,7 +26,7 @@ ALLOWED = {
     "control": {"base", "model"},
     # The server owns state and decides; it never includes the agent.
     "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
-               "container", "store", "control"},
+               "container", "store", "control", "auth", "https"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},

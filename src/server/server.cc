@@ -115,6 +115,8 @@ Status Server::start() {
         ctx.engine = engine_.get();
         ctx.state = state_.get();
         addUserApiRoutes(router, ctx);
+        if (options_.user_api_routes)
+            options_.user_api_routes(router);
         http::ServerOptions opts;
         opts.address = config_.user_api.addr;
         opts.port = static_cast<uint16_t>(config_.user_api.port);

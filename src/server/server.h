@@ -7,6 +7,7 @@
 // the network will. Several servers can run in one process (no globals).
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,8 +24,9 @@
 #include "workflow/engine.h"
 
 namespace vq::http {
+class Router;
 class Server;
-}
+}  // namespace vq::http
 namespace vq::store {
 class SqliteProgressStore;
 }
@@ -42,6 +44,8 @@ struct ServerOptions {
     // What reboots hosts and runs containers for the state engine; null: this process does
     // (InProcessEffects). Must outlive the server.
     Effects* effects = nullptr;
+    // More User API routes (`vaquero server` adds GET /agents); may be null.
+    std::function<void(http::Router&)> user_api_routes;
 };
 
 class Server : public control::StateManifest,
