@@ -27,6 +27,8 @@ ALLOWED = {
     # The server owns state and decides; it never includes the agent.
     "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
                "container", "store", "control", "auth", "https"},
+    # The agent's links to its server over HTTPS (below the agent, beside the server).
+    "remote": {"base", "model", "control", "auth", "http", "https"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},

@@ -92,10 +92,16 @@ public:
         auto known = queryNumber(req, "revision");
         if (!known)
             return refuse(400, "revision must be a number");
+        auto wait_s = queryNumber(req, "wait");
+        if (!wait_s)
+            return refuse(400, "wait must be a number of seconds");
+        // The agent may ask for a shorter poll (so that it can stop quickly), never longer.
+        auto wait = ctx_.watch_timeout;
+        if (*wait_s > 0)
+            wait = std::min<std::chrono::milliseconds>(wait, std::chrono::seconds(*wait_s));
         ctx_.agents->touch(claims->site_id, claims->agent_id, req.remote.address, std::nullopt,
                            *known);
-        return Response::json(
-            200, wire::encodeRevision(ctx_.bundles->waitNewer(*known, ctx_.watch_timeout)));
+        return Response::json(200, wire::encodeRevision(ctx_.bundles->waitNewer(*known, wait)));
     }
 
     Response bundle(const Request& req) const {
