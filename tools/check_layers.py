@@ -34,9 +34,12 @@ ALLOWED = {
               "power", "container", "control"},
     # The one place both are joined in-process.
     "standalone": {"base", "model", "control", "server", "agent"},
+    # `vaquero agent`: the agent joined to its server over the network (the configuration
+    # file's parser is the server's).
+    "agentd": {"base", "model", "control", "http", "https", "auth", "remote", "agent", "server"},
     "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
             "workflow", "power", "container", "store", "control", "server", "agent",
-            "standalone"},
+            "standalone", "remote", "agentd", "auth", "https"},
 }
 # Finer rules inside a module: codecs never include their servers.
 FORBIDDEN_SUB = {("dhcp", "codec"): "dhcp/server", ("tftp", "codec"): "tftp/server"}

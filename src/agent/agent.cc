@@ -86,6 +86,8 @@ Status Agent::start() {
     ctx.manifest = links_.manifest;
     ctx.report = links_.report;
     addAgentRoutes(router, ctx);
+    if (options_.extra_routes)
+        options_.extra_routes(router);
 
     http::ServerOptions http_opts;
     http_opts.address = options_.listen;

@@ -90,10 +90,12 @@ Status RemoteLinks::start(std::chrono::milliseconds wait) {
     if (!have_revision_.wait_for(lock, wait, [this] { return latest_ != nullptr; })) {
         lock.unlock();
         stop();
-        return Status::unavailable("no model to serve: the server at " +
-                                   options_.session.client.host + ":" +
-                                   std::to_string(options_.session.client.port) +
-                                   " did not answer (or refused this agent) and " +
+        std::string why;
+        {
+            std::lock_guard elock(error_mu_);
+            why = last_error_.empty() ? "no answer" : last_error_;
+        }
+        return Status::unavailable("no model to serve: " + why + "; and " +
                                    options_.cache_dir.string() + " holds no cached revision");
     }
     return Status::ok();
@@ -113,6 +115,11 @@ bool RemoteLinks::pause(std::chrono::milliseconds d) {
     std::unique_lock lock(pause_mu_);
     pause_cv_.wait_for(lock, d, [this] { return stopping(); });
     return !stopping();
+}
+
+void RemoteLinks::noteError(std::string why) {
+    std::lock_guard lock(error_mu_);
+    last_error_ = std::move(why);
 }
 
 void RemoteLinks::setConnected(bool up) {
@@ -241,13 +248,16 @@ void RemoteLinks::watchLoop() {
         auto resp = session_->send(req);
         if (!resp || resp->status != 200) {
             if (!resp) {
-                setConnected(false);
+                noteError(resp.message());
+                if (resp.code() == StatusCode::permission_denied)
+                    VQ_LOG_ERROR("AGENT_LOGIN_REFUSED reason=\"{}\"", resp.message());
+                else
+                    setConnected(false);
             } else {
+                noteError("the server refused the watch: " + wire::errorMessage(resp->body));
                 VQ_LOG_WARN("AGENT_WATCH_REFUSED status={} reason=\"{}\"", resp->status,
                             wire::errorMessage(resp->body));
             }
-            if (!resp && resp.code() == StatusCode::permission_denied)
-                VQ_LOG_ERROR("AGENT_LOGIN_REFUSED reason=\"{}\"", resp.message());
             pause(options_.retry);
             continue;
         }
@@ -309,14 +319,12 @@ bool RemoteLinks::refreshManifest() {
     bool changed = false;
     {
         std::lock_guard lock(manifest_mu_);
-        changed = manifest_.size() != m->hosts.size() ||
-                  std::any_of(m->hosts.begin(), m->hosts.end(), [this](const auto& kv) {
-                      auto it = manifest_.find(kv.first);
-                      return it == manifest_.end() || it->second.boot != kv.second.boot ||
-                             it->second.stage != kv.second.stage;
-                  });
         manifest_ = m->hosts;
         manifest_current_ = true;
+        // Compared with what is on disk, not in memory: checkpoint answers update memory only.
+        changed = resp->body != saved_manifest_;
+        if (changed)
+            saved_manifest_ = resp->body;
     }
     if (changed) {
         if (Status st = cache_.saveManifest(resp->body); !st)

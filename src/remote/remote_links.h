@@ -115,6 +115,7 @@ private:
     mutable std::mutex manifest_mu_;
     std::unordered_map<std::string, control::ServedBoot> manifest_;
     bool manifest_current_ = false;
+    std::string saved_manifest_;  // the JSON last written to the cache
 
     // Events waiting for the sender.
     mutable std::mutex events_mu_;
@@ -122,6 +123,10 @@ private:
     std::deque<std::string> events_;
     std::atomic<uint64_t> events_dropped_{0};
     std::atomic<uint64_t> events_sent_{0};
+
+    mutable std::mutex error_mu_;
+    std::string last_error_;  // why the server was last unreachable or refused us
+    void noteError(std::string why);
 
     std::atomic<bool> connected_{false};
     std::atomic<int64_t> last_contact_{0};
