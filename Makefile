@@ -7,7 +7,7 @@ JOBS      ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps fuzz-deps build test unit demo bench fuzz format format-check layers clean
+.PHONY: all deps bench-deps fuzz-deps build test unit demo bench fuzz package image format format-check layers clean
 
 all: build
 
@@ -52,6 +52,14 @@ fuzz: fuzz-deps
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	scripts/fuzz.sh $(FUZZ_DIR) $${FUZZ_SECONDS:-60}
+
+# The Debian package (binary, systemd units, configs in /etc/vaquero) in $(BUILD_DIR)/package/.
+package: build
+	scripts/package.sh $(BUILD_DIR) $(BUILD_DIR)/package
+
+# The OCI image localhost/vaquero:<version> (and :latest), built with podman from Debian's archive.
+image: build
+	scripts/image.sh $(BUILD_DIR)
 
 format:
 	tools/check_format.sh --fix

@@ -4,9 +4,14 @@
 #  2. (as root) create the lab -- a namespace with a bridge and a tap, nothing routed -- start
 #     `vaquero standalone` with examples/lab, PXE-boot a BIOS and a UEFI machine through it and
 #     print each host's boot timeline (DHCP -> TFTP -> iPXE script -> kernel/initrd -> config ->
-#     checkpoint); everything created is removed at exit.
-# Any failure of step 2 (not root, a tool missing, a machine not booting) fails the demo;
-# DEMO_LAB=0 leaves step 2 out.
+#     checkpoint);
+#  3. (as root) the rollout: three machines behind virtual BMCs (ipmi_sim; power-on starts
+#     their QEMU), provisioned on the first revision; the SoT gets a new kernel argument,
+#     `vaquero plan` prints what will happen, and Vaquero reprovisions them through IPMI,
+#     masters before workers; the rollout order and each machine's timeline from the power
+#     action to the checkpoint are printed. Everything created is removed at exit.
+# Any failure of steps 2-3 (not root, a tool missing, a machine not booting) fails the demo;
+# DEMO_LAB=0 leaves steps 2-3 out.
 set -euo pipefail
 bin=$(realpath "${1:-build/vaquero}")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,8 +33,10 @@ lab_fail() {
 export VAQUERO_BIN=$bin
 source "$root/tests/lab/lib.sh"
 source "$root/tests/lab/vaquero.sh"
+source "$root/tests/lab/rollout.sh"
+trap 'lab_rollout_stop; vq_cleanup' EXIT
 vq_skip() { lab_fail "$* (make deps installs the lab's tools)"; }
-lab_require curl
+lab_require curl ipmi_sim
 lab_vq_require
 
 lab_prepare_files "$LAB_CACHE/files"
@@ -54,3 +61,15 @@ for fw in bios uefi; do
 done
 echo "lab: $ok of 2 machines booted through vaquero standalone"
 [ $ok -eq 2 ] || lab_fail "$((2 - ok)) machine(s) did not boot (logs above)"
+
+echo "== the rollout: three machines reprovisioned through IPMI (masters, then workers)"
+lab_stop_all
+ns=$(vq_netns_name demo)
+lab_rollout_start "$ns" "$LAB_CACHE/files"
+echo "-- revision 1 serves lab-master (masters; BIOS), lab-worker-1 (workers; BIOS) and"
+echo "   lab-worker-2 (workers; UEFI), all provisioned; the edit adds $LAB_ROLLOUT_ARG to the OS"
+lab_rollout_edit
+echo "-- the edit is copied into the served SoT; Vaquero's state engine takes it from there"
+lab_rollout_apply 300 || lab_fail "not every machine was provisioned on the new revision"
+lab_rollout_report --check || lab_fail "the rollout did not go as planned (above)"
+echo "lab: the rollout reprovisioned 3 machines through IPMI in the planned order"

@@ -11,7 +11,7 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config git
   libyaml-cpp-dev nlohmann-json3-dev libboost-dev libspdlog-dev libfmt-dev libcli11-dev
-  libsqlite3-dev libzstd-dev libgtest-dev libgmock-dev libfreeipmi-dev libssh-dev libssl-dev
+  libsqlite3-dev libzstd-dev libgtest-dev libgmock-dev libfreeipmi-dev libssh-dev libgit2-dev libssl-dev
   clang-format-14 python3
 )
 # Every tool tests/system/ and tests/lab/ call (clients, peers, firmware, the guest's kernel
@@ -20,6 +20,10 @@ TEST_PKGS=(
   iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl isc-dhcp-relay
   ipxe ipxe-qemu qemu-system-x86 ovmf xz-utils zstd openipmi ipmitool openssh-server
   podman runc tar openssl
+  # packaging: make package, make image, the Kubernetes manifests' offline check
+  dpkg-dev fakeroot lintian mmdebstrap systemd nodejs npm
+  # promtool checks the /metrics scrapes
+  prometheus
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
@@ -38,6 +42,9 @@ esac
 
 missing=()
 for p in "${want[@]}"; do
+  # Node.js from another source (e.g. NodeSource) brings its own npm and conflicts with
+  # Debian's npm package: the commands are what matter.
+  case $p in nodejs | npm) command -v "$p" >/dev/null 2>&1 && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -7,37 +7,42 @@ import sys
 # module -> modules it may include (besides itself)
 ALLOWED = {
     "base": set(),
+    # Counters, gauges, histograms and their exposition: a leaf every layer may update.
+    "metrics": set(),
+    "tmpl": {"base", "metrics"},
+    "net": {"base", "metrics"},
+    "model": {"base", "metrics", "tmpl"},
+    "dhcp": {"base", "metrics", "net"},
+    "tftp": {"base", "metrics", "net"},
+    "http": {"base", "metrics", "net"},
+    "ipxe": {"base", "metrics", "tmpl", "model"},
+    "render": {"base", "metrics", "tmpl", "model", "ipxe"},
+    "plan": {"base", "metrics", "tmpl", "model", "ipxe", "render"},
+    "workflow": {"base", "metrics", "model"},
+    "power": {"base", "metrics", "net"},
+    "container": {"base", "metrics"},
+    "store": {"base", "metrics", "model", "workflow"},
     "auth": {"base"},
-    "tmpl": {"base"},
-    "net": {"base"},
-    "model": {"base", "tmpl"},
-    "dhcp": {"base", "net"},
-    "tftp": {"base", "net"},
-    "http": {"base", "net"},
-    "https": {"base", "net", "http"},
-    "ipxe": {"base", "tmpl", "model"},
-    "render": {"base", "tmpl", "model", "ipxe"},
-    "plan": {"base", "tmpl", "model", "ipxe", "render"},
-    "workflow": {"base", "model"},
-    "power": {"base", "net"},
-    "container": {"base"},
-    "store": {"base", "model", "workflow"},
+    "https": {"base", "metrics", "net", "http"},
+    # Git sources (libgit2) and webhook formats: nothing of the model.
+    "git": {"base"},
     # Where server and agent meet: interfaces only, below both.
-    "control": {"base", "model"},
+    "control": {"base", "metrics", "model"},
     # The server owns state and decides; it never includes the agent.
-    "server": {"base", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
-               "container", "store", "control", "auth", "https"},
+    "server": {"base", "metrics", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
+               "container", "store", "git", "control", "auth", "https"},
     # The agent's links to its server over HTTPS (below the agent, beside the server).
-    "remote": {"base", "model", "control", "auth", "http", "https"},
+    "remote": {"base", "metrics", "model", "control", "auth", "http", "https"},
     # The agent serves boots; it never includes the server nor what the server owns.
-    "agent": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
+    "agent": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},
     # The one place both are joined in-process.
-    "standalone": {"base", "model", "control", "server", "agent"},
+    "standalone": {"base", "metrics", "model", "control", "server", "agent"},
     # `vaquero agent`: the agent joined to its server over the network (the configuration
     # file's parser is the server's).
-    "agentd": {"base", "model", "control", "http", "https", "auth", "remote", "agent", "server"},
-    "cli": {"base", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
+    "agentd": {"base", "metrics", "model", "control", "http", "https", "auth", "remote", "agent",
+               "server"},
+    "cli": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
             "workflow", "power", "container", "store", "control", "server", "agent",
             "standalone", "remote", "agentd", "auth", "https"},
 }

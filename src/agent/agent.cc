@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <thread>
 
+#include "metrics/registry.h"
+
 #include "agent/boot_services.h"
 #include "agent/routes.h"
 #include "base/log.h"
+#include "base/version.h"
 #include "http/server.h"
 
 namespace vq::agent {
@@ -86,6 +89,9 @@ Status Agent::start() {
     ctx.manifest = links_.manifest;
     ctx.report = links_.report;
     addAgentRoutes(router, ctx);
+    router.exact("/metrics", [this](const http::Request&) {
+        return http::Response::text(200, metricsText(), std::string(metrics::kContentType));
+    });
     if (options_.extra_routes)
         options_.extra_routes(router);
 
@@ -97,7 +103,11 @@ Status Agent::start() {
                             ? options_.http_threads
                             : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
     http_ = std::make_unique<http::Server>(http_opts, std::move(router));
-    http_->setObserver(makeEventObserver(*reporter_));
+    http_->setObserver([this, events = makeEventObserver(*reporter_)](const http::Request& req,
+                                                                      const http::Exchange& ex) {
+        http_metrics_.observe(req, ex);
+        events(req, ex);
+    });
     if (Status st = http_->start(); !st) {
         http_.reset();
         return st;
@@ -141,11 +151,24 @@ void Agent::stop() {
         links_.revisions->unsubscribe(subscription_);
         subscription_ = 0;
     }
-    boot_.reset();
+    // HTTP first: a /metrics request in flight reads the boot services.
     if (http_) {
         http_->stop();
         http_.reset();
     }
+    boot_.reset();
+}
+
+std::string Agent::metricsText() const {
+    metrics::Exposition out;
+    out.gauge("vaquero_build_info", "The running build; the value is always 1.",
+              {{"version", std::string(version())}}, 1);
+    out.gauge("vaquero_agent_revision", "The model revision the agent serves.",
+              {{"site", selection_.site_id}}, static_cast<double>(revision_.load()));
+    http_metrics_.collect(out);
+    if (boot_)
+        boot_->collect(out);
+    return out.render();
 }
 
 uint16_t Agent::httpPort() const {

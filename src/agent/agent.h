@@ -15,6 +15,7 @@
 #include "control/links.h"
 #include "control/model_holder.h"
 
+#include "agent/http_metrics.h"
 #include "agent/site_select.h"
 #include "agent/timeline.h"
 #include "base/result.h"
@@ -56,6 +57,8 @@ public:
     const Selection& selection() const { return selection_; }
     // The revision being served (0 before start).
     uint64_t revision() const { return revision_.load(); }
+    // What GET /metrics answers: HTTP, DHCP, TFTP, the revision served, the build.
+    std::string metricsText() const;
 
 private:
     class Reporter;
@@ -69,6 +72,7 @@ private:
     Selection selection_;
     std::atomic<uint64_t> revision_{0};
     uint64_t subscription_ = 0;
+    HttpMetrics http_metrics_;
     std::unique_ptr<http::Server> http_;
     std::unique_ptr<BootServices> boot_;
 };

@@ -112,8 +112,65 @@ std::vector<std::string> siteInterfaces(const model::Site& site) {
     return {names.begin(), names.end()};
 }
 
+double num(uint64_t v) {
+    return static_cast<double>(v);
+}
+
+void collectDhcp(const dhcp::DhcpServiceStats& s, metrics::Exposition& out) {
+    for (const auto& [type, n] : s.requests)
+        out.counter("vaquero_dhcp_requests_total", "DHCP requests decoded, by message type.",
+                    {{"type", type}}, num(n));
+    for (const auto& [type, n] : s.replies)
+        out.counter("vaquero_dhcp_replies_total", "DHCP replies sent, by message type.",
+                    {{"type", type}}, num(n));
+    for (const auto& [reason, n] : s.drops)
+        out.counter("vaquero_dhcp_drops_total", "DHCP requests answered with nothing, by reason.",
+                    {{"reason", reason}}, num(n));
+    out.counter("vaquero_dhcp_datagrams_received_total", "UDP datagrams received on DHCP ports.",
+                {}, num(s.received));
+    out.counter("vaquero_dhcp_decode_errors_total", "Datagrams that are not DHCP packets.", {},
+                num(s.decode_errors));
+    out.counter("vaquero_dhcp_send_errors_total", "Replies the kernel refused to send.", {},
+                num(s.send_errors));
+    out.counter("vaquero_dhcp_replies_trimmed_total",
+                "Replies sent without some options, to fit the client's size limit.", {},
+                num(s.replies_trimmed));
+    out.counter("vaquero_dhcp_replies_too_large_total",
+                "Replies not sent: even the essential options exceed the client's limit.", {},
+                num(s.replies_too_large));
+    out.counter("vaquero_dhcp_rogue_sightings_total",
+                "Other DHCP servers seen answering on the agent's segments.", {},
+                num(s.rogue_sightings));
+    out.counter("vaquero_dhcp_rogue_probes_total", "Rogue-server probes sent.", {},
+                num(s.rogue_probes));
+}
+
+void collectTftp(const tftp::TftpStats& s, metrics::Exposition& out) {
+    const char* help = "TFTP transfers ended, by result.";
+    out.counter("vaquero_tftp_transfers_total", help, {{"result", "completed"}}, num(s.completed));
+    out.counter("vaquero_tftp_transfers_total", help, {{"result", "failed"}}, num(s.failed));
+    out.counter("vaquero_tftp_transfers_total", help, {{"result", "size_probe"}},
+                num(s.size_probes));
+    out.counter("vaquero_tftp_transfers_total", help, {{"result", "refused"}}, num(s.refused));
+    out.counter("vaquero_tftp_transfers_started_total", "TFTP transfers started.", {},
+                num(s.started));
+    out.gauge("vaquero_tftp_transfers_active", "TFTP transfers in progress.", {}, num(s.active));
+    out.counter("vaquero_tftp_sent_bytes_total", "File bytes acknowledged by TFTP clients.", {},
+                num(s.bytes));
+    out.histogram("vaquero_tftp_transfer_duration_seconds",
+                  "Time from request to last acknowledgement of completed transfers.", {},
+                  s.duration);
+}
+
 class Running : public BootServices {
 public:
+    void collect(metrics::Exposition& out) const override {
+        if (dhcp)
+            collectDhcp(dhcp->stats(), out);
+        if (tftp)
+            collectTftp(tftp->stats(), out);
+    }
+
     ~Running() override {
         if (dhcp)
             dhcp->stop();

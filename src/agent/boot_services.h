@@ -6,6 +6,7 @@
 #include <string>
 
 #include "control/model_holder.h"
+#include "metrics/exposition.h"
 
 #include "base/event.h"
 #include "base/result.h"
@@ -23,6 +24,8 @@ struct BootServicesConfig {
 class BootServices {
 public:
     virtual ~BootServices() = default;
+    // DHCP and TFTP counters for /metrics.
+    virtual void collect(metrics::Exposition& out) const = 0;
 };
 
 Result<std::unique_ptr<BootServices>> startBootServices(const BootServicesConfig& config,

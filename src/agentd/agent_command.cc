@@ -9,12 +9,9 @@
 
 #include "agent/agent.h"
 #include "base/log.h"
+#include "base/version.h"
 #include "http/router.h"
 #include "server/config.h"
-
-#ifndef VQ_VERSION
-#define VQ_VERSION "dev"
-#endif
 
 namespace vq::agentd {
 namespace {
@@ -64,7 +61,7 @@ int runAgent(const AgentCommandOptions& options) {
     ro.session.site_id = fromEnv(options.site_id, "VAQUERO_SITE_ID");
     ro.session.agent_id = fromEnv(options.agent_id, "VAQUERO_AGENT_ID");
     ro.session.shared_secret = fromEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
-    ro.session.version = VQ_VERSION;
+    ro.session.version = std::string(version());
     ro.session.client.host =
         options.server_addr.empty() ? config.server_client.endpoint.addr : options.server_addr;
     ro.session.client.port = static_cast<uint16_t>(

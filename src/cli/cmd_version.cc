@@ -1,17 +1,14 @@
 #include <iostream>
 
+#include "base/version.h"
 #include "cli/command.h"
-
-#ifndef VQ_VERSION
-#define VQ_VERSION "dev"
-#endif
 
 namespace vq::cli {
 
 void addVersionCommand(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("version", "Print the version");
     cmd->callback([&ctx] {
-        std::cout << "vaquero " << VQ_VERSION << "\n";
+        std::cout << "vaquero " << version() << "\n";
         ctx.exit_code = kExitOk;
     });
 }

@@ -10,9 +10,9 @@ namespace vq::model {
 namespace {
 
 std::optional<Bmc> decodeBmc(const DecodeCtx& ctx, uint32_t node, const std::string& path) {
-    Fields f(
-        ctx, node, path, "bmc",
-        {"type", "username", "password", "keypath", "container", "soft_reboot", "soft_timeout"});
+    Fields f(ctx, node, path, "bmc",
+             {"type", "username", "password", "keypath", "container", "soft_reboot", "soft_timeout",
+              "boot_type"});
     if (!f.isMap())
         return std::nullopt;
     Bmc b;
@@ -25,6 +25,10 @@ std::optional<Bmc> decodeBmc(const DecodeCtx& ctx, uint32_t node, const std::str
     f.str("keypath", b.keypath);
     f.boolean("soft_reboot", b.soft_reboot);
     f.integer("soft_timeout", b.soft_timeout, false, 0, 86400);
+    if (f.str("boot_type", b.boot_type) && b.boot_type != "legacy" && b.boot_type != "efi") {
+        ctx.error(f.get("boot_type"), f.sub("boot_type"),
+                  fmt::format("unknown boot type \"{}\" (expected legacy or efi)", b.boot_type));
+    }
     const uint32_t c = f.get("container");
     if (!ctx.doc.isNull(c))
         b.container = decodeContainer(ctx, c, f.sub("container"));

@@ -129,6 +129,8 @@ struct Bmc {
     std::optional<Container> container;
     bool soft_reboot = false;
     int soft_timeout = 0;
+    // Firmware the one-time network boot asks for: "legacy" (BIOS) or "efi" (UEFI).
+    std::string boot_type = "legacy";
 };
 
 struct Interface {

@@ -7,7 +7,15 @@ std::string_view powerStateName(PowerState s) {
 }
 
 std::string_view softOutcomeName(SoftOutcome o) {
-    return o == SoftOutcome::Graceful ? "restarted gracefully" : "forced a power cycle";
+    switch (o) {
+        case SoftOutcome::Graceful:
+            return "restarted gracefully";
+        case SoftOutcome::Forced:
+            return "forced a power cycle";
+        case SoftOutcome::WasOff:
+            return "powered on (it was off)";
+    }
+    return "?";
 }
 
 }  // namespace vq::power

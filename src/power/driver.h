@@ -17,6 +17,7 @@ std::string_view powerStateName(PowerState s);  // "off" | "on"
 enum class SoftOutcome {
     Graceful,  // the host powered off by itself and was powered on again
     Forced,    // it was still on after soft_timeout: a hard power cycle followed
+    WasOff,    // it was off already: powered on, nothing to shut down
 };
 std::string_view softOutcomeName(SoftOutcome o);
 

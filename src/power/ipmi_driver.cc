@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <freeipmi/freeipmi.h>
 
+#include "power/ipmi_boot_flags.h"
 #include "power/ipmi_session.h"
 
 namespace vq::power {
@@ -91,15 +92,11 @@ Status IpmiDriver::bootdevPxe() {
     FiidObject rs(fiid_obj_create(tmpl_cmd_set_system_boot_options_rs));
     if (!rs)
         return Status::error(fmt::format("{}: out of memory", describe(target_)));
-    // Valid for the next boot only: the host comes back to its disk afterwards.
+    const BootFlags f = oneTimePxeBootFlags(target_.efi_boot);
     const int rc = ipmi_cmd_set_system_boot_options_boot_flags(
-        session.ctx(), IPMI_SYSTEM_BOOT_OPTIONS_PARAMETER_VALID_UNLOCKED,
-        IPMI_SYSTEM_BOOT_OPTION_BOOT_FLAG_BOOT_TYPE_PC_COMPATIBLE,
-        IPMI_SYSTEM_BOOT_OPTION_BOOT_FLAG_VALID_FOR_NEXT_BOOT,
-        IPMI_SYSTEM_BOOT_OPTION_BOOT_FLAG_VALID, 0, 0,
-        IPMI_SYSTEM_BOOT_OPTION_BOOT_FLAG_BOOT_DEVICE_FORCE_PXE, 0, 0,
-        IPMI_SYSTEM_BOOT_OPTION_BOOT_FLAG_CONSOLE_REDIRECTION_DEFAULT, 0, 0, 0,
-        IPMI_SYSTEM_BOOT_OPTION_BOOT_FLAG_FIRMWARE_BIOS_VERBOSITY_DEFAULT, 0, 0, 0, 0, rs.get());
+        session.ctx(), f.parameter_valid, f.bios_boot_type, f.persistent, f.valid, 0, 0,
+        f.boot_device, 0, 0, f.console_redirection, 0, 0, 0, f.firmware_verbosity, 0, 0, 0, 0,
+        rs.get());
     if (rc < 0)
         return session.failure();
     return Status::ok();

@@ -13,6 +13,15 @@ Result<SoftOutcome> softRestart(const SoftRestartSteps& steps,
                                     : timing.never_force_limit;
     const TimePoint deadline = clock.now() + wait;
 
+    // An off machine has nothing to shut down (and BMCs may refuse the request while the
+    // chassis is off): a reprovisioning reboot of it is a power-on.
+    Result<PowerState> before = steps.status();
+    if (!before)
+        return before.status();
+    if (*before == PowerState::Off) {
+        VQ_TRY(steps.power_on());
+        return SoftOutcome::WasOff;
+    }
     VQ_TRY(steps.request_shutdown());
     while (true) {
         Result<PowerState> state = steps.status();

@@ -1,8 +1,8 @@
 #pragma once
 // The graceful-restart recipe shared by drivers that can read power state: ask the host to
-// shut down, watch it power off, power it on again; if it is still on after soft_timeout,
-// power-cycle it. With soft_timeout 0 it is never forced: after `never_force_limit` the
-// restart fails instead, so the call stays bounded.
+// shut down (an off host is only powered on), watch it power off, power it on again; if it is still
+// on after soft_timeout, power-cycle it. With soft_timeout 0 it is never forced: after
+// `never_force_limit` the restart fails instead, so the call stays bounded.
 
 #include <functional>
 #include <string>

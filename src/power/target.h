@@ -24,6 +24,7 @@ struct Target {
     bool soft_reboot = false;
     int soft_timeout = 0;  // seconds; 0 = never force a hard cycle
     int cipher_suite = kDefaultCipherSuite;
+    bool efi_boot = false;  // a one-time network boot asks for EFI (else legacy) firmware
 };
 
 // "host node1 (BMC 10.99.0.5:623)": the prefix of every message about this target.

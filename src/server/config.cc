@@ -166,6 +166,13 @@ void parseSots(Reader& rd, const YAML::Node& list, Config& c) {
             s.string({"HookID"}, sot.hook_id);
             s.string({"Branch"}, sot.branch);
             s.warnUnknown();
+            if (sot.branch.empty()) {
+                sot.branch = "master";
+                rd.warn(git, path + "Git.Branch: not set, following 'master'");
+            }
+            // The ID names the SoT's directory under SavePath/git/.
+            if (sot.id.find('/') != std::string::npos || sot.id == "." || sot.id == "..")
+                rd.error(git, path + "ID: '" + sot.id + "' cannot name a directory");
             const bool known = std::any_of(c.git_hooks.begin(), c.git_hooks.end(),
                                            [&](const auto& h) { return h.id == sot.hook_id; });
             if (sot.hook_id.empty()) {
@@ -223,8 +230,19 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
                 s.string({"URL"}, h.url);
                 s.string({"Secret"}, h.secret);
                 s.warnUnknown();
+                const std::string path = "GitHook[" + std::to_string(i) + "].";
                 if (h.id.empty())
-                    rd.error(n[i], "GitHook[" + std::to_string(i) + "].ID: required");
+                    rd.error(n[i], path + "ID: required");
+                if (h.url.empty())
+                    rd.error(n[i], path + "URL: required (the repository to fetch)");
+                for (const auto& other : c.git_hooks) {
+                    if (!h.id.empty() && other.id == h.id)
+                        rd.error(n[i], path + "ID: duplicate GitHook ID '" + h.id + "'");
+                }
+                if (h.secret.empty() && !h.id.empty())
+                    rd.warn(n[i], path +
+                                      "Secret: not set, deliveries to this hook are not "
+                                      "authenticated");
                 c.git_hooks.push_back(std::move(h));
             }
         }

@@ -37,10 +37,10 @@ struct GitterConfig {
 };
 
 struct GitHookConfig {
-    std::string id;
-    std::string token;
-    std::string url;
-    std::string secret;
+    std::string id;      // the webhook's path: <Gitter.Endpoint>/<id>
+    std::string token;   // https: the password sent with the fetch
+    std::string url;     // the repository fetched (file://, https://, ssh://)
+    std::string secret;  // the webhook's HMAC key; empty: deliveries are not checked
 };
 
 struct SotSourceConfig {
@@ -48,8 +48,8 @@ struct SotSourceConfig {
     Kind kind = Kind::Local;
     std::string id;
     std::string root;     // Local
-    std::string hook_id;  // Git
-    std::string branch;   // Git
+    std::string hook_id;  // Git: a GitHookConfig's id
+    std::string branch;   // Git; "master" when not set
 };
 
 struct EtcdConfig {

@@ -1,5 +1,7 @@
 #include "server/control_plane.h"
 
+#include <filesystem>
+
 #include "https/tls_context.h"
 #include "https/tls_server.h"
 
@@ -47,10 +49,14 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
         return server.status();
     cp->server_ = std::move(*server);
 
+    // The directory the served SoT is loaded from (the server serves the first SoT): a local
+    // root, or the tree the git source checks out.
     std::string root;
-    for (const auto& sot : config.sots) {
-        if (sot.kind == SotSourceConfig::Kind::Local && root.empty())
-            root = sot.root;
+    if (!config.sots.empty()) {
+        const SotSourceConfig& sot = config.sots.front();
+        root = sot.kind == SotSourceConfig::Kind::Local
+                   ? sot.root
+                   : (std::filesystem::path(config.save_path) / "git" / sot.id / "tree").string();
     }
     cp->bundles_ = std::make_unique<BundleStore>(root);
 

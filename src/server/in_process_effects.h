@@ -19,7 +19,8 @@
 namespace vq::server {
 
 struct InProcessEffectsOptions {
-    size_t threads = 8;  // actions running at once; more wait in order
+    // Actions running at once (power calls mostly wait on a BMC); more wait in order.
+    size_t threads = 64;
     container::RuntimeConfig runtime;
     power::DriverOptions drivers;
 };

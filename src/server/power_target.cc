@@ -21,6 +21,7 @@ Result<power::Target> powerTarget(const model::Host& host) {
     t.keypath = i->bmc->keypath;
     t.soft_reboot = i->bmc->soft_reboot;
     t.soft_timeout = i->bmc->soft_timeout;
+    t.efi_boot = i->bmc->boot_type == "efi";
     return t;
 }
 

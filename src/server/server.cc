@@ -4,9 +4,11 @@
 #include <iostream>
 
 #include "base/log.h"
+#include "base/version.h"
 #include "http/server.h"
 #include "model/load.h"
 #include "server/in_process_effects.h"
+#include "server/sot_status_route.h"
 #include "server/user_api.h"
 #include "store/sqlite_progress_store.h"
 
@@ -37,21 +39,16 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     std::unique_ptr<Server> s(new Server(config, std::move(options)));
     const SotSourceConfig* sot = nullptr;
     for (const auto& source : s->config_.sots) {
-        if (source.kind == SotSourceConfig::Kind::Local) {
-            if (sot == nullptr) {
-                sot = &source;
-            } else {
-                VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: one local SoT is served ({})",
-                            source.id, sot->id);
-            }
+        if (sot == nullptr) {
+            sot = &source;
         } else {
-            VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: git SoTs are fed by the server's Gitter",
-                        source.id);
+            VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: one SoT is served ({})", source.id,
+                        sot->id);
         }
     }
     if (sot == nullptr) {
         const std::string where = s->config_.file.empty() ? "the configuration" : s->config_.file;
-        return Status::invalidArgument(where + ": no SoT with a Local Root to serve");
+        return Status::invalidArgument(where + ": no SoT to serve (SoT[].Local or SoT[].Git)");
     }
     s->sot_ = *sot;
 
@@ -68,23 +65,34 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     VQ_LOG_INFO("STORE_OPENED file={} hosts={}", s->store_->file(), s->engine_->all().size());
 
     model::LoadOptions load_options;
-    auto first = model::loadSot(s->sot_.root, load_options);
-    if (first.io_failure || !first.model)
-        return Status::unavailable("cannot read SoT " + s->sot_.root);
-    if (first.hasErrors()) {
-        for (const auto& d : first.diagnostics)
-            std::cerr << d.toString() << "\n";
-        return Status::invalidArgument(std::to_string(first.errorCount()) + " error(s) in SoT " +
-                                       s->sot_.root);
+    std::shared_ptr<const model::Model> first_model;
+    std::string first_commit;
+    if (s->sot_.kind == SotSourceConfig::Kind::Git) {
+        auto git = s->openGitSot(load_options);
+        if (!git)
+            return git.status();
+        first_model = git->model;
+        first_commit = git->commit;
+    } else {
+        auto first = model::loadSot(s->sot_.root, load_options);
+        if (first.io_failure || !first.model)
+            return Status::unavailable("cannot read SoT " + s->sot_.root);
+        if (first.hasErrors()) {
+            for (const auto& d : first.diagnostics)
+                std::cerr << d.toString() << "\n";
+            return Status::invalidArgument(std::to_string(first.errorCount()) +
+                                           " error(s) in SoT " + s->sot_.root);
+        }
+        if (s->options_.accept) {
+            if (std::string refusal = s->options_.accept(*first.model); !refusal.empty())
+                return Status::invalidArgument(refusal);
+        }
+        VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
+                    first.model->hostCount(), first.warningCount());
+        first_model = first.model;
     }
-    if (s->options_.accept) {
-        if (std::string refusal = s->options_.accept(*first.model); !refusal.empty())
-            return Status::invalidArgument(refusal);
-    }
-    VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
-                first.model->hostCount(), first.warningCount());
-    s->models_.set(first.model);
-    auto first_revision = s->revisions_.publish(first.model, s->sot_.id);
+    s->models_.set(first_model);
+    auto first_revision = s->revisions_.publish(first_model, s->sot_.id, first_commit);
 
     Effects* effects = s->options_.effects;
     if (effects == nullptr) {
@@ -94,11 +102,22 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     StateEngineOptions state_options;
     state_options.events = s->options_.workflow_events;  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
+    state_options.metrics = &s->metrics_;
+    s->checkpoint_seconds_ = &s->metrics_.histogram(
+        "vaquero_checkpoint_duration_seconds",
+        "Time to store a checkpoint and move its host on, before it is answered.");
     s->state_ = std::make_unique<StateEngine>(first_revision, effects, state_options);
     Server* self = s.get();
     s->revisions_.subscribe(
         [self](const control::RevisionPtr& rev) { self->state_->onRevision(rev); });
 
+    if (s->git_source_) {
+        s->git_source_->onAccepted([self](const GitSotSource::Loaded& loaded) {
+            self->models_.set(loaded.model);
+            self->revisions_.publish(loaded.model, self->sot_.id, loaded.commit);
+        });
+        return s;
+    }
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
         s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
@@ -107,14 +126,38 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     return s;
 }
 
+Result<GitSotSource::Loaded> Server::openGitSot(const model::LoadOptions& load_options) {
+    const GitHookConfig* hook = nullptr;
+    for (const auto& h : config_.git_hooks) {
+        if (h.id == sot_.hook_id)
+            hook = &h;
+    }
+    if (hook == nullptr)
+        return Status::invalidArgument("SoT " + sot_.id + ": no GitHook '" + sot_.hook_id + "'");
+    GitSotSource::Options options;
+    options.load = load_options;
+    options.accept = options_.accept;
+    auto source = GitSotSource::open(sot_, *hook, config_.save_path, std::move(options));
+    if (!source)
+        return source.status();
+    git_source_ = std::move(*source);
+    gitter_ = std::make_unique<Gitter>(config_.gitter, config_.git_hooks,
+                                       std::vector<GitSotSource*>{git_source_.get()});
+    return git_source_->loadInitial();
+}
+
 Status Server::start() {
+    if (gitter_)
+        VQ_TRY(gitter_->start());
     if (options_.user_api) {
         http::Router router;
         UserApiContext ctx;
         ctx.model = [this] { return models_.get(); };
         ctx.engine = engine_.get();
         ctx.state = state_.get();
+        ctx.metrics = [this] { return metricsText(); };
         addUserApiRoutes(router, ctx);
+        addSotStatusRoute(router, sot_, git_source_.get());
         if (options_.user_api_routes)
             options_.user_api_routes(router);
         http::ServerOptions opts;
@@ -134,11 +177,14 @@ Status Server::start() {
         }
     }
     state_->start();
-    watcher_->start();
+    if (watcher_)
+        watcher_->start();
     return Status::ok();
 }
 
 void Server::stop() {
+    if (gitter_)
+        gitter_->stop();
     if (watcher_)
         watcher_->stop();
     if (state_)
@@ -151,6 +197,10 @@ void Server::stop() {
 
 control::Links Server::links() {
     return control::Links{&revisions_, this, this, this};
+}
+
+uint16_t Server::gitterPort() const {
+    return gitter_ ? gitter_->port() : 0;
 }
 
 uint16_t Server::userApiPort() const {
@@ -178,11 +228,24 @@ Result<std::string> Server::checkpoint(std::string_view site,
     auto m = models_.get();
     if (!m)
         return Status::unavailable("no model loaded");
+    const auto started = std::chrono::steady_clock::now();
     auto t = engine_->checkpoint(site, host, boot, *m, std::chrono::system_clock::now());
     if (!t)
         return t.status();
     state_->checkpoint(t->progress.site, t->progress.host, boot);
+    checkpoint_seconds_->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return t->summary();
+}
+
+std::string Server::metricsText() const {
+    metrics::Exposition out;
+    out.gauge("vaquero_build_info", "The running build; the value is always 1.",
+              {{"version", std::string(version())}}, 1);
+    out.counter("vaquero_events_reported_total", "Host events reported by agents.", {},
+                static_cast<double>(events_reported_.load(std::memory_order_relaxed)));
+    state_->collect(out);
+    return metrics_.render(out);
 }
 
 std::vector<control::Task> Server::pending(std::string_view, std::string_view) {

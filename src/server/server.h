@@ -1,6 +1,7 @@
 #pragma once
-// The server: what owns state. From its configuration it reads the SoT (a local directory
-// for now; git through the Gitter later), numbers every accepted load as a model revision,
+// The server: what owns state. From its configuration it reads the SoT (a local directory,
+// polled; or a git repository, fetched at start and on every push webhook the Gitter
+// receives), numbers every accepted load as a model revision,
 // keeps host state in the store (<SavePath>/vaquero.db) through the workflow engine, and
 // answers the User API. It serves its agents through the control interfaces
 // (control/links.h); in `standalone` the agent holds pointers to this object, in `server`
@@ -13,11 +14,14 @@
 
 #include "control/links.h"
 #include "control/model_holder.h"
+#include "metrics/registry.h"
 
 #include "base/event.h"
 #include "base/result.h"
 #include "server/config.h"
 #include "server/effects.h"
+#include "server/git_sot_source.h"
+#include "server/gitter.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
@@ -57,8 +61,8 @@ public:
     static Result<std::unique_ptr<Server>> open(const Config& config, ServerOptions options);
     ~Server() override;
 
-    // The User API listener (a taken port is a warning: the boot path still runs) and the
-    // SoT watcher.
+    // The User API listener (a taken port is a warning: the boot path still runs), the
+    // SoT watcher, and for a git SoT the Gitter (a port it cannot bind is an error).
     Status start();
     void stop();
 
@@ -68,9 +72,14 @@ public:
     StateEngine& stateEngine() { return *state_; }
     // 0 when the User API is not served.
     uint16_t userApiPort() const;
+    // 0 when the SoT is not fed from git.
+    uint16_t gitterPort() const;
     // Events reported by agents so far.
     uint64_t eventsReported() const { return events_reported_.load(); }
     const std::string& storeFile() const;
+    // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
+    // containers, checkpoints, events, the revision, the build.
+    std::string metricsText() const;
 
     // control::StateManifest
     control::ServedBoot served(const model::Site& site,
@@ -87,6 +96,8 @@ public:
 private:
     class WorkflowEventLog;
     Server(Config config, ServerOptions options);
+    // Opens the git SoT's mirror and the Gitter, and loads the branch (open()'s git half).
+    Result<GitSotSource::Loaded> openGitSot(const model::LoadOptions& load_options);
 
     Config config_;
     ServerOptions options_;
@@ -96,11 +107,16 @@ private:
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;
     RevisionLog revisions_;
+    // Before the state engine, which keeps references to its counters.
+    metrics::Registry metrics_;
+    metrics::Histogram* checkpoint_seconds_ = nullptr;
     // Declared after the revision log it subscribes to, before the effects that call it back
     // (destroyed first, so no answer arrives at a destroyed engine).
     std::unique_ptr<StateEngine> state_;
     std::unique_ptr<Effects> own_effects_;
-    std::unique_ptr<SotWatcher> watcher_;
+    std::unique_ptr<SotWatcher> watcher_;       // a local SoT
+    std::unique_ptr<GitSotSource> git_source_;  // a git SoT, fed by the Gitter
+    std::unique_ptr<Gitter> gitter_;
     std::unique_ptr<http::Server> user_api_;
     std::atomic<uint64_t> events_reported_{0};
 };

@@ -113,6 +113,13 @@ StateEngine::StateEngine(control::RevisionPtr first,
                          const Clock& clock)
     : options_(std::move(options)), clock_(clock), effects_(effects), current_(std::move(first)) {
     started_ = std::chrono::system_clock::now();
+    if (options_.metrics != nullptr) {
+        for (size_t i = 0; i < transitions_.size(); ++i) {
+            transitions_[i] = &options_.metrics->counter(
+                "vaquero_host_transitions_total", "Rollout transitions, by the phase entered.",
+                {{"to", std::string(toString(static_cast<Phase>(i)))}});
+        }
+    }
     const uint64_t number = current_ ? current_->number : 0;
     if (current_ && current_->model) {
         rollout_ = std::make_unique<workflow::Rollout>(
@@ -337,6 +344,8 @@ std::vector<workflow::Action> StateEngine::applyLocked(const workflow::Step& ste
     for (const auto& t : step.transitions) {
         VQ_LOG_INFO("HOST_STATE host={} from={} to={} stage={} revision={} reason=\"{}\"", t.host,
                     toString(t.from), toString(t.to), t.stage + 1, t.revision, t.reason);
+        if (auto* c = transitions_[static_cast<size_t>(t.to)])
+            c->inc();
         auto& h = history_[t.host];
         h.push_back(HostTransition{now, t});
         while (h.size() > options_.history)
@@ -425,7 +434,11 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
         }
         const std::string key = a.host;
         const ActionKind kind = a.kind;
-        Effects::Done done = [this, key, kind](bool ok, std::string error) {
+        const std::string driver = containers ? "container" : target ? target->driver : "none";
+        Effects::Done done = [this, key, kind, driver, started = clock_.now()](bool ok,
+                                                                               std::string error) {
+            countAction(kind, driver, ok,
+                        std::chrono::duration<double>(clock_.now() - started).count());
             actionDone(key, kind, ok, std::move(error));
         };
         VQ_LOG_INFO("HOST_ACTION host={} action={} revision={}", key, toString(kind), a.revision);
@@ -439,6 +452,58 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
             done(false, target.message());
         } else {
             effects->reboot(key, *target, std::move(done));
+        }
+    }
+}
+
+void StateEngine::countAction(ActionKind kind, const std::string& driver, bool ok, double seconds) {
+    if (options_.metrics == nullptr)
+        return;
+    const std::string result = ok ? "ok" : "failed";
+    if (kind == ActionKind::reboot && driver != "container") {
+        options_.metrics
+            ->counter("vaquero_power_actions_total",
+                      "Reprovisioning reboots (one-time PXE + cycle), by driver and result.",
+                      {{"driver", driver}, {"result", result}})
+            .inc();
+        options_.metrics
+            ->histogram("vaquero_power_action_duration_seconds",
+                        "Time a reprovisioning reboot took, by driver.", {{"driver", driver}})
+            .observe(seconds);
+        return;
+    }
+    const std::string task =
+        kind == ActionKind::reboot ? "custom_power" : std::string(toString(kind));
+    options_.metrics
+        ->counter("vaquero_container_runs_total", "Container pipelines run, by task and result.",
+                  {{"task", task}, {"result", result}})
+        .inc();
+    options_.metrics
+        ->histogram("vaquero_container_run_duration_seconds",
+                    "Time a container pipeline took, by task.", {{"task", task}})
+        .observe(seconds);
+}
+
+void StateEngine::collect(metrics::Exposition& out) const {
+    std::vector<std::pair<std::string, std::array<size_t, workflow::kPhaseCount>>> counts;
+    uint64_t revision = 0;
+    {
+        std::lock_guard lock(mu_);
+        counts = rollout_->phaseCounts();
+        revision = current_ ? current_->number : 0;
+    }
+    out.gauge("vaquero_revision", "The newest accepted model revision.", {},
+              static_cast<double>(revision));
+    for (const auto& [flow, phases] : counts) {
+        const auto slash = flow.find('/');
+        const std::string site = flow.substr(0, slash);
+        const std::string wf = slash == std::string::npos ? "" : flow.substr(slash + 1);
+        for (size_t i = 0; i < phases.size(); ++i) {
+            out.gauge("vaquero_hosts", "Hosts per site, workflow and rollout phase.",
+                      {{"site", site},
+                       {"workflow", wf},
+                       {"state", std::string(toString(static_cast<Phase>(i)))}},
+                      static_cast<double>(phases[i]));
         }
     }
 }

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "control/revision.h"
+#include "metrics/registry.h"
 
 #include "base/clock.h"
 #include "base/event.h"
@@ -50,6 +51,8 @@ struct StateEngineOptions {
     workflow::WorkflowEngine* stages = nullptr;  // reset to stage 1 when a reboot starts
     std::chrono::milliseconds tick_interval{1000};
     size_t history = 50;  // transitions kept per host for the API
+    // Transitions, power actions and container runs are counted here; may be null.
+    metrics::Registry* metrics = nullptr;
 };
 
 // One transition as the API shows it.
@@ -99,6 +102,8 @@ public:
     // Per workflow: halted / blocked reason, counts per phase, pending hosts in order (JSON).
     std::string planJson() const;
     uint64_t revision() const;
+    // Hosts per site, workflow and phase, for /metrics.
+    void collect(metrics::Exposition& out) const;
 
 private:
     struct Where {
@@ -113,6 +118,8 @@ private:
     std::vector<workflow::Action> applyLocked(const workflow::Step& step);
     void carryOut(const std::vector<workflow::Action>& actions);
     void actionDone(const std::string& key, workflow::ActionKind kind, bool ok, std::string error);
+    // Counts a finished action (driver: ipmi|ssh|custom for a reboot, "container" otherwise).
+    void countAction(workflow::ActionKind kind, const std::string& driver, bool ok, double seconds);
     void run();
 
     StateEngineOptions options_;
@@ -124,6 +131,7 @@ private:
     std::unique_ptr<workflow::Rollout> rollout_;
     std::map<std::string, std::deque<HostTransition>, std::less<>> history_;
     std::map<std::string, workflow::WallTime, std::less<>> since_;
+    std::array<metrics::Counter*, workflow::kPhaseCount> transitions_{};  // by target phase
     workflow::WallTime started_{};
 
     std::mutex tick_mu_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "metrics/registry.h"
 #include <nlohmann/json.hpp>
 
 #include "base/log.h"
@@ -21,6 +22,11 @@ http::Response plain(unsigned status, std::string text) {
 
 void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
     router.exact("/live", [](const http::Request&) { return plain(200, "live"); });
+    if (ctx.metrics) {
+        router.exact("/metrics", [metrics = ctx.metrics](const http::Request&) {
+            return http::Response::text(200, metrics(), std::string(metrics::kContentType));
+        });
+    }
     auto model = ctx.model;
     router.exact("/ready", [model](const http::Request&) {
         return model && model() ? plain(200, "ready") : plain(500, "not ready: no model loaded");

@@ -14,6 +14,7 @@
 //   POST /resume?site=&workflow=            ... until resumed
 //   GET  /plan                              per workflow: halted or blocked, hosts per
 //                                           phase, pending hosts in order (JSON)
+//   GET  /metrics                           Prometheus text format
 
 #include <functional>
 #include <memory>
@@ -29,7 +30,8 @@ namespace vq::server {
 struct UserApiContext {
     std::function<std::shared_ptr<const model::Model>()> model;  // null result = not ready
     workflow::WorkflowEngine* engine = nullptr;
-    StateEngine* state = nullptr;  // null: no rollout fields nor routes answer 503
+    StateEngine* state = nullptr;          // null: no rollout fields nor routes answer 503
+    std::function<std::string()> metrics;  // GET /metrics (Prometheus text); unset: 404
 };
 
 // The original's exact answers.

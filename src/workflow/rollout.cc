@@ -461,6 +461,18 @@ std::vector<std::string> Rollout::workflows() const {
     return out;
 }
 
+std::vector<std::pair<std::string, std::array<size_t, kPhaseCount>>> Rollout::phaseCounts() const {
+    std::vector<std::pair<std::string, std::array<size_t, kPhaseCount>>> out;
+    out.reserve(flows_.size());
+    for (const auto& f : flows_) {
+        std::array<size_t, kPhaseCount> counts{};
+        for (size_t i : f.hosts)
+            ++counts[static_cast<size_t>(hosts_[i].st.phase)];
+        out.emplace_back(f.rules.id, counts);
+    }
+    return out;
+}
+
 std::vector<std::string> Rollout::hostsOf(std::string_view workflow) const {
     std::vector<std::string> out;
     if (const Flow* f = flow(std::string(workflow)); f != nullptr) {

@@ -425,7 +425,9 @@ TEST(StateEngineOverHttp, KernelArgumentChangeRollsOutMasterThenWorkers) {
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {
     std::shared_ptr<const model::Model> none;
     http::Router router;
-    server::addUserApiRoutes(router, server::UserApiContext{[&none] { return none; }, nullptr});
+    server::UserApiContext ctx;
+    ctx.model = [&none] { return none; };
+    server::addUserApiRoutes(router, ctx);
     http::ServerOptions opts;
     opts.address = "127.0.0.1";
     opts.port = 0;

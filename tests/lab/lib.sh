@@ -9,6 +9,7 @@
 #   lab_ref_start NS DIR            reference stack: dnsmasq DHCP+TFTP + python http.server
 #   lab_services_start NS MODE     Vaquero's DHCP + TFTP test drivers + the python HTTP server
 #   lab_qemu NAME bios|uefi MAC NS  boots one VM (timeout), serial -> $VQ_TMP/NAME.serial
+#   lab_qemu_args FW MAC TAP VARS   that VM's QEMU command line, in LAB_QEMU_ARGS
 #   lab_timeline NAME MAC LOG...    prints a boot timeline from time-stamped logs
 # Every log written here is time-stamped per line (epoch seconds) so that timelines can be
 # assembled from several processes. Tests address only the namespaces they create.
@@ -185,10 +186,11 @@ lab_bridge() {  # lab_bridge NS BR ADDR6 [ADDR4/24]
   [ -z "${4:-}" ] || ip -n "$1" addr add "$4" dev "$2"
 }
 
-lab_tap() {  # lab_tap NS BR
-  ip -n "$1" tuntap add dev tap0 mode tap
-  ip -n "$1" link set tap0 master "$2"
-  ip -n "$1" link set tap0 up
+lab_tap() {  # lab_tap NS BR [TAP]
+  local tap=${3:-tap0}
+  ip -n "$1" tuntap add dev "$tap" mode tap
+  ip -n "$1" link set "$tap" master "$2"
+  ip -n "$1" link set "$tap" up
 }
 
 lab_net_flat() {  # lab_net_flat NS
@@ -396,21 +398,32 @@ lab_services_start() {  # lab_services_start NS server|proxy
 #   bios: SeaBIOS + QEMU's e1000 ROM (itself iPXE).
 #   uefi: OVMF + virtio-net with no option ROM, so EDK2's own PXE client does DHCP and TFTP.
 # Sets LAB_T0 (power-on, epoch seconds); the serial console goes to $VQ_TMP/NAME.serial.
-lab_qemu() {  # lab_qemu NAME bios|uefi MAC NS
-  local name=$1 fw=$2 mac=$3 ns=$4 args=() nic=e1000
+# The QEMU command line of one lab machine, in LAB_QEMU_ARGS (shared with the virtual BMCs of
+# tests/lab/rollout.sh, which start the same machines on power-on). VARS is the UEFI
+# machine's NVRAM file (copied from OVMF's template by whoever starts it).
+lab_qemu_args() {  # lab_qemu_args bios|uefi MAC TAP VARS
+  local fw=$1 mac=$2 tap=$3 vars=$4 nic=e1000
+  LAB_QEMU_ARGS=()
   if [ "$fw" = uefi ]; then
-    cp "$LAB_OVMF_VARS" "$VQ_TMP/$name.vars"
-    args=(-machine q35 -drive "if=pflash,format=raw,readonly=on,file=$LAB_OVMF_CODE"
-      -drive "if=pflash,format=raw,file=$VQ_TMP/$name.vars")
+    LAB_QEMU_ARGS=(-machine q35 -drive "if=pflash,format=raw,readonly=on,file=$LAB_OVMF_CODE"
+      -drive "if=pflash,format=raw,file=$vars")
     nic=virtio-net-pci,romfile=
   fi
+  # -accel tcg always: /dev/kvm may exist without usable hardware virtualization.
+  LAB_QEMU_ARGS=(qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot -nodefaults
+    -monitor none -serial stdio "${LAB_QEMU_ARGS[@]}"
+    -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device "$nic,netdev=n0,mac=$mac"
+    -boot n)
+}
+
+lab_qemu() {  # lab_qemu NAME bios|uefi MAC NS
+  local name=$1 fw=$2 mac=$3 ns=$4
+  [ "$fw" != uefi ] || cp "$LAB_OVMF_VARS" "$VQ_TMP/$name.vars"
+  lab_qemu_args "$fw" "$mac" tap0 "$VQ_TMP/$name.vars"
   : >"$VQ_TMP/$name.serial"
   LAB_T0=$EPOCHREALTIME
-  # -accel tcg always: /dev/kvm may exist without usable hardware virtualization.
-  timeout "$LAB_QEMU_TIMEOUT" ip netns exec "$ns" qemu-system-x86_64 -accel tcg -m 512 \
-    -nographic -no-reboot -nodefaults -monitor none -serial stdio "${args[@]}" \
-    -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device "$nic,netdev=n0,mac=$mac" \
-    -boot n </dev/null > >(lab_stamp "$VQ_TMP/$name.serial") 2>&1 &
+  timeout "$LAB_QEMU_TIMEOUT" ip netns exec "$ns" "${LAB_QEMU_ARGS[@]}" \
+    </dev/null > >(lab_stamp "$VQ_TMP/$name.serial") 2>&1 &
   local qpid=$! deadline=$((SECONDS + LAB_QEMU_TIMEOUT + 5))
   # A failed network boot never powers off (the firmware falls back to its menus): stop the
   # guest as soon as the firmware says so instead of waiting for the timeout.

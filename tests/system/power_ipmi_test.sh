@@ -155,6 +155,13 @@ grep -q "set power 0" "$state/calls.log" && vq_fail "soft: a graceful restart wa
 grep -q "set power 1" "$state/calls.log" || vq_fail "soft: not powered on again"
 file_is "$state/power" 1 || vq_fail "soft: the chassis is not on after the restart"
 
+# An off chassis has nothing to shut down: soft powers it on, without a shutdown request.
+echo 0 > "$state/power"; : > "$state/calls.log"
+power soft-off "$VQ_TMP/sot" --host node1 soft; expect_ok soft-off
+expect_out soft-off "powered on (it was off)"
+grep -q "set shutdown" "$state/calls.log" && vq_fail "soft-off: a shutdown request to an off chassis"
+file_is "$state/power" 1 || vq_fail "soft-off: the chassis is not on"
+
 echo ignore > "$state/soft"; : > "$state/calls.log"
 power soft-forced "$VQ_TMP/sot-forced" --host node1 soft; expect_ok soft-forced
 expect_out soft-forced "forced a power cycle"

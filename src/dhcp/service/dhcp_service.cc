@@ -162,8 +162,23 @@ DhcpServiceStats DhcpService::stats() const {
         if (uint64_t n = server_.drops(r))
             s.drops[dropReasonName(r)] = n;
     }
+    for (size_t i = 0; i < requests_by_type_.size(); ++i) {
+        const std::string name = i == 0 ? "BOOTP" : messageTypeName(static_cast<MessageType>(i));
+        if (uint64_t n = requests_by_type_[i].load())
+            s.requests[name] = n;
+        if (uint64_t n = replies_by_type_[i].load())
+            s.replies[name] = n;
+    }
     return s;
 }
+
+namespace {
+size_t typeIndex(const Packet& p) {
+    const auto t = p.messageType();
+    const auto i = t ? static_cast<size_t>(*t) : 0;
+    return i < 9 ? i : 0;
+}
+}  // namespace
 
 void DhcpService::refreshAddresses() {
     // Addresses may change while the agent runs (DHCP on the agent's own uplink, an
@@ -268,6 +283,7 @@ void DhcpService::onRequest(Link& link, net::UdpSocket& sock, uint16_t local_por
                 }
                 continue;
             }
+            requests_by_type_[typeIndex(*packet)].fetch_add(1, std::memory_order_relaxed);
             meta.ifindex = info.ifindex != 0 ? info.ifindex : link.ifindex;
             meta.source = info.source;
             meta.source_port = info.source_port;
@@ -334,6 +350,7 @@ void DhcpService::queueReply(Link& link, net::UdpSocket& sock, const Reply& repl
         port = config_.client_port;
     if (port == kServerPort)
         port = config_.server_port;
+    replies_by_type_[typeIndex(reply.packet)].fetch_add(1, std::memory_order_relaxed);
     batch.out.push_back(net::SendItem{wire, dst, port, reply.ifindex, reply.source});
 }
 

@@ -13,6 +13,7 @@
 // encoded within the size the client accepts (option 57, else 576; overload, then
 // trimming: DHCP_TRIMMED). With rogue_probe_seconds > 0 the service also broadcasts a
 // rogue-server probe (server/rogue_probe.h) from port 68 of every interface it serves.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -57,6 +58,9 @@ struct DhcpServiceStats {
     uint64_t replies_trimmed = 0;           // sent without some options, to fit the client's limit
     uint64_t replies_too_large = 0;         // not sent: even the essential options did not fit
     std::map<std::string, uint64_t> drops;  // by dropReasonName()
+    // By message type name (DISCOVER, OFFER, ...; "BOOTP" for requests without option 53).
+    std::map<std::string, uint64_t> requests;
+    std::map<std::string, uint64_t> replies;
 };
 
 class DhcpService {
@@ -100,6 +104,8 @@ private:
     TimePoint next_refresh_{};
     std::atomic<uint64_t> received_{0}, decode_errors_{0}, sent_{0}, send_errors_{0}, rogue_{0};
     std::atomic<uint64_t> probes_{0}, trimmed_{0}, too_large_{0};
+    // Index: the message type (1..8); 0 = none (BOOTP) or unknown.
+    std::array<std::atomic<uint64_t>, 9> requests_by_type_{}, replies_by_type_{};
     std::vector<Ipv4> own_addresses_;  // service thread only, after start()
     std::mt19937 xids_{std::random_device{}()};
     uint64_t dump_seq_ = 0;

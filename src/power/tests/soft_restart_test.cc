@@ -16,9 +16,10 @@ struct FakeChassis {
     bool forced_off = false;
     int power_ons = 0, cycles = 0, status_reads = 0;
     bool status_fails = false;
+    bool off_from_start = false;
 
     PowerState state() const {
-        if (forced_off)
+        if (forced_off || (off_from_start && power_ons == 0))
             return PowerState::Off;
         if (requested && off_after >= Duration(0) && clock.now() - requested_at >= off_after)
             return PowerState::Off;
@@ -59,6 +60,20 @@ TEST(SoftRestartTest, GracefulWhenHostPowersOffInTime) {
     EXPECT_EQ(*out, SoftOutcome::Graceful);
     EXPECT_EQ(c.power_ons, 1);
     EXPECT_EQ(c.cycles, 0);
+}
+
+TEST(SoftRestartTest, AnOffHostIsPoweredOnWithoutAShutdownRequest) {
+    FakeChassis c;
+    c.off_from_start = true;
+    SoftRestartTiming timing{10, seconds(1), seconds(300)};
+    const TimePoint start = c.clock.now();
+    auto out = softRestart(c.steps(), timing, c.clock, "host h");
+    ASSERT_TRUE(out.isOk()) << out.message();
+    EXPECT_EQ(*out, SoftOutcome::WasOff);
+    EXPECT_FALSE(c.requested);
+    EXPECT_EQ(c.power_ons, 1);
+    EXPECT_EQ(c.cycles, 0);
+    EXPECT_EQ(c.clock.now(), start);  // no waiting
 }
 
 TEST(SoftRestartTest, ForcesCycleAfterSoftTimeout) {
@@ -112,7 +127,8 @@ TEST(SoftRestartTest, RequestFailureStopsBeforeWaiting) {
     auto out = softRestart(steps, timing, c.clock, "host h");
     ASSERT_FALSE(out.isOk());
     EXPECT_EQ(out.message(), "host h (BMC a:623): refused");
-    EXPECT_EQ(c.status_reads, 0);
+    EXPECT_EQ(c.status_reads, 1);  // the read before the request (is it on?), no polling
+    EXPECT_EQ(c.power_ons + c.cycles, 0);
 }
 
 }  // namespace

@@ -114,6 +114,44 @@ TEST(Config, BadValuesAreErrorsWithFileLine) {
     EXPECT_NE(r.errors[4].find("Log.Level: unknown level 'loud'"), std::string::npos);
 }
 
+TEST(Config, GitSotDefaultsAndBinding) {
+    auto r = parseConfig(
+        "GitHook:\n- {ID: h, URL: 'file:///srv/sot.git', Secret: s}\n"
+        "SoT:\n- Git: {ID: g, HookID: h}\n",
+        "git.yaml");
+    ASSERT_TRUE(r.ok()) << r.errors.front();
+    const Config& c = r.config;
+    EXPECT_EQ(c.gitter.endpoint, "/postreceive");
+    EXPECT_EQ(c.gitter.listen.addr, "127.0.0.1");
+    EXPECT_EQ(c.gitter.listen.port, 24603);
+    EXPECT_EQ(c.gitter.timeout_s, 2);
+    ASSERT_EQ(c.sots.size(), 1u);
+    EXPECT_EQ(c.sots[0].hook_id, "h");
+    EXPECT_EQ(c.sots[0].branch, "master");  // with a warning saying so
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_NE(r.warnings[0].find("Git.Branch: not set"), std::string::npos) << r.warnings[0];
+}
+
+TEST(Config, GitMisconfigurationsAreErrors) {
+    auto r = parseConfig(
+        "GitHook:\n- {ID: h, Secret: s}\n- {ID: h, URL: u}\n"
+        "SoT:\n- Git: {ID: g, HookID: other, Branch: main}\n- Git: {ID: '..', HookID: h}\n"
+        "- {}\n",
+        "git.yaml");
+    ASSERT_FALSE(r.ok());
+    ASSERT_EQ(r.errors.size(), 5u) << r.errors.front();
+    EXPECT_NE(r.errors[0].find("GitHook[0].URL: required"), std::string::npos) << r.errors[0];
+    EXPECT_NE(r.errors[1].find("duplicate GitHook ID 'h'"), std::string::npos) << r.errors[1];
+    EXPECT_NE(r.errors[2].find("no GitHook with ID 'other'"), std::string::npos) << r.errors[2];
+    EXPECT_NE(r.errors[3].find("'..' cannot name a directory"), std::string::npos) << r.errors[3];
+    EXPECT_NE(r.errors[4].find("exactly one of Local or Git"), std::string::npos) << r.errors[4];
+    // A hook without a secret works, with a warning (deliveries are not authenticated).
+    bool warned = false;
+    for (const auto& w : r.warnings)
+        warned = warned || w.find("GitHook[1].Secret: not set") != std::string::npos;
+    EXPECT_TRUE(warned);
+}
+
 TEST(Config, UnknownAndLegacyKeysWarn) {
     auto r = parseConfig("SavePaht: /x\nDHCPMode: server\nLog: {Levle: debug}\n", "w.yaml");
     ASSERT_TRUE(r.ok());

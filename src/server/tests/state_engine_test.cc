@@ -240,3 +240,44 @@ TEST(StateEngine, AContainerThatDoesNotRenderFailsTheHostWithTheReason) {
 
 }  // namespace
 }  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+TEST(StateEngineMetrics, CountsHostsByPhaseTransitionsAndPowerActions) {
+    Lab lab;
+    lab.hosts += hostDoc("b", 2, true);
+    SimulatedClock clock;
+    RecordingEffects fx;
+    metrics::Registry registry;
+    StateEngineOptions options;
+    options.metrics = &registry;
+    StateEngine engine(revision(lab, 1), &fx, options, clock);
+    lab.kickstart = "install {{.host.name}}{{if eq .host.name \"a\"}} again{{end}}\n";
+    engine.onRevision(revision(lab, 2));
+    ASSERT_EQ(fx.requests().size(), 1u);
+    clock.advance(3s);
+    ASSERT_TRUE(fx.answer(0, false, "BMC unreachable"));
+
+    metrics::Exposition out;
+    engine.collect(out);
+    const std::string text = registry.render(out);
+    EXPECT_NE(text.find("vaquero_revision 2\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("vaquero_hosts{site=\"lab\",workflow=\"wf\",state=\"provisioned\"} 1\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("vaquero_host_transitions_total{to=\"rebooting\"} 1\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("vaquero_power_actions_total{driver=\"ipmi\",result=\"failed\"} 1\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("vaquero_power_action_duration_seconds_sum{driver=\"ipmi\"} 3\n"),
+              std::string::npos)
+        << text;
+    // No label carries a host's name, MAC or address.
+    EXPECT_EQ(text.find("=\"a\""), std::string::npos);
+    EXPECT_EQ(text.find("10.99."), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vq::server

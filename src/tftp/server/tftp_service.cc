@@ -94,6 +94,7 @@ public:
         s.refused = counters_.refused;
         s.active = counters_.active;
         s.bytes = counters_.bytes;
+        s.duration = counters_.duration.snapshot();
         return s;
     }
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "metrics/metric.h"
 #include <boost/asio/io_context.hpp>
 
 #include "base/event.h"
@@ -58,7 +59,8 @@ struct TftpStats {
     uint64_t size_probes = 0;  // ended by the client with ERROR 8 after the OACK
     uint64_t refused = 0;
     uint64_t active = 0;
-    uint64_t bytes = 0;  // acknowledged file bytes of finished transfers
+    uint64_t bytes = 0;                   // acknowledged file bytes of finished transfers
+    metrics::HistogramSnapshot duration;  // seconds, completed transfers
 };
 
 class TftpService {

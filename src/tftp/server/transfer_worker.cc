@@ -297,6 +297,7 @@ void TransferWorker::finish(Transfer& t) {
     e.source = "tftp";
     if (s.state() == SessionState::Done) {
         ++counters_.completed;
+        counters_.duration.observe(static_cast<double>(ms) / 1000.0);
         VQ_LOG_INFO("TFTP_DONE client={} {}", t.client.toString(), detail);
         e.kind = "TFTP_DONE";
         e.detail = std::move(detail);

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "metrics/metric.h"
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -37,6 +38,8 @@ struct TransferCounters {
     std::atomic<uint64_t> refused{0};
     std::atomic<uint64_t> active{0};  // counted by the service on admission, down on finish
     std::atomic<uint64_t> bytes{0};
+    // Seconds from request to the last acknowledgement, of completed transfers.
+    metrics::Histogram duration{metrics::latencyBuckets()};
 };
 
 // One transfer, created by the service with its socket opened on the worker's io().

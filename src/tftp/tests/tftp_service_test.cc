@@ -196,7 +196,9 @@ TEST_P(ServiceTest, ConcurrentTransfersAllComplete) {
     EXPECT_EQ(good.load(), 32);
     // Done events arrive after the last ACK is processed; allow the loop a moment (up to 5 s:
     // on a loaded 2-core machine the service's threads may wait for a core).
-    for (int i = 0; i < 500 && service_->stats().completed < 32; ++i) {
+    // A transfer is counted completed before it leaves the active count: wait for both.
+    for (int i = 0; i < 500 && (service_->stats().completed < 32 || service_->stats().active != 0);
+         ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_EQ(service_->stats().completed, 32u);

@@ -393,3 +393,28 @@ TEST(RolloutProperty, RandomHistoriesKeepTheRules) {
 
 }  // namespace
 }  // namespace vq::workflow
+
+namespace vq::workflow {
+namespace {
+
+TEST(Rollout, PhaseCountsFollowEveryWorkflow) {
+    Harness x({rules("w", 1), rules("v")}, {host("a", "w"), host("b", "w"), host("c", "v")});
+    x.stale("a");
+    x.stale("b");
+    auto counts = x.r->phaseCounts();
+    ASSERT_EQ(counts.size(), 2u);
+    EXPECT_EQ(counts[0].first, "w");
+    EXPECT_EQ(counts[0].second[static_cast<size_t>(Phase::rebooting)], 1u);
+    EXPECT_EQ(counts[0].second[static_cast<size_t>(Phase::pending)], 1u);
+    EXPECT_EQ(counts[0].second[static_cast<size_t>(Phase::provisioned)], 0u);
+    EXPECT_EQ(counts[1].first, "v");
+    EXPECT_EQ(counts[1].second[static_cast<size_t>(Phase::provisioned)], 1u);
+    size_t total = 0;
+    for (const auto& [flow, phases] : counts)
+        for (size_t n : phases)
+            total += n;
+    EXPECT_EQ(total, 3u);
+}
+
+}  // namespace
+}  // namespace vq::workflow

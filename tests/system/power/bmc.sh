@@ -1,11 +1,12 @@
 # Helpers to run OpenIPMI's ipmi_sim as a virtual BMC; source after lib.sh.
-#   vq_bmc_config DIR ADDR PORT USER PASSWORD   writes DIR/lan.conf and DIR/bmc.emu; the
-#     chassis is simulated by chassis_control.sh with its state in DIR/state
+#   vq_bmc_config DIR ADDR PORT USER PASSWORD [CHASSIS]   writes DIR/lan.conf and DIR/bmc.emu;
+#     the chassis is simulated by CHASSIS (default chassis_control.sh: state files only;
+#     tests/lab/chassis_qemu.sh starts and kills a QEMU machine) with its state in DIR/state
 #   vq_bmc_start NS DIR                         starts ipmi_sim in namespace NS (PID in DIR/pid)
 VQ_BMC_HELPERS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 vq_bmc_config() {
-  local dir=$1 addr=$2 port=$3 user=$4 pass=$5
+  local dir=$1 addr=$2 port=$3 user=$4 pass=$5 chassis=${6:-$VQ_BMC_HELPERS/chassis_control.sh}
   mkdir -p "$dir/state" "$dir/sim"
   echo 0 > "$dir/state/power"
   cat > "$dir/lan.conf" <<CONF
@@ -17,7 +18,7 @@ set_working_mc 0x20
     allowed_auths_admin none md2 md5 straight
     guid a123456789abcdefa123456789abcdef
   endlan
-  chassis_control "$VQ_BMC_HELPERS/chassis_control.sh $dir/state 0x20"
+  chassis_control "$chassis $dir/state 0x20"
 user 2 true "$user" "$pass" admin 10 none md2 md5 straight
 CONF
   printf '%s\n' 'mc_setbmc 0x20' \

@@ -1,0 +1,115 @@
+#pragma once
+// A SoT fed from git (config `SoT[].Git`): a mirror of the hook's repository under
+// <SavePath>/git/<sot-id>/mirror.git, and the tree the model is loaded from under
+// <SavePath>/git/<sot-id>/tree. refresh() fetches, checks the branch's commit out, applies
+// every site's `env.release_tag`, loads and validates; only a SoT without errors (and that
+// `accept` takes) is handed on, so the last good one keeps serving otherwise.
+//
+// release_tag, per site: the site's directory (sites/<dir>/, its env.yml and inventory)
+// comes from that tag or commit instead of the branch head; the shared definitions (os/,
+// boot/, workflows/, assets/) come from the branch head, because one revision holds one set
+// of them. A tag or commit the repository does not have falls back to the branch head, as
+// the original did, and says so in the log and in the status.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "model/load.h"
+#include "server/config.h"
+
+namespace vq::git {
+class Mirror;
+}
+
+namespace vq::server {
+
+// What one refresh did, for the webhook's answer, the log and GET /sot.
+struct GitSotAttempt {
+    enum class Outcome { accepted, unchanged, refused, fetch_failed };
+    Outcome outcome = Outcome::fetch_failed;
+    std::string trigger;  // "start-up", "webhook"
+    std::chrono::system_clock::time_point at{};
+    std::string commit;                     // the branch head loaded (empty if none)
+    std::string reason;                     // why refused or failed
+    std::vector<std::string> errors;        // the SoT's errors, "file:line:col: error: ..."
+    std::vector<std::string> release_tags;  // one line per site with a release_tag
+};
+
+std::string_view toString(GitSotAttempt::Outcome outcome);
+
+class GitSotSource {
+public:
+    // An accepted load: the model and the branch commit it came from.
+    struct Loaded {
+        std::shared_ptr<const model::Model> model;
+        std::string commit;
+    };
+    using Accept = std::function<std::string(const model::Model&)>;
+    using OnAccepted = std::function<void(const Loaded&)>;
+
+    struct Options {
+        model::LoadOptions load;
+        Accept accept;  // an error message refuses the model
+        std::chrono::seconds fetch_deadline{120};
+    };
+
+    // Opens (or creates) the mirror; fetches nothing yet.
+    static Result<std::unique_ptr<GitSotSource>> open(SotSourceConfig sot,
+                                                      GitHookConfig hook,
+                                                      const std::string& save_path,
+                                                      Options options);
+    ~GitSotSource();
+
+    // Called with every accepted load after the first (set before the webhook can fire).
+    void onAccepted(OnAccepted fn);
+
+    // The first load, at start-up. An unreachable remote, or a branch head with errors,
+    // falls back to the commit served before the restart (kept in <dir>/served-commit),
+    // loudly; with nothing to fall back on, a SoT with errors is an error.
+    Result<Loaded> loadInitial();
+
+    // Fetch and load again (a webhook): publishes through onAccepted when the loaded trees
+    // differ from the served ones. Serialised: concurrent deliveries run one after another.
+    GitSotAttempt refresh(const std::string& trigger);
+
+    const SotSourceConfig& sot() const { return sot_; }
+    const GitHookConfig& hook() const { return hook_; }
+    // The served commit and the last attempt (copies: callers are other threads).
+    std::string servedCommit() const;
+    GitSotAttempt lastAttempt() const;
+
+private:
+    GitSotSource(SotSourceConfig sot,
+                 GitHookConfig hook,
+                 std::filesystem::path dir,
+                 Options options,
+                 std::unique_ptr<git::Mirror> mirror);
+    // Loads `commit` (with release tags applied); fills attempt; the model when accepted.
+    // `key` names what was loaded: the commit and every site's resolved release tag.
+    std::shared_ptr<const model::Model> load(const std::string& commit,
+                                             GitSotAttempt& attempt,
+                                             std::string& key);
+    void record(const GitSotAttempt& attempt);
+    // Marks what is served now (and remembers the commit across restarts).
+    void serve(const std::string& key, const std::string& commit);
+
+    SotSourceConfig sot_;
+    GitHookConfig hook_;
+    std::filesystem::path dir_;
+    Options options_;
+    std::unique_ptr<git::Mirror> mirror_;
+    std::mutex refresh_mu_;  // one fetch at a time
+    mutable std::mutex mu_;  // guards what follows
+    OnAccepted on_accepted_;
+    std::string served_key_;  // branch commit + resolved release tags of the served tree
+    std::string served_commit_;
+    GitSotAttempt last_;
+};
+
+}  // namespace vq::server

@@ -1,0 +1,50 @@
+#include "server/sot_status_route.h"
+
+#include "git/url_redaction.h"
+#include <fmt/chrono.h>
+#include <nlohmann/json.hpp>
+
+#include "server/git_sot_source.h"
+
+namespace vq::server {
+namespace {
+
+std::string isoTime(std::chrono::system_clock::time_point t) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+nlohmann::json attemptJson(const GitSotAttempt& a) {
+    nlohmann::json j{{"trigger", a.trigger},
+                     {"at", isoTime(a.at)},
+                     {"outcome", std::string(toString(a.outcome))},
+                     {"commit", a.commit},
+                     {"errors", a.errors},
+                     {"release_tags", a.release_tags}};
+    if (!a.reason.empty())
+        j["reason"] = a.reason;
+    return j;
+}
+
+}  // namespace
+
+void addSotStatusRoute(http::Router& router, const SotSourceConfig& sot, const GitSotSource* git) {
+    router.exact("/sot", [&sot, git](const http::Request&) {
+        nlohmann::json j{{"id", sot.id}};
+        if (git == nullptr) {
+            j["kind"] = "local";
+            j["root"] = sot.root;
+        } else {
+            j["kind"] = "git";
+            j["url"] = git::urlWithoutCredentials(git->hook().url);
+            j["hook"] = git->hook().id;
+            j["branch"] = sot.branch;
+            j["served_commit"] = git->servedCommit();
+            const auto last = git->lastAttempt();
+            if (!last.trigger.empty())
+                j["last_attempt"] = attemptJson(last);
+        }
+        return http::Response::json(200, j.dump(2) + "\n");
+    });
+}
+
+}  // namespace vq::server
