@@ -36,7 +36,7 @@ struct RemoteOptions {
     size_t memory_events = 100'000;   // events waiting to be sent; more are dropped (counted)
     size_t disk_events = 100'000;     // events kept on disk while the server is away
     size_t disk_checkpoints = 100'000;
-    size_t batch = 1'000;
+    size_t batch = 5'000;                // events per request (the server takes up to 10,000)
     std::chrono::seconds watch_wait{3};  // long poll per request (bounds stop() too)
     std::chrono::milliseconds manifest_interval{2'000};
     std::chrono::milliseconds retry{500};  // after a failed call
