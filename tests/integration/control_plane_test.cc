@@ -102,9 +102,9 @@ protected:
         fs::remove_all(dir_);
     }
 
-    void startServer() {
+    void startServer(const std::string& server_secret = "server") {
         server::ControlPlaneOptions o;
-        o.secrets = {"shared", "server"};
+        o.secrets = {"shared", server_secret};
         o.watch_timeout = std::chrono::seconds(2);
         auto cp = server::ControlPlane::create(config_, o);
         ASSERT_TRUE(cp) << cp.message();
@@ -213,6 +213,20 @@ TEST_F(ControlPlaneTest, CheckpointDuringAnOutageIsDeliveredToTheNextServer) {
     startServer();  // same SavePath, same port
     EXPECT_TRUE(eventually([&] { return serverHasHostAt("disk"); }))
         << httpGet(cp_->server().userApiPort(), "/hosts").body;
+    EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+}
+
+TEST_F(ControlPlaneTest, AgentLogsInAgainWhenItsSessionIsRefused) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); }));
+    cp_.reset();
+    // A new server secret: every session the agent holds is refused from now on.
+    startServer("another-server-secret");
+    auto cp = checkpoint();
+    EXPECT_EQ(cp.status, 200u);
+    EXPECT_EQ(cp.body, "stage done: install -> disk (stage 2)\n");
+    EXPECT_TRUE(serverHasHostAt("disk"));
     EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
 }
 
