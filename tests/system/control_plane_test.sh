@@ -212,8 +212,7 @@ curl -sf -X POST "$user/override?site=lab&host=node1&boot=install" >/dev/null ||
 vq_wait_for 10 serves installer || vq_fail "the agent did not follow the override"
 
 # kill -9 the server: the agent keeps serving, queues the checkpoint, delivers it later.
-kill -9 "$server_pid"
-wait "$server_pid" 2>/dev/null || true
+{ kill -9 "$server_pid"; wait "$server_pid"; } 2>/dev/null || true
 serves installer || vq_fail "the agent stopped serving when the server died"
 body=$(curl -sf "$base/checkpoint/$mac?boot=install") || vq_fail "checkpoint refused during the outage"
 echo "$body" | grep -q "queued" || vq_fail "checkpoint during the outage said: $body"
@@ -230,8 +229,7 @@ grep -q CHECKPOINT_DELIVERED "$VQ_TMP/agent1.log" || vq_fail "no CHECKPOINT_DELI
 # An agent started while the server is down serves from its cache.
 kill -TERM "$agent_pid"
 wait "$agent_pid" || vq_fail "agent exit code $? after SIGTERM"
-kill -9 "$server_pid"
-wait "$server_pid" 2>/dev/null || true
+{ kill -9 "$server_pid"; wait "$server_pid"; } 2>/dev/null || true
 start_agent "$VQ_TMP/agent2.log" --start-wait 3
 serves disk2 || vq_fail "the agent started without its server does not serve from its cache"
 grep -q AGENT_CACHE_LOADED "$VQ_TMP/agent2.log" || vq_fail "no AGENT_CACHE_LOADED"
