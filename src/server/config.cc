@@ -94,6 +94,23 @@ public:
                 rd_.error(n, path_ + std::string(*names.begin()) + ": expected true or false");
             }
         }
+        void strings(std::initializer_list<std::string_view> names, std::vector<std::string>& out) {
+            auto n = get(names);
+            if (!n.IsDefined() || n.IsNull())
+                return;
+            if (!n.IsSequence()) {
+                rd_.error(n, path_ + std::string(*names.begin()) + ": expected a list of strings");
+                return;
+            }
+            out.clear();
+            for (const auto& item : n) {
+                if (!item.IsScalar()) {
+                    rd_.error(item, path_ + std::string(*names.begin()) + ": expected a string");
+                    continue;
+                }
+                out.push_back(item.Scalar());
+            }
+        }
         void endpoint(Endpoint& ep) {
             string({"Addr", "Address"}, ep.addr);
             integer({"Port"}, ep.port, 1, 65535);
@@ -246,6 +263,19 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
                 c.git_hooks.push_back(std::move(h));
             }
         }
+    }
+    if (auto n = top.get({"Containers"}); top.isMap(n, "Containers")) {
+        Reader::Section s(rd, n, "Containers.");
+        s.string({"Engine"}, c.containers.engine);
+        s.string({"Binary"}, c.containers.binary);
+        s.strings({"GlobalArgs"}, c.containers.global_args);
+        s.strings({"RunArgs"}, c.containers.run_args);
+        s.integer({"Timeout"}, c.containers.timeout_s, 1, 86400);
+        s.integer({"OutputLimit"}, c.containers.output_limit, 1024, 64 * 1024 * 1024);
+        s.warnUnknown();
+        if (c.containers.engine != "podman" && c.containers.engine != "docker")
+            rd.error(s.get({"Engine"}),
+                     "Containers.Engine: '" + c.containers.engine + "' is not podman or docker");
     }
     if (auto n = top.get({"LocalDir"}); top.isMap(n, "LocalDir")) {
         Reader::Section s(rd, n, "LocalDir.");

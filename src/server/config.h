@@ -61,6 +61,18 @@ struct EtcdConfig {
     bool ha = false;
 };
 
+// How this process runs containers (validate, before_shutdown, custom BMCs): which engine,
+// and the options a machine's engine needs (e.g. podman on hosts that refuse crun:
+// GlobalArgs [--runtime, runc, --cgroup-manager, cgroupfs]); configuration, not code.
+struct ContainersConfig {
+    std::string engine = "podman";  // podman | docker
+    std::string binary;             // empty: the engine's name looked up in PATH
+    std::vector<std::string> global_args;
+    std::vector<std::string> run_args;
+    int timeout_s = 600;  // for containers without a timeout of their own
+    int output_limit = 64 * 1024;
+};
+
 struct Config {
     std::string file;  // where it was read from, for messages
     ServerApiConfig server_api;
@@ -73,6 +85,7 @@ struct Config {
     std::vector<SotSourceConfig> sots;
     LogSettings log;
     EtcdConfig etcd;
+    ContainersConfig containers;
 };
 
 struct ConfigResult {

@@ -96,7 +96,15 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
 
     Effects* effects = s->options_.effects;
     if (effects == nullptr) {
-        s->own_effects_ = std::make_unique<InProcessEffects>();
+        InProcessEffectsOptions fx;
+        const ContainersConfig& cc = s->config_.containers;
+        fx.runtime.runtime = cc.engine;
+        fx.runtime.binary = cc.binary;
+        fx.runtime.global_args = cc.global_args;
+        fx.runtime.run_args = cc.run_args;
+        fx.runtime.default_timeout_s = cc.timeout_s;
+        fx.runtime.output_limit = static_cast<size_t>(cc.output_limit);
+        s->own_effects_ = std::make_unique<InProcessEffects>(std::move(fx));
         effects = s->own_effects_.get();
     }
     StateEngineOptions state_options;

@@ -3,6 +3,7 @@
 // (new revision number, commit recorded). Refusals leave the served revision alone.
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "git/hub_signature.h"
 #include "git/testing/local_remote.h"
@@ -10,6 +11,7 @@
 #include "standalone/standalone.h"
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "server/gitter.h"
 
@@ -66,7 +68,9 @@ std::pair<unsigned, std::string> deliver(uint16_t port,
 TEST(GitSotStandalone, PushWebhookServesTheNewRevision) {
     if (!git::testing::LocalRemote::gitAvailable())
         GTEST_SKIP() << "the git command is not installed";
-    const fs::path root = fs::path(::testing::TempDir()) / "vq_git_sot_standalone";
+    const fs::path root = fs::path(::testing::TempDir()) /
+                          ("vq_git_sot_standalone" + std::string("-") + std::to_string(::getpid()) +
+                           "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root);
     git::testing::LocalRemote remote(root / "remote");
     ASSERT_TRUE(remote.ok());

@@ -1,8 +1,11 @@
 #include "git/mirror.h"
 
+#include <string>
+
 #include "git/testing/local_remote.h"
 #include "git/tree_files.h"
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace vq::git {
 namespace {
@@ -13,7 +16,9 @@ protected:
     void SetUp() override {
         if (!testing::LocalRemote::gitAvailable())
             GTEST_SKIP() << "the git command is not installed";
-        root_ = fs::path(::testing::TempDir()) / "vq_mirror_test";
+        root_ = fs::path(::testing::TempDir()) /
+                ("vq_mirror_test" + std::string("-") + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         remote_ = std::make_unique<testing::LocalRemote>(root_ / "remote");
         ASSERT_TRUE(remote_->ok());
     }

@@ -2,8 +2,10 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace vq::git {
 namespace {
@@ -28,7 +30,10 @@ TEST(TreeFiles, SafeRelativePath) {
 }
 
 TEST(TreeFiles, WriteTreeReplacesTheDirectory) {
-    const fs::path dir = fs::path(testing::TempDir()) / "vq_tree_files_test" / "tree";
+    const fs::path dir = fs::path(testing::TempDir()) /
+                         ("vq_tree_files_test" + std::string("-") + std::to_string(::getpid()) +
+                          "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name()) /
+                         "tree";
     fs::remove_all(dir.parent_path());
     ASSERT_TRUE(writeTree({{"a.yml", "one"}, {"sub/b.yml", "two"}}, dir));
     EXPECT_EQ(slurp(dir / "sub/b.yml"), "two");

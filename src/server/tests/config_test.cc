@@ -184,3 +184,38 @@ TEST(Config, EveryLabConfigParses) {
 
 }  // namespace
 }  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+TEST(Config, ContainersEngineAndItsOptions) {
+    auto d = parseConfig("", "empty.yaml");
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d.config.containers.engine, "podman");
+    EXPECT_TRUE(d.config.containers.global_args.empty());
+    EXPECT_EQ(d.config.containers.timeout_s, 600);
+
+    auto r = parseConfig(
+        "Containers:\n  Engine: docker\n  Binary: /usr/bin/docker\n"
+        "  GlobalArgs: [--runtime, runc, --cgroup-manager, cgroupfs]\n"
+        "  RunArgs: [--ulimit, nofile=1024:1024]\n  Timeout: 120\n",
+        "c.yaml");
+    ASSERT_TRUE(r.ok()) << r.errors.front();
+    EXPECT_EQ(r.config.containers.engine, "docker");
+    EXPECT_EQ(r.config.containers.binary, "/usr/bin/docker");
+    EXPECT_EQ(r.config.containers.global_args,
+              (std::vector<std::string>{"--runtime", "runc", "--cgroup-manager", "cgroupfs"}));
+    EXPECT_EQ(r.config.containers.run_args,
+              (std::vector<std::string>{"--ulimit", "nofile=1024:1024"}));
+    EXPECT_EQ(r.config.containers.timeout_s, 120);
+
+    auto bad = parseConfig("Containers:\n  Engine: rkt\n  GlobalArgs: --runtime\n", "b.yaml");
+    ASSERT_FALSE(bad.ok());
+    ASSERT_EQ(bad.errors.size(), 2u);
+    EXPECT_NE(bad.errors[0].find("Containers.GlobalArgs: expected a list"), std::string::npos)
+        << bad.errors[0];
+    EXPECT_EQ(bad.errors[1].rfind("b.yaml:2:11: Containers.Engine: 'rkt'", 0), 0u) << bad.errors[1];
+}
+
+}  // namespace
+}  // namespace vq::server

@@ -3,12 +3,14 @@
 // webhook deliveries (signed, unsigned, for other branches, for unknown hooks).
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "git/hub_signature.h"
 #include "git/testing/local_remote.h"
 #include <boost/beast/http/fields.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "server/git_sot_source.h"
 #include "server/gitter.h"
@@ -45,7 +47,9 @@ protected:
     void SetUp() override {
         if (!git::testing::LocalRemote::gitAvailable())
             GTEST_SKIP() << "the git command is not installed";
-        root_ = fs::path(::testing::TempDir()) / "vq_git_sot_test";
+        root_ = fs::path(::testing::TempDir()) /
+                ("vq_git_sot_test" + std::string("-") + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(root_);
         remote_.emplace(root_ / "remote");
         ASSERT_TRUE(remote_->ok());
