@@ -68,7 +68,8 @@ int runAgent(const AgentCommandOptions& options) {
         options.server_port >= 0 ? options.server_port : config.server_client.endpoint.port);
     ro.session.client.trust.insecure_skip_verify =
         options.insecure || config.server_client.insecure_skip_verify;
-    ro.session.client.trust.ca_file = options.ca_file;
+    ro.session.client.trust.ca_file =
+        options.ca_file.empty() ? config.server_client.ca_file : options.ca_file;
     const std::string agent_dir = ro.session.agent_id.empty() ? "_" : ro.session.agent_id;
     ro.cache_dir =
         std::filesystem::path(config.save_path) / "agent" / ro.session.site_id / agent_dir;

@@ -18,7 +18,7 @@ struct AgentCommandOptions {
     std::string server_addr;  // overrides ServerClient.Addr
     int server_port = -1;     // overrides ServerClient.Port
     bool insecure = false;    // -k: ServerClient.InsecureSkipVerify
-    std::string ca_file;      // CAs to trust instead of the system's
+    std::string ca_file;      // overrides ServerClient.CAFile (default: the system's CAs)
     std::string listen = "0.0.0.0";
     int http_port = -1;  // overrides asset_server.port when >= 0 (0 = any)
     int http_threads = 0;
