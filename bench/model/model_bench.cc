@@ -91,7 +91,7 @@ int run(const fs::path& dir, int runs) {
     }
     size_t bytes = 0;
     for (const auto& f : files)
-        bytes += f.text.size();
+        bytes += f.data.size();
     double best_parse = 1e9, best_load = 1e9;
     size_t docs = 0, hosts = 0, diags = 0;
     for (int r = 0; r < runs; ++r) {
@@ -103,7 +103,7 @@ int run(const fs::path& dir, int runs) {
                 continue;
             if (f.path.starts_with("assets/"))
                 continue;
-            d += YAML::LoadAll(f.text).size();
+            d += YAML::LoadAll(f.data).size();
         }
         auto t1 = std::chrono::steady_clock::now();
         auto result = vq::model::loadSotFiles(files);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "agent/boot_routes.h"
+#include "agent/http_metrics.h"
 #include "http/static_files.h"
 
 namespace vq::agent {
@@ -22,26 +23,27 @@ std::optional<MacAddr> macFromSegment(std::string_view rest) {
 }
 
 Classified classify(const http::Request& req) {
-    std::string_view path = req.path;
+    const std::string_view path = req.path;
     std::optional<MacAddr> mac;
     if (auto m = req.query.get("mac"))
         mac = MacAddr::parse(*m);
-    auto starts = [&](std::string_view p) { return path.substr(0, p.size()) == p; };
-    if (path == "/ipxe")
-        return {"HTTP_IPXE", mac};
-    if (path == "/boot.ipxe" || path == "/boot-ipxe")
-        return {"HTTP_BOOT_IPXE", mac};
-    if (starts("/config/"))
-        return {"HTTP_CONFIG", macFromSegment(path.substr(8))};
-    if (starts("/checkpoint/"))
-        return {"HTTP_CHECKPOINT", macFromSegment(path.substr(12))};
-    if (starts("/files/"))
-        return {"HTTP_FILE", mac};
-    if (path == "/cloud-config" || path == "/ignition" || path == "/kickstart" ||
-        path == "/untyped") {
-        return {"HTTP_CONFIG", mac};
+    // One classification of paths for events and metrics alike.
+    switch (HttpMetrics::routeOf(path)) {
+        case HttpMetrics::Route::ipxe:
+            return {"HTTP_IPXE", mac};
+        case HttpMetrics::Route::boot_ipxe:
+            return {"HTTP_BOOT_IPXE", mac};
+        case HttpMetrics::Route::config:
+            if (path.rfind("/config/", 0) == 0)
+                return {"HTTP_CONFIG", macFromSegment(path.substr(8))};
+            return {"HTTP_CONFIG", mac};
+        case HttpMetrics::Route::checkpoint:
+            return {"HTTP_CHECKPOINT", macFromSegment(path.substr(12))};
+        case HttpMetrics::Route::files:
+            return {"HTTP_FILE", mac};
+        default:
+            return {"HTTP_REQUEST", mac};
     }
-    return {"HTTP_REQUEST", mac};
 }
 
 }  // namespace

@@ -60,23 +60,6 @@ int visit(const char* root, const git_tree_entry* entry, void* payload) {
 
 }  // namespace
 
-bool safeRelativePath(std::string_view path) {
-    if (path.empty() || path.front() == '/')
-        return false;
-    size_t start = 0;
-    while (start <= path.size()) {
-        size_t end = path.find('/', start);
-        if (end == std::string_view::npos)
-            end = path.size();
-        const auto part = path.substr(start, end - start);
-        if (part.empty() || part == "." || part == ".." ||
-            part.find('\0') != std::string_view::npos)
-            return false;
-        start = end + 1;
-    }
-    return true;
-}
-
 Result<std::vector<TreeFile>> readTree(const Mirror& mirror,
                                        std::string_view commit,
                                        std::string_view subdir,
@@ -134,36 +117,7 @@ Result<std::vector<TreeFile>> readTree(const Mirror& mirror,
 }
 
 Status writeTree(const std::vector<TreeFile>& files, const fs::path& dir) {
-    const fs::path staging = dir.string() + ".new";
-    const fs::path old = dir.string() + ".old";
-    std::error_code ec;
-    fs::remove_all(staging, ec);
-    fs::create_directories(staging, ec);
-    if (ec)
-        return Status::unavailable("create " + staging.string() + ": " + ec.message());
-    for (const auto& f : files) {
-        if (!safeRelativePath(f.path))
-            return Status::invalidArgument("unsafe path " + f.path);
-        const fs::path target = staging / f.path;
-        fs::create_directories(target.parent_path(), ec);
-        if (ec)
-            return Status::unavailable("create " + target.parent_path().string() + ": " +
-                                       ec.message());
-        std::ofstream out(target, std::ios::binary | std::ios::trunc);
-        out.write(f.data.data(), static_cast<std::streamsize>(f.data.size()));
-        if (!out.flush())
-            return Status::unavailable("write " + target.string());
-    }
-    fs::remove_all(old, ec);
-    if (fs::exists(dir, ec))
-        fs::rename(dir, old, ec);
-    if (ec)
-        return Status::unavailable("move " + dir.string() + " aside: " + ec.message());
-    fs::rename(staging, dir, ec);
-    if (ec)
-        return Status::unavailable("move " + staging.string() + " into place: " + ec.message());
-    fs::remove_all(old, ec);
-    return Status::ok();
+    return replaceDirectory(files, dir);
 }
 
 }  // namespace vq::git

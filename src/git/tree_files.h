@@ -10,16 +10,15 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_set.h"
 #include "base/result.h"
 
 namespace vq::git {
 
 class Mirror;
 
-struct TreeFile {
-    std::string path;  // relative to the tree read, '/' separators
-    std::string data;
-};
+// A file of a tree: its path relative to the tree read, '/' separators.
+using TreeFile = NamedFile;
 
 struct TreeLimits {
     size_t max_files = 200'000;
@@ -37,8 +36,5 @@ Result<std::vector<TreeFile>> readTree(const Mirror& mirror,
 // Replaces `dir` with exactly `files`: written to a sibling staging directory first, then
 // swapped in, so a failure leaves the previous contents in place.
 Status writeTree(const std::vector<TreeFile>& files, const std::filesystem::path& dir);
-
-// A relative path with no empty, "." or ".." component.
-bool safeRelativePath(std::string_view path);
 
 }  // namespace vq::git

@@ -55,7 +55,7 @@ struct SiteFiles {
 
 // Parses a YAML file, reporting a syntax error; returns the documents read before it.
 std::vector<YamlDoc> parseFile(const SotFile& f, Diagnostics& diags, bool* failed = nullptr) {
-    YamlFile parsed = parseYaml(f.text);
+    YamlFile parsed = parseYaml(f.data);
     if (failed)
         *failed = parsed.error.has_value();
     if (parsed.error) {
@@ -109,9 +109,9 @@ private:
                     }
                 }
                 if (parts[2] == "snippets" && parts.size() >= 4) {
-                    builder.snippets.push_back(Asset{type, joinFrom(parts, 3), f.path, f.text});
+                    builder.snippets.push_back(Asset{type, joinFrom(parts, 3), f.path, f.data});
                 } else {
-                    builder.assets.push_back(Asset{type, joinFrom(parts, 2), f.path, f.text});
+                    builder.assets.push_back(Asset{type, joinFrom(parts, 2), f.path, f.data});
                 }
             } else if (top == "os" && isYaml(f.path)) {
                 os_files_.push_back(&f);
@@ -338,7 +338,7 @@ bool readSotDir(const std::filesystem::path& root, std::vector<SotFile>& out, st
             error = fmt::format("{}: cannot read", f.path);
             return false;
         }
-        f.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        f.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         out.push_back(std::move(f));
     }
     std::sort(out.begin(), out.end(),

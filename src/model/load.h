@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/file_set.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
 
@@ -29,11 +30,8 @@ struct LoadResult {
     size_t warningCount() const;
 };
 
-// One file of a SoT: path relative to the root with '/' separators, and its text.
-struct SotFile {
-    std::string path;
-    std::string text;
-};
+// One file of a SoT: path relative to the root with '/' separators, and its bytes.
+using SotFile = NamedFile;
 
 // Loads and validates the SoT at root. Diagnostic files are root-relative paths.
 LoadResult loadSot(const std::filesystem::path& root, const LoadOptions& options = {});

@@ -1,8 +1,6 @@
 #include "model/sot_bundle.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include <zstd.h>
@@ -15,71 +13,19 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kMagic = "VQSOT1";
-constexpr size_t kMaxPath = 4096;
-constexpr int kLevel = 3;  // zstd's default: fast to make, and agents unpack at ~1 GB/s
-
-// A path is kept only when writing it under a directory cannot leave that directory.
-bool safePath(std::string_view p) {
-    if (p.empty() || p.size() > kMaxPath || p.front() == '/' || p.find('\0') != p.npos ||
-        p.find('\\') != p.npos)
-        return false;
-    size_t start = 0;
-    while (start <= p.size()) {
-        size_t end = p.find('/', start);
-        if (end == p.npos)
-            end = p.size();
-        const std::string_view part = p.substr(start, end - start);
-        if (part.empty() || part == "." || part == "..")
-            return false;
-        start = end + 1;
-    }
-    return true;
-}
-
-bool under(const fs::path& path, const fs::path& root) {
-    auto rel = path.lexically_relative(root);
-    return !rel.empty() && *rel.begin() != "..";
-}
-
-Result<std::string> readFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Status::error("cannot read " + path.string());
-    std::ostringstream s;
-    s << in.rdbuf();
-    if (in.bad())
-        return Status::error("cannot read " + path.string());
-    return std::move(s).str();
-}
+constexpr size_t kMaxPath = 4096;  // safeRelativePath's limit, for the size bound
+constexpr int kLevel = 3;          // zstd's default: fast to make, and agents unpack at ~1 GB/s
 
 }  // namespace
 
 Result<std::vector<SotFile>> readSotFiles(const fs::path& root) {
     std::error_code ec;
-    const fs::path base = fs::canonical(root, ec);
-    if (ec || !fs::is_directory(base))
+    if (!fs::is_directory(root, ec))
         return Status::notFound("SoT directory " + root.string() + " does not exist");
     std::vector<SotFile> files;
-    fs::recursive_directory_iterator it(base, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-        const fs::directory_entry& e = *it;
-        if (e.path().filename() == ".git") {
-            it.disable_recursion_pending();
-            continue;
-        }
-        if (!e.is_regular_file(ec))
-            continue;  // directories, sockets, and links to directories or to nothing
-        if (e.is_symlink(ec) && !under(fs::weakly_canonical(e.path(), ec), base))
-            continue;
-        auto data = readFile(e.path());
-        if (!data)
-            return data.status();
-        files.push_back(SotFile{e.path().lexically_relative(base).generic_string(), *data});
-    }
-    if (ec)
-        return Status::error("cannot list " + root.string() + ": " + ec.message());
-    std::sort(files.begin(), files.end(),
-              [](const SotFile& a, const SotFile& b) { return a.path < b.path; });
+    std::string error;
+    if (!readSotDir(root, files, error))
+        return Status::error(error);
     return files;
 }
 
@@ -132,7 +78,7 @@ Result<std::vector<SotFile>> unpackSot(std::string_view blob, const SotBundleLim
         const std::string_view data = r.str(r.u32());
         if (!r.ok())
             return Status::invalidArgument("SoT bundle: truncated at file " + std::to_string(i));
-        if (!safePath(path))
+        if (!safeRelativePath(path))
             return Status::invalidArgument("SoT bundle: unsafe path '" +
                                            std::string(path.substr(0, 200)) + "'");
         if (!files.empty() && path <= files.back().path)
@@ -149,27 +95,7 @@ Result<std::vector<SotFile>> unpackSot(std::string_view blob, const SotBundleLim
 }
 
 Status writeSotFiles(const std::vector<SotFile>& files, const fs::path& dir) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec)
-        return Status::error("cannot create " + dir.string() + ": " + ec.message());
-    if (!fs::is_empty(dir, ec) || ec)
-        return Status::failedPrecondition(dir.string() + " is not an empty directory");
-    for (const auto& f : files) {
-        if (!safePath(f.path))
-            return Status::invalidArgument("unsafe path '" + f.path + "'");
-        const fs::path target = dir / fs::path(f.path);
-        fs::create_directories(target.parent_path(), ec);
-        if (ec)
-            return Status::error("cannot create " + target.parent_path().string() + ": " +
-                                 ec.message());
-        std::ofstream out(target, std::ios::binary | std::ios::trunc);
-        out.write(f.data.data(), static_cast<std::streamsize>(f.data.size()));
-        out.close();
-        if (!out)
-            return Status::error("cannot write " + target.string());
-    }
-    return Status::ok();
+    return writeFilesInto(files, dir);
 }
 
 }  // namespace vq::model

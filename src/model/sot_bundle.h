@@ -14,22 +14,17 @@
 #include <vector>
 
 #include "base/result.h"
+#include "model/load.h"
 
 namespace vq::model {
-
-struct SotFile {
-    std::string path;  // relative, '/'-separated, no "." or ".." parts
-    std::string data;
-    bool operator==(const SotFile&) const = default;
-};
 
 struct SotBundleLimits {
     size_t max_files = 200'000;
     uint64_t max_bytes = uint64_t{2} << 30;  // uncompressed, all files together
 };
 
-// Every regular file under `root`, sorted by path; a `.git` directory is left out, and so
-// are symbolic links that point outside the root.
+// Every file the loader reads under `root` (readSotDir: sorted, hidden entries left out,
+// bounded), as a Result.
 Result<std::vector<SotFile>> readSotFiles(const std::filesystem::path& root);
 // The compressed blob of `files` (sorted by path first).
 std::string packSot(std::vector<SotFile> files);

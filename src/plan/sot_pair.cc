@@ -47,7 +47,7 @@ bool likelyNeeded(const model::SotFile& f, const MovedInputs& moved) {
             return true;
     }
     for (const auto& id : moved.ids) {
-        if (!id.empty() && f.text.find(id) != std::string::npos)
+        if (!id.empty() && f.data.find(id) != std::string::npos)
             return true;
     }
     return false;
@@ -74,7 +74,7 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
     SotPairPlan out;
     std::map<std::string_view, const std::string*> new_text;
     for (const auto& f : new_files)
-        new_text.emplace(f.path, &f.text);
+        new_text.emplace(f.path, &f.data);
 
     std::vector<model::SotFile> partial;
     std::vector<const model::SotFile*> same;  // OLD inventory files identical in NEW
@@ -85,7 +85,7 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
         }
         ++out.old_inventory_files;
         auto it = new_text.find(f.path);
-        if (it != new_text.end() && *it->second == f.text) {
+        if (it != new_text.end() && *it->second == f.data) {
             same.push_back(&f);
             continue;
         }

@@ -22,14 +22,6 @@ std::string shortCommit(const std::string& commit) {
     return commit.substr(0, 12);
 }
 
-std::vector<model::SotFile> toSotFiles(std::vector<git::TreeFile> files) {
-    std::vector<model::SotFile> out;
-    out.reserve(files.size());
-    for (auto& f : files)
-        out.push_back(model::SotFile{std::move(f.path), std::move(f.data)});
-    return out;
-}
-
 // The commit last served survives restarts in <dir>/served-commit: a server whose branch
 // head is broken (or whose remote is down) at start-up serves it again.
 std::string readServedCommit(const fs::path& dir) {
@@ -134,7 +126,7 @@ std::shared_ptr<const model::Model> GitSotSource::load(const std::string& commit
     }
     std::vector<git::TreeFile> files = std::move(*tree);
     // The branch head says which sites want a release_tag (in their env.yml).
-    auto result = model::loadSotFiles(toSotFiles(files), options_.load);
+    auto result = model::loadSotFiles(files, options_.load);
     key = commit;
     bool overlaid = false;
     struct Pinned {

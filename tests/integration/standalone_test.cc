@@ -69,7 +69,7 @@ struct TempDir {
 void writeSot(const fs::path& root, const std::vector<model::SotFile>& files) {
     for (const auto& f : files) {
         fs::create_directories((root / f.path).parent_path());
-        std::ofstream(root / f.path) << f.text;
+        std::ofstream(root / f.path) << f.data;
     }
 }
 
@@ -262,9 +262,9 @@ std::string installerOs(const std::string& console) {
 
 std::vector<model::SotFile> labFiles() {
     auto files = twoStageFiles();
-    files[1].text = labHost("m1", kMaster, 1, "masters") + labHost("w1", kWorker1, 2, "workers") +
+    files[1].data = labHost("m1", kMaster, 1, "masters") + labHost("w1", kWorker1, 2, "workers") +
                     labHost("w2", kWorker2, 3, "workers");
-    files[2].text = installerOs("ttyS0");
+    files[2].data = installerOs("ttyS0");
     files[6] = {"workflows/masters.yml",
                 "id: masters\nworkflow:\n  - boot: install\n  - boot: disk\n"
                 "deps:\n  max_concurrent: 1\n  min_standing: 1\n"};

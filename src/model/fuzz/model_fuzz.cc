@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             bool replaced = false;
             for (auto& f : files) {
                 if (f.path == path) {
-                    f.text = text;
+                    f.data = text;
                     replaced = true;
                 }
             }
@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
     } else if (!in.empty()) {
         const size_t target = static_cast<uint8_t>(in[0]) % files.size();
-        files[target].text = std::string(in.substr(1));
+        files[target].data = std::string(in.substr(1));
     }
     auto result = vq::model::loadSotFiles(files);
     for (const auto& d : result.diagnostics)

@@ -424,7 +424,7 @@ TEST_P(BrokenModel, ReportsExactly) {
         bool replaced = false;
         for (auto& f : files) {
             if (f.path == o.path) {
-                f.text = o.text;
+                f.data = o.data;
                 replaced = true;
             }
         }

@@ -98,12 +98,12 @@ TEST(LoadPolicy, FailurePolicyAndPercentLimits) {
     ASSERT_TRUE(readSotDir("src/model/testdata/base", files, error)) << error;
     for (auto& f : files) {
         if (f.path == "sites/lab/env.yml") {
-            f.text +=
+            f.data +=
                 "policy:\n  force_provision: true\n  timeout: 600\n"
                 "  on_failure: {retry: 2, then: continue}\n";
         }
         if (f.path == "workflows/etcd.yml") {
-            f.text =
+            f.data =
                 "id: etcd\nworkflow:\n  - boot: etcd\n"
                 "deps: {max_concurrent: 25%, max_fail: '10%', min_standing: 1}\n";
         }

@@ -1,0 +1,31 @@
+#pragma once
+// A set of files held in memory (a SoT read from disk, a git tree, a bundle received from a
+// server) and the one way to write such a set out: every path is checked first, so nothing
+// a repository or a peer sends can write outside the directory it is meant for.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace vq {
+
+struct NamedFile {
+    std::string path;  // relative, '/'-separated
+    std::string data;
+    bool operator==(const NamedFile&) const = default;
+};
+
+// Relative, not empty, no empty, "." or ".." component, no NUL, at most 4096 bytes.
+bool safeRelativePath(std::string_view path);
+
+// Writes the files under `dir`, which is created and must hold nothing yet.
+Status writeFilesInto(const std::vector<NamedFile>& files, const std::filesystem::path& dir);
+
+// Replaces `dir` with exactly `files`: written to `<dir>.new` first, then swapped in, so a
+// failure leaves the previous contents in place.
+Status replaceDirectory(const std::vector<NamedFile>& files, const std::filesystem::path& dir);
+
+}  // namespace vq
