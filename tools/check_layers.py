@@ -24,21 +24,29 @@ ALLOWED = {
     "power": {"base", "metrics", "net"},
     "container": {"base", "metrics"},
     "store": {"base", "metrics", "model", "workflow"},
+    "auth": {"base"},
+    "https": {"base", "metrics", "net", "http"},
     # Git sources (libgit2) and webhook formats: nothing of the model.
     "git": {"base"},
     # Where server and agent meet: interfaces only, below both.
     "control": {"base", "metrics", "model"},
     # The server owns state and decides; it never includes the agent.
     "server": {"base", "metrics", "tmpl", "net", "model", "http", "ipxe", "render", "plan", "workflow", "power",
-               "container", "store", "git", "control", "ui"},
+               "container", "store", "git", "control", "ui", "auth", "https"},
+    # The agent's links to its server over HTTPS (below the agent, beside the server).
+    "remote": {"base", "metrics", "model", "control", "auth", "http", "https"},
     # The agent serves boots; it never includes the server nor what the server owns.
     "agent": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render",
               "power", "container", "control"},
     # The one place both are joined in-process.
     "standalone": {"base", "metrics", "model", "control", "server", "agent"},
+    # `vaquero agent`: the agent joined to its server over the network (the configuration
+    # file's parser is the server's).
+    "agentd": {"base", "metrics", "model", "control", "http", "https", "auth", "remote", "agent",
+               "server"},
     "cli": {"base", "metrics", "tmpl", "net", "model", "dhcp", "tftp", "http", "ipxe", "render", "plan",
             "workflow", "power", "container", "store", "control", "server", "agent",
-            "standalone", "ui"},
+            "standalone", "ui", "remote", "agentd", "auth", "https"},
 }
 # Finer rules inside a module: codecs never include their servers.
 FORBIDDEN_SUB = {("dhcp", "codec"): "dhcp/server", ("tftp", "codec"): "tftp/server"}

@@ -93,6 +93,8 @@ Status Agent::start() {
     router.exact("/metrics", [this](const http::Request&) {
         return http::Response::text(200, metricsText(), std::string(metrics::kContentType));
     });
+    if (options_.extra_routes)
+        options_.extra_routes(router);
 
     http::ServerOptions http_opts;
     http_opts.address = options_.listen;

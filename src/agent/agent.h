@@ -7,6 +7,7 @@
 // and, later, as `vaquero agent` (links over HTTPS). Several agents can run in one process.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,8 +21,9 @@
 #include "base/result.h"
 
 namespace vq::http {
+class Router;
 class Server;
-}
+}  // namespace vq::http
 
 namespace vq::agent {
 
@@ -34,6 +36,8 @@ struct AgentOptions {
     int http_port = -1;              // overrides asset_server.port when >= 0 (0 = any)
     int http_threads = 0;            // 0: one per core, at least 2
     bool boot_services = true;       // DHCP + TFTP (need privileges)
+    // More HTTP routes from the composition root (`vaquero agent` adds /ready); may be null.
+    std::function<void(http::Router&)> extra_routes;
 };
 
 class Agent {

@@ -220,6 +220,7 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
         Reader::Section s(rd, n, "ServerClient.");
         s.endpoint(c.server_client.endpoint);
         s.boolean({"InsecureSkipVerify"}, c.server_client.insecure_skip_verify);
+        s.string({"CAFile", "CaFile"}, c.server_client.ca_file);
         s.warnUnknown();
     }
     if (auto n = top.get({"UserApi"}); top.isMap(n, "UserApi")) {

@@ -28,6 +28,7 @@ struct ServerApiConfig {
 struct ServerClientConfig {
     Endpoint endpoint{"127.0.0.1", 24601};
     bool insecure_skip_verify = false;
+    std::string ca_file;  // CAs that sign the server's certificate; empty: the system's
 };
 
 struct GitterConfig {

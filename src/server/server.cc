@@ -257,6 +257,8 @@ Status Server::start() {
         ctx.host_events = &host_events_;
         addUserApiRoutes(router, ctx);
         addSotStatusRoute(router, sot_, git_source_.get());
+        if (options_.user_api_routes)
+            options_.user_api_routes(router);
         DashboardContext dashboard;
         dashboard.model = ctx.model;
         dashboard.engine = engine_.get();

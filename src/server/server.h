@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,8 +36,9 @@
 #include "workflow/engine.h"
 
 namespace vq::http {
+class Router;
 class Server;
-}
+}  // namespace vq::http
 namespace vq::store {
 class SqliteDb;
 class SqliteProgressStore;
@@ -56,6 +58,8 @@ struct ServerOptions {
     // What reboots hosts and runs containers for the state engine; null: this process does
     // (InProcessEffects). Must outlive the server.
     Effects* effects = nullptr;
+    // More User API routes (`vaquero server` adds GET /agents); may be null.
+    std::function<void(http::Router&)> user_api_routes;
 };
 
 class Server : public control::StateManifest,

@@ -235,3 +235,18 @@ TEST(Config, UserApiTokenAndReadWithoutToken) {
 
 }  // namespace
 }  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+TEST(Config, AgentCaFile) {
+    auto r = parseConfig("ServerClient:\n  Addr: 10.0.0.1\n  CAFile: /etc/vaquero/ca.pem\n",
+                         "agent.yaml");
+    ASSERT_TRUE(r.ok()) << r.errors.front();
+    EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+    EXPECT_EQ(r.config.server_client.ca_file, "/etc/vaquero/ca.pem");
+    EXPECT_TRUE(parseConfig("ServerClient: {}\n", "a.yaml").config.server_client.ca_file.empty());
+}
+
+}  // namespace
+}  // namespace vq::server

@@ -1,0 +1,119 @@
+#include "agentd/agent_command.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "remote/remote_links.h"
+#include <pthread.h>
+#include <signal.h>
+
+#include "agent/agent.h"
+#include "base/log.h"
+#include "base/version.h"
+#include "http/router.h"
+#include "server/config.h"
+
+namespace vq::agentd {
+namespace {
+
+constexpr int kExitConfig = 2;
+
+int fail(const std::string& message) {
+    std::cerr << "vaquero agent: " << message << "\n";
+    VQ_LOG_ERROR("AGENT_FAILED reason=\"{}\"", message);
+    return kExitConfig;
+}
+
+std::string fromEnv(const std::string& flag, const char* env) {
+    if (!flag.empty())
+        return flag;
+    const char* v = std::getenv(env);
+    return v == nullptr ? std::string() : std::string(v);
+}
+
+}  // namespace
+
+int runAgent(const AgentCommandOptions& options) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    if (options.config_path.empty())
+        return fail("--config is required");
+    auto loaded = server::loadConfig(options.config_path);
+    for (const auto& w : loaded.warnings)
+        std::cerr << "warning: " << w << "\n";
+    if (!loaded.ok()) {
+        for (const auto& e : loaded.errors)
+            std::cerr << "error: " << e << "\n";
+        return fail("invalid configuration " + options.config_path);
+    }
+    const server::Config& config = loaded.config;
+    LogSettings log = config.log;
+    if (!options.log_level.empty())
+        log.level = options.log_level;
+    if (Status st = configureLogging(log); !st)
+        return fail(st.message());
+
+    remote::RemoteOptions ro;
+    ro.session.site_id = fromEnv(options.site_id, "VAQUERO_SITE_ID");
+    ro.session.agent_id = fromEnv(options.agent_id, "VAQUERO_AGENT_ID");
+    ro.session.shared_secret = fromEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
+    ro.session.version = std::string(version());
+    ro.session.client.host =
+        options.server_addr.empty() ? config.server_client.endpoint.addr : options.server_addr;
+    ro.session.client.port = static_cast<uint16_t>(
+        options.server_port >= 0 ? options.server_port : config.server_client.endpoint.port);
+    ro.session.client.trust.insecure_skip_verify =
+        options.insecure || config.server_client.insecure_skip_verify;
+    ro.session.client.trust.ca_file =
+        options.ca_file.empty() ? config.server_client.ca_file : options.ca_file;
+    const std::string agent_dir = ro.session.agent_id.empty() ? "_" : ro.session.agent_id;
+    ro.cache_dir =
+        std::filesystem::path(config.save_path) / "agent" / ro.session.site_id / agent_dir;
+    if (ro.session.client.trust.insecure_skip_verify)
+        VQ_LOG_WARN("TLS_VERIFY_DISABLED the server's certificate is not checked (-k)");
+
+    auto links = remote::RemoteLinks::create(ro);
+    if (!links)
+        return fail(links.message());
+    remote::RemoteLinks& remote_links = **links;
+    if (Status st = remote_links.start(std::chrono::seconds(options.start_wait_s)); !st)
+        return fail(st.message());
+
+    agent::AgentOptions ao;
+    ao.site_id = ro.session.site_id;
+    ao.agent_id = ro.session.agent_id;
+    ao.listen = options.listen;
+    ao.http_port = options.http_port;
+    ao.http_threads = options.http_threads;
+    ao.boot_services = options.boot_services;
+    // 200 while in sync with the server, 503 while serving from the cache or behind.
+    ao.extra_routes = [&remote_links](http::Router& router) {
+        router.exact("/ready", [&remote_links](const http::Request&) {
+            return http::Response::json(remote_links.inSync() ? 200 : 503,
+                                        remote_links.statusJson());
+        });
+    };
+    agent::Agent agent(ao, remote_links.links());
+    if (Status st = agent.start(); !st) {
+        remote_links.stop();
+        return fail(st.message());
+    }
+    VQ_LOG_INFO("AGENT_STARTED server={}:{} site={} agent={} http={} cache={}",
+                ro.session.client.host, ro.session.client.port, ro.session.site_id,
+                agent.selection().agent.name, agent.httpPort(), ro.cache_dir.string());
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    VQ_LOG_INFO("AGENT_STOPPING signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    agent.stop();
+    remote_links.stop();
+    VQ_LOG_INFO("AGENT_STOPPED");
+    spdlog::default_logger()->flush();
+    return 0;
+}
+
+}  // namespace vq::agentd

@@ -1,0 +1,78 @@
+#include "control/wire.h"
+
+#include <gtest/gtest.h>
+
+namespace vq::control::wire {
+namespace {
+
+TEST(Wire, EventRoundTrip) {
+    HostEvent e;
+    e.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'123));
+    e.mac = MacAddr::parse("52:54:00:00:00:01");
+    e.ip = Ipv4::parse("10.99.0.5");
+    e.source = "dhcp";
+    e.kind = "DHCP_ACK";
+    e.detail = "xid=1";
+    auto back = decodeEvents(encodeEvents({e, HostEvent{e.time, {}, {}, "tftp", "TFTP_DONE", ""}}));
+    ASSERT_TRUE(back) << back.message();
+    ASSERT_EQ(back->size(), 2u);
+    EXPECT_EQ((*back)[0].time, e.time);
+    EXPECT_EQ((*back)[0].mac, e.mac);
+    EXPECT_EQ((*back)[0].ip, e.ip);
+    EXPECT_EQ((*back)[0].kind, "DHCP_ACK");
+    EXPECT_EQ((*back)[0].detail, "xid=1");
+    EXPECT_FALSE((*back)[1].mac.has_value());
+}
+
+TEST(Wire, BadEventsAreRefused) {
+    EXPECT_FALSE(decodeEvents("not json"));
+    EXPECT_FALSE(decodeEvents(R"({"events": 3})"));
+    EXPECT_FALSE(decodeEvents(R"({"events": [{"kind": "X", "mac": "zz"}]})"));
+    EXPECT_FALSE(decodeEvents(R"({"events": [{"source": "dhcp"}]})"));
+    std::string many = R"({"events": [)";
+    for (size_t i = 0; i <= kMaxEventsPerBatch; ++i)
+        many += std::string(i ? "," : "") + R"({"kind":"K"})";
+    EXPECT_FALSE(decodeEvents(many + "]}"));
+}
+
+TEST(Wire, ManifestRoundTrip) {
+    Manifest m;
+    m.revision = 7;
+    m.hosts["node1"] = ServedBoot{"install", 1};
+    m.hosts["node2"] = ServedBoot{"", 0};
+    auto back = decodeManifest(encodeManifest(m));
+    ASSERT_TRUE(back) << back.message();
+    EXPECT_EQ(back->revision, 7u);
+    ASSERT_EQ(back->hosts.size(), 2u);
+    EXPECT_EQ(back->hosts["node1"].boot, "install");
+    EXPECT_EQ(back->hosts["node1"].stage, 1u);
+    EXPECT_FALSE(decodeManifest(R"({"revision": 1})"));
+}
+
+TEST(Wire, CheckpointNeedsAHost) {
+    auto c = decodeCheckpoint(encodeCheckpoint({"node1", "install"}));
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->host, "node1");
+    EXPECT_FALSE(decodeCheckpoint(R"({"boot": "install"})"));
+    auto a = decodeCheckpointAnswer(encodeCheckpointAnswer({"done", {"disk", 2}}));
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->summary, "done");
+    EXPECT_EQ(a->served.boot, "disk");
+    EXPECT_EQ(a->served.stage, 2u);
+}
+
+TEST(Wire, RevisionTasksAndErrors) {
+    auto r = decodeRevision(encodeRevision({3, "local", "abc"}));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->revision, 3u);
+    EXPECT_EQ(r->source_id, "local");
+    auto t = decodeTasks(encodeTasks({Task{"1", "node1", "power.cycle", "{}"}}));
+    ASSERT_TRUE(t);
+    ASSERT_EQ(t->size(), 1u);
+    EXPECT_EQ((*t)[0].kind, "power.cycle");
+    EXPECT_EQ(errorMessage(encodeError("nope")), "nope");
+    EXPECT_EQ(errorMessage("plain"), "plain");
+}
+
+}  // namespace
+}  // namespace vq::control::wire

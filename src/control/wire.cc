@@ -1,0 +1,213 @@
+#include "control/wire.h"
+
+#include <nlohmann/json.hpp>
+
+namespace vq::control::wire {
+namespace {
+
+using json = nlohmann::json;
+
+Result<json> parseObject(std::string_view text, std::string_view what) {
+    json j = json::parse(text, nullptr, false);
+    if (!j.is_object())
+        return Status::invalidArgument(std::string(what) + ": not a JSON object");
+    return j;
+}
+
+std::string str(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+uint64_t u64(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
+}
+
+json eventJson(const HostEvent& e) {
+    json j = {
+        {"time_ms",
+         std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count()},
+        {"source", e.source},
+        {"kind", e.kind},
+        {"detail", e.detail}};
+    if (e.mac)
+        j["mac"] = e.mac->toString();
+    if (e.ip)
+        j["ip"] = e.ip->toString();
+    return j;
+}
+
+Result<HostEvent> eventFrom(const json& j) {
+    if (!j.is_object())
+        return Status::invalidArgument("event: not a JSON object");
+    HostEvent e;
+    auto t = j.find("time_ms");
+    if (t != j.end() && t->is_number_integer())
+        e.time =
+            std::chrono::system_clock::time_point(std::chrono::milliseconds(t->get<int64_t>()));
+    e.source = str(j, "source");
+    e.kind = str(j, "kind");
+    e.detail = str(j, "detail");
+    if (e.kind.empty())
+        return Status::invalidArgument("event: no kind");
+    if (auto mac = str(j, "mac"); !mac.empty()) {
+        e.mac = MacAddr::parse(mac);
+        if (!e.mac)
+            return Status::invalidArgument("event: bad mac '" + mac + "'");
+    }
+    if (auto ip = str(j, "ip"); !ip.empty()) {
+        e.ip = Ipv4::parse(ip);
+        if (!e.ip)
+            return Status::invalidArgument("event: bad ip '" + ip + "'");
+    }
+    return e;
+}
+
+json servedJson(const ServedBoot& s) {
+    return json{{"boot", s.boot}, {"stage", s.stage}};
+}
+
+ServedBoot servedFrom(const json& j) {
+    ServedBoot s;
+    s.boot = str(j, "boot");
+    s.stage = static_cast<uint32_t>(std::min<uint64_t>(u64(j, "stage"), UINT32_MAX));
+    return s;
+}
+
+}  // namespace
+
+std::string encodeRevision(const RevisionInfo& r) {
+    return json{{"revision", r.revision}, {"source_id", r.source_id}, {"commit", r.commit}}.dump();
+}
+
+Result<RevisionInfo> decodeRevision(std::string_view text) {
+    auto j = parseObject(text, "revision");
+    if (!j)
+        return j.status();
+    return RevisionInfo{u64(*j, "revision"), str(*j, "source_id"), str(*j, "commit")};
+}
+
+std::string encodeManifest(const Manifest& m) {
+    json hosts = json::object();
+    for (const auto& [name, served] : m.hosts)
+        hosts[name] = servedJson(served);
+    return json{{"revision", m.revision}, {"hosts", std::move(hosts)}}.dump();
+}
+
+Result<Manifest> decodeManifest(std::string_view text) {
+    auto j = parseObject(text, "manifest");
+    if (!j)
+        return j.status();
+    Manifest m;
+    m.revision = u64(*j, "revision");
+    auto hosts = j->find("hosts");
+    if (hosts == j->end() || !hosts->is_object())
+        return Status::invalidArgument("manifest: no hosts object");
+    for (const auto& [name, served] : hosts->items()) {
+        if (served.is_object())
+            m.hosts.emplace(name, servedFrom(served));
+    }
+    return m;
+}
+
+std::string encodeEvent(const HostEvent& e) {
+    return eventJson(e).dump();
+}
+
+Result<HostEvent> decodeEvent(std::string_view text) {
+    return eventFrom(json::parse(text, nullptr, false));
+}
+
+std::string encodeEvents(const std::vector<HostEvent>& events) {
+    json list = json::array();
+    for (const auto& e : events)
+        list.push_back(eventJson(e));
+    return json{{"events", std::move(list)}}.dump();
+}
+
+Result<std::vector<HostEvent>> decodeEvents(std::string_view text) {
+    auto j = parseObject(text, "events");
+    if (!j)
+        return j.status();
+    auto list = j->find("events");
+    if (list == j->end() || !list->is_array())
+        return Status::invalidArgument("events: no events array");
+    if (list->size() > kMaxEventsPerBatch)
+        return Status::invalidArgument("events: more than " + std::to_string(kMaxEventsPerBatch) +
+                                       " in one batch");
+    std::vector<HostEvent> out;
+    out.reserve(list->size());
+    for (const auto& item : *list) {
+        auto e = eventFrom(item);
+        if (!e)
+            return e.status();
+        out.push_back(std::move(*e));
+    }
+    return out;
+}
+
+std::string encodeCheckpoint(const CheckpointRequest& c) {
+    return json{{"host", c.host}, {"boot", c.boot}}.dump();
+}
+
+Result<CheckpointRequest> decodeCheckpoint(std::string_view text) {
+    auto j = parseObject(text, "checkpoint");
+    if (!j)
+        return j.status();
+    CheckpointRequest c{str(*j, "host"), str(*j, "boot")};
+    if (c.host.empty())
+        return Status::invalidArgument("checkpoint: no host");
+    return c;
+}
+
+std::string encodeCheckpointAnswer(const CheckpointAnswer& a) {
+    json j = servedJson(a.served);
+    j["summary"] = a.summary;
+    return j.dump();
+}
+
+Result<CheckpointAnswer> decodeCheckpointAnswer(std::string_view text) {
+    auto j = parseObject(text, "checkpoint answer");
+    if (!j)
+        return j.status();
+    return CheckpointAnswer{str(*j, "summary"), servedFrom(*j)};
+}
+
+std::string encodeTasks(const std::vector<Task>& tasks) {
+    json list = json::array();
+    for (const auto& t : tasks)
+        list.push_back({{"id", t.id}, {"host", t.host}, {"kind", t.kind}, {"args", t.args}});
+    return json{{"tasks", std::move(list)}}.dump();
+}
+
+Result<std::vector<Task>> decodeTasks(std::string_view text) {
+    auto j = parseObject(text, "tasks");
+    if (!j)
+        return j.status();
+    auto list = j->find("tasks");
+    if (list == j->end() || !list->is_array())
+        return Status::invalidArgument("tasks: no tasks array");
+    std::vector<Task> out;
+    for (const auto& item : *list) {
+        if (item.is_object())
+            out.push_back(
+                Task{str(item, "id"), str(item, "host"), str(item, "kind"), str(item, "args")});
+    }
+    return out;
+}
+
+std::string encodeError(std::string_view message) {
+    return json{{"error", message}}.dump();
+}
+
+std::string errorMessage(std::string_view body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_object()) {
+        if (auto m = str(j, "error"); !m.empty())
+            return m;
+    }
+    return std::string(body.substr(0, 300));
+}
+
+}  // namespace vq::control::wire

@@ -1,0 +1,87 @@
+#pragma once
+// How the control interfaces travel between `vaquero agent` and `vaquero server`: the
+// ServerAPI's paths and the JSON of what they carry. Both ends use these, so the two never
+// disagree on a field. Everything decoded comes from the network: bounded, checked, and an
+// error rather than an exception.
+//
+//   POST /v1/login       {"token": <login JWT>, "version"}     -> {"session", "exp"}
+//   GET  /v1/watch?revision=N   long poll: answers at once when the newest revision is not N,
+//                               else when one is accepted or after the server's timeout
+//                                                              -> {"revision", "source_id",
+//                                                              "commit"}
+//   GET  /v1/bundle?revision=N  the site's files of revision N (model/sot_bundle.h blob)
+//   GET  /v1/manifest           -> {"revision", "hosts": {name: {"boot", "stage"}}}
+//   POST /v1/events             {"events": [event...]}          -> {"accepted"}
+//   POST /v1/checkpoint         {"host", "boot"}                -> {"summary", "boot", "stage"}
+//   GET  /v1/tasks              -> {"tasks": [{"id", "host", "kind", "args"}]}
+//   POST /v1/tasks/results      {"results": [{"id", "ok", "detail"}]}
+// Every path but login needs "Authorization: Bearer <session>"; the site is the session's.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "control/links.h"
+
+#include "base/event.h"
+#include "base/result.h"
+
+namespace vq::control::wire {
+
+inline constexpr std::string_view kLogin = "/v1/login";
+inline constexpr std::string_view kWatch = "/v1/watch";
+inline constexpr std::string_view kBundle = "/v1/bundle";
+inline constexpr std::string_view kManifest = "/v1/manifest";
+inline constexpr std::string_view kEvents = "/v1/events";
+inline constexpr std::string_view kCheckpoint = "/v1/checkpoint";
+inline constexpr std::string_view kTasks = "/v1/tasks";
+inline constexpr std::string_view kTaskResults = "/v1/tasks/results";
+
+inline constexpr size_t kMaxEventsPerBatch = 10'000;
+
+struct RevisionInfo {
+    uint64_t revision = 0;
+    std::string source_id;
+    std::string commit;
+};
+std::string encodeRevision(const RevisionInfo& r);
+Result<RevisionInfo> decodeRevision(std::string_view json);
+
+struct Manifest {
+    uint64_t revision = 0;
+    std::unordered_map<std::string, ServedBoot> hosts;  // by host name
+};
+std::string encodeManifest(const Manifest& m);
+Result<Manifest> decodeManifest(std::string_view json);
+
+// One event as a JSON object (also a line of the agent's on-disk queue).
+std::string encodeEvent(const HostEvent& e);
+Result<HostEvent> decodeEvent(std::string_view json);
+std::string encodeEvents(const std::vector<HostEvent>& events);
+Result<std::vector<HostEvent>> decodeEvents(std::string_view json);
+
+struct CheckpointRequest {
+    std::string host;
+    std::string boot;
+};
+std::string encodeCheckpoint(const CheckpointRequest& c);
+Result<CheckpointRequest> decodeCheckpoint(std::string_view json);
+
+struct CheckpointAnswer {
+    std::string summary;
+    ServedBoot served;  // what the host is served now
+};
+std::string encodeCheckpointAnswer(const CheckpointAnswer& a);
+Result<CheckpointAnswer> decodeCheckpointAnswer(std::string_view json);
+
+std::string encodeTasks(const std::vector<Task>& tasks);
+Result<std::vector<Task>> decodeTasks(std::string_view json);
+
+// {"error": message}: how the server explains a refusal.
+std::string encodeError(std::string_view message);
+// The message of an error body, or the body itself when it is not one.
+std::string errorMessage(std::string_view body);
+
+}  // namespace vq::control::wire

@@ -1,0 +1,555 @@
+#include "remote/remote_links.h"
+
+#include "auth/agent_tokens.h"
+#include "remote/model_loader.h"
+#include <nlohmann/json.hpp>
+
+#include "base/log.h"
+
+namespace vq::remote {
+namespace wire = control::wire;
+
+namespace {
+
+StatusCode codeForHttp(unsigned status) {
+    switch (status) {
+        case 400:
+            return StatusCode::invalid_argument;
+        case 403:
+            return StatusCode::permission_denied;
+        case 404:
+            return StatusCode::not_found;
+        case 409:
+            return StatusCode::failed_precondition;
+        case 503:
+            return StatusCode::unavailable;
+        default:
+            return StatusCode::unknown;
+    }
+}
+
+// The boot after `boot` in the host's workflow (what the server will serve once it has the
+// checkpoint), or `boot` itself when it is the last.
+control::ServedBoot nextBoot(const model::Model& m,
+                             const model::Host& host,
+                             std::string_view boot) {
+    const model::Workflow* wf = m.workflow(host.workflow);
+    if (wf == nullptr)
+        return control::ServedBoot{std::string(boot), 0};
+    for (size_t i = 0; i < wf->stages.size(); ++i) {
+        if (wf->stages[i].boot == boot && i + 1 < wf->stages.size())
+            return control::ServedBoot{wf->stages[i + 1].boot, static_cast<uint32_t>(i + 1)};
+    }
+    return control::ServedBoot{std::string(boot), 0};
+}
+
+const model::Host* findHost(const model::Model& m, const std::string& site, std::string_view name) {
+    const model::Site* s = m.site(site);
+    if (s == nullptr)
+        return nullptr;
+    for (const auto& h : s->hosts) {
+        if (h.name == name)
+            return &h;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+RemoteLinks::RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session)
+    : options_(std::move(options)), session_(std::move(session)), cache_(options_.cache_dir) {}
+
+Result<std::unique_ptr<RemoteLinks>> RemoteLinks::create(RemoteOptions options) {
+    auto session = ServerSession::create(options.session);
+    if (!session)
+        return session.status();
+    std::unique_ptr<RemoteLinks> r(new RemoteLinks(std::move(options), std::move(*session)));
+    auto checkpoints = DiskQueue::open(r->options_.cache_dir / "queued-checkpoints.jsonl",
+                                       r->options_.disk_checkpoints);
+    if (!checkpoints)
+        return checkpoints.status().prefixed("SavePath");
+    auto events =
+        DiskQueue::open(r->options_.cache_dir / "queued-events.jsonl", r->options_.disk_events);
+    if (!events)
+        return events.status().prefixed("SavePath");
+    r->queued_checkpoints_ = std::move(*checkpoints);
+    r->queued_events_ = std::move(*events);
+    return r;
+}
+
+RemoteLinks::~RemoteLinks() {
+    stop();
+}
+
+Status RemoteLinks::start(std::chrono::milliseconds wait) {
+    loadCache();
+    watcher_ = std::thread([this] { watchLoop(); });
+    manifester_ = std::thread([this] { manifestLoop(); });
+    sender_ = std::thread([this] { senderLoop(); });
+    std::unique_lock lock(rev_mu_);
+    if (!have_revision_.wait_for(lock, wait, [this] { return latest_ != nullptr; })) {
+        lock.unlock();
+        stop();
+        std::string why;
+        {
+            std::lock_guard elock(error_mu_);
+            why = last_error_.empty() ? "no answer" : last_error_;
+        }
+        return Status::unavailable("no model to serve: " + why + "; and " +
+                                   options_.cache_dir.string() + " holds no cached revision");
+    }
+    return Status::ok();
+}
+
+void RemoteLinks::stop() {
+    stopping_ = true;
+    pause_cv_.notify_all();
+    events_cv_.notify_all();
+    for (auto* t : {&watcher_, &manifester_, &sender_}) {
+        if (t->joinable())
+            t->join();
+    }
+}
+
+bool RemoteLinks::pause(std::chrono::milliseconds d) {
+    std::unique_lock lock(pause_mu_);
+    pause_cv_.wait_for(lock, d, [this] { return stopping(); });
+    return !stopping();
+}
+
+void RemoteLinks::noteError(std::string why) {
+    std::lock_guard lock(error_mu_);
+    last_error_ = std::move(why);
+}
+
+void RemoteLinks::setConnected(bool up) {
+    if (up)
+        last_contact_ = auth::nowSeconds();
+    if (connected_.exchange(up) != up) {
+        if (up) {
+            VQ_LOG_INFO("SERVER_CONNECTED addr={}:{}", options_.session.client.host,
+                        options_.session.client.port);
+        } else {
+            VQ_LOG_WARN("SERVER_UNREACHABLE addr={}:{} serving_revision={} (from cache)",
+                        options_.session.client.host, options_.session.client.port,
+                        server_revision_);
+        }
+    }
+}
+
+void RemoteLinks::loadCache() {
+    auto cached = cache_.loadRevision();
+    if (!cached) {
+        VQ_LOG_INFO("AGENT_CACHE_EMPTY dir={}", options_.cache_dir.string());
+        return;
+    }
+    if (Status st = adopt(cached->info, cached->blob, false); !st) {
+        VQ_LOG_WARN("AGENT_CACHE_UNUSABLE dir={} reason=\"{}\"", options_.cache_dir.string(),
+                    st.message());
+        return;
+    }
+    if (auto m = cache_.loadManifest()) {
+        if (auto decoded = wire::decodeManifest(*m)) {
+            std::lock_guard lock(manifest_mu_);
+            manifest_ = std::move(decoded->hosts);
+        }
+    }
+    VQ_LOG_INFO("AGENT_CACHE_LOADED server_revision={} hosts_in_manifest={}", cached->info.revision,
+                manifest_.size());
+}
+
+// Unpacks and loads a revision the server sent (or the cache held) and serves it.
+Status RemoteLinks::adopt(const wire::RevisionInfo& info, const std::string& blob, bool save) {
+    uint64_t seq = 0;
+    {
+        std::lock_guard lock(rev_mu_);
+        seq = sequence_ + 1;
+    }
+    auto dir = cache_.unpack(blob, seq);
+    if (!dir)
+        return dir.status();
+    auto model = loadServedModel(*dir);
+    if (!model)
+        return model.status();
+    if ((*model)->site(options_.session.site_id) == nullptr)
+        return Status::invalidArgument("site " + options_.session.site_id +
+                                       " is not in the revision received");
+    if (save) {
+        if (Status st = cache_.saveRevision({info, blob}); !st)
+            VQ_LOG_WARN("AGENT_CACHE_WRITE_FAILED reason=\"{}\"", st.message());
+    }
+    auto rev = std::make_shared<control::ModelRevision>();
+    rev->number = seq;
+    rev->source_id = info.source_id;
+    rev->commit = info.commit;
+    rev->loaded = std::chrono::system_clock::now();
+    rev->model = std::move(*model);
+    {
+        std::lock_guard lock(rev_mu_);
+        sequence_ = seq;
+        server_revision_ = info.revision;
+    }
+    publish(std::move(rev));
+    VQ_LOG_INFO("AGENT_REVISION server_revision={} local={} bytes={}", info.revision, seq,
+                blob.size());
+    return Status::ok();
+}
+
+void RemoteLinks::publish(control::RevisionPtr rev) {
+    std::lock_guard order(publish_mu_);
+    std::map<uint64_t, OnRevision> subscribers;
+    {
+        std::lock_guard lock(rev_mu_);
+        latest_ = rev;
+        subscribers = subscribers_;
+    }
+    have_revision_.notify_all();
+    for (auto& [id, fn] : subscribers)
+        fn(rev);
+}
+
+control::RevisionPtr RemoteLinks::latest() const {
+    std::lock_guard lock(rev_mu_);
+    return latest_;
+}
+
+uint64_t RemoteLinks::subscribe(OnRevision on_revision) {
+    std::lock_guard order(publish_mu_);
+    control::RevisionPtr now;
+    uint64_t id = 0;
+    {
+        std::lock_guard lock(rev_mu_);
+        id = next_subscriber_++;
+        subscribers_[id] = on_revision;
+        now = latest_;
+    }
+    if (now)
+        on_revision(now);
+    return id;
+}
+
+void RemoteLinks::unsubscribe(uint64_t id) {
+    std::lock_guard order(publish_mu_);
+    std::lock_guard lock(rev_mu_);
+    subscribers_.erase(id);
+}
+
+void RemoteLinks::watchLoop() {
+    while (!stopping()) {
+        uint64_t known = 0;
+        {
+            std::lock_guard lock(rev_mu_);
+            known = server_revision_;
+        }
+        https::ClientRequest req;
+        req.target = std::string(wire::kWatch) + "?revision=" + std::to_string(known) +
+                     "&wait=" + std::to_string(options_.watch_wait.count());
+        req.timeout = options_.watch_wait + std::chrono::seconds(10);
+        auto resp = session_->send(req);
+        if (!resp || resp->status != 200) {
+            if (!resp) {
+                noteError(resp.message());
+                if (resp.code() == StatusCode::permission_denied)
+                    VQ_LOG_ERROR("AGENT_LOGIN_REFUSED reason=\"{}\"", resp.message());
+                else
+                    setConnected(false);
+            } else {
+                noteError("the server refused the watch: " + wire::errorMessage(resp->body));
+                VQ_LOG_WARN("AGENT_WATCH_REFUSED status={} reason=\"{}\"", resp->status,
+                            wire::errorMessage(resp->body));
+            }
+            pause(options_.retry);
+            continue;
+        }
+        setConnected(true);
+        auto info = wire::decodeRevision(resp->body);
+        if (!info || info->revision == 0 || info->revision == known) {
+            if (info) {
+                std::lock_guard lock(rev_mu_);
+                server_newest_ = info->revision;
+            }
+            continue;
+        }
+        {
+            std::lock_guard lock(rev_mu_);
+            server_newest_ = info->revision;
+        }
+        https::ClientRequest get;
+        get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(info->revision);
+        get.timeout = std::chrono::seconds(120);
+        auto bundle = session_->send(get);
+        if (!bundle || bundle->status != 200) {
+            VQ_LOG_WARN("AGENT_BUNDLE_FAILED revision={} reason=\"{}\"", info->revision,
+                        bundle ? wire::errorMessage(bundle->body) : bundle.message());
+            pause(options_.retry);
+            continue;
+        }
+        if (Status st = adopt(*info, bundle->body, true); !st) {
+            VQ_LOG_ERROR("AGENT_REVISION_REFUSED server_revision={} reason=\"{}\"", info->revision,
+                         st.message());
+            // Not asked again until the server has another one.
+            std::lock_guard lock(rev_mu_);
+            server_revision_ = info->revision;
+            continue;
+        }
+        refreshManifest();
+    }
+}
+
+bool RemoteLinks::refreshManifest() {
+    // Queued checkpoints first: the manifest must not undo what they will do.
+    if (queued_checkpoints_->size() > 0)
+        return false;
+    https::ClientRequest req;
+    req.target = std::string(wire::kManifest);
+    req.timeout = std::chrono::seconds(30);
+    auto resp = session_->send(req);
+    if (!resp) {
+        setConnected(false);
+        std::lock_guard lock(manifest_mu_);
+        manifest_current_ = false;
+        return false;
+    }
+    if (resp->status != 200)
+        return false;
+    auto m = wire::decodeManifest(resp->body);
+    if (!m)
+        return false;
+    setConnected(true);
+    bool changed = false;
+    {
+        std::lock_guard lock(manifest_mu_);
+        manifest_ = m->hosts;
+        manifest_current_ = true;
+        // Compared with what is on disk, not in memory: checkpoint answers update memory only.
+        changed = resp->body != saved_manifest_;
+        if (changed)
+            saved_manifest_ = resp->body;
+    }
+    if (changed) {
+        if (Status st = cache_.saveManifest(resp->body); !st)
+            VQ_LOG_WARN("AGENT_CACHE_WRITE_FAILED reason=\"{}\"", st.message());
+    }
+    return true;
+}
+
+void RemoteLinks::manifestLoop() {
+    while (!stopping()) {
+        refreshManifest();
+        pause(options_.manifest_interval);
+    }
+}
+
+control::ServedBoot RemoteLinks::served(const model::Site&,
+                                        const model::Host& host,
+                                        const model::Model& model) {
+    {
+        std::lock_guard lock(manifest_mu_);
+        if (auto it = manifest_.find(host.name); it != manifest_.end())
+            return it->second;
+    }
+    // Not in the manifest yet (a host new in this revision): its first stage, as the server
+    // serves a host without progress.
+    if (const model::Workflow* wf = model.workflow(host.workflow); wf && !wf->stages.empty())
+        return control::ServedBoot{wf->stages.front().boot, 0};
+    return control::ServedBoot{host.boot, 0};
+}
+
+void RemoteLinks::report(std::string_view, const HostEvent& event) {
+    std::string line = wire::encodeEvent(event);
+    std::lock_guard lock(events_mu_);
+    if (events_.size() >= options_.memory_events) {
+        events_dropped_.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    events_.push_back(std::move(line));
+    if (events_.size() >= options_.batch)
+        events_cv_.notify_one();
+}
+
+Result<std::string> RemoteLinks::checkpoint(std::string_view site,
+                                            std::string_view host,
+                                            std::string_view boot) {
+    const std::string line = wire::encodeCheckpoint({std::string(host), std::string(boot)});
+    auto queue = [&]() -> Result<std::string> {
+        if (!queued_checkpoints_->push(line))
+            return Status::unavailable("server unreachable and the checkpoint queue is full");
+        // Serve what the server will serve once it has the checkpoint: the next stage.
+        if (auto rev = latest(); rev && rev->model) {
+            if (const model::Host* h = findHost(*rev->model, std::string(site), host)) {
+                std::lock_guard lock(manifest_mu_);
+                manifest_[h->name] = nextBoot(*rev->model, *h, boot);
+            }
+        }
+        VQ_LOG_WARN("CHECKPOINT_QUEUED host={} boot={} queued={}", host, boot,
+                    queued_checkpoints_->size());
+        return std::string("checkpoint queued: the server is unreachable, it gets it when back");
+    };
+    // Earlier checkpoints still queued go first.
+    if (queued_checkpoints_->size() > 0)
+        return queue();
+    https::ClientRequest req;
+    req.method = http::Method::post;
+    req.target = std::string(wire::kCheckpoint);
+    req.body = line;
+    req.timeout = std::chrono::seconds(10);
+    auto resp = session_->send(req);
+    if (!resp) {
+        if (resp.code() != StatusCode::unavailable)
+            return resp.status();
+        setConnected(false);
+        return queue();
+    }
+    setConnected(true);
+    if (resp->status != 200)
+        return Status::withCode(codeForHttp(resp->status), wire::errorMessage(resp->body));
+    auto answer = wire::decodeCheckpointAnswer(resp->body);
+    if (!answer)
+        return answer.status();
+    {
+        std::lock_guard lock(manifest_mu_);
+        manifest_[std::string(host)] = answer->served;
+    }
+    return answer->summary;
+}
+
+std::vector<control::Task> RemoteLinks::pending(std::string_view, std::string_view) {
+    https::ClientRequest req;
+    req.target = std::string(wire::kTasks);
+    auto resp = session_->send(req);
+    if (!resp || resp->status != 200)
+        return {};
+    auto tasks = wire::decodeTasks(resp->body);
+    return tasks ? std::move(*tasks) : std::vector<control::Task>{};
+}
+
+bool RemoteLinks::sendEvents(const std::vector<std::string>& encoded) {
+    std::string body = "{\"events\":[";
+    for (size_t i = 0; i < encoded.size(); ++i) {
+        if (i > 0)
+            body += ',';
+        body += encoded[i];
+    }
+    body += "]}";
+    https::ClientRequest req;
+    req.method = http::Method::post;
+    req.target = std::string(wire::kEvents);
+    req.body = std::move(body);
+    auto resp = session_->send(req);
+    if (!resp) {
+        setConnected(false);
+        return false;
+    }
+    setConnected(true);
+    if (resp->status != 200) {
+        // The server will never take this batch (malformed): dropping it keeps the rest moving.
+        VQ_LOG_WARN("AGENT_EVENTS_REFUSED status={} count={} reason=\"{}\"", resp->status,
+                    encoded.size(), wire::errorMessage(resp->body));
+        events_dropped_.fetch_add(encoded.size());
+        return true;
+    }
+    events_sent_.fetch_add(encoded.size());
+    return true;
+}
+
+// Delivers queued checkpoints in order; false when the server is still away.
+bool RemoteLinks::drainCheckpoints() {
+    while (!stopping()) {
+        auto next = queued_checkpoints_->front(1);
+        if (next.empty())
+            return true;
+        https::ClientRequest req;
+        req.method = http::Method::post;
+        req.target = std::string(wire::kCheckpoint);
+        req.body = next.front();
+        req.timeout = std::chrono::seconds(10);
+        auto resp = session_->send(req);
+        if (!resp) {
+            setConnected(false);
+            return false;
+        }
+        setConnected(true);
+        if (resp->status == 503)
+            return false;  // the server cannot store it yet: it stays queued
+        if (resp->status == 200) {
+            VQ_LOG_INFO("CHECKPOINT_DELIVERED {} -> {}", next.front(),
+                        wire::errorMessage(resp->body));
+        } else {
+            VQ_LOG_WARN("CHECKPOINT_REFUSED {} status={} reason=\"{}\"", next.front(), resp->status,
+                        wire::errorMessage(resp->body));
+        }
+        if (Status st = queued_checkpoints_->pop(1); !st)
+            VQ_LOG_WARN("AGENT_QUEUE_WRITE_FAILED reason=\"{}\"", st.message());
+    }
+    return false;
+}
+
+void RemoteLinks::senderLoop() {
+    const auto flush_every = std::chrono::milliseconds(200);
+    for (;;) {
+        std::vector<std::string> batch;
+        {
+            std::unique_lock lock(events_mu_);
+            events_cv_.wait_for(lock, flush_every,
+                                [this] { return stopping() || events_.size() >= options_.batch; });
+            const size_t n = std::min(events_.size(), options_.batch);
+            batch.assign(std::make_move_iterator(events_.begin()),
+                         std::make_move_iterator(events_.begin() + static_cast<ptrdiff_t>(n)));
+            events_.erase(events_.begin(), events_.begin() + static_cast<ptrdiff_t>(n));
+        }
+        bool up = queued_checkpoints_->size() == 0 || drainCheckpoints();
+        if (up && queued_events_->size() > 0) {
+            auto old = queued_events_->front(options_.batch);
+            if (sendEvents(old)) {
+                if (Status st = queued_events_->pop(old.size()); !st)
+                    VQ_LOG_WARN("AGENT_QUEUE_WRITE_FAILED reason=\"{}\"", st.message());
+            } else {
+                up = false;
+            }
+        }
+        if (!batch.empty() && (!up || !sendEvents(batch))) {
+            // Kept on disk until the server is back.
+            for (const auto& line : batch) {
+                if (!queued_events_->push(line))
+                    events_dropped_.fetch_add(1);
+            }
+        }
+        if (stopping()) {
+            return;
+        }
+        if (!up)
+            pause(options_.retry);
+    }
+}
+
+bool RemoteLinks::inSync() const {
+    if (!connected_.load() || queued_checkpoints_->size() > 0 || queued_events_->size() > 0)
+        return false;
+    {
+        std::lock_guard lock(manifest_mu_);
+        if (!manifest_current_)
+            return false;
+    }
+    std::lock_guard lock(rev_mu_);
+    return latest_ != nullptr && server_revision_ == server_newest_;
+}
+
+std::string RemoteLinks::statusJson() const {
+    nlohmann::json j;
+    j["in_sync"] = inSync();
+    j["connected"] = connected_.load();
+    {
+        std::lock_guard lock(rev_mu_);
+        j["server_revision"] = server_revision_;
+        j["server_newest"] = server_newest_;
+        j["revision"] = sequence_;
+    }
+    j["queued_checkpoints"] = queued_checkpoints_->size();
+    j["queued_events"] = queued_events_->size();
+    j["events_sent"] = events_sent_.load();
+    j["events_dropped"] = events_dropped_.load();
+    j["last_contact"] = last_contact_.load();
+    return j.dump();
+}
+
+}  // namespace vq::remote

@@ -1,0 +1,138 @@
+#include "server/bundle_store.h"
+
+#include <map>
+#include <vector>
+
+#include "base/log.h"
+#include "model/sot_bundle.h"
+
+namespace vq::server {
+
+struct BundleStore::Packed {
+    control::RevisionPtr revision;
+    std::vector<model::SotFile> files;
+    std::map<std::string, std::shared_ptr<const std::string>> by_site;
+};
+
+BundleStore::BundleStore(std::string root, size_t keep)
+    : root_(std::move(root)), keep_(keep == 0 ? 1 : keep) {}
+
+BundleStore::~BundleStore() {
+    stop();
+}
+
+void BundleStore::start(control::RevisionFeed& feed) {
+    feed_ = &feed;
+    packer_ = std::thread([this] { packLoop(); });
+    // Quick and non-blocking, as the feed requires: the packer does the work.
+    subscription_ = feed.subscribe([this](const control::RevisionPtr& rev) {
+        std::lock_guard lock(mu_);
+        to_pack_ = rev;
+        changed_.notify_all();
+    });
+}
+
+void BundleStore::stop() {
+    if (feed_ != nullptr && subscription_ != 0) {
+        feed_->unsubscribe(subscription_);
+        subscription_ = 0;
+    }
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    if (packer_.joinable())
+        packer_.join();
+}
+
+void BundleStore::packLoop() {
+    for (;;) {
+        control::RevisionPtr rev;
+        {
+            std::unique_lock lock(mu_);
+            changed_.wait(lock, [this] { return stopping_ || to_pack_ != nullptr; });
+            if (stopping_)
+                return;
+            rev = std::move(to_pack_);
+            to_pack_.reset();
+        }
+        const auto started = std::chrono::steady_clock::now();
+        auto files = model::readSotFiles(root_);
+        if (!files) {
+            VQ_LOG_ERROR("BUNDLE_FAILED revision={} reason=\"{}\"", rev->number, files.message());
+            continue;
+        }
+        auto p = std::make_shared<Packed>();
+        p->revision = rev;
+        p->files = std::move(*files);
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+        VQ_LOG_INFO("BUNDLE_READY revision={} files={} ms={}", rev->number, p->files.size(), ms);
+        std::lock_guard lock(mu_);
+        packed_.push_back(std::move(p));
+        while (packed_.size() > keep_)
+            packed_.pop_front();
+        changed_.notify_all();
+    }
+}
+
+control::wire::RevisionInfo BundleStore::latest() const {
+    std::lock_guard lock(mu_);
+    if (packed_.empty())
+        return {};
+    const auto& r = *packed_.back()->revision;
+    return {r.number, r.source_id, r.commit};
+}
+
+control::RevisionPtr BundleStore::latestRevision() const {
+    std::lock_guard lock(mu_);
+    return packed_.empty() ? nullptr : packed_.back()->revision;
+}
+
+control::wire::RevisionInfo BundleStore::waitNewer(uint64_t known,
+                                                   std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    changed_.wait_for(lock, timeout, [&] {
+        return stopping_ || (!packed_.empty() && packed_.back()->revision->number != known);
+    });
+    if (packed_.empty())
+        return {};
+    const auto& r = *packed_.back()->revision;
+    return {r.number, r.source_id, r.commit};
+}
+
+Result<std::shared_ptr<const std::string>> BundleStore::blob(uint64_t revision,
+                                                             const std::string& site_id) {
+    std::shared_ptr<Packed> p;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& candidate : packed_) {
+            if (candidate->revision->number == revision)
+                p = candidate;
+        }
+        if (!p)
+            return Status::notFound("revision " + std::to_string(revision) + " is not kept");
+        if (auto it = p->by_site.find(site_id); it != p->by_site.end())
+            return it->second;
+    }
+    const model::Site* site = p->revision->model->site(site_id);
+    if (site == nullptr)
+        return Status::notFound("site " + site_id + " is not in revision " +
+                                std::to_string(revision));
+    // Everything but the other sites' directories.
+    const std::string own = "sites/" + site->dir + "/";
+    std::vector<model::SotFile> mine;
+    for (const auto& f : p->files) {
+        if (f.path.rfind("sites/", 0) == 0 && f.path.rfind(own, 0) != 0)
+            continue;
+        mine.push_back(f);
+    }
+    auto packed = std::make_shared<const std::string>(model::packSot(std::move(mine)));
+    std::lock_guard lock(mu_);
+    p->by_site.emplace(site_id, packed);
+    return packed;
+}
+
+}  // namespace vq::server

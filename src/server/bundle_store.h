@@ -1,0 +1,63 @@
+#pragma once
+// The SoT bundles agents download, per model revision and per site. Packing a large SoT
+// takes a while, so it happens on a thread of its own after a revision is published, and a
+// revision is announced to agents (waitNewer) only once its bundle is ready. A site's bundle
+// holds the shared directories and its own sites/<dir>/, never another site's files: an
+// agent of site A receives nothing of site B.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "control/links.h"
+#include "control/wire.h"
+
+#include "base/result.h"
+
+namespace vq::server {
+
+class BundleStore {
+public:
+    // `root`: the SoT directory the revisions are loaded from. Keeps the newest `keep`.
+    explicit BundleStore(std::string root, size_t keep = 2);
+    ~BundleStore();
+    BundleStore(const BundleStore&) = delete;
+    BundleStore& operator=(const BundleStore&) = delete;
+
+    // Follows `feed` (the current revision is packed at once).
+    void start(control::RevisionFeed& feed);
+    // Wakes every waiter; idempotent.
+    void stop();
+
+    // The newest packed revision (revision 0 before the first).
+    control::wire::RevisionInfo latest() const;
+    control::RevisionPtr latestRevision() const;
+    // Returns as soon as the newest packed revision is not `known`, or after `timeout`, or
+    // on stop(): the newest packed revision then.
+    control::wire::RevisionInfo waitNewer(uint64_t known, std::chrono::milliseconds timeout);
+    // Site `site_id`'s blob of a kept revision; not_found when the revision is not kept (the
+    // agent asks again for the newest) or the site is not in it.
+    Result<std::shared_ptr<const std::string>> blob(uint64_t revision, const std::string& site_id);
+
+private:
+    struct Packed;  // a revision, its files and the blobs made of them per site
+    void packLoop();
+
+    std::string root_;
+    size_t keep_;
+    control::RevisionFeed* feed_ = nullptr;
+    uint64_t subscription_ = 0;
+    mutable std::mutex mu_;
+    std::condition_variable changed_;
+    std::deque<std::shared_ptr<Packed>> packed_;  // oldest first
+    control::RevisionPtr to_pack_;
+    bool stopping_ = false;
+    std::thread packer_;
+};
+
+}  // namespace vq::server

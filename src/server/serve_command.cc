@@ -1,0 +1,81 @@
+#include "server/serve_command.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include "base/log.h"
+#include "server/control_plane.h"
+
+namespace vq::server {
+namespace {
+
+constexpr int kExitConfig = 2;
+
+int fail(const std::string& message) {
+    std::cerr << "vaquero server: " << message << "\n";
+    VQ_LOG_ERROR("SERVER_FAILED reason=\"{}\"", message);
+    return kExitConfig;
+}
+
+std::string fromEnv(const std::string& flag, const char* env) {
+    if (!flag.empty())
+        return flag;
+    const char* v = std::getenv(env);
+    return v == nullptr ? std::string() : std::string(v);
+}
+
+}  // namespace
+
+int runServer(const ServeOptions& options) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    if (options.config_path.empty())
+        return fail("--config is required");
+    auto loaded = loadConfig(options.config_path);
+    for (const auto& w : loaded.warnings)
+        std::cerr << "warning: " << w << "\n";
+    if (!loaded.ok()) {
+        for (const auto& e : loaded.errors)
+            std::cerr << "error: " << e << "\n";
+        return fail("invalid configuration " + options.config_path);
+    }
+    Config config = loaded.config;
+    LogSettings log = config.log;
+    if (!options.log_level.empty())
+        log.level = options.log_level;
+    if (Status st = configureLogging(log); !st)
+        return fail(st.message());
+    if (!options.private_key.empty())
+        config.server_api.private_key = options.private_key;
+    if (!options.public_key.empty())
+        config.server_api.public_key = options.public_key;
+
+    ControlPlaneOptions cpo;
+    cpo.secrets.shared_secret = fromEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
+    cpo.secrets.server_secret = fromEnv(options.server_secret, "VAQUERO_SERVER_SECRET");
+    auto created = ControlPlane::create(config, cpo);
+    if (!created)
+        return fail(created.message());
+    ControlPlane& cp = **created;
+    if (Status st = cp.start(); !st)
+        return fail(st.message());
+    VQ_LOG_INFO("SERVER_READY server_api={}:{} user_api={}:{}", config.server_api.endpoint.addr,
+                cp.serverApiPort(), config.user_api.addr, cp.server().userApiPort());
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    VQ_LOG_INFO("SERVER_STOPPING signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    cp.stop();
+    VQ_LOG_INFO("SERVER_STOPPED");
+    spdlog::default_logger()->flush();
+    return 0;
+}
+
+}  // namespace vq::server

@@ -1,0 +1,218 @@
+#include "server/server_api.h"
+
+#include "auth/agent_tokens.h"
+#include "control/wire.h"
+#include <nlohmann/json.hpp>
+
+#include "base/log.h"
+
+namespace vq::server {
+namespace {
+
+namespace wire = control::wire;
+using http::Request;
+using http::Response;
+
+Response refuse(unsigned status, const std::string& why) {
+    Response r = Response::json(status, wire::encodeError(why));
+    r.log_reason = why;
+    return r;
+}
+
+Response refuse(const Status& st) {
+    return refuse(http::httpStatusFor(st.code()), st.message());
+}
+
+// Numbers in the query: absent is 0, garbage is an error.
+std::optional<uint64_t> queryNumber(const Request& req, std::string_view key) {
+    auto v = req.query.get(key);
+    if (!v || v->empty())
+        return uint64_t{0};
+    uint64_t n = 0;
+    for (char c : *v) {
+        if (c < '0' || c > '9' || n > UINT64_MAX / 10 - 10)
+            return std::nullopt;
+        n = n * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return n;
+}
+
+class Api {
+public:
+    explicit Api(ServerApiContext ctx) : ctx_(std::move(ctx)) {}
+
+    int64_t now() const { return ctx_.now ? ctx_.now() : auth::nowSeconds(); }
+
+    // The session's claims, or the refusal to answer.
+    Result<auth::AgentClaims> authorize(const Request& req) const {
+        const auto token = auth::bearerToken(req.header("Authorization"));
+        if (token.empty())
+            return Status::permissionDenied("no session token (Authorization: Bearer)");
+        auto claims = auth::verifySessionToken(token, ctx_.server_secret, now());
+        if (!claims)
+            return claims.status();
+        // A site named in the request must be the session's own.
+        if (auto site = req.query.get("site"); site && *site != claims->site_id) {
+            return Status::permissionDenied("a session of site " + claims->site_id +
+                                            " may not read site " + std::string(*site));
+        }
+        ctx_.agents->touch(claims->site_id, claims->agent_id, req.remote.address);
+        return claims;
+    }
+
+    Response login(const Request& req) const {
+        const auto body = nlohmann::json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body.contains("token") || !body["token"].is_string())
+            return refuse(400, "login: body must be {\"token\": <login JWT>}");
+        auto claims =
+            auth::verifyLoginToken(body["token"].get<std::string>(), ctx_.shared_secret, now());
+        if (!claims)
+            return refuse(claims.status());
+        auto rev = ctx_.server->revisions().latest();
+        if (!rev || !rev->model || rev->model->site(claims->site_id) == nullptr)
+            return refuse(403, "site " + claims->site_id + " is not served by this server");
+        auth::AgentClaims session = *claims;
+        session.exp = now() + auth::kSessionTtlSeconds;
+        std::string version;
+        if (auto v = body.find("version"); v != body.end() && v->is_string())
+            version = v->get<std::string>();
+        ctx_.agents->touch(session.site_id, session.agent_id, req.remote.address, version);
+        VQ_LOG_INFO("AGENT_LOGIN site={} agent={} remote={} version={}", session.site_id,
+                    session.agent_id, req.remote.address, version);
+        const nlohmann::json answer = {
+            {"session", auth::issueSessionToken(session, ctx_.server_secret)},
+            {"exp", session.exp}};
+        return Response::json(200, answer.dump());
+    }
+
+    Response watch(const Request& req) const {
+        auto claims = authorize(req);
+        if (!claims)
+            return refuse(claims.status());
+        auto known = queryNumber(req, "revision");
+        if (!known)
+            return refuse(400, "revision must be a number");
+        auto wait_s = queryNumber(req, "wait");
+        if (!wait_s)
+            return refuse(400, "wait must be a number of seconds");
+        // The agent may ask for a shorter poll (so that it can stop quickly), never longer.
+        auto wait = ctx_.watch_timeout;
+        if (*wait_s > 0)
+            wait = std::min<std::chrono::milliseconds>(wait, std::chrono::seconds(*wait_s));
+        ctx_.agents->touch(claims->site_id, claims->agent_id, req.remote.address, std::nullopt,
+                           *known);
+        return Response::json(200, wire::encodeRevision(ctx_.bundles->waitNewer(*known, wait)));
+    }
+
+    Response bundle(const Request& req) const {
+        auto claims = authorize(req);
+        if (!claims)
+            return refuse(claims.status());
+        auto number = queryNumber(req, "revision");
+        if (!number)
+            return refuse(400, "revision must be a number");
+        auto blob = ctx_.bundles->blob(*number, claims->site_id);
+        if (!blob)
+            return refuse(blob.status());
+        return Response::text(200, **blob, "application/zstd");
+    }
+
+    Response manifest(const Request& req) const {
+        auto claims = authorize(req);
+        if (!claims)
+            return refuse(claims.status());
+        auto rev = ctx_.bundles->latestRevision();
+        if (!rev)
+            return refuse(503, "no revision yet");
+        const model::Site* site = rev->model->site(claims->site_id);
+        if (site == nullptr)
+            return refuse(404, "site " + claims->site_id + " is not in the newest revision");
+        wire::Manifest m;
+        m.revision = rev->number;
+        for (const auto& host : site->hosts)
+            m.hosts[host.name] = ctx_.server->served(*site, host, *rev->model);
+        return Response::json(200, wire::encodeManifest(m));
+    }
+
+    Response events(const Request& req) const {
+        auto claims = authorize(req);
+        if (!claims)
+            return refuse(claims.status());
+        auto events = wire::decodeEvents(req.body);
+        if (!events)
+            return refuse(events.status());
+        for (const auto& e : *events)
+            ctx_.server->report(claims->site_id, e);
+        return Response::json(200, nlohmann::json{{"accepted", events->size()}}.dump());
+    }
+
+    // Answers once the server stored the transition.
+    Response checkpoint(const Request& req) const {
+        auto claims = authorize(req);
+        if (!claims)
+            return refuse(claims.status());
+        auto c = wire::decodeCheckpoint(req.body);
+        if (!c)
+            return refuse(c.status());
+        auto summary = ctx_.server->checkpoint(claims->site_id, c->host, c->boot);
+        if (!summary)
+            return refuse(summary.status());
+        wire::CheckpointAnswer answer;
+        answer.summary = *summary;
+        if (auto rev = ctx_.server->revisions().latest(); rev && rev->model) {
+            if (const model::Site* site = rev->model->site(claims->site_id)) {
+                for (const auto& host : site->hosts) {
+                    if (host.name == c->host)
+                        answer.served = ctx_.server->served(*site, host, *rev->model);
+                }
+            }
+        }
+        VQ_LOG_INFO("AGENT_CHECKPOINT site={} agent={} host={} boot={} -> {}", claims->site_id,
+                    claims->agent_id, c->host, c->boot, *summary);
+        return Response::json(200, wire::encodeCheckpointAnswer(answer));
+    }
+
+    Response tasks(const Request& req) const {
+        auto claims = authorize(req);
+        if (!claims)
+            return refuse(claims.status());
+        return Response::json(
+            200, wire::encodeTasks(ctx_.server->pending(claims->site_id, claims->agent_id)));
+    }
+
+    Response taskResults(const Request& req) const {
+        auto claims = authorize(req);
+        if (!claims)
+            return refuse(claims.status());
+        VQ_LOG_INFO("AGENT_TASK_RESULTS site={} agent={} bytes={}", claims->site_id,
+                    claims->agent_id, req.body.size());
+        return Response::json(200, "{}");
+    }
+
+private:
+    ServerApiContext ctx_;
+};
+
+}  // namespace
+
+void addServerApiRoutes(http::Router& router, const ServerApiContext& ctx) {
+    auto api = std::make_shared<Api>(ctx);
+    const http::Methods post{http::Method::post};
+    router.exact(
+        std::string(wire::kLogin), [api](const Request& r) { return api->login(r); }, post);
+    router.exact(std::string(wire::kWatch), [api](const Request& r) { return api->watch(r); });
+    router.exact(std::string(wire::kBundle), [api](const Request& r) { return api->bundle(r); });
+    router.exact(std::string(wire::kManifest),
+                 [api](const Request& r) { return api->manifest(r); });
+    router.exact(
+        std::string(wire::kEvents), [api](const Request& r) { return api->events(r); }, post);
+    router.exact(
+        std::string(wire::kCheckpoint), [api](const Request& r) { return api->checkpoint(r); },
+        post);
+    router.exact(std::string(wire::kTasks), [api](const Request& r) { return api->tasks(r); });
+    router.exact(
+        std::string(wire::kTaskResults), [api](const Request& r) { return api->taskResults(r); },
+        post);
+}
+
+}  // namespace vq::server

@@ -1,0 +1,259 @@
+// `vaquero server` and `vaquero agent` as objects in one process, over loopback with TLS (a
+// CA made with the openssl command): the agent (remote::RemoteLinks + agent::Agent) serves
+// its site from what the ControlPlane sends, a SoT change reaches it, a checkpoint through
+// it reaches the server's store, an outage queues the checkpoint until a new server on the
+// same SavePath is up, an agent starts from its cache alone, and an unknown site is refused.
+#include "server/control_plane.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "http_client.h"
+#include "remote/remote_links.h"
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+
+namespace vq {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::httpGet;
+
+const char* const kMac = "52:54:00:12:34:56";
+
+void writeFile(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+}
+
+void writeSite(const fs::path& sot, const std::string& site, const std::string& mac) {
+    writeFile(sot / "sites" / site / "env.yml",
+              "id: " + site +
+                  "\nsubnets:\n  - id: net\n    cidr: 10.99.0.0/24\n    gateway: 10.99.0.1\n"
+                  "    dns: [10.99.0.2]\nagents:\n  - name: a1\n"
+                  "    asset_server: {addr: 10.99.0.5, port: 8080}\n");
+    writeFile(sot / "sites" / site / "inventory.yml",
+              "name: node-" + site + "\ninterfaces:\n  - type: physical\n    subnet: net\n" +
+                  "    mac: " + mac + "\n    ipv4: 10.99.0.10\nworkflow: two\n");
+}
+
+void writeSot(const fs::path& sot, const std::string& disk_dir) {
+    writeSite(sot, "lab", kMac);
+    writeSite(sot, "other", "52:54:00:00:00:99");
+    for (auto [os, dir] :
+         {std::pair<std::string, std::string>{"installer", "installer"}, {"localdisk", disk_dir}}) {
+        writeFile(sot / "os" / (os + ".yml"),
+                  "id: " + os + "\nmajor_version: '1'\nos_family: Linux\nboot:\n" +
+                      "  kernel: \"{{.env.agentURL}}/files/" + dir + "/vmlinuz\"\n");
+    }
+    writeFile(sot / "boot/install.yml", "id: install\noperating_system: installer\n");
+    writeFile(sot / "boot/disk.yml", "id: disk\noperating_system: localdisk\n");
+    writeFile(sot / "workflows/two.yml", "id: two\nworkflow:\n  - boot: install\n  - boot: disk\n");
+}
+
+template <typename F>
+bool eventually(F f, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (f())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return f();
+}
+
+class ControlPlaneTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("vq-cp-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_ / "pki");
+        const std::string pki = (dir_ / "pki").string();
+        const std::string cmd =
+            "cd " + pki +
+            " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
+            "-subj /CN=ca && openssl req -newkey rsa:2048 -nodes -keyout s.key -out s.csr "
+            "-subj /CN=s && (printf 'subjectAltName=IP:127.0.0.1' > s.ext) && openssl x509 -req "
+            "-in s.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out s.pem -extfile "
+            "s.ext";
+        if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0)
+            GTEST_SKIP() << "openssl command not available";
+        writeSot(dir_ / "sot", "disk");
+        config_.sots.push_back(
+            {server::SotSourceConfig::Kind::Local, "local", (dir_ / "sot").string(), "", ""});
+        config_.save_path = (dir_ / "server").string();
+        config_.user_api = {"127.0.0.1", 0};
+        config_.poll_interval_s = 1;
+        config_.server_api.endpoint = {"127.0.0.1", 0};
+        config_.server_api.private_key = pki + "/s.key";
+        config_.server_api.public_key = pki + "/s.pem";
+    }
+    void TearDown() override {
+        agent_.reset();
+        links_.reset();
+        cp_.reset();
+        fs::remove_all(dir_);
+    }
+
+    void startServer(const std::string& server_secret = "server") {
+        server::ControlPlaneOptions o;
+        o.secrets = {"shared", server_secret};
+        o.watch_timeout = std::chrono::seconds(2);
+        auto cp = server::ControlPlane::create(config_, o);
+        ASSERT_TRUE(cp) << cp.message();
+        cp_ = std::move(*cp);
+        ASSERT_TRUE(cp_->start());
+        // A restarted server comes back on the same port.
+        config_.server_api.endpoint.port = cp_->serverApiPort();
+    }
+
+    Status startAgent(const std::string& site = "lab",
+                      std::chrono::milliseconds wait = std::chrono::seconds(10)) {
+        remote::RemoteOptions o;
+        o.session.client.host = "127.0.0.1";
+        o.session.client.port = static_cast<uint16_t>(config_.server_api.endpoint.port);
+        o.session.client.trust.ca_file = (dir_ / "pki/ca.pem").string();
+        o.session.shared_secret = "shared";
+        o.session.site_id = site;
+        o.session.agent_id = "a1";
+        o.cache_dir = dir_ / "agent";
+        o.watch_wait = std::chrono::seconds(1);
+        o.manifest_interval = std::chrono::milliseconds(200);
+        o.retry = std::chrono::milliseconds(100);
+        auto links = remote::RemoteLinks::create(o);
+        if (!links)
+            return links.status();
+        links_ = std::move(*links);
+        VQ_TRY(links_->start(wait));
+        agent::AgentOptions ao;
+        ao.site_id = site;
+        ao.agent_id = "a1";
+        ao.listen = "127.0.0.1";
+        ao.http_port = 0;
+        ao.boot_services = false;
+        agent_ = std::make_unique<agent::Agent>(ao, links_->links());
+        return agent_->start();
+    }
+    void stopAgent() {
+        agent_.reset();
+        links_.reset();
+    }
+
+    std::string ipxe(const std::string& boot = "") {
+        return httpGet(agent_->httpPort(),
+                       std::string("/ipxe?mac=") + kMac + (boot.empty() ? "" : "&boot=" + boot))
+            .body;
+    }
+    bool serves(const std::string& dir, const std::string& boot = "") {
+        return ipxe(boot).find("/files/" + dir + "/vmlinuz") != std::string::npos;
+    }
+    bool serverHasHostAt(const std::string& boot) {
+        return httpGet(cp_->server().userApiPort(), "/hosts")
+                   .body.find("\"boot\":\"" + boot + "\"") != std::string::npos;
+    }
+    testing::HttpReply checkpoint() {
+        return httpGet(agent_->httpPort(), std::string("/checkpoint/") + kMac + "?boot=install");
+    }
+
+    fs::path dir_;
+    server::Config config_;
+    std::unique_ptr<server::ControlPlane> cp_;
+    std::unique_ptr<remote::RemoteLinks> links_;
+    std::unique_ptr<agent::Agent> agent_;
+};
+
+TEST_F(ControlPlaneTest, AgentServesItsSiteAndItsCheckpointReachesTheServer) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    EXPECT_TRUE(serves("installer")) << ipxe();
+    EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+    auto cp = checkpoint();
+    EXPECT_EQ(cp.status, 200u);
+    EXPECT_EQ(cp.body, "stage done: install -> disk (stage 2)\n");
+    EXPECT_TRUE(serverHasHostAt("disk"));
+    EXPECT_TRUE(serves("disk")) << ipxe();
+    const auto agents = httpGet(cp_->server().userApiPort(), "/agents").body;
+    EXPECT_NE(agents.find("\"site\":\"lab\""), std::string::npos) << agents;
+    EXPECT_NE(agents.find("\"agent\":\"a1\""), std::string::npos) << agents;
+}
+
+TEST_F(ControlPlaneTest, ANewRevisionReachesTheAgentWithinSeconds) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    ASSERT_TRUE(serves("disk", "disk"));
+    const auto t0 = std::chrono::steady_clock::now();
+    writeSot(dir_ / "sot", "disk-v2");
+    EXPECT_TRUE(eventually([&] { return serves("disk-v2", "disk"); })) << ipxe("disk");
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    // The SoT is polled every second; the push to the agent adds little.
+    EXPECT_LT(ms, 5000);
+}
+
+TEST_F(ControlPlaneTest, CheckpointDuringAnOutageIsDeliveredToTheNextServer) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    ASSERT_TRUE(serves("installer"));
+    cp_.reset();  // the server is gone
+    EXPECT_TRUE(serves("installer")) << "the agent keeps serving from what it has";
+    auto cp = checkpoint();
+    EXPECT_EQ(cp.status, 200u);
+    EXPECT_NE(cp.body.find("queued"), std::string::npos) << cp.body;
+    EXPECT_TRUE(serves("disk")) << "served what the server will serve once it knows";
+    EXPECT_FALSE(links_->inSync());
+
+    startServer();  // same SavePath, same port
+    EXPECT_TRUE(eventually([&] { return serverHasHostAt("disk"); }))
+        << httpGet(cp_->server().userApiPort(), "/hosts").body;
+    EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+}
+
+TEST_F(ControlPlaneTest, AgentLogsInAgainWhenItsSessionIsRefused) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); }));
+    cp_.reset();
+    // A new server secret: every session the agent holds is refused from now on.
+    startServer("another-server-secret");
+    auto cp = checkpoint();
+    EXPECT_EQ(cp.status, 200u);
+    EXPECT_EQ(cp.body, "stage done: install -> disk (stage 2)\n");
+    EXPECT_TRUE(serverHasHostAt("disk"));
+    EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+}
+
+TEST_F(ControlPlaneTest, AgentStartsFromItsCacheWhenTheServerIsDown) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); }));
+    stopAgent();
+    cp_.reset();
+    ASSERT_TRUE(startAgent("lab", std::chrono::seconds(1)));
+    EXPECT_TRUE(serves("installer")) << ipxe();
+    EXPECT_FALSE(links_->inSync());
+}
+
+TEST_F(ControlPlaneTest, NothingToServeWithoutServerOrCache) {
+    config_.server_api.endpoint.port = 1;
+    Status st = startAgent("lab", std::chrono::milliseconds(500));
+    ASSERT_FALSE(st);
+    EXPECT_NE(st.message().find("no cached revision"), std::string::npos) << st.message();
+}
+
+TEST_F(ControlPlaneTest, UnknownSiteIsRefusedAtLogin) {
+    startServer();
+    Status st = startAgent("nowhere", std::chrono::seconds(2));
+    ASSERT_FALSE(st);
+    EXPECT_NE(st.message().find("not served"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace vq
