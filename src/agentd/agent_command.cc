@@ -9,6 +9,7 @@
 
 #include "agent/agent.h"
 #include "base/log.h"
+#include "base/process.h"
 #include "base/version.h"
 #include "http/router.h"
 #include "server/config.h"
@@ -16,29 +17,14 @@
 namespace vq::agentd {
 namespace {
 
-constexpr int kExitConfig = 2;
-
 int fail(const std::string& message) {
-    std::cerr << "vaquero agent: " << message << "\n";
-    VQ_LOG_ERROR("AGENT_FAILED reason=\"{}\"", message);
-    return kExitConfig;
-}
-
-std::string fromEnv(const std::string& flag, const char* env) {
-    if (!flag.empty())
-        return flag;
-    const char* v = std::getenv(env);
-    return v == nullptr ? std::string() : std::string(v);
+    return startupFailure("agent", "AGENT_FAILED", message);
 }
 
 }  // namespace
 
 int runAgent(const AgentCommandOptions& options) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const sigset_t signals = blockStopSignals();
 
     if (options.config_path.empty())
         return fail("--config is required");
@@ -58,9 +44,9 @@ int runAgent(const AgentCommandOptions& options) {
         return fail(st.message());
 
     remote::RemoteOptions ro;
-    ro.session.site_id = fromEnv(options.site_id, "VAQUERO_SITE_ID");
-    ro.session.agent_id = fromEnv(options.agent_id, "VAQUERO_AGENT_ID");
-    ro.session.shared_secret = fromEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
+    ro.session.site_id = flagOrEnv(options.site_id, "VAQUERO_SITE_ID");
+    ro.session.agent_id = flagOrEnv(options.agent_id, "VAQUERO_AGENT_ID");
+    ro.session.shared_secret = flagOrEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
     ro.session.version = std::string(version());
     ro.session.client.host =
         options.server_addr.empty() ? config.server_client.endpoint.addr : options.server_addr;
@@ -106,9 +92,7 @@ int runAgent(const AgentCommandOptions& options) {
                 ro.session.client.host, ro.session.client.port, ro.session.site_id,
                 agent.selection().agent.name, agent.httpPort(), ro.cache_dir.string());
 
-    int sig = 0;
-    sigwait(&signals, &sig);
-    VQ_LOG_INFO("AGENT_STOPPING signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    VQ_LOG_INFO("AGENT_STOPPING signal={}", waitForStopSignal(signals));
     agent.stop();
     remote_links.stop();
     VQ_LOG_INFO("AGENT_STOPPED");

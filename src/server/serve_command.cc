@@ -7,34 +7,20 @@
 #include <signal.h>
 
 #include "base/log.h"
+#include "base/process.h"
 #include "server/control_plane.h"
 
 namespace vq::server {
 namespace {
 
-constexpr int kExitConfig = 2;
-
 int fail(const std::string& message) {
-    std::cerr << "vaquero server: " << message << "\n";
-    VQ_LOG_ERROR("SERVER_FAILED reason=\"{}\"", message);
-    return kExitConfig;
-}
-
-std::string fromEnv(const std::string& flag, const char* env) {
-    if (!flag.empty())
-        return flag;
-    const char* v = std::getenv(env);
-    return v == nullptr ? std::string() : std::string(v);
+    return startupFailure("server", "SERVER_FAILED", message);
 }
 
 }  // namespace
 
 int runServer(const ServeOptions& options) {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const sigset_t signals = blockStopSignals();
 
     if (options.config_path.empty())
         return fail("--config is required");
@@ -58,8 +44,8 @@ int runServer(const ServeOptions& options) {
         config.server_api.public_key = options.public_key;
 
     ControlPlaneOptions cpo;
-    cpo.secrets.shared_secret = fromEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
-    cpo.secrets.server_secret = fromEnv(options.server_secret, "VAQUERO_SERVER_SECRET");
+    cpo.secrets.shared_secret = flagOrEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
+    cpo.secrets.server_secret = flagOrEnv(options.server_secret, "VAQUERO_SERVER_SECRET");
     auto created = ControlPlane::create(config, cpo);
     if (!created)
         return fail(created.message());
@@ -69,9 +55,7 @@ int runServer(const ServeOptions& options) {
     VQ_LOG_INFO("SERVER_READY server_api={}:{} user_api={}:{}", config.server_api.endpoint.addr,
                 cp.serverApiPort(), config.user_api.addr, cp.server().userApiPort());
 
-    int sig = 0;
-    sigwait(&signals, &sig);
-    VQ_LOG_INFO("SERVER_STOPPING signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    VQ_LOG_INFO("SERVER_STOPPING signal={}", waitForStopSignal(signals));
     cp.stop();
     VQ_LOG_INFO("SERVER_STOPPED");
     spdlog::default_logger()->flush();

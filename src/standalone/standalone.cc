@@ -8,24 +8,14 @@
 #include <signal.h>
 
 #include "base/log.h"
+#include "base/process.h"
 
 namespace vq::standalone {
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitConfig = 2;
-
 int fail(const std::string& message) {
-    std::cerr << "vaquero standalone: " << message << "\n";
-    VQ_LOG_ERROR("STANDALONE_FAILED reason=\"{}\"", message);
-    return kExitConfig;
-}
-
-std::string fromEnv(const std::string& flag, const char* env) {
-    if (!flag.empty())
-        return flag;
-    const char* v = std::getenv(env);
-    return v == nullptr ? std::string() : std::string(v);
+    return startupFailure("standalone", "STANDALONE_FAILED", message);
 }
 
 }  // namespace
@@ -97,12 +87,9 @@ void Standalone::stop() {
 }
 
 int runStandalone(const StandaloneOptions& options) {
-    // Signals go to sigwait() below; every thread started from here inherits the mask.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Stop signals go to waitForStopSignal() below; every thread started from here inherits
+    // the mask.
+    const sigset_t signals = blockStopSignals();
 
     if (options.config_path.empty())
         return fail("--config is required");
@@ -123,8 +110,8 @@ int runStandalone(const StandaloneOptions& options) {
         VQ_LOG_WARN("CONFIG_WARNING {}", w);
 
     StandaloneOptions resolved = options;
-    resolved.site_id = fromEnv(options.site_id, "VAQUERO_SITE_ID");
-    resolved.agent_id = fromEnv(options.agent_id, "VAQUERO_AGENT_ID");
+    resolved.site_id = flagOrEnv(options.site_id, "VAQUERO_SITE_ID");
+    resolved.agent_id = flagOrEnv(options.agent_id, "VAQUERO_AGENT_ID");
     auto created = Standalone::create(loaded.config, resolved);
     if (!created)
         return fail(created.message());
@@ -135,9 +122,7 @@ int runStandalone(const StandaloneOptions& options) {
     VQ_LOG_INFO("STANDALONE_READY http={}:{} site={} agent={} poll_interval_s={}", options.listen,
                 s.agent().httpPort(), sel.site_id, sel.agent.name, loaded.config.poll_interval_s);
 
-    int sig = 0;
-    sigwait(&signals, &sig);
-    VQ_LOG_INFO("STANDALONE_STOPPING signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    VQ_LOG_INFO("STANDALONE_STOPPING signal={}", waitForStopSignal(signals));
     s.stop();
     VQ_LOG_INFO("STANDALONE_STOPPED");
     spdlog::default_logger()->flush();
