@@ -1,4 +1,5 @@
-// vaquero plan --sot NEW --from OLD [--site S] [--format text|json] [--detailed-exitcode]:
+// vaquero plan --sot NEW (--from OLD | --state SAVEPATH) [--site S] [--format text|json]
+// [--detailed-exitcode]:
 // which hosts the change from OLD to NEW would reprovision, why, and in which waves.
 
 #include <filesystem>
@@ -11,6 +12,9 @@
 
 #include "cli/command.h"
 #include "model/load.h"
+#include "model/sot_bundle.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_rollout_store.h"
 
 namespace vq::cli {
 namespace {
@@ -41,18 +45,41 @@ bool usable(const model::LoadResult& r, const std::string& root, const char* whi
     return false;
 }
 
+// The newest revision a server stored under `save_path` (what it serves now): its name for
+// messages ("revision N of <file>") and its SoT's files.
+Result<std::pair<std::string, std::vector<model::SotFile>>> storedRevisionFiles(
+    const std::string& save_path) {
+    const auto file = std::filesystem::path(save_path) / store::SqliteDb::kFileName;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+        return Status::notFound(file.string() + " does not exist: not a server's SavePath");
+    auto db = store::SqliteDb::openFile(file.string());
+    if (!db)
+        return db.status();
+    auto rollouts = store::SqliteRolloutStore::on(*db);
+    if (!rollouts)
+        return rollouts.status();
+    auto latest = (*rollouts)->latestRevision();
+    if (!latest)
+        return latest.status();
+    if (!*latest)
+        return Status::notFound(file.string() + " holds no revision yet");
+    auto files = model::unpackSot((*latest)->bundle);
+    if (!files)
+        return Status::error("revision " + std::to_string((*latest)->number) + " of " +
+                             file.string() + ": " + files.message());
+    return std::make_pair("revision " + std::to_string((*latest)->number) + " of " + file.string(),
+                          std::move(*files));
+}
+
 int runPlan(const PlanFlags& f) {
-    if (!f.state.empty()) {
-        std::cerr << "vaquero plan: --state is not supported yet (it reads the revisions a "
-                     "server's store keeps); compare two SoT directories with --from OLD\n";
-        return kPlanError;
-    }
     if (f.sot.empty()) {
         std::cerr << "vaquero plan: --sot NEW is required (the proposed source of truth)\n";
         return kPlanError;
     }
-    if (f.from.empty()) {
-        std::cerr << "vaquero plan: --from OLD is required (the SoT the hosts run now)\n";
+    if (f.from.empty() == f.state.empty()) {
+        std::cerr << "vaquero plan: one of --from OLD (the SoT the hosts run now) or --state "
+                     "SAVEPATH (a server's store: its newest revision) is required\n";
         return kPlanError;
     }
     auto read = [](const std::string& root, std::vector<model::SotFile>& files) {
@@ -63,13 +90,25 @@ int runPlan(const PlanFlags& f) {
         return false;
     };
     std::vector<model::SotFile> old_files, new_files;
-    if (!read(f.from, old_files) || !read(f.sot, new_files))
+    std::string old_name = f.from;
+    if (!f.state.empty()) {
+        auto stored = storedRevisionFiles(f.state);
+        if (!stored) {
+            std::cerr << "vaquero plan: " << stored.message() << "\n";
+            return kPlanError;
+        }
+        old_files = std::move(stored->second);
+        old_name = stored->first;
+    } else if (!read(f.from, old_files)) {
+        return kPlanError;
+    }
+    if (!read(f.sot, new_files))
         return kPlanError;
     // Deliberately never freed: tearing down two models of 100,000 hosts costs about a second
     // at exit and gives nothing back to a process that is about to end.
     const plan::SotPairPlan& pair = *new plan::SotPairPlan(
         plan::planSotFiles(old_files, new_files, model::LoadOptions{f.site}));
-    const bool old_ok = usable(pair.old_sot, f.from, "old");
+    const bool old_ok = usable(pair.old_sot, old_name, "old");
     const bool new_ok = usable(pair.new_sot, f.sot, "new");
     if (!old_ok || !new_ok || !pair.planned)
         return kPlanError;
@@ -92,7 +131,8 @@ void addPlanCommand(CLI::App& app, Context& ctx) {
     // Checked by runPlan, so that a missing flag exits 1 like every other plan error.
     cmd->add_option("--sot", flags->sot, "The new source-of-truth directory");
     cmd->add_option("--from", flags->from, "The source of truth the hosts run now");
-    cmd->add_option("--state", flags->state, "A server's SavePath (not supported yet)");
+    cmd->add_option("--state", flags->state,
+                    "A server's SavePath: plan against the newest revision it stored");
     cmd->add_option("--site", flags->site, "Only this site (env id or directory under sites/)");
     cmd->add_option("--format", flags->format, "Output format")
         ->check(CLI::IsMember({"text", "json"}));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `vaquero plan` end to end on a copy of examples/lab edited with sed: no changes, a comment,
 # one host's address, a new host, a workflow switch, an asset every host uses, a BMC
-# password that must never be printed, an invalid SoT, a block_deps cycle, --state, JSON.
+# password that must never be printed, an invalid SoT, a block_deps cycle, --state (a stored
+# revision of a standalone that ran on OLD gives the same plan as --from OLD), JSON.
 # Needs no root and no network.
 source "$(dirname "$0")/lib.sh"
 [ -x "$VAQUERO_BIN" ] || vq_fail "no vaquero binary at $VAQUERO_BIN"
@@ -116,11 +117,39 @@ plan 1
 grep -qE "workflows/lab2?.yml:[0-9]+:[0-9]+: error: deps.block_deps\[0\]: block_deps cycle: " \
   "$VQ_TMP/err" || { cat "$VQ_TMP/err" >&2; vq_fail "no cycle diagnostic"; }
 
-vq_log "--state is refused with a reason"
+vq_log "--state: the newest revision a server stored stands for OLD"
+save=$VQ_TMP/save
+uport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$VQ_TMP/config.yaml" <<YAML
+SavePath: "$save"
+UserApi: {Addr: 127.0.0.1, Port: $uport}
+SoT:
+- Local: {ID: lab, Root: "$old"}
+Log: {Level: warning, Location: stdout, Type: text}
+YAML
+"$VAQUERO_BIN" standalone --config "$VQ_TMP/config.yaml" --listen 127.0.0.1 --http-port 0 \
+  --no-boot-services >"$VQ_TMP/standalone.log" 2>&1 &
+sa=$!
+VQ_PIDS+=($sa)
+vq_wait_for 20 curl -sf "http://127.0.0.1:$uport/ready" -o /dev/null ||
+  { cat "$VQ_TMP/standalone.log" >&2; vq_fail "standalone did not start"; }
+kill "$sa"; wait "$sa" 2>/dev/null || true
 fresh
+sed -i 's/ipv4: 10.99.0.11$/ipv4: 10.99.0.31/' "$VQ_TMP/new/$inv"
 rc=0
-"$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --state /var/vaquero >/dev/null 2>"$VQ_TMP/err" || rc=$?
-[ "$rc" = 1 ] || vq_fail "--state: exit $rc"
-grep -q -- "--state is not supported" "$VQ_TMP/err" || vq_fail "--state: no reason given"
+"$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --state "$save" --format json --detailed-exitcode \
+  >"$VQ_TMP/state.json" 2>"$VQ_TMP/err" || rc=$?
+[ "$rc" = 2 ] || { cat "$VQ_TMP/err" >&2; vq_fail "--state: exit $rc, expected 2 (changes)"; }
+"$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --from "$old" --format json >"$VQ_TMP/from.json" ||
+  vq_fail "--from plan failed"
+cmp -s "$VQ_TMP/state.json" "$VQ_TMP/from.json" ||
+  { diff "$VQ_TMP/from.json" "$VQ_TMP/state.json" | head -20 >&2; vq_fail "--state and --from plans differ"; }
+rc=0
+"$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --state "$VQ_TMP/nowhere" >/dev/null 2>"$VQ_TMP/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "not a server's SavePath" "$VQ_TMP/err" ||
+  vq_fail "--state without a store: exit $rc: $(cat "$VQ_TMP/err")"
+rc=0
+"$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --state "$save" --from "$old" >/dev/null 2>"$VQ_TMP/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "one of --from" "$VQ_TMP/err" || vq_fail "--state with --from: exit $rc"
 
 vq_log "plan CLI: ok"
