@@ -169,6 +169,8 @@ std::string Agent::metricsText() const {
     http_metrics_.collect(out);
     if (boot_)
         boot_->collect(out);
+    if (options_.extra_metrics)
+        options_.extra_metrics(out);
     return out.render();
 }
 

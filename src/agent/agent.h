@@ -38,6 +38,8 @@ struct AgentOptions {
     bool boot_services = true;       // DHCP + TFTP (need privileges)
     // More HTTP routes from the composition root (`vaquero agent` adds /ready); may be null.
     std::function<void(http::Router&)> extra_routes;
+    // More /metrics samples from the composition root (the agent's sync with its server).
+    std::function<void(metrics::Exposition&)> extra_metrics;
 };
 
 class Agent {

@@ -83,6 +83,7 @@ int runAgent(const AgentCommandOptions& options) {
                                         remote_links.statusJson());
         });
     };
+    ao.extra_metrics = [&remote_links](metrics::Exposition& out) { remote_links.collect(out); };
     agent::Agent agent(ao, remote_links.links());
     if (Status st = agent.start(); !st) {
         remote_links.stop();

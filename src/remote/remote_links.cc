@@ -552,4 +552,32 @@ std::string RemoteLinks::statusJson() const {
     return j.dump();
 }
 
+void RemoteLinks::collect(metrics::Exposition& out) const {
+    uint64_t behind = 0;
+    {
+        std::lock_guard lock(rev_mu_);
+        behind = server_newest_ > server_revision_ ? server_newest_ - server_revision_ : 0;
+    }
+    auto num = [](auto v) { return static_cast<double>(v); };
+    out.gauge("vaquero_agent_in_sync",
+              "1 while connected, serving the server's newest revision, nothing queued.", {},
+              inSync() ? 1 : 0);
+    out.gauge("vaquero_agent_connected", "1 while the server answers.", {},
+              connected_.load() ? 1 : 0);
+    out.gauge("vaquero_agent_revisions_behind",
+              "Revisions the server announced that the agent does not serve yet.", {}, num(behind));
+    out.gauge("vaquero_agent_queue_length", "Items waiting in the on-disk outage queues.",
+              {{"queue", "checkpoints"}}, num(queued_checkpoints_->size()));
+    out.gauge("vaquero_agent_queue_length", "Items waiting in the on-disk outage queues.",
+              {{"queue", "events"}}, num(queued_events_->size()));
+    out.counter("vaquero_agent_events_sent_total", "Events delivered to the server.", {},
+                num(events_sent_.load()));
+    out.counter("vaquero_agent_events_dropped_total",
+                "Events dropped because the outage queue was full.", {},
+                num(events_dropped_.load()));
+    out.gauge("vaquero_agent_last_contact_timestamp_seconds",
+              "When the server last answered (Unix time; 0: never).", {},
+              num(last_contact_.load()));
+}
+
 }  // namespace vq::remote

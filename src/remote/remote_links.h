@@ -22,6 +22,7 @@
 
 #include "control/links.h"
 #include "control/wire.h"
+#include "metrics/exposition.h"
 #include "remote/disk_queue.h"
 #include "remote/revision_cache.h"
 #include "remote/server_session.h"
@@ -61,6 +62,8 @@ public:
     bool inSync() const;
     // For the agent's /ready: in_sync, connected, revisions, queue sizes, drops.
     std::string statusJson() const;
+    // The same for /metrics: sync state, revisions behind, queue lengths, events sent/dropped.
+    void collect(metrics::Exposition& out) const;
 
     // control::RevisionFeed
     control::RevisionPtr latest() const override;

@@ -220,11 +220,19 @@ echo "$body" | grep -q "queued" || vq_fail "checkpoint during the outage said: $
 serves disk2 || vq_fail "stage 2 not served after a queued checkpoint"
 vq_wait_for 5 test "$(ready_code)" = 503 || vq_fail "agent /ready not 503 while the server is away"
 grep -q '"queued_checkpoints":1' <(curl -s "$base/ready") || vq_fail "queue: $(curl -s "$base/ready")"
+curl -s "$base/metrics" > "$VQ_TMP/outage.prom"
+grep -qx 'vaquero_agent_queue_length{queue="checkpoints"} 1' "$VQ_TMP/outage.prom" &&
+  grep -qx 'vaquero_agent_in_sync 0' "$VQ_TMP/outage.prom" ||
+  vq_fail "agent metrics during the outage: $(grep vaquero_agent_ "$VQ_TMP/outage.prom")"
 curl -sf "$user/live" -o /dev/null 2>&1 && vq_fail "the server is still up"
 start_server "$VQ_TMP/server2.log"
 vq_wait_for 20 sh -c "curl -sf '$user/hosts' | grep -q '\"boot\":\"disk\"'" ||
   vq_fail "the queued checkpoint did not reach the restarted server: $(curl -s "$user/hosts")"
 vq_wait_for 15 test "$(ready_code)" = 200 || vq_fail "agent not back in sync: $(curl -s "$base/ready")"
+curl -s "$base/metrics" > "$VQ_TMP/synced.prom"
+grep -qx 'vaquero_agent_queue_length{queue="checkpoints"} 0' "$VQ_TMP/synced.prom" &&
+  grep -qx 'vaquero_agent_in_sync 1' "$VQ_TMP/synced.prom" ||
+  vq_fail "agent metrics back in sync: $(grep vaquero_agent_ "$VQ_TMP/synced.prom")"
 grep -q CHECKPOINT_DELIVERED "$VQ_TMP/agent1.log" || vq_fail "no CHECKPOINT_DELIVERED in the agent's log"
 
 # An agent started while the server is down serves from its cache.
