@@ -29,6 +29,13 @@ Result<std::vector<SotFile>> readSotFiles(const fs::path& root) {
     return files;
 }
 
+Result<std::string> bundleOfDir(const fs::path& root) {
+    auto files = readSotFiles(root);
+    if (!files)
+        return files.status();
+    return packSot(std::move(*files));
+}
+
 std::string packSot(std::vector<SotFile> files) {
     std::sort(files.begin(), files.end(),
               [](const SotFile& a, const SotFile& b) { return a.path < b.path; });

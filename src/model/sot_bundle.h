@@ -28,6 +28,8 @@ struct SotBundleLimits {
 Result<std::vector<SotFile>> readSotFiles(const std::filesystem::path& root);
 // The compressed blob of `files` (sorted by path first).
 std::string packSot(std::vector<SotFile> files);
+// The blob of the SoT directory `root` (readSotFiles, then packSot).
+Result<std::string> bundleOfDir(const std::filesystem::path& root);
 Result<std::vector<SotFile>> unpackSot(std::string_view blob, const SotBundleLimits& limits = {});
 // Writes the files under `dir` (created; it must not hold anything yet).
 Status writeSotFiles(const std::vector<SotFile>& files, const std::filesystem::path& dir);

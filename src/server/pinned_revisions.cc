@@ -1,7 +1,7 @@
 #include "server/pinned_revisions.h"
 
 #include "base/log.h"
-#include "server/sot_bundle_files.h"
+#include "model/sot_bundle.h"
 
 namespace vq::server {
 
@@ -28,14 +28,10 @@ control::RevisionPtr PinnedRevisions::get(uint64_t number) {
         return refuse(stored.message());
     if (!*stored)
         return refuse("not in the store");
-    auto files = filesOfBundle((*stored)->bundle);
+    auto files = model::unpackSot((*stored)->bundle);
     if (!files)
         return refuse(files.message());
-    std::vector<model::SotFile> sot;
-    sot.reserve(files->size());
-    for (auto& [path, bytes] : *files)
-        sot.push_back(model::SotFile{std::move(path), std::move(bytes)});
-    auto loaded = model::loadSotFiles(sot, options_);
+    auto loaded = model::loadSotFiles(*files, options_);
     if (!loaded.model || loaded.hasErrors())
         return refuse(std::to_string(loaded.errorCount()) + " error(s) loading its SoT");
     auto rev = std::make_shared<control::ModelRevision>();

@@ -11,9 +11,9 @@
 #include "base/version.h"
 #include "http/server.h"
 #include "model/load.h"
+#include "model/sot_bundle.h"
 #include "server/dashboard_api.h"
 #include "server/in_process_effects.h"
-#include "server/sot_bundle_files.h"
 #include "server/sot_status_route.h"
 #include "server/user_api.h"
 #include "server/user_api_auth.h"
@@ -116,7 +116,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     // Every revision is stored with its files before anyone acts on it (the directory the
     // model was just loaded from: a git SoT's tree is rewritten only by the next load).
     s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
-        auto bundle = bundleOfDir(self->sotDir());
+        auto bundle = model::bundleOfDir(self->sotDir());
         Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
                                  rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
                            : bundle.status();
@@ -126,7 +126,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
 
     // Where the rollout stood: the last stored revision is what the engine starts from; the
     // SoT as it is now is that revision again, or the next one.
-    auto bundle = bundleOfDir(s->sotDir());
+    auto bundle = model::bundleOfDir(s->sotDir());
     if (!bundle) {
         return Status::unavailable("cannot read SoT " + s->sotDir().string() + ": " +
                                    bundle.message());
