@@ -26,22 +26,10 @@ int fail(const std::string& message) {
 int runAgent(const AgentCommandOptions& options) {
     const sigset_t signals = blockStopSignals();
 
-    if (options.config_path.empty())
-        return fail("--config is required");
-    auto loaded = server::loadConfig(options.config_path);
-    for (const auto& w : loaded.warnings)
-        std::cerr << "warning: " << w << "\n";
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            std::cerr << "error: " << e << "\n";
-        return fail("invalid configuration " + options.config_path);
-    }
-    const server::Config& config = loaded.config;
-    LogSettings log = config.log;
-    if (!options.log_level.empty())
-        log.level = options.log_level;
-    if (Status st = configureLogging(log); !st)
-        return fail(st.message());
+    auto loaded = server::loadConfigForRun(options.config_path, options.log_level);
+    if (!loaded)
+        return fail(loaded.message());
+    const server::Config& config = *loaded;
 
     remote::RemoteOptions ro;
     ro.session.site_id = flagOrEnv(options.site_id, "VAQUERO_SITE_ID");

@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "base/log.h"
+#include "http/listen.h"
 #include "http/session.h"
 
 namespace vq::http {
@@ -112,22 +113,7 @@ Status Server::start() {
     auto& d = *impl_;
     if (d.started)
         return Status::error("http server already started");
-    boost::system::error_code ec;
-    const auto addr = net::ip::make_address(d.options.address, ec);
-    if (ec)
-        return Status::error("invalid listen address '" + d.options.address + "'");
-    const tcp::endpoint ep(addr, d.options.port);
-    d.acceptor.open(ep.protocol(), ec);
-    if (!ec)
-        d.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        d.acceptor.bind(ep, ec);
-    if (!ec)
-        d.acceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) {
-        return Status::error("cannot listen on " + d.options.address + ":" +
-                             std::to_string(d.options.port) + ": " + ec.message());
-    }
+    VQ_TRY(http::listenOn(d.acceptor, d.options.address, d.options.port));
     d.port = d.acceptor.local_endpoint().port();
     d.started = true;
     net::co_spawn(*d.contexts.front(), d.acceptLoop(), net::detached);

@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 
 #include "base/log.h"
+#include "http/listen.h"
 
 namespace vq::https {
 namespace net = boost::asio;
@@ -210,22 +211,7 @@ Status TlsServer::start() {
     auto& d = *impl_;
     if (d.started)
         return Status::error("https server already started");
-    boost::system::error_code ec;
-    const auto addr = net::ip::make_address(d.options.address, ec);
-    if (ec)
-        return Status::invalidArgument("invalid listen address '" + d.options.address + "'");
-    const tcp::endpoint ep(addr, d.options.port);
-    d.acceptor.open(ep.protocol(), ec);
-    if (!ec)
-        d.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        d.acceptor.bind(ep, ec);
-    if (!ec)
-        d.acceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) {
-        return Status::unavailable("cannot listen on " + d.options.address + ":" +
-                                   std::to_string(d.options.port) + ": " + ec.message());
-    }
+    VQ_TRY(http::listenOn(d.acceptor, d.options.address, d.options.port));
     d.port = d.acceptor.local_endpoint().port();
     d.started = true;
     net::co_spawn(d.accept_context, d.acceptLoop(impl_), net::detached);

@@ -4,11 +4,13 @@
 #include <cctype>
 #include <fstream>
 #include <initializer_list>
+#include <iostream>
 #include <set>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
+#include "base/log.h"
 #include "base/text.h"
 
 namespace vq::server {
@@ -372,6 +374,26 @@ ConfigResult parseConfig(std::string_view text, const std::string& file) {
         result.errors.push_back(file + ": " + e.what());
     }
     return result;
+}
+
+Result<Config> loadConfigForRun(const std::string& path, const std::string& log_level) {
+    if (path.empty())
+        return Status::invalidArgument("--config is required");
+    auto loaded = loadConfig(path);
+    for (const auto& w : loaded.warnings)
+        std::cerr << "warning: " << w << "\n";
+    if (!loaded.ok()) {
+        for (const auto& e : loaded.errors)
+            std::cerr << "error: " << e << "\n";
+        return Status::invalidArgument("invalid configuration " + path);
+    }
+    LogSettings log = loaded.config.log;
+    if (!log_level.empty())
+        log.level = log_level;
+    VQ_TRY(configureLogging(log));
+    for (const auto& w : loaded.warnings)
+        VQ_LOG_WARN("CONFIG_WARNING {}", w);
+    return std::move(loaded.config);
 }
 
 ConfigResult loadConfig(const std::string& path) {

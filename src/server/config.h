@@ -106,5 +106,9 @@ struct ConfigResult {
 ConfigResult parseConfig(std::string_view text, const std::string& file);
 // Reads and parses a file; an unreadable file is an error.
 ConfigResult loadConfig(const std::string& path);
+// How every long-running command (standalone, server, agent) starts: reads the file (its
+// warnings and errors printed on stderr), applies `log_level` (the --log-level flag) when
+// set, configures logging and logs the warnings. The error says what failed.
+Result<Config> loadConfigForRun(const std::string& path, const std::string& log_level);
 
 }  // namespace vq::server

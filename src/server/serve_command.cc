@@ -22,22 +22,10 @@ int fail(const std::string& message) {
 int runServer(const ServeOptions& options) {
     const sigset_t signals = blockStopSignals();
 
-    if (options.config_path.empty())
-        return fail("--config is required");
-    auto loaded = loadConfig(options.config_path);
-    for (const auto& w : loaded.warnings)
-        std::cerr << "warning: " << w << "\n";
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            std::cerr << "error: " << e << "\n";
-        return fail("invalid configuration " + options.config_path);
-    }
-    Config config = loaded.config;
-    LogSettings log = config.log;
-    if (!options.log_level.empty())
-        log.level = options.log_level;
-    if (Status st = configureLogging(log); !st)
-        return fail(st.message());
+    auto loaded = loadConfigForRun(options.config_path, options.log_level);
+    if (!loaded)
+        return fail(loaded.message());
+    Config config = *loaded;
     if (!options.private_key.empty())
         config.server_api.private_key = options.private_key;
     if (!options.public_key.empty())

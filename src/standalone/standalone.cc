@@ -91,28 +91,14 @@ int runStandalone(const StandaloneOptions& options) {
     // the mask.
     const sigset_t signals = blockStopSignals();
 
-    if (options.config_path.empty())
-        return fail("--config is required");
-    auto loaded = server::loadConfig(options.config_path);
-    for (const auto& w : loaded.warnings)
-        std::cerr << "warning: " << w << "\n";
-    if (!loaded.ok()) {
-        for (const auto& e : loaded.errors)
-            std::cerr << "error: " << e << "\n";
-        return fail("invalid configuration " + options.config_path);
-    }
-    LogSettings log = loaded.config.log;
-    if (!options.log_level.empty())
-        log.level = options.log_level;
-    if (Status st = configureLogging(log); !st)
-        return fail(st.message());
-    for (const auto& w : loaded.warnings)
-        VQ_LOG_WARN("CONFIG_WARNING {}", w);
+    auto config = server::loadConfigForRun(options.config_path, options.log_level);
+    if (!config)
+        return fail(config.message());
 
     StandaloneOptions resolved = options;
     resolved.site_id = flagOrEnv(options.site_id, "VAQUERO_SITE_ID");
     resolved.agent_id = flagOrEnv(options.agent_id, "VAQUERO_AGENT_ID");
-    auto created = Standalone::create(loaded.config, resolved);
+    auto created = Standalone::create(*config, resolved);
     if (!created)
         return fail(created.message());
     Standalone& s = **created;
@@ -120,7 +106,7 @@ int runStandalone(const StandaloneOptions& options) {
         return fail(st.message());
     const auto& sel = s.agent().selection();
     VQ_LOG_INFO("STANDALONE_READY http={}:{} site={} agent={} poll_interval_s={}", options.listen,
-                s.agent().httpPort(), sel.site_id, sel.agent.name, loaded.config.poll_interval_s);
+                s.agent().httpPort(), sel.site_id, sel.agent.name, config->poll_interval_s);
 
     VQ_LOG_INFO("STANDALONE_STOPPING signal={}", waitForStopSignal(signals));
     s.stop();
