@@ -46,9 +46,11 @@ uint64_t ChangeFeed::last() const {
 }
 
 void ChangeFeedSink::record(HostEvent event) {
-    nlohmann::json j = toJson(event);
-    j["type"] = "state";
-    feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (feed_.watched()) {
+        nlohmann::json j = toJson(event);
+        j["type"] = "state";
+        feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     if (next_ != nullptr)
         next_->record(std::move(event));
 }

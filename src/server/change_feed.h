@@ -4,6 +4,7 @@
 // a sequence number. Only the newest `keep` messages are held; a reader that fell further
 // behind is told so and reloads its view instead of replaying.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -31,8 +32,16 @@ public:
     Batch since(uint64_t after, size_t max_bytes) const;
     uint64_t last() const;
 
+    // Readers start at what is new when they connect, so nothing needs publishing while none
+    // is connected: publishers ask watched() first and skip building the message (it runs on
+    // every boot event). A reader registers before it reads last().
+    void addReader() { readers_.fetch_add(1, std::memory_order_acq_rel); }
+    void removeReader() { readers_.fetch_sub(1, std::memory_order_acq_rel); }
+    bool watched() const { return readers_.load(std::memory_order_acquire) > 0; }
+
 private:
     size_t keep_;
+    std::atomic<int> readers_{0};
     mutable std::mutex mu_;
     std::deque<std::string> messages_;
     uint64_t first_ = 1;  // sequence number of messages_.front()

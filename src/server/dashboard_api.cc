@@ -17,7 +17,10 @@ std::string dump(const nlohmann::json& j) {
 // One reader of the change feed; starts at what is new when it connects.
 class FeedReader : public http::EventSource {
 public:
-    explicit FeedReader(ChangeFeed& feed) : feed_(feed), after_(feed.last()) {}
+    explicit FeedReader(ChangeFeed& feed) : feed_(feed), after_((feed.addReader(), feed.last())) {}
+    ~FeedReader() override { feed_.removeReader(); }
+    FeedReader(const FeedReader&) = delete;
+    FeedReader& operator=(const FeedReader&) = delete;
     std::vector<std::string> poll(size_t max_bytes) override {
         auto batch = feed_.since(after_, max_bytes);
         after_ = batch.last;

@@ -338,7 +338,7 @@ void Server::report(std::string_view site, const HostEvent& event) {
     auto m = models_.get();
     if (!m)
         return;
-    if (auto r = host_events_.record(*m, site, event)) {
+    if (auto r = host_events_.record(*m, site, event); r && feed_.watched()) {
         nlohmann::json j = toJson(r->event);
         j["type"] = "event";
         j["site"] = r->site;
@@ -366,13 +366,15 @@ Result<std::string> Server::checkpoint(std::string_view site,
     Status rollout = state_->checkpoint(t->progress.site, t->progress.host, boot);
     VQ_TRY(engine_->waitStored(*t));
     VQ_TRY(rollout);
-    nlohmann::json j = {{"type", "checkpoint"},
-                        {"site", t->progress.site},
-                        {"host", t->progress.host},
-                        {"boot", std::string(boot)},
-                        {"stage", t->progress.stage + 1},
-                        {"state", std::string(workflow::toString(t->progress.state))}};
-    feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (feed_.watched()) {
+        nlohmann::json j = {{"type", "checkpoint"},
+                            {"site", t->progress.site},
+                            {"host", t->progress.host},
+                            {"boot", std::string(boot)},
+                            {"stage", t->progress.stage + 1},
+                            {"state", std::string(workflow::toString(t->progress.state))}};
+        feed_.publish(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     checkpoint_seconds_->observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return t->summary();

@@ -49,6 +49,7 @@ TEST(ChangeFeed, TheSinkPublishesAndPassesEventsOn) {
         void record(HostEvent) override { ++n; }
     } next;
     ChangeFeedSink sink(feed, &next);
+    feed.addReader();  // a dashboard is connected
     HostEvent e;
     e.kind = "HOST_STATE";
     e.detail = "host=lab/a";
@@ -58,6 +59,25 @@ TEST(ChangeFeed, TheSinkPublishesAndPassesEventsOn) {
     ASSERT_EQ(b.messages.size(), 1u);
     EXPECT_NE(b.messages[0].find("\"type\":\"state\""), std::string::npos);
     EXPECT_NE(b.messages[0].find("HOST_STATE"), std::string::npos);
+}
+
+TEST(ChangeFeed, NothingIsPublishedWhileNoReaderIsConnected) {
+    ChangeFeed feed;
+    struct Count : EventSink {
+        int n = 0;
+        void record(HostEvent) override { ++n; }
+    } next;
+    ChangeFeedSink sink(feed, &next);
+    EXPECT_FALSE(feed.watched());
+    sink.record(HostEvent{});
+    EXPECT_EQ(next.n, 1) << "the event still goes on";
+    EXPECT_EQ(feed.last(), 0u);
+    feed.addReader();
+    EXPECT_TRUE(feed.watched());
+    sink.record(HostEvent{});
+    EXPECT_EQ(feed.last(), 1u);
+    feed.removeReader();
+    EXPECT_FALSE(feed.watched());
 }
 
 }  // namespace
