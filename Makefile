@@ -7,7 +7,7 @@ JOBS      ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps bench-deps fuzz-deps build test unit demo bench fuzz package image format format-check layers clean
+.PHONY: all deps bench-deps fuzz-deps build test unit demo bench fuzz fuzz-campaign package image format format-check layers clean
 
 all: build
 
@@ -52,6 +52,13 @@ fuzz: fuzz-deps
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	scripts/fuzz.sh $(FUZZ_DIR) $${FUZZ_SECONDS:-60}
+
+# Every fuzz target to RUNS executions (10 million by default), counts in build-fuzz/campaign/.
+fuzz-campaign: fuzz-deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DVQ_FUZZ=ON -DVQ_BENCH=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	scripts/fuzz-campaign.sh $(FUZZ_DIR) $(FUZZ_DIR)/campaign
 
 # The Debian package (binary, systemd units, configs in /etc/vaquero) in $(BUILD_DIR)/package/.
 package: build
