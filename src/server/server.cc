@@ -180,6 +180,11 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     state_options.stages = s->engine_.get();
     state_options.store = s->rollout_store_.get();
     state_options.metrics = &s->metrics_;
+    // A revision the last host moved off is dropped at once (memory, and the store beyond
+    // the newest Revisions.Keep), not at the next SoT change.
+    state_options.on_released = [self](const std::set<uint64_t>&) {
+        self->releaseRevisions(self->state_->revision());
+    };
     s->checkpoint_seconds_ = &s->metrics_.histogram(
         "vaquero_checkpoint_duration_seconds",
         "Time to store a checkpoint and move its host on, before it is answered.");
