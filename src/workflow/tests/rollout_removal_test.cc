@@ -1,5 +1,9 @@
 // Hosts a revision no longer has leave the rollout; hosts a revision leaves unchanged move
 // onto it; a revision no host pins any more is released at once.
+#include <map>
+#include <random>
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "workflow/rollout.h"
@@ -206,6 +210,83 @@ TEST(RolloutPins, ARemovedHostPinsNothingAndARollbackKeepsItsRevision) {
     EXPECT_EQ(x.r->pinnedRevisions(), (std::set<uint64_t>{1}));
     x.r->advanceUnchanged(4, {});
     EXPECT_EQ(x.r->status("a")->provisioned_revision, 1u) << "still where it rolled back to";
+}
+
+// Random histories with removals, returns and revisions that leave hosts unchanged: every
+// transition starts where the host's previous one ended, a removed host is never acted on
+// until it is back, max_concurrent holds, and the pinned revisions are exactly those the
+// hosts' records name.
+TEST(RolloutRemovalProperty, RandomRemovalsAndReturnsKeepTheRulesAndThePins) {
+    std::mt19937 rng(20261204);
+    for (int run = 0; run < 150; ++run) {
+        WorkflowRules w = rules("w", 1 + static_cast<int>(rng() % 3));
+        w.policy.stage_timeout = 100s;
+        w.policy.retry = static_cast<int>(rng() % 2);
+        w.policy.then = static_cast<OnFailure>(rng() % 3);
+        std::vector<RolloutHost> hosts;
+        for (int i = 0; i < 6; ++i)
+            hosts.push_back(host("h" + std::to_string(i), "w"));
+        Harness x({w}, hosts);
+        std::map<std::string, Phase> last;
+        for (const auto& h : hosts)
+            last[h.key] = Phase::provisioned;
+        uint64_t revision = 1;
+        for (int op = 0; op < 300; ++op) {
+            const std::string h = "h" + std::to_string(rng() % 6);
+            const size_t acted = x.actions.size();
+            Step s;
+            switch (rng() % 7) {
+                case 0: {
+                    ++revision;
+                    x.r->advanceUnchanged(revision, {h});
+                    s = x.keep(x.r->outOfDate(h, revision, "changed", x.now));
+                    break;
+                }
+                case 1:
+                    s = x.cp(h);
+                    break;
+                case 2:
+                    s = x.keep(
+                        x.r->actionDone(h, ActionKind::reboot, rng() % 4 != 0, "random", x.now));
+                    break;
+                case 3:
+                    x.now += std::chrono::seconds(rng() % 120);
+                    s = x.keep(x.r->tick(x.now));
+                    break;
+                case 4:
+                    s = x.remove(h, ++revision);
+                    break;
+                case 5:
+                    if (x.r->addHost(host(h, "w"), revision, x.now)) {
+                        ASSERT_EQ(last[h], Phase::removed) << "only a removed host comes back";
+                        last[h] = Phase::provisioned;
+                    }
+                    break;
+                default:
+                    s = x.keep(x.r->resume("w", x.now));
+                    break;
+            }
+            for (const auto& t : s.transitions) {
+                ASSERT_EQ(t.from, last[t.host]) << "run " << run << " op " << op << " " << t.host;
+                last[t.host] = t.to;
+            }
+            for (size_t i = acted; i < x.actions.size(); ++i) {
+                ASSERT_NE(last[x.actions[i].host], Phase::removed)
+                    << "run " << run << " op " << op << ": acted on removed " << x.actions[i].host;
+            }
+            ASSERT_LE(x.r->inFlight("w"), static_cast<size_t>(w.max_concurrent.of(6)));
+            std::set<uint64_t> named;
+            for (const auto& r : x.r->records()) {
+                if (r.phase == Phase::removed)
+                    continue;
+                for (uint64_t n :
+                     {r.revision, r.provisioned_revision, r.previous_revision, r.queued_revision})
+                    if (n != 0)
+                        named.insert(n);
+            }
+            ASSERT_EQ(x.r->pinnedRevisions(), named) << "run " << run << " op " << op;
+        }
+    }
 }
 
 }  // namespace
