@@ -99,15 +99,27 @@ int runPlan(const PlanFlags& f) {
         }
         old_files = std::move(stored->second);
         old_name = stored->first;
-    } else if (!read(f.from, old_files)) {
-        return kPlanError;
     }
     if (!read(f.sot, new_files))
         return kPlanError;
+    // A directory OLD is read by the thread that loads OLD, while NEW loads.
+    plan::OldFiles old_source = [&]() -> Result<std::vector<model::SotFile>> {
+        if (!f.state.empty())
+            return std::move(old_files);
+        std::vector<model::SotFile> files;
+        std::string error;
+        if (!model::readSotDir(f.from, files, error))
+            return Status::unavailable(error);
+        return files;
+    };
     // Deliberately never freed: tearing down two models of 100,000 hosts costs about a second
     // at exit and gives nothing back to a process that is about to end.
     const plan::SotPairPlan& pair = *new plan::SotPairPlan(
-        plan::planSotFiles(old_files, new_files, model::LoadOptions{f.site}));
+        plan::planSotFiles(old_source, new_files, model::LoadOptions{f.site}));
+    if (!pair.old_error.empty()) {
+        std::cerr << "vaquero plan: " << pair.old_error << "\n";
+        return kPlanError;
+    }
     const bool old_ok = usable(pair.old_sot, old_name, "old");
     const bool new_ok = usable(pair.new_sot, f.sot, "new");
     if (!old_ok || !new_ok || !pair.planned)

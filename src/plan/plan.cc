@@ -153,7 +153,13 @@ private:
             maskFor(before ? &old_ : nullptr, old_site, before, new_, &site, &host);
         HostArtifacts old_art;
         if (before != nullptr) {
-            old_art = old_render_.render(*old_site, *before);
+            const HostArtifacts* ahead = nullptr;
+            if (options_.old_artifacts != nullptr) {
+                auto it = options_.old_artifacts->find(before);
+                if (it != options_.old_artifacts->end())
+                    ahead = &it->second;
+            }
+            old_art = ahead != nullptr ? *ahead : old_render_.render(*old_site, *before);
             hp.kind = HostChangeKind::Changed;
             if (workflowKey(*before) != hp.workflow) {
                 hp.reasons.push_back(

@@ -7,8 +7,10 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "plan/artifacts.h"
 #include "plan/line_diff.h"
 
 #include "model/model.h"
@@ -21,6 +23,9 @@ struct PlanOptions {
     // byte-identical in OLD and NEW and the caller found every host in them with equal input
     // fingerprints on both sides: such a host is unchanged, not new (see sot_pair.h).
     std::set<std::string> unchanged_files;
+    // OLD hosts' artifacts rendered ahead (while NEW loaded), by host of OLD's model: used
+    // instead of rendering them again. Hosts not in it are rendered as usual.
+    const std::unordered_map<const model::Host*, HostArtifacts>* old_artifacts = nullptr;
 };
 
 enum class HostChangeKind { New, Changed, Removed };

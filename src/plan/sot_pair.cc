@@ -1,8 +1,10 @@
 #include "plan/sot_pair.h"
 
+#include <atomic>
 #include <map>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 
 #include "plan/fingerprint.h"
 
@@ -71,32 +73,51 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
                          const std::vector<model::SotFile>& new_files,
                          const model::LoadOptions& load,
                          const PlanOptions& options) {
+    return planSotFiles([&old_files]() -> Result<std::vector<model::SotFile>> { return old_files; },
+                        new_files, load, options);
+}
+
+SotPairPlan planSotFiles(const OldFiles& read_old,
+                         const std::vector<model::SotFile>& new_files,
+                         const model::LoadOptions& load,
+                         const PlanOptions& options) {
     SotPairPlan out;
     std::map<std::string_view, const std::string*> new_text;
     for (const auto& f : new_files)
         new_text.emplace(f.path, &f.data);
 
+    // OLD's side runs on a thread of its own while NEW loads: reading OLD's files, loading
+    // the small part of it a plan needs, and rendering ahead the OLD hosts whose inputs
+    // moved (the other half of each changed host's diff), until NEW is loaded.
+    std::vector<model::SotFile> old_files;
     std::vector<model::SotFile> partial;
     std::vector<const model::SotFile*> same;  // OLD inventory files identical in NEW
-    for (const auto& f : old_files) {
-        if (!isInventoryFile(f.path)) {
-            partial.push_back(f);
-            continue;
-        }
-        ++out.old_inventory_files;
-        auto it = new_text.find(f.path);
-        if (it != new_text.end() && *it->second == f.data) {
-            same.push_back(&f);
-            continue;
-        }
-        partial.push_back(f);
-        ++out.old_inventory_files_loaded;
-    }
-
-    // OLD's part is small: while NEW loads, it is loaded, compared with NEW's shared files,
-    // and the unchanged inventory files likely to hold hosts with moved inputs are added.
     std::set<std::string> same_paths;
+    std::unordered_map<const model::Host*, HostArtifacts> ahead;
+    std::atomic<bool> new_loaded{false};
     std::thread old_loader([&] {
+        auto files = read_old();
+        if (!files) {
+            out.old_error = files.message();
+            return;
+        }
+        old_files = std::move(*files);
+        for (const auto& f : old_files) {
+            if (!isInventoryFile(f.path)) {
+                partial.push_back(f);
+                continue;
+            }
+            ++out.old_inventory_files;
+            auto it = new_text.find(f.path);
+            if (it != new_text.end() && *it->second == f.data) {
+                same.push_back(&f);
+                continue;
+            }
+            partial.push_back(f);
+            ++out.old_inventory_files_loaded;
+        }
+        // Compared with NEW's shared files, the unchanged inventory files likely to hold
+        // hosts with moved inputs are added.
         out.old_sot = model::loadSotFiles(partial, load);
         if (!out.old_sot.model || out.old_sot.hasErrors())
             return;
@@ -120,16 +141,37 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
         }
         if (added)
             out.old_sot = model::loadSotFiles(partial, load);
+        if (!out.old_sot.model || out.old_sot.hasErrors())
+            return;
+        // Likely changed: its document may differ (a file not identical in NEW), or its
+        // site, workflow or boot moved. Hosts the plan then finds unchanged cost only this
+        // otherwise idle time.
+        std::set<std::string_view> identical;
+        for (const auto* f : same)
+            identical.insert(f->path);
+        const ArtifactRenderer render(out.old_sot.model);
+        for (const auto& site : out.old_sot.model->sites()) {
+            for (const auto& host : site.hosts) {
+                if (new_loaded.load(std::memory_order_relaxed))
+                    return;  // the rest is rendered with NEW's side, on every core
+                if (identical.count(host.origin.file) == 0 ||
+                    moved.site_dirs.count(site.dir) != 0 || moved.ids.count(host.workflow) != 0 ||
+                    moved.ids.count(host.boot) != 0)
+                    ahead.emplace(&host, render.render(site, host));
+            }
+        }
     });
     out.new_sot = model::loadSotFiles(new_files, load);
+    new_loaded = true;
     old_loader.join();
-    if (!out.old_sot.model || !out.new_sot.model || out.old_sot.hasErrors() ||
-        out.new_sot.hasErrors()) {
+    if (!out.old_error.empty() || !out.old_sot.model || !out.new_sot.model ||
+        out.old_sot.hasErrors() || out.new_sot.hasErrors()) {
         return out;
     }
 
     // Hosts of unloaded identical files whose inputs moved after all: their OLD documents are
-    // needed to render, so their files are loaded now.
+    // needed to render, so their files are loaded now. The document is the same on both
+    // sides, so only the parts it is combined with are compared (document hash 0).
     std::set<std::string> needed;
     {
         const model::Model& old_m = *out.old_sot.model;
@@ -142,9 +184,8 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
             for (const auto& host : site.hosts) {
                 if (needed.count(host.origin.file) != 0 || same_paths.count(host.origin.file) == 0)
                     continue;
-                const uint64_t doc = InputFingerprints::document(host);
                 if (old_site == nullptr ||
-                    old_fp.host(*old_site, host, doc) != new_fp.host(site, host, doc))
+                    old_fp.host(*old_site, host, 0) != new_fp.host(site, host, 0))
                     needed.insert(host.origin.file);
             }
         }
@@ -158,12 +199,15 @@ SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
                 same_paths.erase(f->path);
             }
         }
+        ahead.clear();  // rendered from the model about to be replaced
         out.old_sot = model::loadSotFiles(partial, load);
         if (!out.old_sot.model || out.old_sot.hasErrors())
             return out;
     }
+    out.old_hosts_rendered_ahead = ahead.size();
     PlanOptions with_same = options;
     with_same.unchanged_files = std::move(same_paths);
+    with_same.old_artifacts = &ahead;
     out.plan = computePlan(out.old_sot.model, out.new_sot.model, with_same);
     out.planned = true;
     return out;

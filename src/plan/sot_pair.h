@@ -9,6 +9,7 @@
 // moved) and loaded then; any the guess missed are loaded once NEW's fingerprints are known.
 // A snippet edit touching 10 % of the hosts thus loads ~10 % of OLD's inventory.
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -16,20 +17,31 @@
 
 #include "plan/plan.h"
 
+#include "base/result.h"
 #include "model/load.h"
 
 namespace vq::plan {
 
 struct SotPairPlan {
+    std::string old_error;      // OLD's files could not be read
     model::LoadResult old_sot;  // partial (see above): diagnostics cover what was read
     model::LoadResult new_sot;  // complete
     bool planned = false;       // false when either side has errors (see the diagnostics)
     Plan plan;
     size_t old_inventory_files = 0, old_inventory_files_loaded = 0;
     size_t old_inventory_files_late = 0;  // of those loaded, the ones the early guess missed
+    size_t old_hosts_rendered_ahead = 0;  // OLD hosts rendered while NEW loaded
 };
 
+// OLD's files, read on the thread that loads OLD (so reading OLD's directory overlaps
+// NEW's load).
+using OldFiles = std::function<Result<std::vector<model::SotFile>>()>;
+
 SotPairPlan planSotFiles(const std::vector<model::SotFile>& old_files,
+                         const std::vector<model::SotFile>& new_files,
+                         const model::LoadOptions& load = {},
+                         const PlanOptions& options = {});
+SotPairPlan planSotFiles(const OldFiles& read_old,
                          const std::vector<model::SotFile>& new_files,
                          const model::LoadOptions& load = {},
                          const PlanOptions& options = {});

@@ -16,9 +16,25 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
     rev->loaded = std::chrono::system_clock::now();
     rev->model = std::move(model);
     std::map<uint64_t, OnRevision> subscribers;
+    uint64_t floor = 0;
     {
         std::lock_guard lock(mu_);
-        rev->number = next_number_++;
+        floor = next_number_;
+    }
+    if (numbering_) {
+        auto n = numbering_(floor);
+        if (!n) {
+            VQ_LOG_ERROR("REVISION_NOT_NUMBERED sot={} error=\"{}\" published=none", rev->source_id,
+                         n.message());
+            return nullptr;
+        }
+        rev->number = *n;
+    } else {
+        rev->number = floor;
+    }
+    {
+        std::lock_guard lock(mu_);
+        next_number_ = std::max(next_number_, rev->number + 1);
     }
     if (before_publish_)
         before_publish_(*rev);
@@ -57,6 +73,11 @@ void RevisionLog::adopt(control::RevisionPtr rev) {
     kept_.push_back(std::move(rev));
     if (kept_.size() > keep_)
         kept_.erase(kept_.begin(), kept_.begin() + static_cast<long>(kept_.size() - keep_));
+}
+
+void RevisionLog::setNumbering(std::function<Result<uint64_t>(uint64_t at_least)> fn) {
+    std::lock_guard order(publish_mu_);
+    numbering_ = std::move(fn);
 }
 
 void RevisionLog::setBeforePublish(std::function<void(const control::ModelRevision&)> fn) {

@@ -13,6 +13,8 @@
 
 #include "control/links.h"
 
+#include "base/result.h"
+
 namespace vq::server {
 
 class RevisionLog : public control::RevisionFeed {
@@ -22,6 +24,10 @@ public:
     // Before any publication (at start). The next number handed out: numbers survive
     // restarts, never reused.
     void setNextNumber(uint64_t next);
+    // Where numbers come from (the store: durable before a number is used, so none is
+    // handed out twice, also across restarts); given the log's own next number as a floor.
+    // Without it numbers are counted in memory. A refusal publishes nothing.
+    void setNumbering(std::function<Result<uint64_t>(uint64_t at_least)> fn);
     // Makes `rev` (already numbered, e.g. the stored revision the SoT still equals) the
     // latest, without telling subscribers (there are none yet).
     void adopt(control::RevisionPtr rev);
@@ -30,7 +36,8 @@ public:
     // Where revision() looks for numbers no longer kept here.
     void setOlder(std::function<control::RevisionPtr(uint64_t)> fn);
 
-    // Numbers and publishes a new revision; returns it.
+    // Numbers and publishes a new revision; returns it, or null when no number could be
+    // had (nothing is published: the caller tries again later).
     control::RevisionPtr publish(std::shared_ptr<const model::Model> model,
                                  std::string source_id,
                                  std::string commit = {});
@@ -54,6 +61,7 @@ private:
     std::map<uint64_t, OnRevision> subscribers_;
     std::function<void(const control::ModelRevision&)> before_publish_;
     std::function<control::RevisionPtr(uint64_t)> older_;
+    std::function<Result<uint64_t>(uint64_t)> numbering_;
 };
 
 }  // namespace vq::server

@@ -113,6 +113,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     Server* self = s.get();
     s->pinned_ = std::make_unique<PinnedRevisions>(*s->rollout_store_, load_options);
     s->revisions_.setOlder([self](uint64_t n) { return self->pinned_->get(n); });
+    s->revisions_.setNumbering([self](uint64_t at_least) {
+        return self->rollout_store_->allocateRevisionNumber(at_least);
+    });
     // Every revision is stored with its files before anyone acts on it (the directory the
     // model was just loaded from: a git SoT's tree is rewritten only by the next load).
     s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
@@ -156,6 +159,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     }
     if (!engine_first) {
         engine_first = s->revisions_.publish(first_model, s->sot_.id, first_commit);
+        if (!engine_first)
+            return Status::unavailable("cannot store the next revision number in SavePath " +
+                                       s->config_.save_path);
         publish_current = false;
     }
     s->pinned_->add(engine_first);
@@ -180,6 +186,11 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     state_options.stages = s->engine_.get();
     state_options.store = s->rollout_store_.get();
     state_options.metrics = &s->metrics_;
+    // A revision the last host moved off is dropped at once (memory, and the store beyond
+    // the newest Revisions.Keep), not at the next SoT change.
+    state_options.on_released = [self](const std::set<uint64_t>&) {
+        self->releaseRevisions(self->state_->revision());
+    };
     s->checkpoint_seconds_ = &s->metrics_.histogram(
         "vaquero_checkpoint_duration_seconds",
         "Time to store a checkpoint and move its host on, before it is answered.");
@@ -193,8 +204,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         self->pinned_->add(rev);
         self->releaseRevisions(rev->number);
     });
-    if (publish_current)
-        s->revisions_.publish(first_model, s->sot_.id, first_commit);
+    if (publish_current && !s->revisions_.publish(first_model, s->sot_.id, first_commit))
+        return Status::unavailable("cannot store the next revision number in SavePath " +
+                                   s->config_.save_path);
 
     if (s->git_source_) {
         s->git_source_->onAccepted([self](const GitSotSource::Loaded& loaded) {
@@ -206,7 +218,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
         s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
-            self->revisions_.publish(m, self->sot_.id);
+            return self->revisions_.publish(m, self->sot_.id) != nullptr;
         });
     return s;
 }

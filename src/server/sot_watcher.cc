@@ -87,8 +87,11 @@ bool SotWatcher::pollOnce() {
     rejected_fingerprint_.clear();
     VQ_LOG_INFO("SOT_RELOADED root={} hosts={} warnings={}", root_.string(),
                 result.model->hostCount(), result.warningCount());
-    if (on_swap_)
-        on_swap_(result.model);
+    if (on_swap_ && !on_swap_(result.model)) {
+        VQ_LOG_WARN("SOT_RELOAD_NOT_TAKEN root={} retry=next-poll", root_.string());
+        loaded_fingerprint_.clear();
+        return false;
+    }
     return true;
 }
 

@@ -21,10 +21,11 @@ namespace vq::server {
 
 class SotWatcher {
 public:
-    // Called after a successful swap (e.g. to refresh the timeline's address map); also
-    // decides whether a loaded model is acceptable (returns an error message otherwise).
+    // Decides whether a loaded model is acceptable (returns an error message otherwise).
     using Accept = std::function<std::string(const model::Model&)>;
-    using OnSwap = std::function<void(const std::shared_ptr<const model::Model>&)>;
+    // Called after a successful swap (to publish it as a revision); false when it could not
+    // be taken (its revision number could not be stored): the next poll loads it again.
+    using OnSwap = std::function<bool(const std::shared_ptr<const model::Model>&)>;
 
     SotWatcher(std::filesystem::path root,
                model::LoadOptions options,

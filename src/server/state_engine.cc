@@ -138,6 +138,12 @@ void StateEngine::restore(const workflow::RolloutState& state) {
     {
         std::lock_guard lock(mu_);
         workflow::Step step = rollout_->restore(state.hosts, state.flows, clock_.now());
+        // Stored hosts the model no longer has were removed (before the restart, or while
+        // the server was down): their history stays readable.
+        for (const auto& r : state.hosts) {
+            if (!rollout_->status(r.key))
+                removed_[r.key] = r.phase == Phase::removed ? r.revision : 0;
+        }
         for (const auto& [key, list] : state.history) {
             auto& h = history_[key];
             for (const auto& t : list) {
@@ -245,14 +251,35 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         const model::Model& m = *revision->model;
         const TimePoint now = clock_.now();
         rollout_->updateRules(rolloutRules(m));
+        std::set<std::string, std::less<>> present;
         for (const auto& site : m.sites()) {
             for (const auto& host : site.hosts) {
-                if (rollout_->status(hostKey(site, host)))
+                std::string key = hostKey(site, host);
+                if (rollout_->status(key)) {
                     rollout_->updateHost(rolloutHost(m, site, host));
-                else
+                } else {
                     rollout_->addHost(rolloutHost(m, site, host), revision->number, now);
+                    removed_.erase(key);  // back: a new host, its old history kept
+                }
+                present.insert(std::move(key));
             }
         }
+        // Hosts the revision no longer has leave the rollout, whatever they were doing.
+        workflow::Step gone;
+        size_t removed = 0;
+        for (const auto& key : rollout_->hostKeys()) {
+            if (present.count(key) == 0) {
+                gone.append(rollout_->removeHost(key, revision->number, now));
+                removed_[key] = revision->number;
+                ++removed;
+            }
+        }
+        std::set<std::string, std::less<>> changed;
+        for (const auto& sp : changes.sites) {
+            for (const auto& hp : sp.hosts)
+                changed.insert(sp.site + "/" + hp.host);
+        }
+        rollout_->advanceUnchanged(revision->number, changed);
         std::vector<std::pair<std::string, std::string>> stale;
         for (const auto& sp : changes.sites) {
             for (const auto& hp : sp.hosts) {
@@ -271,9 +298,11 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         }
         for (const auto& e : changes.errors)
             VQ_LOG_ERROR("PLAN_ERROR revision={} {}", revision->number, e);
-        VQ_LOG_INFO("ROLLOUT_REVISION revision={} out_of_date={}", revision->number, stale.size());
+        VQ_LOG_INFO("ROLLOUT_REVISION revision={} out_of_date={} removed={}", revision->number,
+                    stale.size(), removed);
         current_ = revision;
-        pending = applyLocked(rollout_->outOfDate(stale, revision->number, now));
+        gone.append(rollout_->outOfDate(stale, revision->number, now));
+        pending = applyLocked(gone);
     }
     (void)settle(std::move(pending));
 }
@@ -392,6 +421,7 @@ StateEngine::Pending StateEngine::applyLocked(const workflow::Step& step) {
     const workflow::WallTime now = std::chrono::system_clock::now();
     Pending pending;
     pending.actions = step.actions;
+    pending.released = rollout_->takeReleased();
     workflow::RolloutChanges changes = rollout_->takeChanges();
     if (options_.store != nullptr && (!changes.empty() || !step.transitions.empty())) {
         std::vector<workflow::StoredTransition> stored;
@@ -457,6 +487,9 @@ Status StateEngine::settle(Pending pending) {
         }
     }
     carryOut(pending.actions);
+    // Only once stored: a restart must not find a host pinned to a dropped revision.
+    if (!pending.released.empty() && options_.on_released)
+        options_.on_released(pending.released);
     return Status::ok();
 }
 
@@ -473,6 +506,11 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
             const auto slash = a.host.find('/');
             auto where = resolveLocked(a.host.substr(0, slash),
                                        slash == std::string::npos ? "" : a.host.substr(slash + 1));
+            if (!rollout_->status(a.host)) {
+                VQ_LOG_INFO("HOST_ACTION_SKIPPED host={} action={} reason=\"left the rollout\"",
+                            a.host, toString(a.kind));
+                continue;  // removed from the SoT since the action was decided
+            }
             if (!where) {
                 target = where.status();
             } else if (a.kind == ActionKind::reboot &&
@@ -574,6 +612,8 @@ void StateEngine::collect(metrics::Exposition& out) const {
         const std::string site = flow.substr(0, slash);
         const std::string wf = slash == std::string::npos ? "" : flow.substr(slash + 1);
         for (size_t i = 0; i < phases.size(); ++i) {
+            if (static_cast<Phase>(i) == Phase::removed)
+                continue;  // removed hosts belong to no workflow
             out.gauge("vaquero_hosts", "Hosts per site, workflow and rollout phase.",
                       {{"site", site},
                        {"workflow", wf},
@@ -621,14 +661,49 @@ std::vector<HostRolloutView> StateEngine::hosts() const {
 
 Result<std::vector<HostTransition>> StateEngine::transitions(std::string_view site,
                                                              std::string_view host) const {
+    auto h = history(site, host);
+    if (!h)
+        return h.status();
+    return std::move(h->transitions);
+}
+
+Result<HostHistory> StateEngine::history(std::string_view site, std::string_view host) const {
     std::lock_guard lock(mu_);
+    HostHistory out;
+    std::string key;
     auto where = resolveLocked(site, host);
-    if (!where)
-        return where.status();
-    auto it = history_.find(hostKey(*where->site, *where->host));
-    if (it == history_.end())
-        return std::vector<HostTransition>{};
-    return std::vector<HostTransition>(it->second.begin(), it->second.end());
+    if (where) {
+        key = hostKey(*where->site, *where->host);
+    } else {
+        // A removed host is named by its site's id (or, when the site is still there, its
+        // directory) and its name.
+        const model::Site* s = current_ && current_->model ? current_->model->site(site) : nullptr;
+        key = (s != nullptr ? s->id : std::string(site)) + "/" + std::string(host);
+        auto gone = removed_.find(key);
+        if (gone == removed_.end())
+            return where.status();
+        out.removed = true;
+        out.removed_in = gone->second;
+    }
+    if (auto it = history_.find(key); it != history_.end())
+        out.transitions.assign(it->second.begin(), it->second.end());
+    return out;
+}
+
+std::vector<RemovedHostView> StateEngine::removedHosts() const {
+    std::lock_guard lock(mu_);
+    std::vector<RemovedHostView> out;
+    out.reserve(removed_.size());
+    for (const auto& [key, revision] : removed_) {
+        const auto slash = key.find('/');
+        RemovedHostView v{key.substr(0, slash),
+                          slash == std::string::npos ? "" : key.substr(slash + 1), revision,
+                          started_};
+        if (auto it = since_.find(key); it != since_.end())
+            v.since = it->second;
+        out.push_back(std::move(v));
+    }
+    return out;
 }
 
 std::string StateEngine::planJson() const {

@@ -21,13 +21,19 @@
 // power-cycled again. Each host is served from the revision it is pinned to
 // (servedRevision).
 //
-// Not yet: removed hosts stay in the rollout (they never become out of date); each
-// revision's rules and host settings (workflow, stages, BMC, containers) replace the
-// previous ones, also for a host still provisioning from an older revision.
+// A host a revision no longer has leaves the rollout (removed): it is never acted on again
+// and no longer counts against its workflow's limits; its transitions stay readable
+// (history, removedHosts). Hosts a revision leaves unchanged move onto it, so an older
+// revision is pinned only by hosts that still differ on it; when a step releases the last
+// pin of one, `on_released` is called once the step is stored (the server drops it then).
+//
+// Not yet: each revision's rules and host settings (workflow, stages, BMC, containers)
+// replace the previous ones, also for a host still provisioning from an older revision.
 
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -63,6 +69,9 @@ struct StateEngineOptions {
     workflow::RolloutStore* store = nullptr;
     // Transitions, power actions and container runs are counted here; may be null.
     metrics::Registry* metrics = nullptr;
+    // Called, outside the engine's lock, once a stored step released the last pin of some
+    // revisions (pinnedRevisions() no longer has them); may be empty.
+    std::function<void(const std::set<uint64_t>& released)> on_released;
 };
 
 // One transition as the API shows it.
@@ -74,6 +83,19 @@ struct HostTransition {
 struct HostRolloutView {
     std::string site, host, workflow;
     workflow::HostStatus status;
+    workflow::WallTime since{};
+};
+
+// What the API tells of a host's past: its transitions, and whether it left the SoT.
+struct HostHistory {
+    std::vector<HostTransition> transitions;
+    bool removed = false;
+    uint64_t removed_in = 0;  // the revision that removed it; 0 when not known (a restart)
+};
+
+struct RemovedHostView {
+    std::string site, host;
+    uint64_t removed_in = 0;
     workflow::WallTime since{};
 };
 
@@ -112,9 +134,12 @@ public:
 
     std::optional<HostRolloutView> host(std::string_view site, std::string_view host) const;
     std::vector<HostRolloutView> hosts() const;
-    // not_found for an unknown host.
+    // not_found for an unknown host. A host removed from the SoT still answers (removed).
     Result<std::vector<HostTransition>> transitions(std::string_view site,
                                                     std::string_view host) const;
+    Result<HostHistory> history(std::string_view site, std::string_view host) const;
+    // Hosts that left the SoT (their history is kept), by key.
+    std::vector<RemovedHostView> removedHosts() const;
     // Per workflow: halted / blocked reason, counts per phase, pending hosts in order (JSON).
     std::string planJson() const;
     uint64_t revision() const;
@@ -138,6 +163,7 @@ private:
     struct Pending {
         std::optional<workflow::RolloutStore::Ticket> ticket;
         std::vector<workflow::Action> actions;
+        std::set<uint64_t> released;  // revisions no host pins any more
     };
     // Records the step's transitions, queues them and the rollout's changed records for the
     // store, resets rebooting hosts' stages; mu_ held.
@@ -160,6 +186,8 @@ private:
     std::unique_ptr<workflow::Rollout> rollout_;
     std::map<std::string, std::deque<HostTransition>, std::less<>> history_;
     std::map<std::string, workflow::WallTime, std::less<>> since_;
+    // Hosts removed from the SoT → the revision that removed them (0: found at a restart).
+    std::map<std::string, uint64_t, std::less<>> removed_;
     std::array<metrics::Counter*, workflow::kPhaseCount> transitions_{};  // by target phase
     workflow::WallTime started_{};
 

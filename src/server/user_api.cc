@@ -1,6 +1,7 @@
 #include "server/user_api.h"
 
 #include <chrono>
+#include <set>
 
 #include "metrics/registry.h"
 #include <nlohmann/json.hpp>
@@ -86,8 +87,22 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
             j["since"] = workflow::formatTime(v.since);
             v.site.clear();  // shown
         };
+        // Hosts removed from the SoT keep their stored progress, but are no longer current.
+        nlohmann::json removed = nlohmann::json::array();
+        std::set<std::string, std::less<>> gone;
+        if (state != nullptr) {
+            for (const auto& r : state->removedHosts()) {
+                removed.push_back({{"site", r.site},
+                                   {"host", r.host},
+                                   {"removed_in", r.removed_in},
+                                   {"since", workflow::formatTime(r.since)}});
+                gone.insert(r.site + "/" + r.host);
+            }
+        }
         if (engine != nullptr) {
             for (const auto& p : engine->all()) {
+                if (!gone.empty() && gone.count(p.site + "/" + p.host) != 0)
+                    continue;
                 auto j = nlohmann::json::parse(workflow::toJson(p));
                 if (auto* v = rolloutOf(p.site, p.host); v != nullptr)
                     addRollout(j, *v);
@@ -102,7 +117,7 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
             addRollout(j, v);
             hosts.push_back(std::move(j));
         }
-        nlohmann::json body = {{"hosts", hosts}};
+        nlohmann::json body = {{"hosts", hosts}, {"removed", removed}};
         return http::Response::json(
             200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     });
@@ -121,11 +136,11 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
         const auto slash = rest.find('/');
         if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size())
             return plain(400, "expected /hosts/<site>/<host>");
-        auto list = state->transitions(rest.substr(0, slash), rest.substr(slash + 1));
-        if (!list)
-            return plain(http::httpStatusFor(list.code()), list.message());
+        auto past = state->history(rest.substr(0, slash), rest.substr(slash + 1));
+        if (!past)
+            return plain(http::httpStatusFor(past.code()), past.message());
         nlohmann::json items = nlohmann::json::array();
-        for (const auto& t : *list) {
+        for (const auto& t : past->transitions) {
             items.push_back({{"time", workflow::formatTime(t.time)},
                              {"from", std::string(workflow::toString(t.transition.from))},
                              {"to", std::string(workflow::toString(t.transition.to))},
@@ -133,7 +148,9 @@ void addUserApiRoutes(http::Router& router, const UserApiContext& ctx) {
                              {"revision", t.transition.revision},
                              {"reason", t.transition.reason}});
         }
-        nlohmann::json body = {{"transitions", items}};
+        nlohmann::json body = {{"transitions", items}, {"removed", past->removed}};
+        if (past->removed)
+            body["removed_in"] = past->removed_in;
         return http::Response::json(
             200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     });

@@ -68,6 +68,17 @@ CREATE TABLE IF NOT EXISTS revisions (
 );
 )";
 
+// Version 3: the next revision number, written before a number is handed out, so a number
+// is never handed out twice (a revision whose files could not be stored, a restart).
+constexpr const char* kSchemaV3 = R"(
+CREATE TABLE IF NOT EXISTS revision_counter (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    next INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO revision_counter (id, next)
+    SELECT 0, coalesce(max(number), 0) + 1 FROM revisions;
+)";
+
 // Full disk, I/O errors, locks and files that went away can heal (space freed, lock
 // released): the caller may retry, and an HTTP client is told 503. Anything else is ours.
 StatusCode codeOf(int sqlite_code) {
@@ -220,6 +231,8 @@ Status SqliteDb::migrate() {
         VQ_TRY(exec(kSchemaV1));
     if (version < 2)
         VQ_TRY(exec(kSchemaV2));
+    if (version < 3)
+        VQ_TRY(exec(kSchemaV3));
     VQ_TRY(exec("DELETE FROM schema_version"));
     return exec(
         fmt::format("INSERT INTO schema_version(version) VALUES ({})", kSchemaVersion).c_str());

@@ -70,6 +70,11 @@ Result<std::unique_ptr<SqliteRolloutStore>> SqliteRolloutStore::on(std::shared_p
              "number = ?1"},
             {&s->q_.numbers, "SELECT number FROM revisions ORDER BY number"},
             {&s->q_.drop_revision, "DELETE FROM revisions WHERE number = ?1"},
+            {&s->q_.next_revision,
+             "SELECT max((SELECT coalesce(max(next), 1) FROM revision_counter), "
+             "(SELECT coalesce(max(number), 0) + 1 FROM revisions))"},
+            {&s->q_.set_next_revision,
+             "INSERT OR REPLACE INTO revision_counter (id, next) VALUES (0, ?1)"},
         };
         for (const auto& [slot, sql] : statements) {
             auto stmt = d.prepare(sql);
@@ -216,6 +221,26 @@ SqliteRolloutStore::Ticket SqliteRolloutStore::saveRollout(
 
 Status SqliteRolloutStore::wait(Ticket ticket) {
     return db_->wait(ticket);
+}
+
+Result<uint64_t> SqliteRolloutStore::allocateRevisionNumber(uint64_t at_least) {
+    uint64_t number = 0;
+    // In the writer's transaction: read, bump and commit as one, so two callers never get
+    // the same number and the bump is on disk before the number is used.
+    Status st = db_->write([this, at_least, &number](SqliteDb& d) -> Status {
+        {
+            StmtReset reset{q_.next_revision};
+            if (sqlite3_step(q_.next_revision) != SQLITE_ROW)
+                return d.error("read the next revision number");
+            number = std::max(column64(q_.next_revision, 0), std::max<uint64_t>(at_least, 1));
+        }
+        StmtReset reset{q_.set_next_revision};
+        sqlite3_bind_int64(q_.set_next_revision, 1, static_cast<sqlite3_int64>(number + 1));
+        return stepDone(d, q_.set_next_revision, "save the next revision number");
+    });
+    if (!st)
+        return st;
+    return number;
 }
 
 Status SqliteRolloutStore::saveRevision(const StoredRevision& r) {

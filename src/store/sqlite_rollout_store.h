@@ -24,6 +24,7 @@ public:
                        std::vector<workflow::StoredTransition> transitions,
                        size_t history) override;
     Status wait(Ticket ticket) override;
+    Result<uint64_t> allocateRevisionNumber(uint64_t at_least) override;
     Status saveRevision(const workflow::StoredRevision& revision) override;
     Result<std::optional<workflow::StoredRevision>> latestRevision() override;
     Result<std::optional<workflow::StoredRevision>> revision(uint64_t number) override;
@@ -48,6 +49,8 @@ private:
         sqlite3_stmt* revision = nullptr;
         sqlite3_stmt* numbers = nullptr;
         sqlite3_stmt* drop_revision = nullptr;
+        sqlite3_stmt* next_revision = nullptr;
+        sqlite3_stmt* set_next_revision = nullptr;
     } q_;
 };
 

@@ -26,6 +26,8 @@ std::string_view toString(Phase phase) {
             return "validating";
         case Phase::failed:
             return "failed";
+        case Phase::removed:
+            return "removed";
     }
     return "failed";
 }
@@ -74,7 +76,8 @@ bool inFlightPhase(Phase p) {
 Rollout::Rollout(std::vector<WorkflowRules> workflows,
                  std::vector<RolloutHost> hosts,
                  uint64_t revision,
-                 TimePoint now) {
+                 TimePoint now)
+    : latest_(revision) {
     for (auto& w : workflows)
         flows_.push_back(Flow{std::move(w), {}, false, {}});
     for (auto& spec : hosts) {
@@ -82,19 +85,35 @@ Rollout::Rollout(std::vector<WorkflowRules> workflows,
             continue;  // keys are unique; a repeated one is the same host
         Host h;
         h.spec = std::move(spec);
-        h.spec.stages = std::max<uint32_t>(1, h.spec.stages);
         h.st.revision = revision;
         h.st.provisioned_revision = revision;
         h.st.since = now;
-        if (flow(h.spec.workflow) == nullptr) {
-            WorkflowRules defaults;
-            defaults.id = h.spec.workflow;
-            flows_.push_back(Flow{defaults, {}, false, {}});
-        }
-        index_.emplace(h.spec.key, hosts_.size());
-        flow(h.spec.workflow)->hosts.push_back(hosts_.size());
+        insertHost(std::move(h));
+    }
+}
+
+size_t Rollout::insertHost(Host h) {
+    h.spec.stages = std::max<uint32_t>(1, h.spec.stages);
+    if (flow(h.spec.workflow) == nullptr) {
+        WorkflowRules defaults;
+        defaults.id = h.spec.workflow;
+        flows_.push_back(Flow{defaults, {}, false, {}});
+    }
+    size_t index = hosts_.size();
+    if (auto gone = gone_.find(h.spec.key); gone != gone_.end()) {
+        // Back after a removal: a new host in the old slot (its pins are given back below).
+        index = gone->second;
+        gone_.erase(gone);
+        h.pins = hosts_[index].pins;
+        hosts_[index] = std::move(h);
+    } else {
         hosts_.push_back(std::move(h));
     }
+    const Host& placed = hosts_[index];
+    index_.emplace(placed.spec.key, index);
+    flow(placed.spec.workflow)->hosts.push_back(index);
+    unpinned_.insert(index);
+    return index;
 }
 
 Rollout::Host* Rollout::find(std::string_view key) {
@@ -156,7 +175,35 @@ void Rollout::updateRules(std::vector<WorkflowRules> workflows) {
 }
 
 void Rollout::touch(const Host& h) {
-    changed_hosts_.insert(static_cast<size_t>(&h - hosts_.data()));
+    const auto index = static_cast<size_t>(&h - hosts_.data());
+    changed_hosts_.insert(index);
+    unpinned_.insert(index);
+}
+
+void Rollout::repin(const Host& h) const {
+    std::array<uint64_t, 4> now{};
+    if (!h.removed)
+        now = {h.st.revision, h.st.provisioned_revision, h.previous_revision, h.queued_revision};
+    for (uint64_t n : h.pins) {
+        if (n == 0)
+            continue;
+        auto it = pins_.find(n);
+        if (it != pins_.end() && --it->second == 0) {
+            pins_.erase(it);
+            released_.insert(n);
+        }
+    }
+    for (uint64_t n : now) {
+        if (n != 0 && ++pins_[n] == 1)
+            released_.erase(n);
+    }
+    h.pins = now;
+}
+
+void Rollout::syncPins() const {
+    for (size_t i : unpinned_)
+        repin(hosts_[i]);
+    unpinned_.clear();
 }
 
 void Rollout::move(Host& h, Phase to, std::string reason, TimePoint now, Step& out) {
@@ -228,20 +275,61 @@ bool Rollout::addHost(RolloutHost spec, uint64_t revision, TimePoint now) {
         return false;
     Host h;
     h.spec = std::move(spec);
-    h.spec.stages = std::max<uint32_t>(1, h.spec.stages);
     h.st.revision = revision;
     h.st.provisioned_revision = revision;
     h.st.since = now;
-    if (flow(h.spec.workflow) == nullptr) {
-        WorkflowRules defaults;
-        defaults.id = h.spec.workflow;
-        flows_.push_back(Flow{defaults, {}, false, {}});
-    }
-    index_.emplace(h.spec.key, hosts_.size());
-    flow(h.spec.workflow)->hosts.push_back(hosts_.size());
-    changed_hosts_.insert(hosts_.size());
-    hosts_.push_back(std::move(h));
+    changed_hosts_.insert(insertHost(std::move(h)));
     return true;
+}
+
+Step Rollout::removeHost(std::string_view key, uint64_t revision, TimePoint now) {
+    Step out;
+    auto it = index_.find(key);
+    if (it == index_.end())
+        return out;
+    const size_t index = it->second;
+    index_.erase(it);
+    Host& h = hosts_[index];
+    if (Flow* f = flow(h.spec.workflow); f != nullptr)
+        f->hosts.erase(std::remove(f->hosts.begin(), f->hosts.end(), index), f->hosts.end());
+    gone_[h.spec.key] = index;
+    // Whatever it was doing ends here: nothing queued, nothing to run again, and an answer
+    // still coming for it finds no host.
+    h.removed = true;
+    h.queued_revision = 0;
+    h.revalidate = false;
+    h.next_stages = 0;
+    h.st.revision = revision;  // its record says which revision removed it
+    move(h, Phase::removed, fmt::format("removed from the SoT in revision {}", revision), now, out);
+    schedule(now, out);  // its slot, if it held one, goes to the next host
+    return out;
+}
+
+std::vector<std::string> Rollout::hostKeys() const {
+    std::vector<std::string> out;
+    out.reserve(index_.size());
+    for (const auto& [key, i] : index_)
+        out.push_back(key);
+    return out;
+}
+
+void Rollout::advanceUnchanged(uint64_t revision,
+                               const std::set<std::string, std::less<>>& changed) {
+    latest_ = std::max(latest_, revision);
+    for (const auto& [key, i] : index_) {
+        Host& h = hosts_[i];
+        if (h.rolled_back || changed.count(key) != 0)
+            continue;
+        if (h.st.phase == Phase::provisioned && h.st.provisioned_revision < revision) {
+            touch(h);
+            h.st.revision = revision;
+            h.st.provisioned_revision = revision;
+            h.previous_revision = 0;
+        } else if (h.st.phase == Phase::pending && h.st.revision < revision) {
+            touch(h);
+            h.st.revision = revision;  // not started: its target's bytes are the newest's
+        }
+    }
 }
 
 void Rollout::startReboot(Host& h, TimePoint now, Step& out) {
@@ -259,6 +347,14 @@ void Rollout::finish(Host& h, TimePoint now, Step& out) {
     h.st.attempts = 0;
     move(h, Phase::provisioned, fmt::format("provisioned from revision {}", h.st.revision), now,
          out);
+    if (h.queued_revision == 0 && !h.rolled_back && latest_ > h.st.revision) {
+        // No revision since changed its bytes: it is as provisioned from the newest, and
+        // the revision it went through is no longer needed for it.
+        h.st.revision = latest_;
+        h.st.provisioned_revision = latest_;
+    }
+    if (h.queued_revision == 0)
+        h.previous_revision = 0;  // nothing to roll back to once provisioned
     if (h.queued_revision > h.st.revision) {
         const uint64_t next = h.queued_revision;
         h.queued_revision = 0;
@@ -597,8 +693,9 @@ Step Rollout::restore(const std::vector<HostRecord>& hosts,
     Step out;
     for (const auto& r : hosts) {
         Host* h = find(r.key);
-        if (h == nullptr)
-            continue;
+        if (h == nullptr || r.phase == Phase::removed)
+            continue;  // gone from the model, or back in it after a removal: a new host
+        unpinned_.insert(static_cast<size_t>(h - hosts_.data()));
         h->st.phase = r.phase;
         h->st.stage = std::min(r.stage, h->spec.stages - 1);
         h->st.revision = r.revision;
@@ -625,20 +722,22 @@ Step Rollout::restore(const std::vector<HostRecord>& hosts,
 }
 
 std::set<uint64_t> Rollout::pinnedRevisions() const {
+    syncPins();
     std::set<uint64_t> out;
-    for (const auto& h : hosts_) {
-        for (uint64_t n :
-             {h.st.revision, h.st.provisioned_revision, h.previous_revision, h.queued_revision}) {
-            if (n != 0)
-                out.insert(n);
-        }
-    }
+    for (const auto& [n, count] : pins_)
+        out.insert(n);
     return out;
+}
+
+std::set<uint64_t> Rollout::takeReleased() {
+    syncPins();
+    return std::exchange(released_, {});
 }
 
 std::optional<Phase> parsePhase(std::string_view text) {
     for (Phase p : {Phase::provisioned, Phase::pending, Phase::shutting_down, Phase::rebooting,
-                    Phase::awaiting_reboot, Phase::booting, Phase::validating, Phase::failed}) {
+                    Phase::awaiting_reboot, Phase::booting, Phase::validating, Phase::failed,
+                    Phase::removed}) {
         if (toString(p) == text)
             return p;
     }

@@ -23,6 +23,11 @@
 // pending or in flight), that other workflow's provisioned hosts with validate containers
 // run them again (provisioned → validating → provisioned, under the same limits; a failure
 // is a failure like any other: retry reprovisions).
+//
+// A host a revision no longer has leaves the rollout (→ removed): it no longer counts
+// against its workflow's limits, is never acted on again (whatever it was doing; a late
+// action result or checkpoint is ignored) and pins no revision. Added back later, it starts
+// as a new host.
 
 #include <array>
 #include <chrono>
@@ -49,9 +54,10 @@ enum class Phase {
     booting,
     validating,
     failed,
+    removed,  // gone from the SoT: out of the rollout, its history kept
 };
 std::string_view toString(Phase phase);
-inline constexpr size_t kPhaseCount = static_cast<size_t>(Phase::failed) + 1;
+inline constexpr size_t kPhaseCount = static_cast<size_t>(Phase::removed) + 1;
 
 using OnFailure = model::FailureAction;
 std::string_view toString(OnFailure then);
@@ -141,6 +147,16 @@ public:
     // A host that appeared in a later revision: provisioned on `revision`, last of its
     // workflow's inventory order. A known key is left as it is (returns false).
     bool addHost(RolloutHost host, uint64_t revision, TimePoint now);
+    // The host is gone from revision `revision`: it leaves the rollout (→ removed). Unknown
+    // keys change nothing.
+    Step removeHost(std::string_view host, uint64_t revision, TimePoint now);
+    // Keys of the hosts in the rollout (removed ones are not), in no particular order.
+    std::vector<std::string> hostKeys() const;
+    // Revision `revision` is accepted and leaves the hosts not in `changed` (all of whose
+    // served bytes it changed) as they are: those provisioned or pending move onto it
+    // (their bytes are the same on it), so older revisions are not pinned by hosts they no
+    // longer differ for. A host rolled back stays where it went. Call before outOfDate.
+    void advanceUnchanged(uint64_t revision, const std::set<std::string, std::less<>>& changed);
     // A later revision's settings for a known host (false for an unknown key). A host that
     // changed workflow moves to the end of its new workflow's order; a host in flight keeps
     // its current stage count until it is provisioned or fails, then takes the new one.
@@ -158,6 +174,7 @@ public:
     Step halt(std::string_view workflow, std::string reason);
     Step resume(std::string_view workflow, TimePoint now);
 
+    // nullopt for a host the rollout does not hold (unknown or removed).
     std::optional<HostStatus> status(std::string_view host) const;
     bool halted(std::string_view workflow) const;
     // Hosts between pending (excluded) and provisioned in the workflow.
@@ -187,8 +204,12 @@ public:
                  const std::vector<FlowRecord>& flows,
                  TimePoint now);
     // Every revision a host needs served or may go back to: what each host is provisioned
-    // from, was provisioned from, would roll back to, or has queued.
+    // from, was provisioned from, would roll back to, or has queued. Counted as hosts change,
+    // so asking is cheap on a large model.
     std::set<uint64_t> pinnedRevisions() const;
+    // Revisions whose last pin went since the last call (and not pinned again): a host moved
+    // off it (provisioned from a newer one, rolled forward, removed).
+    std::set<uint64_t> takeReleased();
 
 private:
     struct Host {
@@ -199,6 +220,8 @@ private:
         bool rolled_back = false;
         uint32_t next_stages = 0;  // a stage count that waits for the provisioning to end
         bool revalidate = false;   // provisioned, its validate containers to run again
+        bool removed = false;      // gone from the SoT: kept only for its record
+        mutable std::array<uint64_t, 4> pins{};  // the revisions counted in pins_ for it
     };
     struct Flow {
         WorkflowRules rules;
@@ -224,12 +247,21 @@ private:
     size_t standing(const Flow& f) const;
 
     void touch(const Host& h);
+    // Brings pins_ up to date with the hosts touched since (mutable: a cache of the hosts).
+    void syncPins() const;
+    void repin(const Host& h) const;
+    size_t insertHost(Host h);
 
     std::vector<Host> hosts_;
-    std::map<std::string, size_t, std::less<>> index_;
+    std::map<std::string, size_t, std::less<>> index_;  // hosts in the rollout
+    std::map<std::string, size_t, std::less<>> gone_;   // removed hosts' slots, reused on return
     std::vector<Flow> flows_;
     std::set<size_t> changed_hosts_;  // indices into hosts_ since takeChanges
     bool flows_changed_ = false;
+    uint64_t latest_ = 0;                // the newest revision: where an unchanged host ends up
+    mutable std::set<size_t> unpinned_;  // hosts touched since syncPins
+    mutable std::map<uint64_t, size_t> pins_;  // revision → hosts pinning it
+    mutable std::set<uint64_t> released_;      // since takeReleased
 };
 
 }  // namespace vq::workflow

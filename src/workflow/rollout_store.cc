@@ -53,6 +53,15 @@ Status MemoryRolloutStore::wait(Ticket ticket) {
     return st;
 }
 
+Result<uint64_t> MemoryRolloutStore::allocateRevisionNumber(uint64_t at_least) {
+    std::lock_guard lock(mu_);
+    if (fail_writes_)
+        return Status::unavailable("memory store: writes fail");
+    const uint64_t n = std::max(next_revision_, at_least);
+    next_revision_ = n + 1;
+    return n;
+}
+
 Status MemoryRolloutStore::saveRevision(const StoredRevision& revision) {
     std::lock_guard lock(mu_);
     if (fail_writes_)

@@ -61,6 +61,11 @@ public:
     // Blocks until the write of `ticket` (and every write queued before it) is durable.
     virtual Status wait(Ticket ticket) = 0;
 
+    // Hands out a revision number never handed out before, also across restarts and when
+    // the revision's own write fails later: the next number is durable before this answers.
+    // At least `at_least` (the caller's own count). An error (e.g. a full disk) hands out
+    // nothing.
+    virtual Result<uint64_t> allocateRevisionNumber(uint64_t at_least) = 0;
     // Revisions are written through (they are rare and large).
     virtual Status saveRevision(const StoredRevision& revision) = 0;
     // The newest stored revision, bundle included; nullopt when none.
@@ -81,6 +86,7 @@ public:
                        std::vector<StoredTransition> transitions,
                        size_t history) override;
     Status wait(Ticket ticket) override;
+    Result<uint64_t> allocateRevisionNumber(uint64_t at_least) override;
     Status saveRevision(const StoredRevision& revision) override;
     Result<std::optional<StoredRevision>> latestRevision() override;
     Result<std::optional<StoredRevision>> revision(uint64_t number) override;
@@ -98,6 +104,7 @@ private:
     std::map<uint64_t, StoredRevision> revisions_;
     std::map<Ticket, Status> results_;
     Ticket next_ticket_ = 1;
+    uint64_t next_revision_ = 1;
     bool fail_writes_ = false;
     size_t writes_ = 0;
 };

@@ -58,6 +58,51 @@ TEST(SotPair, ASnippetEditLoadsOnlyTheFilesOfTheHostsItReaches) {
     expectSameAsFullPlan(a, b, p);
 }
 
+// OLD's files read on the loader thread; the OLD hosts rendered while NEW loaded give the
+// same plan as rendering them afterwards.
+TEST(SotPair, OldFilesReadOnTheLoaderThreadAndRenderedAhead) {
+    const Sot a = split();
+    Sot b = a;
+    b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
+    bool read = false;
+    SotPairPlan p = planSotFiles(
+        [&]() -> Result<std::vector<model::SotFile>> {
+            read = true;
+            return a.files();
+        },
+        b.files());
+    EXPECT_TRUE(read);
+    EXPECT_TRUE(p.old_error.empty());
+    EXPECT_LE(p.old_hosts_rendered_ahead, 1u) << "db1 at most: the only host whose inputs moved";
+    expectSameAsFullPlan(a, b, p);
+
+    SotPairPlan none = planSotFiles(
+        []() -> Result<std::vector<model::SotFile>> { return Status::unavailable("no OLD"); },
+        b.files());
+    EXPECT_EQ(none.old_error, "no OLD");
+    EXPECT_FALSE(none.planned);
+}
+
+// A cached OLD rendering stands for the host's OLD side (here a made-up one, so the plan
+// shows it).
+TEST(SotPair, ComputePlanTakesOldArtifactsRenderedAhead) {
+    const Sot a = split();
+    Sot b = a;
+    b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
+    auto old_model = a.load();
+    const model::Host* db1 = old_model->host("lab", "db1");
+    ASSERT_NE(db1, nullptr);
+    std::unordered_map<const model::Host*, HostArtifacts> ahead;
+    HostArtifacts fake = ArtifactRenderer(old_model).render(*old_model->site("lab"), *db1);
+    ASSERT_FALSE(fake.stages.empty());
+    fake.stages[0].ipxe.bytes = "#!ipxe\nmade up\n";
+    ahead.emplace(db1, fake);
+    PlanOptions options;
+    options.old_artifacts = &ahead;
+    const Plan with = computePlan(old_model, b.load(), options);
+    EXPECT_NE(planText(with).find("made up"), std::string::npos) << planText(with);
+}
+
 TEST(SotPair, HostsTheEarlyGuessMissesAreStillLoadedAndPlanned) {
     Sot a = split();
     // "d\x62" is "db" once YAML has decoded it: the file's text never names the workflow.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "workflow/rollout_store.h"
+
 namespace vq::server {
 namespace {
 
@@ -86,6 +88,77 @@ TEST(RevisionLog, AnAdoptedRevisionIsTheLatestWithoutANewNumber) {
     log.adopt(stored);
     EXPECT_EQ(log.latest()->number, 5u);
     EXPECT_EQ(log.publish(std::make_shared<const model::Model>(), "sot")->number, 6u);
+}
+
+}  // namespace
+}  // namespace vq::server
+
+namespace vq::server {
+namespace {
+
+// A store whose revision writes (the SoT files) fail while numbers still can be had: a
+// disk that fills up between the two.
+class FilesFailStore : public workflow::MemoryRolloutStore {
+public:
+    bool fail_files = false;
+    Status saveRevision(const workflow::StoredRevision& r) override {
+        if (fail_files)
+            return Status::unavailable("disk full");
+        return MemoryRolloutStore::saveRevision(r);
+    }
+};
+
+// The server's wiring: numbers from the store, each revision's files stored before it is
+// published, a restart going on from the newest stored revision.
+void wire(RevisionLog& log, workflow::RolloutStore& store) {
+    log.setNumbering(
+        [&store](uint64_t at_least) { return store.allocateRevisionNumber(at_least); });
+    log.setBeforePublish([&store](const control::ModelRevision& rev) {
+        (void)store.saveRevision(
+            workflow::StoredRevision{rev.number, rev.source_id, rev.commit, rev.loaded, "files"});
+    });
+    auto latest = store.latestRevision();
+    if (latest && *latest)
+        log.setNextNumber((*latest)->number + 1);
+}
+
+TEST(RevisionLogNumbers, ANumberWhoseRevisionWasNotStoredIsNotHandedOutAgainAfterARestart) {
+    FilesFailStore store;
+    {
+        RevisionLog log;
+        wire(log, store);
+        EXPECT_EQ(log.publish(emptyModel(), "a")->number, 1u);
+        store.fail_files = true;
+        EXPECT_EQ(log.publish(emptyModel(), "a")->number, 2u) << "published, files not stored";
+    }
+    store.fail_files = false;
+    RevisionLog restarted;
+    wire(restarted, store);
+    ASSERT_EQ(store.latestRevision()->value().number, 1u) << "2's files never made it";
+    EXPECT_EQ(restarted.publish(emptyModel(), "a")->number, 3u) << "2 was handed out already";
+}
+
+TEST(RevisionLogNumbers, NoNumberNoRevisionAndTheNextOneIsNotSkipped) {
+    workflow::MemoryRolloutStore store;
+    RevisionLog log;
+    wire(log, store);
+    std::vector<uint64_t> seen;
+    log.subscribe([&seen](const control::RevisionPtr& r) { seen.push_back(r->number); });
+    ASSERT_EQ(log.publish(emptyModel(), "a")->number, 1u);
+    store.failWrites(true);  // the number itself cannot be stored
+    EXPECT_EQ(log.publish(emptyModel(), "a"), nullptr);
+    EXPECT_EQ(log.latest()->number, 1u);
+    store.failWrites(false);
+    EXPECT_EQ(log.publish(emptyModel(), "a")->number, 2u);
+    EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2})) << "nothing was pushed for the refusal";
+}
+
+TEST(RevisionLogNumbers, TheStoreFloorAndTheLogFloorBothHold) {
+    workflow::MemoryRolloutStore store;
+    ASSERT_EQ(store.allocateRevisionNumber(1).value(), 1u);
+    ASSERT_EQ(store.allocateRevisionNumber(1).value(), 2u);
+    EXPECT_EQ(store.allocateRevisionNumber(10).value(), 10u) << "the caller's floor";
+    EXPECT_EQ(store.allocateRevisionNumber(1).value(), 11u) << "never back";
 }
 
 }  // namespace

@@ -72,7 +72,10 @@ TEST_F(SotWatcherTest, AcceptHookCanRefuse) {
 TEST_F(SotWatcherTest, BackgroundThreadPicksUpChangesAndStops) {
     std::atomic<int> swaps{0};
     SotWatcher w(root_, {}, holder_, std::chrono::milliseconds(20), {},
-                 [&swaps](const std::shared_ptr<const model::Model>&) { ++swaps; });
+                 [&swaps](const std::shared_ptr<const model::Model>&) {
+                     ++swaps;
+                     return true;
+                 });
     w.start();
     write("sites/test-site/env.yml", "\n# touched\n", true);
     for (int i = 0; i < 250 && swaps == 0; ++i)

@@ -6,78 +6,14 @@
 
 #include "model/load.h"
 #include "server/recording_effects.h"
+#include "server/tests/state_engine_lab.h"
 
 namespace vq::server {
 namespace {
 
+using namespace testlab;
+
 using namespace std::chrono_literals;
-
-std::string env(const std::string& policy) {
-    return "id: lab\nsubnets:\n  - id: net\n    cidr: 10.99.0.0/24\n    gateway: 10.99.0.1\n    "
-           "dns: [10.99.0.2]\n"
-           "agents:\n  - name: a1\n"
-           "    asset_server: {addr: 10.99.0.5, port: 8080, base_dir: /nonexistent}\n" +
-           policy;
-}
-
-std::string hostDoc(const std::string& name, int n, bool bmc) {
-    std::string doc =
-        "---\nname: " + name +
-        "\ninterfaces:\n  - type: physical\n    subnet: net\n    mac: 52:54:00:00:00:0" +
-        std::to_string(n) + "\n    ipv4: 10.99.0.1" + std::to_string(n) + "\n";
-    if (bmc) {
-        doc += "  - type: bmc\n    subnet: net\n    mac: 52:54:00:00:01:0" + std::to_string(n) +
-               "\n    ipv4: 10.99.0.2" + std::to_string(n) +
-               "\n    bmc: {type: ipmi, username: u, password: p, soft_reboot: true}\n";
-    }
-    return doc + "workflow: wf\n";
-}
-
-struct Lab {
-    std::string policy;
-    std::string hosts = hostDoc("a", 1, true);
-    std::string kickstart = "install {{.host.name}}\n";
-    std::string validate;  // the disk boot's validate list, YAML
-
-    std::vector<model::SotFile> files() const {
-        return {
-            {"sites/lab/env.yml", env(policy)},
-            {"sites/lab/inventory.yml", hosts},
-            {"os/linux.yml",
-             "id: linux\nmajor_version: '1'\nos_family: Linux\nboot:\n"
-             "  kernel: \"{{.env.agentURL}}/vmlinuz\"\n"},
-            {"boot/install.yml",
-             "id: install\noperating_system: linux\nunattended: {type: untyped, use: ks.cfg}\n"},
-            {"boot/disk.yml", "id: disk\noperating_system: linux\n" + validate},
-            {"assets/untyped/ks.cfg", kickstart},
-            {"workflows/wf.yml", "id: wf\nworkflow:\n  - boot: install\n  - boot: disk\n"},
-            {"workflows/one.yml", "id: one\nworkflow:\n  - boot: install\n"},
-        };
-    }
-};
-
-control::RevisionPtr revision(const Lab& lab, uint64_t number) {
-    auto loaded = model::loadSotFiles(lab.files());
-    EXPECT_TRUE(loaded.model && !loaded.hasErrors());
-    for (const auto& d : loaded.diagnostics)
-        ADD_FAILURE() << d.toString();
-    auto r = std::make_shared<control::ModelRevision>();
-    r->number = number;
-    r->model = loaded.model;
-    return r;
-}
-
-struct Harness {
-    SimulatedClock clock;
-    RecordingEffects fx;
-    std::unique_ptr<StateEngine> engine;
-    explicit Harness(const Lab& lab) {
-        engine = std::make_unique<StateEngine>(revision(lab, 1), &fx, StateEngineOptions{}, clock);
-    }
-    workflow::Phase phase(const std::string& host) const {
-        return engine->host("lab", host)->status.phase;
-    }
-};
 
 TEST(StateEngine, AConfigChangeIsNamedAndAnUnchangedHostStays) {
     Lab lab;
@@ -244,6 +180,8 @@ TEST(StateEngine, AContainerThatDoesNotRenderFailsTheHostWithTheReason) {
 namespace vq::server {
 namespace {
 
+using namespace testlab;
+
 TEST(StateEngineStore, ARestartResumesTheRolloutWithoutASecondPowerAction) {
     Lab lab;
     lab.hosts += hostDoc("b", 2, true);
@@ -313,6 +251,8 @@ TEST(StateEngineStore, AStepTheStoreRefusesIsNotActedOn) {
 
 namespace vq::server {
 namespace {
+
+using namespace testlab;
 
 TEST(StateEngine, ValidateOnRunsTheValidateContainersOfTheDependantWorkflow) {
     Lab lab;

@@ -104,5 +104,23 @@ TEST(SqliteRolloutStore, RevisionsKeepTheirBundleAndPruneAroundPins) {
     EXPECT_FALSE(*s->revision(3));
 }
 
+TEST(SqliteRolloutStore, RevisionNumbersAreHandedOutOnceAcrossReopening) {
+    TempDir dir;
+    {
+        auto s = open(dir.path);
+        ASSERT_TRUE(s->saveRevision(StoredRevision{4, "local", "", {}, "files"}));
+        EXPECT_EQ(s->allocateRevisionNumber(1).value(), 5u) << "after the stored ones";
+        EXPECT_EQ(s->allocateRevisionNumber(1).value(), 6u);
+        // 6's own write never happens (a full disk, a kill): 6 is still taken.
+    }
+    auto s = open(dir.path);
+    auto latest = s->latestRevision();
+    ASSERT_TRUE(latest && *latest);
+    EXPECT_EQ((*latest)->number, 4u);
+    EXPECT_EQ(s->allocateRevisionNumber((*latest)->number + 1).value(), 7u);
+    EXPECT_EQ(s->allocateRevisionNumber(20).value(), 20u);
+    EXPECT_EQ(s->allocateRevisionNumber(1).value(), 21u);
+}
+
 }  // namespace
 }  // namespace vq::store
