@@ -79,7 +79,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     LogSettings quiet;
-    quiet.level = "warning";
+    // VQ_BENCH_LOG=info shows where a propagation spends its time.
+    const char* level = std::getenv("VQ_BENCH_LOG");
+    quiet.level = level != nullptr ? level : "warning";
     if (!configureLogging(quiet))
         return 1;
 

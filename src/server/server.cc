@@ -92,7 +92,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         first_model = git->model;
         first_commit = git->commit;
     } else {
-        auto first = model::loadSot(s->sot_.root, load_options);
+        auto first = model::loadSot(s->sot_.root, load_options, &s->sot_cache_);
         if (first.io_failure || !first.model)
             return Status::unavailable("cannot read SoT " + s->sot_.root);
         if (first.hasErrors()) {
@@ -205,9 +205,11 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     }
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
-        s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
+        s->options_.accept,
+        [self](const std::shared_ptr<const model::Model>& m) {
             self->revisions_.publish(m, self->sot_.id);
-        });
+        },
+        &s->sot_cache_);
     return s;
 }
 

@@ -123,6 +123,8 @@ private:
     std::unique_ptr<PinnedRevisions> pinned_;
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;
+    // The parsed files of the served SoT: a reload parses only what changed.
+    model::ParsedSotCache sot_cache_;
     RevisionLog revisions_;
     // Before the state engine, which keeps references to its counters.
     metrics::Registry metrics_;
