@@ -9,7 +9,9 @@
 //                               else when one is accepted or after the server's timeout
 //                                                              -> {"revision", "source_id",
 //                                                              "commit"}
-//   GET  /v1/bundle?revision=N  the site's files of revision N (model/sot_bundle.h blob)
+//   GET  /v1/bundle?revision=N[&have=M]  the site's files of revision N (model/sot_bundle.h
+//                               blob), or when the server keeps M, the agent's revision, only
+//                               what changed since M (model/sot_delta.h)
 //   GET  /v1/manifest           -> {"revision", "hosts": {name: {"boot", "stage"}}}
 //   POST /v1/events             {"events": [event...]}          -> {"accepted"}
 //   POST /v1/checkpoint         {"host", "boot"}                -> {"summary", "boot", "stage"}

@@ -24,6 +24,7 @@
 #include "control/wire.h"
 #include "metrics/exposition.h"
 #include "remote/disk_queue.h"
+#include "remote/model_loader.h"
 #include "remote/revision_cache.h"
 #include "remote/server_session.h"
 
@@ -85,6 +86,7 @@ private:
     RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session);
     void loadCache();
     Status adopt(const control::wire::RevisionInfo& info, const std::string& blob, bool save);
+    Status fetchRevision(const control::wire::RevisionInfo& info, uint64_t have);
     void publish(control::RevisionPtr rev);
     void watchLoop();
     void manifestLoop();
@@ -100,6 +102,7 @@ private:
     RemoteOptions options_;
     std::unique_ptr<ServerSession> session_;
     RevisionCache cache_;
+    ServedSot sot_;  // the served revision's files and parses (the watch thread's)
     std::unique_ptr<DiskQueue> queued_checkpoints_;
     std::unique_ptr<DiskQueue> queued_events_;
 

@@ -111,7 +111,10 @@ public:
         auto number = queryNumber(req, "revision");
         if (!number)
             return refuse(400, "revision must be a number");
-        auto blob = ctx_.bundles->blob(*number, claims->site_id);
+        auto have = queryNumber(req, "have");  // the revision the agent holds: a delta
+        if (!have)
+            return refuse(400, "have must be a number");
+        auto blob = ctx_.bundles->blob(*number, claims->site_id, *have);
         if (!blob)
             return refuse(blob.status());
         return Response::text(200, **blob, "application/zstd");
