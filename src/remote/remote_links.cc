@@ -294,7 +294,6 @@ void RemoteLinks::watchLoop() {
             server_revision_ = info->revision;
             continue;
         }
-        refreshManifest();
     }
 }
 
@@ -318,19 +317,31 @@ Status RemoteLinks::fetchRevision(const wire::RevisionInfo& info, uint64_t have)
     return st;
 }
 
+// One manifest poll: answered at once when the server's change count is not the one of the
+// manifest held, else when something changes (or with nothing after the poll's wait).
 bool RemoteLinks::refreshManifest() {
     // Queued checkpoints first: the manifest must not undo what they will do.
     if (queued_checkpoints_->size() > 0)
         return false;
+    uint64_t seen = 0;
+    {
+        std::lock_guard lock(manifest_mu_);
+        seen = manifest_current_ ? manifest_changes_ : 0;
+    }
     https::ClientRequest req;
-    req.target = std::string(wire::kManifest);
-    req.timeout = std::chrono::seconds(30);
+    req.target = std::string(wire::kManifest) + "?changes=" + std::to_string(seen) +
+                 "&wait=" + std::to_string(options_.watch_wait.count());
+    req.timeout = options_.watch_wait + std::chrono::seconds(30);
     auto resp = session_->send(req);
     if (!resp) {
         setConnected(false);
         std::lock_guard lock(manifest_mu_);
         manifest_current_ = false;
         return false;
+    }
+    if (resp->status == 204) {
+        setConnected(true);
+        return true;
     }
     if (resp->status != 200)
         return false;
@@ -342,6 +353,7 @@ bool RemoteLinks::refreshManifest() {
     {
         std::lock_guard lock(manifest_mu_);
         manifest_ = m->hosts;
+        manifest_changes_ = m->changes;
         manifest_current_ = true;
         // Compared with what is on disk, not in memory: checkpoint answers update memory only.
         changed = resp->body != saved_manifest_;
@@ -357,8 +369,14 @@ bool RemoteLinks::refreshManifest() {
 
 void RemoteLinks::manifestLoop() {
     while (!stopping()) {
-        refreshManifest();
-        pause(options_.manifest_interval);
+        const auto started = std::chrono::steady_clock::now();
+        if (!refreshManifest()) {
+            pause(options_.retry);
+            continue;
+        }
+        // A burst of changes (a boot storm) costs one fetch per interval, not one per change.
+        pause(options_.manifest_interval - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::steady_clock::now() - started));
     }
 }
 

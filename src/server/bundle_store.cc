@@ -39,8 +39,8 @@ std::optional<std::vector<model::SotFile>> siteFiles(const control::ModelRevisio
 
 }  // namespace
 
-BundleStore::BundleStore(std::string root, size_t keep)
-    : root_(std::move(root)), keep_(keep == 0 ? 1 : keep) {}
+BundleStore::BundleStore(std::string root, size_t keep, ChangeClock* packed)
+    : root_(std::move(root)), keep_(keep == 0 ? 1 : keep), packed_clock_(packed) {}
 
 BundleStore::~BundleStore() {
     stop();
@@ -95,11 +95,15 @@ void BundleStore::packLoop() {
                             std::chrono::steady_clock::now() - started)
                             .count();
         VQ_LOG_INFO("BUNDLE_READY revision={} files={} ms={}", rev->number, p->files.size(), ms);
-        std::lock_guard lock(mu_);
-        packed_.push_back(std::move(p));
-        while (packed_.size() > keep_)
-            packed_.pop_front();
+        {
+            std::lock_guard lock(mu_);
+            packed_.push_back(std::move(p));
+            while (packed_.size() > keep_)
+                packed_.pop_front();
+        }
         changed_.notify_all();
+        if (packed_clock_ != nullptr)
+            packed_clock_->tick();
     }
 }
 

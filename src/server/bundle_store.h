@@ -19,13 +19,16 @@
 #include "control/wire.h"
 
 #include "base/result.h"
+#include "server/change_clock.h"
 
 namespace vq::server {
 
 class BundleStore {
 public:
     // `root`: the SoT directory the revisions are loaded from. Keeps the newest `keep`.
-    explicit BundleStore(std::string root, size_t keep = 4);
+    // `packed` (may be null) ticks when a revision is ready for agents: the manifest names
+    // the newest packed revision.
+    explicit BundleStore(std::string root, size_t keep = 4, ChangeClock* packed = nullptr);
     ~BundleStore();
     BundleStore(const BundleStore&) = delete;
     BundleStore& operator=(const BundleStore&) = delete;
@@ -54,6 +57,7 @@ private:
 
     std::string root_;
     size_t keep_;
+    ChangeClock* packed_clock_;
     control::RevisionFeed* feed_ = nullptr;
     uint64_t subscription_ = 0;
     mutable std::mutex mu_;

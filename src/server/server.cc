@@ -76,7 +76,8 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     if (!rollout_store)
         return rollout_store.status();
     s->rollout_store_ = std::move(*rollout_store);
-    s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events);
+    s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events,
+                                                     &s->manifest_changes_);
     s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->feed_sink_.get());
     s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
     VQ_TRY(s->engine_->loadAll());
@@ -188,10 +189,12 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     if (!rollout)
         return rollout.status();
     s->state_->restore(*rollout);
-    s->revisions_.subscribe([self](const control::RevisionPtr& rev) {
+    // Last: planning the rollout of a large site takes long, agents are told first.
+    s->revisions_.subscribeLast([self](const control::RevisionPtr& rev) {
         self->state_->onRevision(rev);
         self->pinned_->add(rev);
         self->releaseRevisions(rev->number);
+        self->manifest_changes_.tick();
     });
     if (publish_current)
         s->revisions_.publish(first_model, s->sot_.id, first_commit);
@@ -368,6 +371,7 @@ Result<std::string> Server::checkpoint(std::string_view site,
     Status rollout = state_->checkpoint(t->progress.site, t->progress.host, boot);
     VQ_TRY(engine_->waitStored(*t));
     VQ_TRY(rollout);
+    manifest_changes_.tick();
     if (feed_.watched()) {
         nlohmann::json j = {{"type", "checkpoint"},
                             {"site", t->progress.site},
