@@ -92,7 +92,8 @@ std::string encodeManifest(const Manifest& m) {
     json hosts = json::object();
     for (const auto& [name, served] : m.hosts)
         hosts[name] = servedJson(served);
-    return json{{"revision", m.revision}, {"hosts", std::move(hosts)}}.dump();
+    return json{{"revision", m.revision}, {"changes", m.changes}, {"hosts", std::move(hosts)}}
+        .dump();
 }
 
 Result<Manifest> decodeManifest(std::string_view text) {
@@ -101,6 +102,7 @@ Result<Manifest> decodeManifest(std::string_view text) {
         return j.status();
     Manifest m;
     m.revision = u64(*j, "revision");
+    m.changes = u64(*j, "changes");
     auto hosts = j->find("hosts");
     if (hosts == j->end() || !hosts->is_object())
         return Status::invalidArgument("manifest: no hosts object");

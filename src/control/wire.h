@@ -9,8 +9,13 @@
 //                               else when one is accepted or after the server's timeout
 //                                                              -> {"revision", "source_id",
 //                                                              "commit"}
-//   GET  /v1/bundle?revision=N  the site's files of revision N (model/sot_bundle.h blob)
-//   GET  /v1/manifest           -> {"revision", "hosts": {name: {"boot", "stage"}}}
+//   GET  /v1/bundle?revision=N[&have=M]  the site's files of revision N (model/sot_bundle.h
+//                               blob), or when the server keeps M, the agent's revision, only
+//                               what changed since M (model/sot_delta.h)
+//   GET  /v1/manifest?changes=C  long poll: answers at once when the server's change count is
+//                               not C, else when it changes, or after the server's timeout
+//                               with 204 and no body (C = 0: at once)
+//                                     -> {"revision", "changes", "hosts": {name: {"boot", ...}}}
 //   POST /v1/events             {"events": [event...]}          -> {"accepted"}
 //   POST /v1/checkpoint         {"host", "boot"}                -> {"summary", "boot", "stage"}
 //   GET  /v1/tasks              -> {"tasks": [{"id", "host", "kind", "args"}]}
@@ -51,6 +56,7 @@ Result<RevisionInfo> decodeRevision(std::string_view json);
 
 struct Manifest {
     uint64_t revision = 0;
+    uint64_t changes = 0;  // the server's change count it reflects (what the next poll names)
     std::unordered_map<std::string, ServedBoot> hosts;  // by host name
 };
 std::string encodeManifest(const Manifest& m);

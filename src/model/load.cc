@@ -69,26 +69,129 @@ bool emptyDoc(const YamlDoc& doc) {
     return doc.root() == YamlDoc::kNone || doc.isNull(doc.root());
 }
 
+// A file's share of a load, from the cache when its bytes are unchanged.
+class FileParser {
+public:
+    explicit FileParser(ParsedSotCache* cache) : cache_(cache), load_(cache) {}
+
+    template <typename Decode>
+    std::shared_ptr<const ParsedSotFile> get(const SotFile& f, Decode decode) {
+        if (auto hit = load_.find(f.path, f.data)) {
+            load_.keep(f.path, hit, true);
+            return hit;
+        }
+        auto parsed = std::make_shared<ParsedSotFile>();
+        Diagnostics diags;
+        decode(f, *parsed, diags);
+        parsed->diagnostics = diags.take();
+        if (cache_ != nullptr)
+            parsed->data = f.data;
+        load_.keep(f.path, parsed, false);
+        return parsed;
+    }
+
+private:
+    ParsedSotCache* cache_;
+    ParsedSotCacheLoad load_;
+};
+
+enum class DefKind { Os, Boot, Workflow };
+
+void decodeDefs(const SotFile& f, DefKind kind, ParsedSotFile& out, Diagnostics& diags) {
+    const auto docs = parseFile(f, diags);
+    for (const YamlDoc& doc : docs) {
+        if (emptyDoc(doc))
+            continue;
+        DecodeCtx ctx{f.path, doc, diags};
+        switch (kind) {
+            case DefKind::Os:
+                out.oses.push_back(decodeOs(ctx, doc.root()));
+                break;
+            case DefKind::Boot:
+                out.boots.push_back(decodeBoot(ctx, doc.root()));
+                break;
+            case DefKind::Workflow:
+                out.workflows.push_back(decodeWorkflow(ctx, doc.root()));
+                break;
+        }
+    }
+}
+
+void decodeEnvFile(const SotFile& f, ParsedSotFile& out, Diagnostics& diags) {
+    bool syntax_error = false;
+    const auto env_docs = parseFile(f, diags, &syntax_error);
+    const YamlDoc* env_doc = nullptr;
+    for (const auto& d : env_docs) {
+        if (emptyDoc(d))
+            continue;
+        if (env_doc) {
+            diags.error(f.path, d.line(), 1, "", "env.yml holds one document; this one is ignored");
+            break;
+        }
+        env_doc = &d;
+    }
+    if (env_doc) {
+        out.env = decodeEnv(DecodeCtx{f.path, *env_doc, diags}, env_doc->root());
+    } else if (!syntax_error) {
+        diags.error(f.path, 1, 1, "", "env.yml is empty");
+    }
+}
+
+void decodeInventory(const SotFile& f, ParsedSotFile& out, Diagnostics& diags) {
+    const auto docs = parseFile(f, diags);
+    bool first = true;
+    for (const YamlDoc& doc : docs) {
+        if (emptyDoc(doc))
+            continue;
+        DecodeCtx ctx{f.path, doc, diags};
+        const uint32_t root = doc.root();
+        const bool was_first = first;
+        first = false;
+        if (doc.isMap(root) && doc.find(root, "config") != YamlDoc::kNone &&
+            doc.node(root).count == 1) {
+            if (!was_first)
+                ctx.warning(root, "config",
+                            "a cluster `config:` document belongs first in its file");
+            SotConfig c = decodeSotConfig(ctx, doc.find(root, "config"), "config");
+            if (!out.config)
+                out.config = std::move(c);
+            continue;
+        }
+        if (doc.isMap(root) && doc.find(root, "host_group") != YamlDoc::kNone) {
+            ctx.error(root, "host_group",
+                      "host groups are the layout of Vaquero v0.9 and earlier: write one host "
+                      "per document with `workflow: <id>` (or `boot: <id>` plus `hosts:` with "
+                      "selectors)");
+            continue;
+        }
+        if (doc.isMap(root) && doc.find(root, "hosts") != YamlDoc::kNone) {
+            decodeSeedGroup(ctx, root, out.hosts);
+            continue;
+        }
+        if (auto h = decodeHost(ctx, root, ""))
+            out.hosts.push_back(std::move(*h));
+    }
+}
+
 class Loader {
 public:
-    Loader(const LoadOptions& options, Diagnostics& diags) : options_(options), diags_(diags) {}
+    Loader(const LoadOptions& options, Diagnostics& diags, ParsedSotCache* cache)
+        : options_(options), diags_(diags), parser_(cache) {}
 
     void run(const std::vector<SotFile>& files) {
         classify(files);
         for (const SotFile* f : os_files_)
-            loadDefs(*f, Kind::Os);
+            loadDefs(*f, DefKind::Os);
         for (const SotFile* f : boot_files_)
-            loadDefs(*f, Kind::Boot);
+            loadDefs(*f, DefKind::Boot);
         for (const SotFile* f : workflow_files_)
-            loadDefs(*f, Kind::Workflow);
+            loadDefs(*f, DefKind::Workflow);
         loadSites();
     }
 
     ModelBuilder builder;
 
 private:
-    enum class Kind { Os, Boot, Workflow };
-
     void classify(const std::vector<SotFile>& files) {
         std::set<std::string> warned_types;
         bool host_groups = false;
@@ -135,24 +238,21 @@ private:
         }
     }
 
-    void loadDefs(const SotFile& f, Kind kind) {
-        const auto docs = parseFile(f, diags_);
-        for (const YamlDoc& doc : docs) {
-            if (emptyDoc(doc))
-                continue;
-            DecodeCtx ctx{f.path, doc, diags_};
-            switch (kind) {
-                case Kind::Os:
-                    builder.oses.push_back(decodeOs(ctx, doc.root()));
-                    break;
-                case Kind::Boot:
-                    builder.boots.push_back(decodeBoot(ctx, doc.root()));
-                    break;
-                case Kind::Workflow:
-                    builder.workflows.push_back(decodeWorkflow(ctx, doc.root()));
-                    break;
-            }
-        }
+    void report(const ParsedSotFile& parsed) {
+        for (const auto& d : parsed.diagnostics)
+            diags_.add(d);
+    }
+
+    void loadDefs(const SotFile& f, DefKind kind) {
+        auto parsed =
+            parser_.get(f, [kind](const SotFile& file, ParsedSotFile& out, Diagnostics& diags) {
+                decodeDefs(file, kind, out, diags);
+            });
+        report(*parsed);
+        builder.oses.insert(builder.oses.end(), parsed->oses.begin(), parsed->oses.end());
+        builder.boots.insert(builder.boots.end(), parsed->boots.begin(), parsed->boots.end());
+        builder.workflows.insert(builder.workflows.end(), parsed->workflows.begin(),
+                                 parsed->workflows.end());
     }
 
     void loadSites() {
@@ -173,25 +273,9 @@ private:
                              fmt::format("site \"{}\" has both env.yml and env.yaml", dir));
             }
             const SotFile& env_file = *files.env.front();
-            bool syntax_error = false;
-            const auto env_docs = parseFile(env_file, diags_, &syntax_error);
-            Site site;
-            const YamlDoc* env_doc = nullptr;
-            for (const auto& d : env_docs) {
-                if (emptyDoc(d))
-                    continue;
-                if (env_doc) {
-                    diags_.error(env_file.path, d.line(), 1, "",
-                                 "env.yml holds one document; this one is ignored");
-                    break;
-                }
-                env_doc = &d;
-            }
-            if (env_doc) {
-                site = decodeEnv(DecodeCtx{env_file.path, *env_doc, diags_}, env_doc->root());
-            } else if (!syntax_error) {
-                diags_.error(env_file.path, 1, 1, "", "env.yml is empty");
-            }
+            auto env = parser_.get(env_file, decodeEnvFile);
+            report(*env);
+            Site site = env->env ? *env->env : Site{};
             site.dir = dir;
             if (site.id.empty())
                 site.id = dir;
@@ -201,8 +285,14 @@ private:
                 continue;
             }
             matched = true;
-            for (const SotFile* f : files.inventory)
-                loadInventory(*f, site);
+            for (const SotFile* f : files.inventory) {
+                auto inventory = parser_.get(*f, decodeInventory);
+                report(*inventory);
+                if (!site.config && inventory->config)
+                    site.config = inventory->config;
+                site.hosts.insert(site.hosts.end(), inventory->hosts.begin(),
+                                  inventory->hosts.end());
+            }
             if (site.hosts.empty() && files.inventory.empty()) {
                 diags_.warning(env_file.path, 0, 0, "",
                                fmt::format("site \"{}\" has no inventory (no hosts)", site.id));
@@ -215,45 +305,9 @@ private:
         }
     }
 
-    void loadInventory(const SotFile& f, Site& site) {
-        const auto docs = parseFile(f, diags_);
-        bool first = true;
-        for (const YamlDoc& doc : docs) {
-            if (emptyDoc(doc))
-                continue;
-            DecodeCtx ctx{f.path, doc, diags_};
-            const uint32_t root = doc.root();
-            const bool was_first = first;
-            first = false;
-            if (doc.isMap(root) && doc.find(root, "config") != YamlDoc::kNone &&
-                doc.node(root).count == 1) {
-                if (!was_first) {
-                    ctx.warning(root, "config",
-                                "a cluster `config:` document belongs first in its file");
-                }
-                SotConfig c = decodeSotConfig(ctx, doc.find(root, "config"), "config");
-                if (!site.config)
-                    site.config = std::move(c);
-                continue;
-            }
-            if (doc.isMap(root) && doc.find(root, "host_group") != YamlDoc::kNone) {
-                ctx.error(root, "host_group",
-                          "host groups are the layout of Vaquero v0.9 and earlier: write one host "
-                          "per document with `workflow: <id>` (or `boot: <id>` plus `hosts:` with "
-                          "selectors)");
-                continue;
-            }
-            if (doc.isMap(root) && doc.find(root, "hosts") != YamlDoc::kNone) {
-                decodeSeedGroup(ctx, root, site.hosts);
-                continue;
-            }
-            if (auto h = decodeHost(ctx, root, ""))
-                site.hosts.push_back(std::move(*h));
-        }
-    }
-
     const LoadOptions& options_;
     Diagnostics& diags_;
+    FileParser parser_;
     std::vector<const SotFile*> os_files_, boot_files_, workflow_files_;
     std::map<std::string, SiteFiles> sites_;
 };
@@ -275,11 +329,17 @@ size_t LoadResult::warningCount() const {
 }
 
 LoadResult loadSotFiles(const std::vector<SotFile>& files, const LoadOptions& options) {
+    return loadSotFiles(files, options, nullptr);
+}
+
+LoadResult loadSotFiles(const std::vector<SotFile>& files,
+                        const LoadOptions& options,
+                        ParsedSotCache* cache) {
     LoadResult result;
     result.files = files.size();
     Diagnostics diags;
     try {
-        Loader loader(options, diags);
+        Loader loader(options, diags, cache);
         loader.run(files);
         if (!std::any_of(files.begin(), files.end(),
                          [](const SotFile& f) { return f.path.starts_with("sites/"); })) {
@@ -347,6 +407,12 @@ bool readSotDir(const std::filesystem::path& root, std::vector<SotFile>& out, st
 }
 
 LoadResult loadSot(const std::filesystem::path& root, const LoadOptions& options) {
+    return loadSot(root, options, nullptr);
+}
+
+LoadResult loadSot(const std::filesystem::path& root,
+                   const LoadOptions& options,
+                   ParsedSotCache* cache) {
     std::vector<SotFile> files;
     std::string error;
     if (!readSotDir(root, files, error)) {
@@ -355,7 +421,7 @@ LoadResult loadSot(const std::filesystem::path& root, const LoadOptions& options
         r.diagnostics.push_back(Diagnostic{root.string(), 0, 0, Severity::Error, "", error});
         return r;
     }
-    return loadSotFiles(files, options);
+    return loadSotFiles(files, options, cache);
 }
 
 }  // namespace vq::model

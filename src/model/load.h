@@ -10,6 +10,7 @@
 #include "base/file_set.h"
 #include "model/diagnostic.h"
 #include "model/model.h"
+#include "model/parsed_sot_cache.h"
 
 namespace vq::model {
 
@@ -38,6 +39,16 @@ LoadResult loadSot(const std::filesystem::path& root, const LoadOptions& options
 
 // Same from memory (tests, fuzzing, models fetched from a server).
 LoadResult loadSotFiles(const std::vector<SotFile>& files, const LoadOptions& options = {});
+
+// Both again, parsing only the files `cache` does not hold with the same bytes (and leaving
+// in it exactly these files); the result is the same as without a cache. One load at a time
+// per cache (others wait).
+LoadResult loadSot(const std::filesystem::path& root,
+                   const LoadOptions& options,
+                   ParsedSotCache* cache);
+LoadResult loadSotFiles(const std::vector<SotFile>& files,
+                        const LoadOptions& options,
+                        ParsedSotCache* cache);
 
 // Reads every file of a SoT directory (sorted, hidden entries skipped). False on I/O failure.
 bool readSotDir(const std::filesystem::path& root, std::vector<SotFile>& out, std::string& error);

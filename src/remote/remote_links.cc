@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log.h"
+#include "model/sot_bundle.h"
+#include "model/sot_delta.h"
 
 namespace vq::remote {
 namespace wire = control::wire;
@@ -158,40 +160,42 @@ void RemoteLinks::loadCache() {
                 manifest_.size());
 }
 
-// Unpacks and loads a revision the server sent (or the cache held) and serves it.
+// Loads a revision the server sent (whole or as a delta) or the cache held, and serves it.
+// The cache is written after the agent serves it: it matters only for the next start.
 Status RemoteLinks::adopt(const wire::RevisionInfo& info, const std::string& blob, bool save) {
+    auto loaded = sot_.load(blob);
+    if (!loaded)
+        return loaded.status();
+    if (loaded->model->site(options_.session.site_id) == nullptr)
+        return Status::invalidArgument("site " + options_.session.site_id +
+                                       " is not in the revision received");
     uint64_t seq = 0;
     {
         std::lock_guard lock(rev_mu_);
         seq = sequence_ + 1;
-    }
-    auto dir = cache_.unpack(blob, seq);
-    if (!dir)
-        return dir.status();
-    auto model = loadServedModel(*dir);
-    if (!model)
-        return model.status();
-    if ((*model)->site(options_.session.site_id) == nullptr)
-        return Status::invalidArgument("site " + options_.session.site_id +
-                                       " is not in the revision received");
-    if (save) {
-        if (Status st = cache_.saveRevision({info, blob}); !st)
-            VQ_LOG_WARN("AGENT_CACHE_WRITE_FAILED reason=\"{}\"", st.message());
     }
     auto rev = std::make_shared<control::ModelRevision>();
     rev->number = seq;
     rev->source_id = info.source_id;
     rev->commit = info.commit;
     rev->loaded = std::chrono::system_clock::now();
-    rev->model = std::move(*model);
+    rev->model = loaded->model;
+    const bool from_delta = loaded->from_delta;
+    sot_.accept(*loaded, info.revision);
     {
         std::lock_guard lock(rev_mu_);
         sequence_ = seq;
         server_revision_ = info.revision;
     }
     publish(std::move(rev));
-    VQ_LOG_INFO("AGENT_REVISION server_revision={} local={} bytes={}", info.revision, seq,
-                blob.size());
+    VQ_LOG_INFO("AGENT_REVISION server_revision={} local={} bytes={} delta={}", info.revision, seq,
+                blob.size(), from_delta);
+    if (save) {
+        // The cache holds whole bundles: a delta is applied to what it held.
+        const std::string whole = from_delta ? model::packSot(sot_.files()) : std::string();
+        if (Status st = cache_.saveRevision({info, from_delta ? whole : blob}); !st)
+            VQ_LOG_WARN("AGENT_CACHE_WRITE_FAILED reason=\"{}\"", st.message());
+    }
     return Status::ok();
 }
 
@@ -274,17 +278,15 @@ void RemoteLinks::watchLoop() {
             std::lock_guard lock(rev_mu_);
             server_newest_ = info->revision;
         }
-        https::ClientRequest get;
-        get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(info->revision);
-        get.timeout = std::chrono::seconds(120);
-        auto bundle = session_->send(get);
-        if (!bundle || bundle->status != 200) {
-            VQ_LOG_WARN("AGENT_BUNDLE_FAILED revision={} reason=\"{}\"", info->revision,
-                        bundle ? wire::errorMessage(bundle->body) : bundle.message());
+        // A delta against the revision held when the server still has that one.
+        Status st = fetchRevision(*info, sot_.base());
+        if (!st && st.code() == StatusCode::failed_precondition)
+            st = fetchRevision(*info, 0);
+        if (!st && st.code() == StatusCode::unavailable) {
             pause(options_.retry);
             continue;
         }
-        if (Status st = adopt(*info, bundle->body, true); !st) {
+        if (!st) {
             VQ_LOG_ERROR("AGENT_REVISION_REFUSED server_revision={} reason=\"{}\"", info->revision,
                          st.message());
             // Not asked again until the server has another one.
@@ -292,23 +294,54 @@ void RemoteLinks::watchLoop() {
             server_revision_ = info->revision;
             continue;
         }
-        refreshManifest();
     }
 }
 
+// unavailable when the download failed (asked again), another error when the revision is
+// refused (failed_precondition: a delta that does not apply to the files held).
+Status RemoteLinks::fetchRevision(const wire::RevisionInfo& info, uint64_t have) {
+    https::ClientRequest get;
+    get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(info.revision);
+    if (have != 0)
+        get.target += "&have=" + std::to_string(have);
+    get.timeout = std::chrono::seconds(120);
+    auto bundle = session_->send(get);
+    if (!bundle || bundle->status != 200) {
+        const std::string why = bundle ? wire::errorMessage(bundle->body) : bundle.message();
+        VQ_LOG_WARN("AGENT_BUNDLE_FAILED revision={} reason=\"{}\"", info.revision, why);
+        return Status::unavailable(why);
+    }
+    Status st = adopt(info, bundle->body, true);
+    if (!st && model::isSotDelta(bundle->body))
+        return Status::failedPrecondition(st.message());
+    return st;
+}
+
+// One manifest poll: answered at once when the server's change count is not the one of the
+// manifest held, else when something changes (or with nothing after the poll's wait).
 bool RemoteLinks::refreshManifest() {
     // Queued checkpoints first: the manifest must not undo what they will do.
     if (queued_checkpoints_->size() > 0)
         return false;
+    uint64_t seen = 0;
+    {
+        std::lock_guard lock(manifest_mu_);
+        seen = manifest_current_ ? manifest_changes_ : 0;
+    }
     https::ClientRequest req;
-    req.target = std::string(wire::kManifest);
-    req.timeout = std::chrono::seconds(30);
+    req.target = std::string(wire::kManifest) + "?changes=" + std::to_string(seen) +
+                 "&wait=" + std::to_string(options_.watch_wait.count());
+    req.timeout = options_.watch_wait + std::chrono::seconds(30);
     auto resp = session_->send(req);
     if (!resp) {
         setConnected(false);
         std::lock_guard lock(manifest_mu_);
         manifest_current_ = false;
         return false;
+    }
+    if (resp->status == 204) {
+        setConnected(true);
+        return true;
     }
     if (resp->status != 200)
         return false;
@@ -320,6 +353,7 @@ bool RemoteLinks::refreshManifest() {
     {
         std::lock_guard lock(manifest_mu_);
         manifest_ = m->hosts;
+        manifest_changes_ = m->changes;
         manifest_current_ = true;
         // Compared with what is on disk, not in memory: checkpoint answers update memory only.
         changed = resp->body != saved_manifest_;
@@ -335,8 +369,14 @@ bool RemoteLinks::refreshManifest() {
 
 void RemoteLinks::manifestLoop() {
     while (!stopping()) {
-        refreshManifest();
-        pause(options_.manifest_interval);
+        const auto started = std::chrono::steady_clock::now();
+        if (!refreshManifest()) {
+            pause(options_.retry);
+            continue;
+        }
+        // A burst of changes (a boot storm) costs one fetch per interval, not one per change.
+        pause(options_.manifest_interval - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::steady_clock::now() - started));
     }
 }
 

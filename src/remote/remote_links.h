@@ -2,9 +2,9 @@
 // control::Links over the network: what `vaquero agent` gives its Agent so that the agent
 // runs exactly as in `standalone`, fed by a server it pulls from (servers never call
 // agents). A watch thread long-polls the site's revisions and downloads each new one's
-// bundle; a manifest thread keeps the state manifest fresh; a sender thread delivers events
-// in batches and whatever the outage queued. Everything needed to keep booting known hosts
-// is cached under the cache directory, so the agent serves through an outage and starts
+// bundle (a delta when it can); a manifest thread long-polls the state manifest; a sender thread
+// delivers events in batches and whatever the outage queued. Everything needed to keep booting
+// known hosts is cached under the cache directory, so the agent serves through an outage and starts
 // without its server; checkpoints and events taken meanwhile wait in bounded on-disk queues.
 
 #include <atomic>
@@ -24,6 +24,7 @@
 #include "control/wire.h"
 #include "metrics/exposition.h"
 #include "remote/disk_queue.h"
+#include "remote/model_loader.h"
 #include "remote/revision_cache.h"
 #include "remote/server_session.h"
 
@@ -39,7 +40,8 @@ struct RemoteOptions {
     size_t disk_checkpoints = 100'000;
     size_t batch = 5'000;                // events per request (the server takes up to 10,000)
     std::chrono::seconds watch_wait{3};  // long poll per request (bounds stop() too)
-    std::chrono::milliseconds manifest_interval{2'000};
+    // The manifest is long-polled too; this is the least time between two fetches of it.
+    std::chrono::milliseconds manifest_interval{100};
     std::chrono::milliseconds retry{500};  // after a failed call
 };
 
@@ -85,6 +87,7 @@ private:
     RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session);
     void loadCache();
     Status adopt(const control::wire::RevisionInfo& info, const std::string& blob, bool save);
+    Status fetchRevision(const control::wire::RevisionInfo& info, uint64_t have);
     void publish(control::RevisionPtr rev);
     void watchLoop();
     void manifestLoop();
@@ -100,6 +103,7 @@ private:
     RemoteOptions options_;
     std::unique_ptr<ServerSession> session_;
     RevisionCache cache_;
+    ServedSot sot_;  // the served revision's files and parses (the watch thread's)
     std::unique_ptr<DiskQueue> queued_checkpoints_;
     std::unique_ptr<DiskQueue> queued_events_;
 
@@ -118,7 +122,8 @@ private:
     mutable std::mutex manifest_mu_;
     std::unordered_map<std::string, control::ServedBoot> manifest_;
     bool manifest_current_ = false;
-    std::string saved_manifest_;  // the JSON last written to the cache
+    uint64_t manifest_changes_ = 0;  // the server's change count the manifest reflects
+    std::string saved_manifest_;     // the JSON last written to the cache
 
     // Events waiting for the sender.
     mutable std::mutex events_mu_;

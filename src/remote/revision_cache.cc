@@ -3,8 +3,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/sot_bundle.h"
-
 namespace vq::remote {
 namespace fs = std::filesystem;
 
@@ -63,23 +61,6 @@ Status RevisionCache::saveManifest(const std::string& json) {
 
 Result<std::string> RevisionCache::loadManifest() const {
     return readWhole(dir_ / "manifest.json");
-}
-
-Result<fs::path> RevisionCache::unpack(const std::string& blob, uint64_t sequence) const {
-    auto files = model::unpackSot(blob);
-    if (!files)
-        return files.status().prefixed("bundle");
-    const fs::path target = dir_ / ("sot-" + std::to_string(sequence));
-    std::error_code ec;
-    fs::remove_all(target, ec);
-    VQ_TRY(model::writeSotFiles(*files, target));
-    // Older copies: the model of the served revision lives in memory, not in its files.
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.rfind("sot-", 0) == 0 && entry.path() != target)
-            fs::remove_all(entry.path(), ec);
-    }
-    return target;
 }
 
 }  // namespace vq::remote

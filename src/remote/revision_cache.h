@@ -27,9 +27,6 @@ public:
     Status saveManifest(const std::string& json);
     Result<std::string> loadManifest() const;
 
-    // Unpacks a bundle into a fresh directory for model::loadSot and removes older ones.
-    Result<std::filesystem::path> unpack(const std::string& blob, uint64_t sequence) const;
-
     const std::filesystem::path& dir() const { return dir_; }
 
 private:

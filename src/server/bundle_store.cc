@@ -1,10 +1,12 @@
 #include "server/bundle_store.h"
 
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "base/log.h"
 #include "model/sot_bundle.h"
+#include "model/sot_delta.h"
 
 namespace vq::server {
 
@@ -12,10 +14,33 @@ struct BundleStore::Packed {
     control::RevisionPtr revision;
     std::vector<model::SotFile> files;
     std::map<std::string, std::shared_ptr<const std::string>> by_site;
+    // Deltas by site and base revision.
+    std::map<std::pair<std::string, uint64_t>, std::shared_ptr<const std::string>> deltas;
 };
 
-BundleStore::BundleStore(std::string root, size_t keep)
-    : root_(std::move(root)), keep_(keep == 0 ? 1 : keep) {}
+namespace {
+
+// Everything but the other sites' directories; empty when the site is not in the revision.
+std::optional<std::vector<model::SotFile>> siteFiles(const control::ModelRevision& rev,
+                                                     const std::vector<model::SotFile>& files,
+                                                     const std::string& site_id) {
+    const model::Site* site = rev.model->site(site_id);
+    if (site == nullptr)
+        return std::nullopt;
+    const std::string own = "sites/" + site->dir + "/";
+    std::vector<model::SotFile> mine;
+    for (const auto& f : files) {
+        if (f.path.rfind("sites/", 0) == 0 && f.path.rfind(own, 0) != 0)
+            continue;
+        mine.push_back(f);
+    }
+    return mine;
+}
+
+}  // namespace
+
+BundleStore::BundleStore(std::string root, size_t keep, ChangeClock* packed)
+    : root_(std::move(root)), keep_(keep == 0 ? 1 : keep), packed_clock_(packed) {}
 
 BundleStore::~BundleStore() {
     stop();
@@ -70,11 +95,15 @@ void BundleStore::packLoop() {
                             std::chrono::steady_clock::now() - started)
                             .count();
         VQ_LOG_INFO("BUNDLE_READY revision={} files={} ms={}", rev->number, p->files.size(), ms);
-        std::lock_guard lock(mu_);
-        packed_.push_back(std::move(p));
-        while (packed_.size() > keep_)
-            packed_.pop_front();
+        {
+            std::lock_guard lock(mu_);
+            packed_.push_back(std::move(p));
+            while (packed_.size() > keep_)
+                packed_.pop_front();
+        }
         changed_.notify_all();
+        if (packed_clock_ != nullptr)
+            packed_clock_->tick();
     }
 }
 
@@ -104,32 +133,40 @@ control::wire::RevisionInfo BundleStore::waitNewer(uint64_t known,
 }
 
 Result<std::shared_ptr<const std::string>> BundleStore::blob(uint64_t revision,
-                                                             const std::string& site_id) {
-    std::shared_ptr<Packed> p;
+                                                             const std::string& site_id,
+                                                             uint64_t have) {
+    std::shared_ptr<Packed> p, base;
     {
         std::lock_guard lock(mu_);
         for (const auto& candidate : packed_) {
             if (candidate->revision->number == revision)
                 p = candidate;
+            if (have != 0 && have != revision && candidate->revision->number == have)
+                base = candidate;
         }
         if (!p)
             return Status::notFound("revision " + std::to_string(revision) + " is not kept");
-        if (auto it = p->by_site.find(site_id); it != p->by_site.end())
+        if (base) {
+            if (auto it = p->deltas.find({site_id, have}); it != p->deltas.end())
+                return it->second;
+        } else if (auto it = p->by_site.find(site_id); it != p->by_site.end()) {
             return it->second;
+        }
     }
-    const model::Site* site = p->revision->model->site(site_id);
-    if (site == nullptr)
+    auto mine = siteFiles(*p->revision, p->files, site_id);
+    if (!mine)
         return Status::notFound("site " + site_id + " is not in revision " +
                                 std::to_string(revision));
-    // Everything but the other sites' directories.
-    const std::string own = "sites/" + site->dir + "/";
-    std::vector<model::SotFile> mine;
-    for (const auto& f : p->files) {
-        if (f.path.rfind("sites/", 0) == 0 && f.path.rfind(own, 0) != 0)
-            continue;
-        mine.push_back(f);
+    if (base) {
+        if (auto before = siteFiles(*base->revision, base->files, site_id)) {
+            auto delta =
+                std::make_shared<const std::string>(model::packSotDelta(have, *before, *mine));
+            std::lock_guard lock(mu_);
+            p->deltas.emplace(std::make_pair(site_id, have), delta);
+            return delta;
+        }
     }
-    auto packed = std::make_shared<const std::string>(model::packSot(std::move(mine)));
+    auto packed = std::make_shared<const std::string>(model::packSot(std::move(*mine)));
     std::lock_guard lock(mu_);
     p->by_site.emplace(site_id, packed);
     return packed;

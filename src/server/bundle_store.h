@@ -3,7 +3,8 @@
 // takes a while, so it happens on a thread of its own after a revision is published, and a
 // revision is announced to agents (waitNewer) only once its bundle is ready. A site's bundle
 // holds the shared directories and its own sites/<dir>/, never another site's files: an
-// agent of site A receives nothing of site B.
+// agent of site A receives nothing of site B. An agent that holds a kept revision receives
+// only what changed since (a delta), so the newest few revisions' files are kept.
 
 #include <chrono>
 #include <condition_variable>
@@ -18,13 +19,16 @@
 #include "control/wire.h"
 
 #include "base/result.h"
+#include "server/change_clock.h"
 
 namespace vq::server {
 
 class BundleStore {
 public:
     // `root`: the SoT directory the revisions are loaded from. Keeps the newest `keep`.
-    explicit BundleStore(std::string root, size_t keep = 2);
+    // `packed` (may be null) ticks when a revision is ready for agents: the manifest names
+    // the newest packed revision.
+    explicit BundleStore(std::string root, size_t keep = 4, ChangeClock* packed = nullptr);
     ~BundleStore();
     BundleStore(const BundleStore&) = delete;
     BundleStore& operator=(const BundleStore&) = delete;
@@ -41,8 +45,11 @@ public:
     // on stop(): the newest packed revision then.
     control::wire::RevisionInfo waitNewer(uint64_t known, std::chrono::milliseconds timeout);
     // Site `site_id`'s blob of a kept revision; not_found when the revision is not kept (the
-    // agent asks again for the newest) or the site is not in it.
-    Result<std::shared_ptr<const std::string>> blob(uint64_t revision, const std::string& site_id);
+    // agent asks again for the newest) or the site is not in it. When the agent holds kept
+    // revision `have`, the blob is a delta against it (model/sot_delta.h), else the whole.
+    Result<std::shared_ptr<const std::string>> blob(uint64_t revision,
+                                                    const std::string& site_id,
+                                                    uint64_t have = 0);
 
 private:
     struct Packed;  // a revision, its files and the blobs made of them per site
@@ -50,6 +57,7 @@ private:
 
     std::string root_;
     size_t keep_;
+    ChangeClock* packed_clock_;
     control::RevisionFeed* feed_ = nullptr;
     uint64_t subscription_ = 0;
     mutable std::mutex mu_;

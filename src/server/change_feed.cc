@@ -46,6 +46,8 @@ uint64_t ChangeFeed::last() const {
 }
 
 void ChangeFeedSink::record(HostEvent event) {
+    if (changes_ != nullptr)
+        changes_->tick();
     if (feed_.watched()) {
         nlohmann::json j = toJson(event);
         j["type"] = "state";

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/event.h"
+#include "server/change_clock.h"
 
 namespace vq::server {
 
@@ -47,16 +48,19 @@ private:
     uint64_t first_ = 1;  // sequence number of messages_.front()
 };
 
-// Publishes every event it records as {"type":"state","kind":..,"detail":..,"mac":..} and
-// passes it on to `next` (may be null).
+// Publishes every event it records as {"type":"state","kind":..,"detail":..,"mac":..},
+// ticks `changes` (may be null: every event it records is a transition, which the state
+// manifest shows) and passes it on to `next` (may be null).
 class ChangeFeedSink : public EventSink {
 public:
-    ChangeFeedSink(ChangeFeed& feed, EventSink* next) : feed_(feed), next_(next) {}
+    ChangeFeedSink(ChangeFeed& feed, EventSink* next, ChangeClock* changes = nullptr)
+        : feed_(feed), next_(next), changes_(changes) {}
     void record(HostEvent event) override;
 
 private:
     ChangeFeed& feed_;
     EventSink* next_;
+    ChangeClock* changes_;
 };
 
 }  // namespace vq::server

@@ -58,7 +58,7 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
                    ? sot.root
                    : (std::filesystem::path(config.save_path) / "git" / sot.id / "tree").string();
     }
-    cp->bundles_ = std::make_unique<BundleStore>(root);
+    cp->bundles_ = std::make_unique<BundleStore>(root, 4, &cp->server_->manifestChanges());
 
     http::Router router;
     ServerApiContext ctx;
@@ -92,9 +92,12 @@ Status ControlPlane::start() {
 }
 
 void ControlPlane::stop() {
-    // Long polls wait on the bundle store: wake them before the listener waits for them.
+    // Long polls wait on the bundle store and the manifest's clock: wake them before the
+    // listener waits for them.
     if (bundles_)
         bundles_->stop();
+    if (server_)
+        server_->manifestChanges().close();
     if (api_)
         api_->stop();
     if (server_)

@@ -126,7 +126,7 @@ std::shared_ptr<const model::Model> GitSotSource::load(const std::string& commit
     }
     std::vector<git::TreeFile> files = std::move(*tree);
     // The branch head says which sites want a release_tag (in their env.yml).
-    auto result = model::loadSotFiles(files, options_.load);
+    auto result = model::loadSotFiles(files, options_.load, &parsed_);
     key = commit;
     bool overlaid = false;
     struct Pinned {
@@ -175,7 +175,7 @@ std::shared_ptr<const model::Model> GitSotSource::load(const std::string& commit
         return nullptr;
     }
     if (overlaid)
-        result = model::loadSot(tree_dir, options_.load);
+        result = model::loadSot(tree_dir, options_.load, &parsed_);
 
     if (result.io_failure || !result.model) {
         attempt.outcome = GitSotAttempt::Outcome::fetch_failed;

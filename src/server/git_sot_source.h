@@ -107,6 +107,8 @@ private:
     Options options_;
     std::unique_ptr<git::Mirror> mirror_;
     std::mutex refresh_mu_;  // one fetch at a time
+    // Parsed files of the last load: a push parses only the files it changed.
+    model::ParsedSotCache parsed_;
     mutable std::mutex mu_;  // guards what follows
     OnAccepted on_accepted_;
     std::string served_key_;  // branch commit + resolved release tags of the served tree

@@ -15,7 +15,7 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
     rev->commit = std::move(commit);
     rev->loaded = std::chrono::system_clock::now();
     rev->model = std::move(model);
-    std::map<uint64_t, OnRevision> subscribers;
+    std::map<uint64_t, OnRevision> subscribers, last;
     uint64_t floor = 0;
     {
         std::lock_guard lock(mu_);
@@ -44,10 +44,13 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
         if (kept_.size() > keep_)
             kept_.erase(kept_.begin(), kept_.begin() + static_cast<long>(kept_.size() - keep_));
         subscribers = subscribers_;
+        last = last_subscribers_;
     }
     VQ_LOG_INFO("REVISION_ACCEPTED revision={} sot={} hosts={}", rev->number, rev->source_id,
                 rev->model ? rev->model->hostCount() : 0);
     for (const auto& [id, fn] : subscribers)
+        fn(rev);
+    for (const auto& [id, fn] : last)
         fn(rev);
     return rev;
 }
@@ -109,13 +112,21 @@ control::RevisionPtr RevisionLog::latest() const {
 }
 
 uint64_t RevisionLog::subscribe(OnRevision on_revision) {
+    return add(std::move(on_revision), subscribers_);
+}
+
+uint64_t RevisionLog::subscribeLast(OnRevision on_revision) {
+    return add(std::move(on_revision), last_subscribers_);
+}
+
+uint64_t RevisionLog::add(OnRevision on_revision, std::map<uint64_t, OnRevision>& to) {
     std::lock_guard order(publish_mu_);
     control::RevisionPtr current;
     uint64_t id = 0;
     {
         std::lock_guard lock(mu_);
         id = next_subscriber_++;
-        subscribers_[id] = on_revision;
+        to[id] = on_revision;
         current = kept_.empty() ? nullptr : kept_.back();
     }
     if (current)
@@ -127,6 +138,7 @@ void RevisionLog::unsubscribe(uint64_t id) {
     std::lock_guard order(publish_mu_);
     std::lock_guard lock(mu_);
     subscribers_.erase(id);
+    last_subscribers_.erase(id);
 }
 
 }  // namespace vq::server

@@ -47,9 +47,13 @@ public:
     control::RevisionPtr latest() const override;
     control::RevisionPtr revision(uint64_t number) const override;
     uint64_t subscribe(OnRevision on_revision) override;
+    // As subscribe(), but told after every subscribe()r: for slow work (planning a rollout
+    // over every host) that must not delay what agents are told.
+    uint64_t subscribeLast(OnRevision on_revision);
     void unsubscribe(uint64_t id) override;
 
 private:
+    uint64_t add(OnRevision on_revision, std::map<uint64_t, OnRevision>& to);
     // publish_mu_ orders publications and subscriptions, so a subscriber sees every
     // revision once, in order; mu_ guards the data for readers.
     std::mutex publish_mu_;
@@ -58,7 +62,7 @@ private:
     uint64_t next_number_ = 1;
     uint64_t next_subscriber_ = 1;
     std::vector<control::RevisionPtr> kept_;  // oldest first
-    std::map<uint64_t, OnRevision> subscribers_;
+    std::map<uint64_t, OnRevision> subscribers_, last_subscribers_;
     std::function<void(const control::ModelRevision&)> before_publish_;
     std::function<control::RevisionPtr(uint64_t)> older_;
     std::function<Result<uint64_t>(uint64_t)> numbering_;

@@ -76,7 +76,8 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     if (!rollout_store)
         return rollout_store.status();
     s->rollout_store_ = std::move(*rollout_store);
-    s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events);
+    s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events,
+                                                     &s->manifest_changes_);
     s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->feed_sink_.get());
     s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
     VQ_TRY(s->engine_->loadAll());
@@ -92,7 +93,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         first_model = git->model;
         first_commit = git->commit;
     } else {
-        auto first = model::loadSot(s->sot_.root, load_options);
+        auto first = model::loadSot(s->sot_.root, load_options, &s->sot_cache_);
         if (first.io_failure || !first.model)
             return Status::unavailable("cannot read SoT " + s->sot_.root);
         if (first.hasErrors()) {
@@ -199,10 +200,12 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     if (!rollout)
         return rollout.status();
     s->state_->restore(*rollout);
-    s->revisions_.subscribe([self](const control::RevisionPtr& rev) {
+    // Last: planning the rollout of a large site takes long, agents are told first.
+    s->revisions_.subscribeLast([self](const control::RevisionPtr& rev) {
         self->state_->onRevision(rev);
         self->pinned_->add(rev);
         self->releaseRevisions(rev->number);
+        self->manifest_changes_.tick();
     });
     if (publish_current && !s->revisions_.publish(first_model, s->sot_.id, first_commit))
         return Status::unavailable("cannot store the next revision number in SavePath " +
@@ -217,9 +220,11 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     }
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
-        s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
+        s->options_.accept,
+        [self](const std::shared_ptr<const model::Model>& m) {
             return self->revisions_.publish(m, self->sot_.id) != nullptr;
-        });
+        },
+        &s->sot_cache_);
     return s;
 }
 
@@ -378,6 +383,7 @@ Result<std::string> Server::checkpoint(std::string_view site,
     Status rollout = state_->checkpoint(t->progress.site, t->progress.host, boot);
     VQ_TRY(engine_->waitStored(*t));
     VQ_TRY(rollout);
+    manifest_changes_.tick();
     if (feed_.watched()) {
         nlohmann::json j = {{"type", "checkpoint"},
                             {"site", t->progress.site},

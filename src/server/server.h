@@ -23,6 +23,7 @@
 
 #include "base/event.h"
 #include "base/result.h"
+#include "server/change_clock.h"
 #include "server/change_feed.h"
 #include "server/config.h"
 #include "server/effects.h"
@@ -87,6 +88,9 @@ public:
     // Events reported by agents so far.
     uint64_t eventsReported() const { return events_reported_.load(); }
     const HostEventLog& hostEvents() const { return host_events_; }
+    // Ticks whenever what served() answers may have changed (transitions, checkpoints,
+    // revisions): what agents long-poll for their state manifest.
+    ChangeClock& manifestChanges() { return manifest_changes_; }
     const std::string& storeFile() const;
     // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
     // containers, checkpoints, events, the revision, the build.
@@ -114,6 +118,7 @@ private:
     ServerOptions options_;
     // What changed, for the dashboard's live updates; transitions reach it through the sink.
     ChangeFeed feed_;
+    ChangeClock manifest_changes_;
     std::unique_ptr<ChangeFeedSink> feed_sink_;
     SotSourceConfig sot_;
     std::unique_ptr<WorkflowEventLog> workflow_log_;
@@ -123,6 +128,8 @@ private:
     std::unique_ptr<PinnedRevisions> pinned_;
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;
+    // The parsed files of the served SoT: a reload parses only what changed.
+    model::ParsedSotCache sot_cache_;
     RevisionLog revisions_;
     // Before the state engine, which keeps references to its counters.
     metrics::Registry metrics_;

@@ -111,7 +111,10 @@ public:
         auto number = queryNumber(req, "revision");
         if (!number)
             return refuse(400, "revision must be a number");
-        auto blob = ctx_.bundles->blob(*number, claims->site_id);
+        auto have = queryNumber(req, "have");  // the revision the agent holds: a delta
+        if (!have)
+            return refuse(400, "have must be a number");
+        auto blob = ctx_.bundles->blob(*number, claims->site_id, *have);
         if (!blob)
             return refuse(blob.status());
         return Response::text(200, **blob, "application/zstd");
@@ -121,6 +124,22 @@ public:
         auto claims = authorize(req);
         if (!claims)
             return refuse(claims.status());
+        auto seen = queryNumber(req, "changes");
+        if (!seen)
+            return refuse(400, "changes must be a number");
+        auto wait_s = queryNumber(req, "wait");
+        if (!wait_s)
+            return refuse(400, "wait must be a number of seconds");
+        // Read before the manifest is made: a change meanwhile ends the next poll at once.
+        uint64_t changes = ctx_.server->manifestChanges().now();
+        if (*seen != 0) {
+            auto wait = ctx_.watch_timeout;
+            if (*wait_s > 0)
+                wait = std::min<std::chrono::milliseconds>(wait, std::chrono::seconds(*wait_s));
+            changes = ctx_.server->manifestChanges().waitPast(*seen, wait);
+            if (changes == *seen)
+                return Response::text(204, "", "text/plain");  // nothing changed: nothing sent
+        }
         auto rev = ctx_.bundles->latestRevision();
         if (!rev)
             return refuse(503, "no revision yet");
@@ -129,6 +148,7 @@ public:
             return refuse(404, "site " + claims->site_id + " is not in the newest revision");
         wire::Manifest m;
         m.revision = rev->number;
+        m.changes = changes;
         for (const auto& host : site->hosts)
             m.hosts[host.name] = ctx_.server->served(*site, host, *rev->model);
         return Response::json(200, wire::encodeManifest(m));

@@ -15,13 +15,15 @@ SotWatcher::SotWatcher(fs::path root,
                        control::ModelHolder& holder,
                        std::chrono::milliseconds interval,
                        Accept accept,
-                       OnSwap on_swap)
+                       OnSwap on_swap,
+                       model::ParsedSotCache* cache)
     : root_(std::move(root)),
       options_(std::move(options)),
       holder_(holder),
       interval_(interval),
       accept_(std::move(accept)),
-      on_swap_(std::move(on_swap)) {
+      on_swap_(std::move(on_swap)),
+      cache_(cache) {
     loaded_fingerprint_ = holder_.get() ? fingerprint(root_) : std::string();
 }
 
@@ -62,7 +64,7 @@ bool SotWatcher::pollOnce() {
     const std::string fp = fingerprint(root_);
     if (fp == loaded_fingerprint_ || fp == rejected_fingerprint_)
         return false;
-    auto result = model::loadSot(root_, options_);
+    auto result = model::loadSot(root_, options_, cache_);
     std::string refusal;
     if (result.io_failure || !result.model) {
         refusal = "cannot read " + root_.string();
@@ -96,6 +98,10 @@ bool SotWatcher::pollOnce() {
 }
 
 void SotWatcher::start() {
+    notifier_ = std::make_unique<DirChangeNotifier>(root_);
+    if (!notifier_->watching())
+        VQ_LOG_WARN("SOT_NOT_WATCHED root={} reason=\"no inotify\" poll_ms={}", root_.string(),
+                    interval_.count());
     thread_ = std::thread([this] { run(); });
 }
 
@@ -104,23 +110,27 @@ void SotWatcher::stop() {
         std::lock_guard lock(mu_);
         stop_ = true;
     }
-    cv_.notify_all();
+    if (notifier_)
+        notifier_->wake();
     if (thread_.joinable())
         thread_.join();
 }
 
+bool SotWatcher::stopping() {
+    std::lock_guard lock(mu_);
+    return stop_;
+}
+
 void SotWatcher::run() {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-        if (cv_.wait_for(lock, interval_, [this] { return stop_; }))
+    while (!stopping()) {
+        // A change ends the wait at once; the timeout is the poll of old.
+        if (notifier_->wait(interval_) == DirChangeNotifier::Wake::Woken || stopping())
             break;
-        lock.unlock();
         try {
             pollOnce();
         } catch (const std::exception& e) {
             VQ_LOG_ERROR("SOT_RELOAD_FAILED root={} error={}", root_.string(), e.what());
         }
-        lock.lock();
     }
 }
 

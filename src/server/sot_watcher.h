@@ -1,8 +1,10 @@
 #pragma once
-// Re-reads a local SoT directory every PollInterval. A change that loads without errors
-// replaces the model (ModelHolder::set, atomic for readers); a change with errors keeps the
-// last good model and logs every error. Unchanged directories (same names, sizes and
-// modification times) are not re-parsed.
+// Re-reads a local SoT directory as soon as it changes (inotify), and every PollInterval in
+// case a change went unnoticed. A change that loads without errors replaces the model
+// (ModelHolder::set, atomic for readers); a change with errors keeps the last good model and
+// logs every error. Unchanged directories (same names, sizes and modification times) are not
+// re-read, and of a changed one only the files whose bytes changed are parsed again (the
+// parse cache, shared with the server's first load).
 
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +18,7 @@
 #include "control/model_holder.h"
 
 #include "model/load.h"
+#include "server/dir_change_notifier.h"
 
 namespace vq::server {
 
@@ -32,7 +35,8 @@ public:
                control::ModelHolder& holder,
                std::chrono::milliseconds interval,
                Accept accept = {},
-               OnSwap on_swap = {});
+               OnSwap on_swap = {},
+               model::ParsedSotCache* cache = nullptr);
     ~SotWatcher();
 
     // One poll now (tests); true when the model was replaced.
@@ -45,6 +49,7 @@ public:
 
 private:
     void run();
+    bool stopping();
 
     std::filesystem::path root_;
     model::LoadOptions options_;
@@ -52,11 +57,12 @@ private:
     std::chrono::milliseconds interval_;
     Accept accept_;
     OnSwap on_swap_;
+    model::ParsedSotCache* cache_;
     std::string loaded_fingerprint_;
     std::string rejected_fingerprint_;
     std::mutex mu_;
-    std::condition_variable cv_;
     bool stop_ = false;
+    std::unique_ptr<DirChangeNotifier> notifier_;
     std::thread thread_;
 };
 

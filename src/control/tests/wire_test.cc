@@ -38,11 +38,13 @@ TEST(Wire, BadEventsAreRefused) {
 TEST(Wire, ManifestRoundTrip) {
     Manifest m;
     m.revision = 7;
+    m.changes = 42;
     m.hosts["node1"] = ServedBoot{"install", 1};
     m.hosts["node2"] = ServedBoot{"", 0};
     auto back = decodeManifest(encodeManifest(m));
     ASSERT_TRUE(back) << back.message();
     EXPECT_EQ(back->revision, 7u);
+    EXPECT_EQ(back->changes, 42u);
     ASSERT_EQ(back->hosts.size(), 2u);
     EXPECT_EQ(back->hosts["node1"].boot, "install");
     EXPECT_EQ(back->hosts["node1"].stage, 1u);

@@ -32,6 +32,19 @@ TEST(RevisionLog, NumbersInOrderAndPushesEachOnceToSubscribers) {
     EXPECT_EQ(seen.size(), 2u) << "no push after unsubscribe";
 }
 
+TEST(RevisionLog, LastSubscribersAreToldAfterTheOthers) {
+    RevisionLog log;
+    std::vector<std::string> order;
+    const uint64_t last =
+        log.subscribeLast([&](const control::RevisionPtr&) { order.push_back("last"); });
+    log.subscribe([&](const control::RevisionPtr&) { order.push_back("first"); });
+    log.publish(emptyModel(), "local");
+    EXPECT_EQ(order, (std::vector<std::string>{"first", "last"}));
+    log.unsubscribe(last);
+    log.publish(emptyModel(), "local");
+    EXPECT_EQ(order, (std::vector<std::string>{"first", "last", "first"}));
+}
+
 TEST(RevisionLog, ALateSubscriberGetsTheNewestAtOnce) {
     RevisionLog log;
     log.publish(emptyModel(), "a");

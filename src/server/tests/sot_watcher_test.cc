@@ -84,5 +84,40 @@ TEST_F(SotWatcherTest, BackgroundThreadPicksUpChangesAndStops) {
     EXPECT_EQ(swaps, 1);
 }
 
+// A change is loaded when it is written (inotify), not at the next poll; of a changed
+// directory only the changed files are parsed again.
+TEST_F(SotWatcherTest, AWriteIsLoadedWithoutWaitingForThePoll) {
+    std::atomic<int> swaps{0};
+    model::ParsedSotCache cache;
+    SotWatcher w(
+        root_, {}, holder_, std::chrono::hours(1), {},
+        [&swaps](const std::shared_ptr<const model::Model>&) {
+            ++swaps;
+            return true;
+        },
+        &cache);
+    w.start();
+    write("sites/test-site/env.yml", "\n# touched\n", true);
+    for (int i = 0; i < 250 && swaps == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(swaps, 1);
+    // A file in a directory made after the start is seen too, and parsed alone.
+    fs::create_directories(root_ / "sites/new-site");
+    write("sites/new-site/env.yml",
+          "id: new-site\nsubnets:\n  - {id: n, cidr: 10.20.0.0/24, gateway: 10.20.0.1, dns: "
+          "[10.20.0.2], "
+          "ntp: [10.20.0.3]}\n"
+          "agents:\n  - name: a\n",
+          false);
+    for (int i = 0; i < 250 && swaps == 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    w.stop();
+    EXPECT_EQ(swaps, 2);
+    EXPECT_EQ(cache.lastLoad().parsed, 1u);
+    EXPECT_GT(cache.lastLoad().reused, 0u);
+    ASSERT_TRUE(holder_.get());
+    EXPECT_TRUE(holder_.get()->site("new-site"));
+}
+
 }  // namespace
 }  // namespace vq::server
