@@ -176,9 +176,14 @@ Result<CheckpointAnswer> decodeCheckpointAnswer(std::string_view text) {
 
 std::string encodeTasks(const std::vector<Task>& tasks) {
     json list = json::array();
-    for (const auto& t : tasks)
-        list.push_back({{"id", t.id}, {"host", t.host}, {"kind", t.kind}, {"args", t.args}});
-    return json{{"tasks", std::move(list)}}.dump();
+    for (const auto& t : tasks) {
+        list.push_back({{"id", t.id},
+                        {"host", t.host},
+                        {"kind", t.kind},
+                        {"args", t.args},
+                        {"timeout_s", t.timeout_s}});
+    }
+    return json{{"tasks", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<std::vector<Task>> decodeTasks(std::string_view text) {
@@ -188,11 +193,52 @@ Result<std::vector<Task>> decodeTasks(std::string_view text) {
     auto list = j->find("tasks");
     if (list == j->end() || !list->is_array())
         return Status::invalidArgument("tasks: no tasks array");
+    if (list->size() > kMaxTasksPerCall)
+        return Status::invalidArgument("tasks: more than " + std::to_string(kMaxTasksPerCall));
     std::vector<Task> out;
     for (const auto& item : *list) {
-        if (item.is_object())
-            out.push_back(
-                Task{str(item, "id"), str(item, "host"), str(item, "kind"), str(item, "args")});
+        if (!item.is_object())
+            return Status::invalidArgument("tasks: a task is not an object");
+        Task t;
+        t.id = str(item, "id");
+        t.host = str(item, "host");
+        t.kind = str(item, "kind");
+        t.args = str(item, "args");
+        t.timeout_s = static_cast<uint32_t>(std::min<uint64_t>(u64(item, "timeout_s"), 86'400));
+        if (t.id.empty() || t.kind.empty())
+            return Status::invalidArgument("tasks: a task has no id or kind");
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+std::string encodeTaskResults(const std::vector<TaskResult>& results) {
+    json list = json::array();
+    for (const auto& r : results)
+        list.push_back({{"id", r.id}, {"ok", r.ok}, {"detail", r.detail}});
+    return json{{"results", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::vector<TaskResult>> decodeTaskResults(std::string_view text) {
+    auto j = parseObject(text, "task results");
+    if (!j)
+        return j.status();
+    auto list = j->find("results");
+    if (list == j->end() || !list->is_array())
+        return Status::invalidArgument("task results: no results array");
+    if (list->size() > kMaxTasksPerCall)
+        return Status::invalidArgument("task results: more than " +
+                                       std::to_string(kMaxTasksPerCall));
+    std::vector<TaskResult> out;
+    for (const auto& item : *list) {
+        if (!item.is_object())
+            return Status::invalidArgument("task results: a result is not an object");
+        auto ok = item.find("ok");
+        TaskResult r{str(item, "id"), ok != item.end() && ok->is_boolean() && ok->get<bool>(),
+                     str(item, "detail")};
+        if (r.id.empty())
+            return Status::invalidArgument("task results: a result has no id");
+        out.push_back(std::move(r));
     }
     return out;
 }

@@ -57,7 +57,10 @@ const model::Host* findHost(const model::Model& m, const std::string& site, std:
 }  // namespace
 
 RemoteLinks::RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session)
-    : options_(std::move(options)), session_(std::move(session)), cache_(options_.cache_dir) {}
+    : options_(std::move(options)),
+      session_(std::move(session)),
+      tasks_(std::make_unique<RemoteTasks>(*session_)),
+      cache_(options_.cache_dir) {}
 
 Result<std::unique_ptr<RemoteLinks>> RemoteLinks::create(RemoteOptions options) {
     auto session = ServerSession::create(options.session);
@@ -411,16 +414,6 @@ Result<std::string> RemoteLinks::checkpoint(std::string_view site,
         manifest_[std::string(host)] = answer->served;
     }
     return answer->summary;
-}
-
-std::vector<control::Task> RemoteLinks::pending(std::string_view, std::string_view) {
-    https::ClientRequest req;
-    req.target = std::string(wire::kTasks);
-    auto resp = session_->send(req);
-    if (!resp || resp->status != 200)
-        return {};
-    auto tasks = wire::decodeTasks(resp->body);
-    return tasks ? std::move(*tasks) : std::vector<control::Task>{};
 }
 
 bool RemoteLinks::sendEvents(const std::vector<std::string>& encoded) {

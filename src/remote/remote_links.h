@@ -24,6 +24,7 @@
 #include "control/wire.h"
 #include "metrics/exposition.h"
 #include "remote/disk_queue.h"
+#include "remote/remote_tasks.h"
 #include "remote/revision_cache.h"
 #include "remote/server_session.h"
 
@@ -45,8 +46,7 @@ struct RemoteOptions {
 
 class RemoteLinks : public control::RevisionFeed,
                     public control::StateManifest,
-                    public control::EventReport,
-                    public control::TaskSource {
+                    public control::EventReport {
 public:
     static Result<std::unique_ptr<RemoteLinks>> create(RemoteOptions options);
     ~RemoteLinks() override;
@@ -56,7 +56,7 @@ public:
     // (or refuses) and nothing is cached.
     Status start(std::chrono::milliseconds wait);
     void stop();
-    control::Links links() { return control::Links{this, this, this, this}; }
+    control::Links links() { return control::Links{this, this, this, tasks_.get()}; }
 
     // Connected, serving the server's newest revision and manifest, nothing queued.
     bool inSync() const;
@@ -78,8 +78,6 @@ public:
     Result<std::string> checkpoint(std::string_view site,
                                    std::string_view host,
                                    std::string_view boot) override;
-    // control::TaskSource
-    std::vector<control::Task> pending(std::string_view site, std::string_view agent) override;
 
 private:
     RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session);
@@ -99,6 +97,7 @@ private:
 
     RemoteOptions options_;
     std::unique_ptr<ServerSession> session_;
+    std::unique_ptr<RemoteTasks> tasks_;  // on session_
     RevisionCache cache_;
     std::unique_ptr<DiskQueue> queued_checkpoints_;
     std::unique_ptr<DiskQueue> queued_events_;

@@ -92,9 +92,12 @@ Status ControlPlane::start() {
 }
 
 void ControlPlane::stop() {
-    // Long polls wait on the bundle store: wake them before the listener waits for them.
+    // Long polls wait on the bundle store and the task queue: wake them before the listener
+    // waits for them.
     if (bundles_)
         bundles_->stop();
+    if (server_)
+        server_->tasks().stop();
     if (api_)
         api_->stop();
     if (server_)
