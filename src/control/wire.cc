@@ -24,46 +24,6 @@ uint64_t u64(const json& j, const char* key) {
     return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
 }
 
-json eventJson(const HostEvent& e) {
-    json j = {
-        {"time_ms",
-         std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count()},
-        {"source", e.source},
-        {"kind", e.kind},
-        {"detail", e.detail}};
-    if (e.mac)
-        j["mac"] = e.mac->toString();
-    if (e.ip)
-        j["ip"] = e.ip->toString();
-    return j;
-}
-
-Result<HostEvent> eventFrom(const json& j) {
-    if (!j.is_object())
-        return Status::invalidArgument("event: not a JSON object");
-    HostEvent e;
-    auto t = j.find("time_ms");
-    if (t != j.end() && t->is_number_integer())
-        e.time =
-            std::chrono::system_clock::time_point(std::chrono::milliseconds(t->get<int64_t>()));
-    e.source = str(j, "source");
-    e.kind = str(j, "kind");
-    e.detail = str(j, "detail");
-    if (e.kind.empty())
-        return Status::invalidArgument("event: no kind");
-    if (auto mac = str(j, "mac"); !mac.empty()) {
-        e.mac = MacAddr::parse(mac);
-        if (!e.mac)
-            return Status::invalidArgument("event: bad mac '" + mac + "'");
-    }
-    if (auto ip = str(j, "ip"); !ip.empty()) {
-        e.ip = Ipv4::parse(ip);
-        if (!e.ip)
-            return Status::invalidArgument("event: bad ip '" + ip + "'");
-    }
-    return e;
-}
-
 json servedJson(const ServedBoot& s) {
     return json{{"boot", s.boot}, {"stage", s.stage}};
 }
@@ -109,42 +69,6 @@ Result<Manifest> decodeManifest(std::string_view text) {
             m.hosts.emplace(name, servedFrom(served));
     }
     return m;
-}
-
-std::string encodeEvent(const HostEvent& e) {
-    return eventJson(e).dump();
-}
-
-Result<HostEvent> decodeEvent(std::string_view text) {
-    return eventFrom(json::parse(text, nullptr, false));
-}
-
-std::string encodeEvents(const std::vector<HostEvent>& events) {
-    json list = json::array();
-    for (const auto& e : events)
-        list.push_back(eventJson(e));
-    return json{{"events", std::move(list)}}.dump();
-}
-
-Result<std::vector<HostEvent>> decodeEvents(std::string_view text) {
-    auto j = parseObject(text, "events");
-    if (!j)
-        return j.status();
-    auto list = j->find("events");
-    if (list == j->end() || !list->is_array())
-        return Status::invalidArgument("events: no events array");
-    if (list->size() > kMaxEventsPerBatch)
-        return Status::invalidArgument("events: more than " + std::to_string(kMaxEventsPerBatch) +
-                                       " in one batch");
-    std::vector<HostEvent> out;
-    out.reserve(list->size());
-    for (const auto& item : *list) {
-        auto e = eventFrom(item);
-        if (!e)
-            return e.status();
-        out.push_back(std::move(*e));
-    }
-    return out;
 }
 
 std::string encodeCheckpoint(const CheckpointRequest& c) {

@@ -1,6 +1,7 @@
 #include "control/wire.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace vq::control::wire {
 namespace {
@@ -33,6 +34,44 @@ TEST(Wire, BadEventsAreRefused) {
     for (size_t i = 0; i <= kMaxEventsPerBatch; ++i)
         many += std::string(i ? "," : "") + R"({"kind":"K"})";
     EXPECT_FALSE(decodeEvents(many + "]}"));
+}
+
+TEST(Wire, EventsAreTheSameJsonAsEver) {
+    HostEvent e;
+    e.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000123));
+    e.mac = MacAddr::parse("52:54:00:12:34:56");
+    e.ip = Ipv4::parse("10.99.0.10");
+    e.source = "dhcp";
+    e.kind = "DHCP_ACK";
+    e.detail = "hostname=\"a\\b\"\n\x01 caf\xc3\xa9 bad=\xff\xc3";
+    // What nlohmann writes (invalid UTF-8 replaced), key for key.
+    const auto ours = nlohmann::json::parse(encodeEvent(e));
+    EXPECT_EQ(ours["time_ms"], 1700000000123);
+    EXPECT_EQ(ours["mac"], "52:54:00:12:34:56");
+    EXPECT_EQ(ours["ip"], "10.99.0.10");
+    EXPECT_EQ(ours["detail"], "hostname=\"a\\b\"\n\x01 caf\xc3\xa9 bad=\xef\xbf\xbd\xef\xbf\xbd");
+    auto back = decodeEvent(encodeEvent(e));
+    ASSERT_TRUE(back) << back.message();
+    EXPECT_EQ(back->time, e.time);
+    EXPECT_EQ(back->kind, "DHCP_ACK");
+    EXPECT_EQ(back->ip, e.ip);
+    // Unknown keys and nested values are skipped, at any depth.
+    auto extra = decodeEvents(
+        R"({"v":2,"meta":{"a":[1,{"b":2}]},"events":[{"kind":"X","more":{"k":[1,2]},"x":[{}],)"
+        R"("detail":"d","time_ms":5}],"after":[]})");
+    ASSERT_TRUE(extra) << extra.message();
+    ASSERT_EQ(extra->size(), 1u);
+    EXPECT_EQ((*extra)[0].detail, "d");
+    EXPECT_EQ((*extra)[0].time.time_since_epoch(), std::chrono::milliseconds(5));
+    EXPECT_FALSE(decodeEvents(R"({"events":[{"kind":"X"},3]})"));
+    EXPECT_FALSE(decodeEvents(R"({"events":[["kind"]]})"));
+    EXPECT_FALSE(decodeEvents(R"({"events":[]} trailing)"));
+    EXPECT_FALSE(decodeEvents(R"([{"events":[]}])"));
+    EXPECT_FALSE(decodeEvent("[]"));
+    EXPECT_FALSE(decodeEvent("3"));
+    auto none = decodeEvents(R"({"events":[]})");
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
 }
 
 TEST(Wire, ManifestRoundTrip) {
