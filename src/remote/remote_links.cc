@@ -89,6 +89,8 @@ Status RemoteLinks::start(std::chrono::milliseconds wait) {
     watcher_ = std::thread([this] { watchLoop(); });
     manifester_ = std::thread([this] { manifestLoop(); });
     sender_ = std::thread([this] { senderLoop(); });
+    for (size_t i = 1; i < options_.senders; ++i)
+        extra_senders_.emplace_back([this] { extraSenderLoop(); });
     std::unique_lock lock(rev_mu_);
     if (!have_revision_.wait_for(lock, wait, [this] { return latest_ != nullptr; })) {
         lock.unlock();
@@ -112,6 +114,9 @@ void RemoteLinks::stop() {
         if (t->joinable())
             t->join();
     }
+    for (auto& t : extra_senders_)
+        t.join();
+    extra_senders_.clear();
 }
 
 bool RemoteLinks::pause(std::chrono::milliseconds d) {
@@ -367,7 +372,7 @@ void RemoteLinks::report(std::string_view, const HostEvent& event) {
     }
     events_.push_back(std::move(line));
     if (events_.size() >= options_.batch)
-        events_cv_.notify_one();
+        events_cv_.notify_all();
 }
 
 Result<std::string> RemoteLinks::checkpoint(std::string_view site,
@@ -512,6 +517,36 @@ void RemoteLinks::senderLoop() {
         }
         if (!up)
             pause(options_.retry);
+    }
+}
+
+// Sends full batches beside senderLoop while the server answers and nothing waits in the
+// outage queues; anything else (a partial batch, an outage, the queues) is left to
+// senderLoop, so events are never reordered by an outage. A batch it fails to send goes to
+// the on-disk queue, as senderLoop's would.
+void RemoteLinks::extraSenderLoop() {
+    while (!stopping()) {
+        std::vector<std::string> batch;
+        {
+            std::unique_lock lock(events_mu_);
+            events_cv_.wait_for(lock, std::chrono::milliseconds(200),
+                                [this] { return stopping() || events_.size() >= options_.batch; });
+            if (stopping() || events_.size() < options_.batch || !connected_.load() ||
+                queued_checkpoints_->size() > 0 || queued_events_->size() > 0)
+                continue;
+            batch.assign(
+                std::make_move_iterator(events_.begin()),
+                std::make_move_iterator(events_.begin() + static_cast<ptrdiff_t>(options_.batch)));
+            events_.erase(events_.begin(),
+                          events_.begin() + static_cast<ptrdiff_t>(options_.batch));
+        }
+        if (!sendEvents(batch)) {
+            for (const auto& line : batch) {
+                if (!queued_events_->push(line))
+                    events_dropped_.fetch_add(1);
+            }
+            pause(options_.retry);
+        }
     }
 }
 

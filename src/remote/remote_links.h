@@ -38,7 +38,10 @@ struct RemoteOptions {
     size_t memory_events = 100'000;   // events waiting to be sent; more are dropped (counted)
     size_t disk_events = 100'000;     // events kept on disk while the server is away
     size_t disk_checkpoints = 100'000;
-    size_t batch = 5'000;                // events per request (the server takes up to 10,000)
+    size_t batch = 5'000;  // events per request (the server takes up to 10,000)
+    // Requests of full batches in flight at once: the server reads each on a thread of its
+    // own. The first sender alone also delivers the outage queues, in order.
+    size_t senders = 2;
     std::chrono::seconds watch_wait{3};  // long poll per request (bounds stop() too)
     std::chrono::milliseconds manifest_interval{2'000};
     std::chrono::milliseconds retry{500};  // after a failed call
@@ -87,6 +90,7 @@ private:
     void watchLoop();
     void manifestLoop();
     void senderLoop();
+    void extraSenderLoop();
     bool refreshManifest();
     bool sendEvents(const std::vector<std::string>& encoded);
     bool drainCheckpoints();
@@ -136,6 +140,7 @@ private:
     std::mutex pause_mu_;
     std::condition_variable pause_cv_;
     std::thread watcher_, manifester_, sender_;
+    std::vector<std::thread> extra_senders_;
 };
 
 }  // namespace vq::remote
