@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "agent/agent.h"
+#include "agent/task_executor.h"
 #include "base/log.h"
 #include "base/process.h"
 #include "base/version.h"
@@ -77,11 +78,22 @@ int runAgent(const AgentCommandOptions& options) {
         remote_links.stop();
         return fail(st.message());
     }
+    // The site's power actions and containers: BMCs and the container engine are reached
+    // from here, with this machine's Containers: settings.
+    agent::TaskExecutorOptions to;
+    to.site = ro.session.site_id;
+    to.agent = ro.session.agent_id;
+    to.threads = static_cast<size_t>(config.tasks.threads);
+    to.runner.runtime = server::containerRuntime(config.containers);
+    to.runner.drivers.ssh.known_hosts_dir = config.save_path;
+    agent::TaskExecutor tasks(*remote_links.links().tasks, to);
+    tasks.start();
     VQ_LOG_INFO("AGENT_STARTED server={}:{} site={} agent={} http={} cache={}",
                 ro.session.client.host, ro.session.client.port, ro.session.site_id,
                 agent.selection().agent.name, agent.httpPort(), ro.cache_dir.string());
 
     VQ_LOG_INFO("AGENT_STOPPING signal={}", waitForStopSignal(signals));
+    tasks.stop();
     agent.stop();
     remote_links.stop();
     VQ_LOG_INFO("AGENT_STOPPED");

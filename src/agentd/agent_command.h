@@ -3,7 +3,8 @@
 // gives ServerClient (Addr, Port, InsecureSkipVerify), SavePath (the cache) and Log; the
 // site, agent id and shared secret come from flags or VAQUERO_SITE_ID, VAQUERO_AGENT_ID and
 // VAQUERO_SHARED_SECRET. What the agent serves (DHCP mode, asset server) is the site's
-// agents[] entry in the SoT, as in `standalone`.
+// agents[] entry in the SoT, as in `standalone`. It runs its site's tasks (power actions,
+// containers) with the file's Containers: and Tasks: settings.
 
 #include <string>
 

@@ -6,6 +6,7 @@
 // in-process (the server object itself); `server` and `agent` will implement them over
 // HTTPS. server/ and agent/ never include each other.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -74,19 +75,50 @@ public:
                                            std::string_view boot) = 0;
 };
 
-// Work the server hands to a site's agents (power actions, containers). The server decides;
-// the agent runs and reports back.
+// Work the server hands to a site's agents: power actions and containers run where the
+// BMCs and the container engine are, on the site. The server decides and renders each task
+// whole (args carry what it needs, BMC credentials included: they travel only inside the
+// TLS channel and are never logged); the agent runs it and reports back. `id` is the
+// task's idempotency key: one per state transition, so a task is run at most once however
+// often it is offered, retried or re-issued.
 struct Task {
     std::string id;
+    std::string site;
     std::string host;
-    std::string kind;  // e.g. "power.cycle"
-    std::string args;  // JSON
+    std::string kind;        // "power" (args: a BMC target) | "containers" (args: a pipeline)
+    std::string args;        // JSON
+    uint32_t timeout_s = 0;  // to run and report once leased; past it the server fails it
 };
+
+struct TaskResult {
+    std::string id;
+    bool ok = false;
+    std::string detail;  // why not; never holds a secret
+};
+
+// Task kinds. power: args are the host's BMC target (power/target_json.h): a one-time PXE
+// boot, then a power cycle or a graceful restart. containers: args are {"step": validate |
+// before_shutdown | reboot, "containers": [spec...]} (container/spec_json.h), a pipeline
+// that stops at its first failure.
+inline constexpr std::string_view kPowerTask = "power";
+inline constexpr std::string_view kContainersTask = "containers";
 
 class TaskSource {
 public:
     virtual ~TaskSource() = default;
-    virtual std::vector<Task> pending(std::string_view site, std::string_view agent) = 0;
+    // Tasks of `site` (in-process only: "" is every site) leased to `agent`, at most `max`;
+    // waits up to `wait` when none is ready. A leased task is offered to no one else.
+    // unavailable when the server cannot be reached (the agent tries again later).
+    virtual Result<std::vector<Task>> lease(std::string_view site,
+                                            std::string_view agent,
+                                            size_t max,
+                                            std::chrono::milliseconds wait) = 0;
+    // The results of leased tasks. A result for a task unknown, of another site, of another
+    // agent or already reported is ignored (a retried report is harmless). unavailable: not
+    // delivered, send them again.
+    virtual Status complete(std::string_view site,
+                            std::string_view agent,
+                            const std::vector<TaskResult>& results) = 0;
 };
 
 // The four together, as an agent is given them. Every pointer must outlive the agent.

@@ -24,46 +24,6 @@ uint64_t u64(const json& j, const char* key) {
     return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
 }
 
-json eventJson(const HostEvent& e) {
-    json j = {
-        {"time_ms",
-         std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count()},
-        {"source", e.source},
-        {"kind", e.kind},
-        {"detail", e.detail}};
-    if (e.mac)
-        j["mac"] = e.mac->toString();
-    if (e.ip)
-        j["ip"] = e.ip->toString();
-    return j;
-}
-
-Result<HostEvent> eventFrom(const json& j) {
-    if (!j.is_object())
-        return Status::invalidArgument("event: not a JSON object");
-    HostEvent e;
-    auto t = j.find("time_ms");
-    if (t != j.end() && t->is_number_integer())
-        e.time =
-            std::chrono::system_clock::time_point(std::chrono::milliseconds(t->get<int64_t>()));
-    e.source = str(j, "source");
-    e.kind = str(j, "kind");
-    e.detail = str(j, "detail");
-    if (e.kind.empty())
-        return Status::invalidArgument("event: no kind");
-    if (auto mac = str(j, "mac"); !mac.empty()) {
-        e.mac = MacAddr::parse(mac);
-        if (!e.mac)
-            return Status::invalidArgument("event: bad mac '" + mac + "'");
-    }
-    if (auto ip = str(j, "ip"); !ip.empty()) {
-        e.ip = Ipv4::parse(ip);
-        if (!e.ip)
-            return Status::invalidArgument("event: bad ip '" + ip + "'");
-    }
-    return e;
-}
-
 json servedJson(const ServedBoot& s) {
     return json{{"boot", s.boot}, {"stage", s.stage}};
 }
@@ -113,42 +73,6 @@ Result<Manifest> decodeManifest(std::string_view text) {
     return m;
 }
 
-std::string encodeEvent(const HostEvent& e) {
-    return eventJson(e).dump();
-}
-
-Result<HostEvent> decodeEvent(std::string_view text) {
-    return eventFrom(json::parse(text, nullptr, false));
-}
-
-std::string encodeEvents(const std::vector<HostEvent>& events) {
-    json list = json::array();
-    for (const auto& e : events)
-        list.push_back(eventJson(e));
-    return json{{"events", std::move(list)}}.dump();
-}
-
-Result<std::vector<HostEvent>> decodeEvents(std::string_view text) {
-    auto j = parseObject(text, "events");
-    if (!j)
-        return j.status();
-    auto list = j->find("events");
-    if (list == j->end() || !list->is_array())
-        return Status::invalidArgument("events: no events array");
-    if (list->size() > kMaxEventsPerBatch)
-        return Status::invalidArgument("events: more than " + std::to_string(kMaxEventsPerBatch) +
-                                       " in one batch");
-    std::vector<HostEvent> out;
-    out.reserve(list->size());
-    for (const auto& item : *list) {
-        auto e = eventFrom(item);
-        if (!e)
-            return e.status();
-        out.push_back(std::move(*e));
-    }
-    return out;
-}
-
 std::string encodeCheckpoint(const CheckpointRequest& c) {
     return json{{"host", c.host}, {"boot", c.boot}}.dump();
 }
@@ -178,9 +102,14 @@ Result<CheckpointAnswer> decodeCheckpointAnswer(std::string_view text) {
 
 std::string encodeTasks(const std::vector<Task>& tasks) {
     json list = json::array();
-    for (const auto& t : tasks)
-        list.push_back({{"id", t.id}, {"host", t.host}, {"kind", t.kind}, {"args", t.args}});
-    return json{{"tasks", std::move(list)}}.dump();
+    for (const auto& t : tasks) {
+        list.push_back({{"id", t.id},
+                        {"host", t.host},
+                        {"kind", t.kind},
+                        {"args", t.args},
+                        {"timeout_s", t.timeout_s}});
+    }
+    return json{{"tasks", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<std::vector<Task>> decodeTasks(std::string_view text) {
@@ -190,11 +119,52 @@ Result<std::vector<Task>> decodeTasks(std::string_view text) {
     auto list = j->find("tasks");
     if (list == j->end() || !list->is_array())
         return Status::invalidArgument("tasks: no tasks array");
+    if (list->size() > kMaxTasksPerCall)
+        return Status::invalidArgument("tasks: more than " + std::to_string(kMaxTasksPerCall));
     std::vector<Task> out;
     for (const auto& item : *list) {
-        if (item.is_object())
-            out.push_back(
-                Task{str(item, "id"), str(item, "host"), str(item, "kind"), str(item, "args")});
+        if (!item.is_object())
+            return Status::invalidArgument("tasks: a task is not an object");
+        Task t;
+        t.id = str(item, "id");
+        t.host = str(item, "host");
+        t.kind = str(item, "kind");
+        t.args = str(item, "args");
+        t.timeout_s = static_cast<uint32_t>(std::min<uint64_t>(u64(item, "timeout_s"), 86'400));
+        if (t.id.empty() || t.kind.empty())
+            return Status::invalidArgument("tasks: a task has no id or kind");
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+std::string encodeTaskResults(const std::vector<TaskResult>& results) {
+    json list = json::array();
+    for (const auto& r : results)
+        list.push_back({{"id", r.id}, {"ok", r.ok}, {"detail", r.detail}});
+    return json{{"results", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<std::vector<TaskResult>> decodeTaskResults(std::string_view text) {
+    auto j = parseObject(text, "task results");
+    if (!j)
+        return j.status();
+    auto list = j->find("results");
+    if (list == j->end() || !list->is_array())
+        return Status::invalidArgument("task results: no results array");
+    if (list->size() > kMaxTasksPerCall)
+        return Status::invalidArgument("task results: more than " +
+                                       std::to_string(kMaxTasksPerCall));
+    std::vector<TaskResult> out;
+    for (const auto& item : *list) {
+        if (!item.is_object())
+            return Status::invalidArgument("task results: a result is not an object");
+        auto ok = item.find("ok");
+        TaskResult r{str(item, "id"), ok != item.end() && ok->is_boolean() && ok->get<bool>(),
+                     str(item, "detail")};
+        if (r.id.empty())
+            return Status::invalidArgument("task results: a result has no id");
+        out.push_back(std::move(r));
     }
     return out;
 }

@@ -18,8 +18,9 @@
 //                                     -> {"revision", "changes", "hosts": {name: {"boot", ...}}}
 //   POST /v1/events             {"events": [event...]}          -> {"accepted"}
 //   POST /v1/checkpoint         {"host", "boot"}                -> {"summary", "boot", "stage"}
-//   GET  /v1/tasks              -> {"tasks": [{"id", "host", "kind", "args"}]}
-//   POST /v1/tasks/results      {"results": [{"id", "ok", "detail"}]}
+//   GET  /v1/tasks?wait=S&max=N long poll: the site's tasks, now leased to this agent
+//                               -> {"tasks": [{"id", "host", "kind", "args", "timeout_s"}]}
+//   POST /v1/tasks/results      {"results": [{"id", "ok", "detail"}]}  -> {"accepted"}
 // Every path but login needs "Authorization: Bearer <session>"; the site is the session's.
 
 #include <cstdint>
@@ -82,8 +83,13 @@ struct CheckpointAnswer {
 std::string encodeCheckpointAnswer(const CheckpointAnswer& a);
 Result<CheckpointAnswer> decodeCheckpointAnswer(std::string_view json);
 
+inline constexpr size_t kMaxTasksPerCall = 1'000;
+
+// A task's site is the session's: it does not travel.
 std::string encodeTasks(const std::vector<Task>& tasks);
 Result<std::vector<Task>> decodeTasks(std::string_view json);
+std::string encodeTaskResults(const std::vector<TaskResult>& results);
+Result<std::vector<TaskResult>> decodeTaskResults(std::string_view json);
 
 // {"error": message}: how the server explains a refusal.
 std::string encodeError(std::string_view message);

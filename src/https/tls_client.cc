@@ -51,6 +51,15 @@ std::string describe(const beast::error_code& ec, SSL* ssl_handle) {
 
 }  // namespace
 
+struct TlsClient::Connection {
+    explicit Connection(ssl::context& tls) : stream(ctx, tls) {}
+    net::io_context ctx{1};
+    beast::ssl_stream<beast::tcp_stream> stream;
+    beast::flat_buffer buffer;
+    bool connected = false;
+    std::chrono::steady_clock::time_point idle_since{};
+};
+
 TlsClient::TlsClient(TlsClientOptions options, std::shared_ptr<ssl::context> tls)
     : options_(std::move(options)), tls_(std::move(tls)) {}
 
@@ -63,34 +72,80 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(TlsClientOptions options) {
     return std::unique_ptr<TlsClient>(new TlsClient(std::move(options), std::move(*ctx)));
 }
 
+uint64_t TlsClient::connectionsOpened() const {
+    std::lock_guard lock(mu_);
+    return opened_;
+}
+
+std::unique_ptr<TlsClient::Connection> TlsClient::take() const {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    while (!idle_.empty()) {
+        std::unique_ptr<Connection> c = std::move(idle_.back());
+        idle_.pop_back();
+        if (now - c->idle_since < options_.idle_timeout)
+            return c;
+    }
+    ++opened_;
+    return std::make_unique<Connection>(*tls_);
+}
+
+void TlsClient::giveBack(std::unique_ptr<Connection> c) const {
+    c->idle_since = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    if (idle_.size() < options_.idle_connections)
+        idle_.push_back(std::move(c));
+}
+
 Result<ClientResponse> TlsClient::send(const ClientRequest& request) const {
-    net::io_context ctx(1);
-    beast::ssl_stream<beast::tcp_stream> stream(ctx, *tls_);
+    for (int attempt = 0;; ++attempt) {
+        std::unique_ptr<Connection> c = take();
+        bool retryable = false;
+        bool reusable = false;
+        auto r = exchange(*c, request, retryable, reusable);
+        if (r && reusable) {
+            giveBack(std::move(c));
+        } else if (!r && retryable && attempt == 0) {
+            continue;  // the server had closed that idle connection: once more, on a new one
+        }
+        return r;
+    }
+}
+
+Result<ClientResponse> TlsClient::exchange(Connection& c,
+                                           const ClientRequest& request,
+                                           bool& retryable,
+                                           bool& reusable) const {
     Result<ClientResponse> result = Status::unavailable("no answer");
     const std::string where = options_.host + ":" + std::to_string(options_.port);
+    const bool reused = c.connected;
+    auto& stream = c.stream;
 
-    auto exchange = [&]() -> net::awaitable<void> {
+    auto run = [&]() -> net::awaitable<void> {
         beast::error_code ec;
         auto fail = [&](std::string_view step, std::string why) {
             result = Status::unavailable("server " + where + ": " + std::string(step) + ": " + why);
         };
-        tcp::resolver resolver(ctx);
-        auto endpoints = co_await resolver.async_resolve(
-            options_.host, std::to_string(options_.port), redirect_error(use_awaitable, ec));
-        if (ec)
-            co_return fail("resolve", ec.message());
         auto& lowest = beast::get_lowest_layer(stream);
-        lowest.expires_after(options_.connect_timeout);
-        co_await lowest.async_connect(endpoints, redirect_error(use_awaitable, ec));
-        if (ec)
-            co_return fail("connect", ec.message());
-        if (!options_.trust.insecure_skip_verify &&
-            !expectPeer(stream.native_handle(), options_.host))
-            co_return fail("tls", "cannot set the expected server name");
-        co_await stream.async_handshake(ssl::stream_base::client,
-                                        redirect_error(use_awaitable, ec));
-        if (ec)
-            co_return fail("tls handshake", describe(ec, stream.native_handle()));
+        if (!c.connected) {
+            tcp::resolver resolver(c.ctx);
+            auto endpoints = co_await resolver.async_resolve(
+                options_.host, std::to_string(options_.port), redirect_error(use_awaitable, ec));
+            if (ec)
+                co_return fail("resolve", ec.message());
+            lowest.expires_after(options_.connect_timeout);
+            co_await lowest.async_connect(endpoints, redirect_error(use_awaitable, ec));
+            if (ec)
+                co_return fail("connect", ec.message());
+            if (!options_.trust.insecure_skip_verify &&
+                !expectPeer(stream.native_handle(), options_.host))
+                co_return fail("tls", "cannot set the expected server name");
+            co_await stream.async_handshake(ssl::stream_base::client,
+                                            redirect_error(use_awaitable, ec));
+            if (ec)
+                co_return fail("tls handshake", describe(ec, stream.native_handle()));
+            c.connected = true;
+        }
 
         bhttp::request<bhttp::string_body> req{request.method, request.target, 11};
         req.set(bhttp::field::host, options_.host);
@@ -99,27 +154,36 @@ Result<ClientResponse> TlsClient::send(const ClientRequest& request) const {
             req.set(bhttp::field::content_type, request.content_type);
         for (const auto& [name, value] : request.headers)
             req.set(name, value);
-        req.keep_alive(false);
+        req.keep_alive(options_.idle_connections > 0);
         req.body() = request.body;
         req.prepare_payload();
         lowest.expires_after(request.timeout);
         co_await bhttp::async_write(stream, req, redirect_error(use_awaitable, ec));
-        if (ec)
+        if (ec) {
+            retryable = reused;
             co_return fail("send", ec.message());
-        beast::flat_buffer buffer;
+        }
         bhttp::response_parser<bhttp::string_body> parser;
         parser.body_limit(options_.body_limit);
-        co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
-        if (ec)
+        co_await bhttp::async_read(stream, c.buffer, parser, redirect_error(use_awaitable, ec));
+        if (ec) {
+            // Nothing of an answer on a reused connection: the server had closed it, the
+            // request was never read.
+            retryable = reused && !parser.got_some() && ec != beast::error::timeout;
             co_return fail("receive", ec.message());
+        }
         ClientResponse out;
         out.status = parser.get().result_int();
         out.body = std::move(parser.get().body());
+        reusable = parser.get().keep_alive() && options_.idle_connections > 0;
         result = std::move(out);
-        lowest.expires_after(std::chrono::seconds(1));
-        co_await stream.async_shutdown(redirect_error(use_awaitable, ec));
+        if (!reusable) {
+            lowest.expires_after(std::chrono::seconds(1));
+            co_await stream.async_shutdown(redirect_error(use_awaitable, ec));
+        }
     };
-    net::co_spawn(ctx, exchange(), [&result](std::exception_ptr e) {
+    c.ctx.restart();
+    net::co_spawn(c.ctx, run(), [&result](std::exception_ptr e) {
         if (!e)
             return;
         try {
@@ -128,7 +192,7 @@ Result<ClientResponse> TlsClient::send(const ClientRequest& request) const {
             result = Status::unavailable(std::string("request failed: ") + ex.what());
         }
     });
-    ctx.run();
+    c.ctx.run();
     return result;
 }
 

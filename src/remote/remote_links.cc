@@ -59,7 +59,10 @@ const model::Host* findHost(const model::Model& m, const std::string& site, std:
 }  // namespace
 
 RemoteLinks::RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session)
-    : options_(std::move(options)), session_(std::move(session)), cache_(options_.cache_dir) {}
+    : options_(std::move(options)),
+      session_(std::move(session)),
+      tasks_(std::make_unique<RemoteTasks>(*session_)),
+      cache_(options_.cache_dir) {}
 
 Result<std::unique_ptr<RemoteLinks>> RemoteLinks::create(RemoteOptions options) {
     auto session = ServerSession::create(options.session);
@@ -88,6 +91,8 @@ Status RemoteLinks::start(std::chrono::milliseconds wait) {
     watcher_ = std::thread([this] { watchLoop(); });
     manifester_ = std::thread([this] { manifestLoop(); });
     sender_ = std::thread([this] { senderLoop(); });
+    for (size_t i = 1; i < options_.senders; ++i)
+        extra_senders_.emplace_back([this] { extraSenderLoop(); });
     std::unique_lock lock(rev_mu_);
     if (!have_revision_.wait_for(lock, wait, [this] { return latest_ != nullptr; })) {
         lock.unlock();
@@ -111,6 +116,9 @@ void RemoteLinks::stop() {
         if (t->joinable())
             t->join();
     }
+    for (auto& t : extra_senders_)
+        t.join();
+    extra_senders_.clear();
 }
 
 bool RemoteLinks::pause(std::chrono::milliseconds d) {
@@ -404,7 +412,7 @@ void RemoteLinks::report(std::string_view, const HostEvent& event) {
     }
     events_.push_back(std::move(line));
     if (events_.size() >= options_.batch)
-        events_cv_.notify_one();
+        events_cv_.notify_all();
 }
 
 Result<std::string> RemoteLinks::checkpoint(std::string_view site,
@@ -451,16 +459,6 @@ Result<std::string> RemoteLinks::checkpoint(std::string_view site,
         manifest_[std::string(host)] = answer->served;
     }
     return answer->summary;
-}
-
-std::vector<control::Task> RemoteLinks::pending(std::string_view, std::string_view) {
-    https::ClientRequest req;
-    req.target = std::string(wire::kTasks);
-    auto resp = session_->send(req);
-    if (!resp || resp->status != 200)
-        return {};
-    auto tasks = wire::decodeTasks(resp->body);
-    return tasks ? std::move(*tasks) : std::vector<control::Task>{};
 }
 
 bool RemoteLinks::sendEvents(const std::vector<std::string>& encoded) {
@@ -559,6 +557,36 @@ void RemoteLinks::senderLoop() {
         }
         if (!up)
             pause(options_.retry);
+    }
+}
+
+// Sends full batches beside senderLoop while the server answers and nothing waits in the
+// outage queues; anything else (a partial batch, an outage, the queues) is left to
+// senderLoop, so events are never reordered by an outage. A batch it fails to send goes to
+// the on-disk queue, as senderLoop's would.
+void RemoteLinks::extraSenderLoop() {
+    while (!stopping()) {
+        std::vector<std::string> batch;
+        {
+            std::unique_lock lock(events_mu_);
+            events_cv_.wait_for(lock, std::chrono::milliseconds(200),
+                                [this] { return stopping() || events_.size() >= options_.batch; });
+            if (stopping() || events_.size() < options_.batch || !connected_.load() ||
+                queued_checkpoints_->size() > 0 || queued_events_->size() > 0)
+                continue;
+            batch.assign(
+                std::make_move_iterator(events_.begin()),
+                std::make_move_iterator(events_.begin() + static_cast<ptrdiff_t>(options_.batch)));
+            events_.erase(events_.begin(),
+                          events_.begin() + static_cast<ptrdiff_t>(options_.batch));
+        }
+        if (!sendEvents(batch)) {
+            for (const auto& line : batch) {
+                if (!queued_events_->push(line))
+                    events_dropped_.fetch_add(1);
+            }
+            pause(options_.retry);
+        }
     }
 }
 

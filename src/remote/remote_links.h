@@ -25,6 +25,7 @@
 #include "metrics/exposition.h"
 #include "remote/disk_queue.h"
 #include "remote/model_loader.h"
+#include "remote/remote_tasks.h"
 #include "remote/revision_cache.h"
 #include "remote/server_session.h"
 
@@ -38,7 +39,10 @@ struct RemoteOptions {
     size_t memory_events = 100'000;   // events waiting to be sent; more are dropped (counted)
     size_t disk_events = 100'000;     // events kept on disk while the server is away
     size_t disk_checkpoints = 100'000;
-    size_t batch = 5'000;                // events per request (the server takes up to 10,000)
+    size_t batch = 5'000;  // events per request (the server takes up to 10,000)
+    // Requests of full batches in flight at once: the server reads each on a thread of its
+    // own. The first sender alone also delivers the outage queues, in order.
+    size_t senders = 2;
     std::chrono::seconds watch_wait{3};  // long poll per request (bounds stop() too)
     // The manifest is long-polled too; this is the least time between two fetches of it.
     std::chrono::milliseconds manifest_interval{100};
@@ -47,8 +51,7 @@ struct RemoteOptions {
 
 class RemoteLinks : public control::RevisionFeed,
                     public control::StateManifest,
-                    public control::EventReport,
-                    public control::TaskSource {
+                    public control::EventReport {
 public:
     static Result<std::unique_ptr<RemoteLinks>> create(RemoteOptions options);
     ~RemoteLinks() override;
@@ -58,7 +61,7 @@ public:
     // (or refuses) and nothing is cached.
     Status start(std::chrono::milliseconds wait);
     void stop();
-    control::Links links() { return control::Links{this, this, this, this}; }
+    control::Links links() { return control::Links{this, this, this, tasks_.get()}; }
 
     // Connected, serving the server's newest revision and manifest, nothing queued.
     bool inSync() const;
@@ -80,8 +83,6 @@ public:
     Result<std::string> checkpoint(std::string_view site,
                                    std::string_view host,
                                    std::string_view boot) override;
-    // control::TaskSource
-    std::vector<control::Task> pending(std::string_view site, std::string_view agent) override;
 
 private:
     RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session);
@@ -92,6 +93,7 @@ private:
     void watchLoop();
     void manifestLoop();
     void senderLoop();
+    void extraSenderLoop();
     bool refreshManifest();
     bool sendEvents(const std::vector<std::string>& encoded);
     bool drainCheckpoints();
@@ -102,6 +104,7 @@ private:
 
     RemoteOptions options_;
     std::unique_ptr<ServerSession> session_;
+    std::unique_ptr<RemoteTasks> tasks_;  // on session_
     RevisionCache cache_;
     ServedSot sot_;  // the served revision's files and parses (the watch thread's)
     std::unique_ptr<DiskQueue> queued_checkpoints_;
@@ -142,6 +145,7 @@ private:
     std::mutex pause_mu_;
     std::condition_variable pause_cv_;
     std::thread watcher_, manifester_, sender_;
+    std::vector<std::thread> extra_senders_;
 };
 
 }  // namespace vq::remote

@@ -287,6 +287,12 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
         s.integer({"PollInterval"}, c.poll_interval_s, 1, 86400);
         s.warnUnknown();
     }
+    if (auto n = top.get({"Tasks"}); top.isMap(n, "Tasks")) {
+        Reader::Section s(rd, n, "Tasks.");
+        s.integer({"PickupTimeout"}, c.tasks.pickup_timeout_s, 1, 86400);
+        s.integer({"Threads"}, c.tasks.threads, 1, 1024);
+        s.warnUnknown();
+    }
     if (auto n = top.get({"Revisions"}); top.isMap(n, "Revisions")) {
         Reader::Section s(rd, n, "Revisions.");
         s.integer({"Keep"}, c.revisions_keep, 1, 100000);
@@ -346,6 +352,17 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
 }
 
 }  // namespace
+
+container::RuntimeConfig containerRuntime(const ContainersConfig& c) {
+    container::RuntimeConfig r;
+    r.runtime = c.engine;
+    r.binary = c.binary;
+    r.global_args = c.global_args;
+    r.run_args = c.run_args;
+    r.default_timeout_s = c.timeout_s;
+    r.output_limit = static_cast<size_t>(c.output_limit);
+    return r;
+}
 
 ConfigResult parseConfig(std::string_view text, const std::string& file) {
     ConfigResult result;

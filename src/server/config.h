@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "container/spec.h"
+
 #include "base/log.h"
 #include "base/result.h"
 
@@ -74,6 +76,17 @@ struct ContainersConfig {
     int output_limit = 64 * 1024;
 };
 
+// Power actions and containers are tasks run by the host's site's agents. Tasks.PickupTimeout
+// (server): a task no agent of its site takes within it fails (the host's failure policy
+// applies). Tasks.Threads (agent): tasks run at once; more wait.
+struct TasksConfig {
+    int pickup_timeout_s = 60;
+    int threads = 16;
+};
+
+// The container engine settings as src/container takes them (agents run the containers).
+container::RuntimeConfig containerRuntime(const ContainersConfig& c);
+
 struct Config {
     std::string file;  // where it was read from, for messages
     ServerApiConfig server_api;
@@ -93,6 +106,7 @@ struct Config {
     LogSettings log;
     EtcdConfig etcd;
     ContainersConfig containers;
+    TasksConfig tasks;
 };
 
 struct ConfigResult {

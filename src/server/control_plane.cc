@@ -92,12 +92,14 @@ Status ControlPlane::start() {
 }
 
 void ControlPlane::stop() {
-    // Long polls wait on the bundle store and the manifest's clock: wake them before the
-    // listener waits for them.
+    // Long polls wait on the bundle store, the manifest's clock and the task queue: wake them
+    // before the listener waits for them.
     if (bundles_)
         bundles_->stop();
-    if (server_)
+    if (server_) {
         server_->manifestChanges().close();
+        server_->tasks().stop();
+    }
     if (api_)
         api_->stop();
     if (server_)

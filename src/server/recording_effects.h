@@ -16,6 +16,7 @@ class RecordingEffects : public Effects {
 public:
     struct Request {
         std::string host;
+        std::string id;  // the idempotency key
         workflow::ActionKind kind = workflow::ActionKind::reboot;
         power::Target target;                         // reboot
         std::vector<container::ContainerSpec> specs;  // containers
@@ -23,19 +24,21 @@ public:
         bool answered = false;
     };
 
-    void reboot(const std::string& host, const power::Target& target, Done done) override {
+    void reboot(const ActionRef& action, const power::Target& target, Done done) override {
         Request r;
-        r.host = host;
+        r.host = action.host;
+        r.id = action.id;
         r.target = target;
         r.done = std::move(done);
         add(std::move(r));
     }
-    void runContainers(const std::string& host,
+    void runContainers(const ActionRef& action,
                        workflow::ActionKind kind,
                        std::vector<container::ContainerSpec> specs,
                        Done done) override {
         Request r;
-        r.host = host;
+        r.host = action.host;
+        r.id = action.id;
         r.kind = kind;
         r.specs = std::move(specs);
         r.done = std::move(done);

@@ -13,8 +13,8 @@
 #include "model/load.h"
 #include "model/sot_bundle.h"
 #include "server/dashboard_api.h"
-#include "server/in_process_effects.h"
 #include "server/sot_status_route.h"
+#include "server/task_effects.h"
 #include "server/user_api.h"
 #include "server/user_api_auth.h"
 #include "store/sqlite_db.h"
@@ -167,19 +167,20 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     }
     s->pinned_->add(engine_first);
 
+    // Tasks for the sites' agents; a restart remembers which ran (SavePath/tasks.journal).
+    auto journal =
+        TaskJournal::open(std::filesystem::path(s->config_.save_path) / "tasks.journal", 10'000);
+    if (!journal)
+        return journal.status();
+    TaskQueueOptions tq;
+    tq.pickup_timeout = std::chrono::seconds(s->config_.tasks.pickup_timeout_s);
+    tq.metrics = &s->metrics_;
+    s->tasks_ = std::make_unique<TaskQueue>(tq, std::move(*journal));
     Effects* effects = s->options_.effects;
     if (effects == nullptr) {
-        InProcessEffectsOptions fx;
-        const ContainersConfig& cc = s->config_.containers;
-        fx.runtime.runtime = cc.engine;
-        fx.runtime.binary = cc.binary;
-        fx.runtime.global_args = cc.global_args;
-        fx.runtime.run_args = cc.run_args;
-        fx.runtime.default_timeout_s = cc.timeout_s;
-        fx.runtime.output_limit = static_cast<size_t>(cc.output_limit);
-        // SSH BMCs record their host keys on first use beside the store.
-        fx.drivers.ssh.known_hosts_dir = s->config_.save_path;
-        s->own_effects_ = std::make_unique<InProcessEffects>(std::move(fx));
+        TaskEffectsOptions fx;
+        fx.container_timeout_s = s->config_.containers.timeout_s;
+        s->own_effects_ = std::make_unique<TaskEffects>(*s->tasks_, fx);
         effects = s->own_effects_.get();
     }
     StateEngineOptions state_options;
@@ -308,6 +309,7 @@ Status Server::start() {
             user_api_.reset();
         }
     }
+    tasks_->start();
     state_->start();
     if (watcher_)
         watcher_->start();
@@ -315,6 +317,8 @@ Status Server::start() {
 }
 
 void Server::stop() {
+    if (tasks_)
+        tasks_->stop();
     if (gitter_)
         gitter_->stop();
     if (watcher_)
@@ -328,7 +332,7 @@ void Server::stop() {
 }
 
 control::Links Server::links() {
-    return control::Links{&revisions_, this, this, this};
+    return control::Links{&revisions_, this, this, tasks_.get()};
 }
 
 uint16_t Server::gitterPort() const {
@@ -404,12 +408,12 @@ std::string Server::metricsText() const {
               {{"version", std::string(version())}}, 1);
     out.counter("vaquero_events_reported_total", "Host events reported by agents.", {},
                 static_cast<double>(events_reported_.load(std::memory_order_relaxed)));
+    out.gauge("vaquero_tasks", "Tasks for the sites' agents, by state.", {{"state", "waiting"}},
+              static_cast<double>(tasks_->waiting()));
+    out.gauge("vaquero_tasks", "Tasks for the sites' agents, by state.", {{"state", "leased"}},
+              static_cast<double>(tasks_->leased()));
     state_->collect(out);
     return metrics_.render(out);
-}
-
-std::vector<control::Task> Server::pending(std::string_view, std::string_view) {
-    return {};
 }
 
 }  // namespace vq::server

@@ -34,6 +34,7 @@
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
+#include "server/task_queue.h"
 #include "workflow/engine.h"
 
 namespace vq::http {
@@ -56,16 +57,14 @@ struct ServerOptions {
     // refuses it); the first load is checked too.
     SotWatcher::Accept accept;
     bool user_api = true;  // listen on UserApi (tests may turn it off)
-    // What reboots hosts and runs containers for the state engine; null: this process does
-    // (InProcessEffects). Must outlive the server.
+    // What reboots hosts and runs containers for the state engine; null: tasks for the
+    // site's agents (TaskEffects on tasks()). Must outlive the server.
     Effects* effects = nullptr;
     // More User API routes (`vaquero server` adds GET /agents); may be null.
     std::function<void(http::Router&)> user_api_routes;
 };
 
-class Server : public control::StateManifest,
-               public control::EventReport,
-               public control::TaskSource {
+class Server : public control::StateManifest, public control::EventReport {
 public:
     // Opens the store and loads the SoT: everything that can fail at start fails here,
     // with a message for the operator. Nothing listens yet.
@@ -81,6 +80,8 @@ public:
     control::RevisionFeed& revisions() { return revisions_; }
     workflow::WorkflowEngine& engine() { return *engine_; }
     StateEngine& stateEngine() { return *state_; }
+    // Power actions and containers waiting for, or run by, the sites' agents.
+    TaskQueue& tasks() { return *tasks_; }
     // 0 when the User API is not served.
     uint16_t userApiPort() const;
     // 0 when the SoT is not fed from git.
@@ -105,8 +106,6 @@ public:
     Result<std::string> checkpoint(std::string_view site,
                                    std::string_view host,
                                    std::string_view boot) override;
-    // control::TaskSource: nothing for agents yet (the state engine acts in-process).
-    std::vector<control::Task> pending(std::string_view site, std::string_view agent) override;
 
 private:
     class WorkflowEventLog;
@@ -141,6 +140,8 @@ private:
     void releaseRevisions(uint64_t latest);
     // Where the served SoT's files are: the local root, or a git SoT's checked-out tree.
     std::filesystem::path sotDir() const;
+    // After the engine its answers call, before the effects that submit to it.
+    std::unique_ptr<TaskQueue> tasks_;
     std::unique_ptr<Effects> own_effects_;
     std::unique_ptr<SotWatcher> watcher_;       // a local SoT
     std::unique_ptr<GitSotSource> git_source_;  // a git SoT, fed by the Gitter

@@ -192,21 +192,37 @@ public:
         return Response::json(200, wire::encodeCheckpointAnswer(answer));
     }
 
+    // A long poll: answers at once with the site's waiting tasks (now leased to this
+    // agent), else when one is issued or after `wait` seconds (at most the watch timeout).
+    // Nothing of a task is logged here: its args hold BMC credentials.
     Response tasks(const Request& req) const {
         auto claims = authorize(req);
         if (!claims)
             return refuse(claims.status());
-        return Response::json(
-            200, wire::encodeTasks(ctx_.server->pending(claims->site_id, claims->agent_id)));
+        auto wait_s = queryNumber(req, "wait");
+        auto max = queryNumber(req, "max");
+        if (!wait_s || !max)
+            return refuse(400, "wait and max must be numbers");
+        auto wait =
+            std::min<std::chrono::milliseconds>(ctx_.watch_timeout, std::chrono::seconds(*wait_s));
+        const size_t n = *max == 0 ? 1 : std::min<uint64_t>(*max, wire::kMaxTasksPerCall);
+        auto leased = ctx_.server->tasks().lease(claims->site_id, claims->agent_id, n, wait);
+        if (!leased)
+            return refuse(leased.status());
+        return Response::json(200, wire::encodeTasks(*leased));
     }
 
     Response taskResults(const Request& req) const {
         auto claims = authorize(req);
         if (!claims)
             return refuse(claims.status());
-        VQ_LOG_INFO("AGENT_TASK_RESULTS site={} agent={} bytes={}", claims->site_id,
-                    claims->agent_id, req.body.size());
-        return Response::json(200, "{}");
+        auto results = wire::decodeTaskResults(req.body);
+        if (!results)
+            return refuse(results.status());
+        Status st = ctx_.server->tasks().complete(claims->site_id, claims->agent_id, *results);
+        if (!st)
+            return refuse(st);
+        return Response::json(200, nlohmann::json{{"accepted", results->size()}}.dump());
     }
 
 private:

@@ -496,6 +496,7 @@ Status StateEngine::settle(Pending pending) {
 void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
     for (const auto& a : actions) {
         Effects* effects = nullptr;
+        ActionRef ref{a.host, {}};
         Result<power::Target> target = Status::unavailable("no model");
         std::vector<container::ContainerSpec> specs;
         bool containers = false;   // the action runs containers (custom BMC, pipelines)
@@ -503,6 +504,7 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
         {
             std::lock_guard lock(mu_);
             effects = effects_;
+            ref.id = actionIdLocked(a);
             const auto slash = a.host.find('/');
             auto where = resolveLocked(a.host.substr(0, slash),
                                        slash == std::string::npos ? "" : a.host.substr(slash + 1));
@@ -560,13 +562,30 @@ void StateEngine::carryOut(const std::vector<workflow::Action>& actions) {
         } else if (!render_error.empty()) {
             done(false, render_error);
         } else if (containers) {
-            effects->runContainers(key, kind, std::move(specs), std::move(done));
+            effects->runContainers(ref, kind, std::move(specs), std::move(done));
         } else if (!target) {
             done(false, target.message());
         } else {
-            effects->reboot(key, *target, std::move(done));
+            effects->reboot(ref, *target, std::move(done));
         }
     }
+}
+
+std::string StateEngine::actionIdLocked(const workflow::Action& a) const {
+    // The transition that asked for the action is the host's last one: its time (in the
+    // store's millisecond precision, so a restart that issues the action again computes the
+    // same key) and the attempt tell it from every other transition of the host.
+    int64_t since_ms = 0;
+    if (auto it = since_.find(a.host); it != since_.end()) {
+        since_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(it->second.time_since_epoch())
+                .count();
+    }
+    uint32_t attempts = 0;
+    if (auto st = rollout_->status(a.host))
+        attempts = st->attempts;
+    return fmt::format("{}/{}/r{}/a{}/t{}", a.host, toString(a.kind), a.revision, attempts,
+                       since_ms);
 }
 
 void StateEngine::countAction(ActionKind kind, const std::string& driver, bool ok, double seconds) {

@@ -172,6 +172,8 @@ private:
     // and the host's timeout takes over).
     Status settle(Pending pending);
     void carryOut(const std::vector<workflow::Action>& actions);
+    // The action's idempotency key (ActionRef::id); mu_ held.
+    std::string actionIdLocked(const workflow::Action& a) const;
     void actionDone(const std::string& key, workflow::ActionKind kind, bool ok, std::string error);
     // Counts a finished action (driver: ipmi|ssh|custom for a reboot, "container" otherwise).
     void countAction(workflow::ActionKind kind, const std::string& driver, bool ok, double seconds);

@@ -63,6 +63,15 @@ Result<std::unique_ptr<Standalone>> Standalone::create(const server::Config& con
     ao.boot_services = options.boot_services;
     s->agent_ = std::make_unique<agent::Agent>(ao, s->server_->links());
     s->workflow_events_->setTarget(&s->agent_->timeline());
+
+    agent::TaskExecutorOptions to;
+    to.agent = options.agent_id.empty() ? "standalone" : options.agent_id;
+    to.threads = static_cast<size_t>(config.tasks.threads);
+    to.wait = std::chrono::milliseconds(1'000);
+    to.runner.runtime = server::containerRuntime(config.containers);
+    // SSH BMCs record their host keys on first use beside the store.
+    to.runner.drivers.ssh.known_hosts_dir = config.save_path;
+    s->tasks_ = std::make_unique<agent::TaskExecutor>(s->server_->tasks(), to);
     return s;
 }
 
@@ -76,10 +85,15 @@ Status Standalone::start() {
         server_->stop();
         return st;
     }
+    tasks_->start();
     return Status::ok();
 }
 
 void Standalone::stop() {
+    if (server_)
+        server_->tasks().stop();  // wakes the executor's long poll
+    if (tasks_)
+        tasks_->stop();
     if (agent_)
         agent_->stop();
     if (server_)

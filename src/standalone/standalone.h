@@ -1,13 +1,15 @@
 #pragma once
 // `vaquero standalone`: one server and one agent in one process, joined in-process through
-// the control interfaces (control/links.h), exactly as `server` and `agent` will be joined
-// over the network. `Standalone` is the object (tests build it, several per process);
-// runStandalone() is the command: configuration file, logging, signals.
+// the control interfaces (control/links.h), exactly as `server` and `agent` are joined over
+// the network: the agent's side also leases and runs the server's tasks (power, containers).
+// `Standalone` is the object (tests build it, several per process); runStandalone() is the
+// command: configuration file, logging, signals.
 
 #include <memory>
 #include <string>
 
 #include "agent/agent.h"
+#include "agent/task_executor.h"
 #include "base/result.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -24,8 +26,8 @@ struct StandaloneOptions {
     int http_threads = 0;            // 0: one per core, at least 2
     bool boot_services = true;       // DHCP + TFTP (need privileges)
     bool user_api = true;            // the server's User API listener
-    // What reboots hosts and runs containers; null: the server's own, in this process.
-    // Must outlive the standalone.
+    // What reboots hosts and runs containers; null: tasks, run by this process's task
+    // executor (as an agent would). Must outlive the standalone.
     server::Effects* effects = nullptr;
 };
 
@@ -52,6 +54,9 @@ private:
     std::unique_ptr<WorkflowEvents> workflow_events_;
     std::unique_ptr<server::Server> server_;
     std::unique_ptr<agent::Agent> agent_;
+    // Runs the server's tasks (every site's: the power actions and containers of a
+    // standalone are all local), leased in-process as `vaquero agent` leases them.
+    std::unique_ptr<agent::TaskExecutor> tasks_;
 };
 
 // Runs until SIGTERM/SIGINT; returns the process exit code (0 clean stop, 2 misconfiguration).

@@ -17,7 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)wire::encodeCheckpoint(*c);
     (void)wire::decodeCheckpointAnswer(input);
     (void)wire::decodeRevision(input);
-    (void)wire::decodeTasks(input);
+    if (auto t = wire::decodeTasks(input))
+        (void)wire::encodeTasks(*t);
+    if (auto r = wire::decodeTaskResults(input))
+        (void)wire::encodeTaskResults(*r);
     (void)wire::errorMessage(input);
     return 0;
 }

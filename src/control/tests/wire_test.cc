@@ -1,6 +1,7 @@
 #include "control/wire.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace vq::control::wire {
 namespace {
@@ -33,6 +34,44 @@ TEST(Wire, BadEventsAreRefused) {
     for (size_t i = 0; i <= kMaxEventsPerBatch; ++i)
         many += std::string(i ? "," : "") + R"({"kind":"K"})";
     EXPECT_FALSE(decodeEvents(many + "]}"));
+}
+
+TEST(Wire, EventsAreTheSameJsonAsEver) {
+    HostEvent e;
+    e.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000123));
+    e.mac = MacAddr::parse("52:54:00:12:34:56");
+    e.ip = Ipv4::parse("10.99.0.10");
+    e.source = "dhcp";
+    e.kind = "DHCP_ACK";
+    e.detail = "hostname=\"a\\b\"\n\x01 caf\xc3\xa9 bad=\xff\xc3";
+    // What nlohmann writes (invalid UTF-8 replaced), key for key.
+    const auto ours = nlohmann::json::parse(encodeEvent(e));
+    EXPECT_EQ(ours["time_ms"], 1700000000123);
+    EXPECT_EQ(ours["mac"], "52:54:00:12:34:56");
+    EXPECT_EQ(ours["ip"], "10.99.0.10");
+    EXPECT_EQ(ours["detail"], "hostname=\"a\\b\"\n\x01 caf\xc3\xa9 bad=\xef\xbf\xbd\xef\xbf\xbd");
+    auto back = decodeEvent(encodeEvent(e));
+    ASSERT_TRUE(back) << back.message();
+    EXPECT_EQ(back->time, e.time);
+    EXPECT_EQ(back->kind, "DHCP_ACK");
+    EXPECT_EQ(back->ip, e.ip);
+    // Unknown keys and nested values are skipped, at any depth.
+    auto extra = decodeEvents(
+        R"({"v":2,"meta":{"a":[1,{"b":2}]},"events":[{"kind":"X","more":{"k":[1,2]},"x":[{}],)"
+        R"("detail":"d","time_ms":5}],"after":[]})");
+    ASSERT_TRUE(extra) << extra.message();
+    ASSERT_EQ(extra->size(), 1u);
+    EXPECT_EQ((*extra)[0].detail, "d");
+    EXPECT_EQ((*extra)[0].time.time_since_epoch(), std::chrono::milliseconds(5));
+    EXPECT_FALSE(decodeEvents(R"({"events":[{"kind":"X"},3]})"));
+    EXPECT_FALSE(decodeEvents(R"({"events":[["kind"]]})"));
+    EXPECT_FALSE(decodeEvents(R"({"events":[]} trailing)"));
+    EXPECT_FALSE(decodeEvents(R"([{"events":[]}])"));
+    EXPECT_FALSE(decodeEvent("[]"));
+    EXPECT_FALSE(decodeEvent("3"));
+    auto none = decodeEvents(R"({"events":[]})");
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
 }
 
 TEST(Wire, ManifestRoundTrip) {
@@ -68,10 +107,27 @@ TEST(Wire, RevisionTasksAndErrors) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->revision, 3u);
     EXPECT_EQ(r->source_id, "local");
-    auto t = decodeTasks(encodeTasks({Task{"1", "node1", "power.cycle", "{}"}}));
+    Task task{"lab/node1/reboot/1", "lab", "node1", "power", R"({"target":{}})", 120};
+    auto t = decodeTasks(encodeTasks({task}));
     ASSERT_TRUE(t);
     ASSERT_EQ(t->size(), 1u);
-    EXPECT_EQ((*t)[0].kind, "power.cycle");
+    EXPECT_EQ((*t)[0].id, task.id);
+    EXPECT_EQ((*t)[0].kind, "power");
+    EXPECT_EQ((*t)[0].args, task.args);
+    EXPECT_EQ((*t)[0].timeout_s, 120u);
+    EXPECT_TRUE((*t)[0].site.empty()) << "the site is the session's, it does not travel";
+    EXPECT_FALSE(decodeTasks(R"({"tasks":[{"host":"h","kind":"power"}]})")) << "no id";
+    EXPECT_FALSE(decodeTasks(R"({"tasks":[3]})"));
+    auto results = decodeTaskResults(encodeTaskResults({{"a", true, ""}, {"b", false, "why"}}));
+    ASSERT_TRUE(results);
+    ASSERT_EQ(results->size(), 2u);
+    EXPECT_TRUE((*results)[0].ok);
+    EXPECT_FALSE((*results)[1].ok);
+    EXPECT_EQ((*results)[1].detail, "why");
+    EXPECT_FALSE(decodeTaskResults(R"({"results":[{"ok":true}]})")) << "no id";
+    auto not_bool = decodeTaskResults(R"({"results":[{"id":"a","ok":"yes"}]})");
+    ASSERT_TRUE(not_bool);
+    EXPECT_FALSE((*not_bool)[0].ok) << "only true is a success";
     EXPECT_EQ(errorMessage(encodeError("nope")), "nope");
     EXPECT_EQ(errorMessage("plain"), "plain");
 }

@@ -184,6 +184,42 @@ TEST_F(TlsTest, ABlockedHandlerDoesNotHoldOtherConnections) {
     EXPECT_TRUE(waited.load());
 }
 
+TEST_F(TlsTest, RequestsReuseTheirConnection) {
+    http::Router r = echo();
+    r.exact("/port", [](const http::Request& req) {
+        return http::Response::text(200, std::to_string(req.remote.port));
+    });
+    auto server = serve("srv", std::move(r));
+    auto c = client(server->port(), ClientTrust{pki_->file("ca.pem"), false});
+    ClientRequest req;
+    req.target = "/port";
+    auto first = c->send(req);
+    ASSERT_TRUE(first) << first.message();
+    for (int i = 0; i < 20; ++i) {
+        auto again = c->send(req);
+        ASSERT_TRUE(again) << again.message();
+        EXPECT_EQ(again->body, first->body) << "the same client port: the same connection";
+    }
+    EXPECT_EQ(c->connectionsOpened(), 1u);
+}
+
+TEST_F(TlsTest, AnIdleConnectionTheServerClosedIsReplacedUnseen) {
+    auto ctx = serverContext(pki_->file("srv.pem"), pki_->file("srv.key"));
+    ASSERT_TRUE(ctx);
+    TlsServerOptions o;
+    o.port = 0;
+    o.read_timeout = std::chrono::milliseconds(100);  // closes idle connections quickly
+    TlsServer server(o, *ctx, echo());
+    ASSERT_TRUE(server.start());
+    auto c = client(server.port(), ClientTrust{pki_->file("ca.pem"), false});
+    ASSERT_TRUE(c->send(post("one")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    auto r = c->send(post("two"));
+    ASSERT_TRUE(r) << r.message();
+    EXPECT_EQ(r->body, "two|1");
+    EXPECT_EQ(c->connectionsOpened(), 2u);
+}
+
 TEST_F(TlsTest, UnreachableServerIsUnavailable) {
     auto c = client(1, ClientTrust{pki_->file("ca.pem"), false});
     auto r = c->send(post("x"));

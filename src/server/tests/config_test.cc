@@ -36,6 +36,9 @@ LocalDir:
   PollInterval: 2
 Revisions:
   Keep: 7
+Tasks:
+  PickupTimeout: 20
+  Threads: 4
 SoT:
 - Local:
     ID: "vaquero-local"
@@ -61,6 +64,8 @@ Etcd:
     EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
     const auto& c = r.config;
     EXPECT_EQ(c.revisions_keep, 7);
+    EXPECT_EQ(c.tasks.pickup_timeout_s, 20);
+    EXPECT_EQ(c.tasks.threads, 4);
     EXPECT_EQ(c.user_api.port, 24604);
     EXPECT_TRUE(c.server_client.insecure_skip_verify);
     EXPECT_EQ(c.server_api.private_key, "functional/test/server.key");

@@ -1,0 +1,345 @@
+// Events are the ServerAPI's bulk traffic (tens of thousands a second from a busy site), so
+// their JSON is written by hand and read through nlohmann's SAX interface straight into
+// HostEvents, without a JSON tree per event. The text is the same JSON as ever: other
+// readers (the agent's on-disk queue, tests, tools) see no difference.
+#include "control/wire.h"
+#include <nlohmann/json.hpp>
+
+namespace vq::control::wire {
+namespace {
+
+using json = nlohmann::json;
+
+// Appends `s` as a JSON string. Bytes that are not valid UTF-8 become U+FFFD, as nlohmann's
+// `replace` handler would write them: a DHCP client's junk never makes a batch unreadable.
+void appendString(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            switch (c) {
+                case '"':
+                    out += "\\\"";
+                    break;
+                case '\\':
+                    out += "\\\\";
+                    break;
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                default:
+                    if (c < 0x20) {
+                        out += "\\u00";
+                        out.push_back(kHex[c >> 4]);
+                        out.push_back(kHex[c & 0xf]);
+                    } else {
+                        out.push_back(static_cast<char>(c));
+                    }
+            }
+            ++i;
+            continue;
+        }
+        // A multi-byte sequence: its length from the lead byte, its continuation bytes
+        // checked, overlong forms and surrogates refused.
+        size_t len = 0;
+        uint32_t cp = 0;
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4;
+            cp = c & 0x07;
+        }
+        bool valid = len > 0 && i + len <= n;
+        for (size_t k = 1; valid && k < len; ++k) {
+            valid = (p[i + k] & 0xc0) == 0x80;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        valid = valid && !(len == 3 && cp < 0x800) && !(len == 4 && cp < 0x10000) &&
+                !(cp >= 0xd800 && cp <= 0xdfff) && cp <= 0x10ffff;
+        if (valid) {
+            out.append(reinterpret_cast<const char*>(p + i), len);
+            i += len;
+        } else {
+            out += "\xef\xbf\xbd";
+            ++i;
+        }
+    }
+    out.push_back('"');
+}
+
+void appendEvent(std::string& out, const HostEvent& e) {
+    out += "{\"time_ms\":";
+    out += std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count());
+    out += ",\"source\":";
+    appendString(out, e.source);
+    out += ",\"kind\":";
+    appendString(out, e.kind);
+    out += ",\"detail\":";
+    appendString(out, e.detail);
+    if (e.mac) {
+        out += ",\"mac\":";
+        appendString(out, e.mac->toString());
+    }
+    if (e.ip) {
+        out += ",\"ip\":";
+        appendString(out, e.ip->toString());
+    }
+    out.push_back('}');
+}
+
+// Reads {"events": [event...]} (or one event alone, `single`) into HostEvents. Unknown keys
+// and their values, at any depth, are skipped; the first error stops the parse.
+class EventsReader : public nlohmann::json_sax<json> {
+public:
+    explicit EventsReader(bool single) : single_(single) {}
+
+    bool null() override { return scalar(); }
+    bool boolean(bool) override { return scalar(); }
+    bool number_integer(number_integer_t v) override {
+        if (inEventField() && field_ == Field::time) {
+            event_.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(v));
+        }
+        return scalar();
+    }
+    bool number_unsigned(number_unsigned_t v) override {
+        if (inEventField() && field_ == Field::time && v <= static_cast<uint64_t>(INT64_MAX)) {
+            event_.time = std::chrono::system_clock::time_point(
+                std::chrono::milliseconds(static_cast<int64_t>(v)));
+        }
+        return scalar();
+    }
+    bool number_float(number_float_t, const string_t&) override { return scalar(); }
+    bool binary(binary_t&) override { return scalar(); }
+    bool string(string_t& v) override {
+        if (inEventField()) {
+            switch (field_) {
+                case Field::source:
+                    event_.source = std::move(v);
+                    break;
+                case Field::kind:
+                    event_.kind = std::move(v);
+                    break;
+                case Field::detail:
+                    event_.detail = std::move(v);
+                    break;
+                case Field::mac:
+                    mac_ = std::move(v);
+                    break;
+                case Field::ip:
+                    ip_ = std::move(v);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return scalar();
+    }
+    bool start_object(std::size_t) override {
+        ++depth_;
+        if (skip_ > 0 || (depth_ > 1 && !expectingValue())) {
+            ++skip_;
+            return true;
+        }
+        if (depth_ == eventDepth()) {
+            if (!single_ && !in_events_)
+                return skipValue();
+            startEvent();
+            return true;
+        }
+        if (depth_ == 1)
+            return true;  // the top object
+        return skipValue();
+    }
+    bool end_object() override {
+        --depth_;
+        if (skip_ > 0)
+            return endSkipped();
+        if (depth_ + 1 == eventDepth() && in_event_)
+            return endEvent();
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        ++depth_;
+        if (skip_ > 0) {
+            ++skip_;
+            return true;
+        }
+        if (!single_ && depth_ == 2 && top_key_ == "events" && !saw_events_) {
+            in_events_ = true;
+            saw_events_ = true;
+            return true;
+        }
+        if (depth_ == 1 || (in_events_ && depth_ == 3))
+            return fail(depth_ == 1 && !single_ ? "events: not a JSON object"
+                                                : "event: not a JSON object");
+        return skipValue();
+    }
+    bool end_array() override {
+        --depth_;
+        if (skip_ > 0)
+            return endSkipped();
+        if (in_events_ && depth_ == 1)
+            in_events_ = false;
+        return true;
+    }
+    bool key(string_t& k) override {
+        if (skip_ > 0)
+            return true;
+        if (depth_ == 1 && !single_) {
+            top_key_ = std::move(k);
+            return true;
+        }
+        if (in_event_ && depth_ == eventDepth()) {
+            field_ = k == "time_ms"  ? Field::time
+                     : k == "source" ? Field::source
+                     : k == "kind"   ? Field::kind
+                     : k == "detail" ? Field::detail
+                     : k == "mac"    ? Field::mac
+                     : k == "ip"     ? Field::ip
+                                     : Field::other;
+        }
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return fail(single_ ? "event: not a JSON object" : "events: not a JSON object");
+    }
+
+    Status finish() {
+        if (!error_.empty())
+            return Status::invalidArgument(error_);
+        if (single_ && events_.size() != 1)
+            return Status::invalidArgument("event: not a JSON object");
+        if (!single_ && !saw_events_)
+            return Status::invalidArgument("events: no events array");
+        return Status::ok();
+    }
+    std::vector<HostEvent>& events() { return events_; }
+
+private:
+    enum class Field { none, time, source, kind, detail, mac, ip, other };
+
+    int eventDepth() const { return single_ ? 1 : 3; }
+    bool inEventField() const { return skip_ == 0 && in_event_ && depth_ == eventDepth(); }
+    // Whether an object starting now is an event (an element of the events array) or the
+    // top object.
+    bool expectingValue() const {
+        return (single_ && depth_ == 1) || (!single_ && (depth_ == 1 || in_events_));
+    }
+    bool scalar() {
+        if (skip_ == 0 && in_events_ && depth_ == 2)
+            return fail("event: not a JSON object");
+        return true;
+    }
+    bool skipValue() {
+        ++skip_;
+        return true;
+    }
+    bool endSkipped() {
+        --skip_;
+        return true;
+    }
+    void startEvent() {
+        in_event_ = true;
+        event_ = HostEvent{};
+        event_.time = {};
+        mac_.clear();
+        ip_.clear();
+        field_ = Field::none;
+    }
+    bool endEvent() {
+        in_event_ = false;
+        if (event_.kind.empty())
+            return fail("event: no kind");
+        if (!mac_.empty()) {
+            event_.mac = MacAddr::parse(mac_);
+            if (!event_.mac)
+                return fail("event: bad mac '" + mac_ + "'");
+        }
+        if (!ip_.empty()) {
+            event_.ip = Ipv4::parse(ip_);
+            if (!event_.ip)
+                return fail("event: bad ip '" + ip_ + "'");
+        }
+        if (!single_ && events_.size() >= kMaxEventsPerBatch) {
+            return fail("events: more than " + std::to_string(kMaxEventsPerBatch) +
+                        " in one batch");
+        }
+        events_.push_back(std::move(event_));
+        return true;
+    }
+    bool fail(std::string why) {
+        if (error_.empty())
+            error_ = std::move(why);
+        return false;
+    }
+
+    bool single_;
+    int depth_ = 0;
+    int skip_ = 0;
+    bool in_events_ = false;
+    bool saw_events_ = false;
+    bool in_event_ = false;
+    std::string top_key_;
+    Field field_ = Field::none;
+    HostEvent event_;
+    std::string mac_, ip_;
+    std::vector<HostEvent> events_;
+    std::string error_;
+};
+
+Result<std::vector<HostEvent>> readEvents(std::string_view text, bool single) {
+    EventsReader reader(single);
+    (void)json::sax_parse(text.begin(), text.end(), &reader, nlohmann::detail::input_format_t::json,
+                          true);
+    if (Status st = reader.finish(); !st)
+        return st;
+    return std::move(reader.events());
+}
+
+}  // namespace
+
+std::string encodeEvent(const HostEvent& e) {
+    std::string out;
+    out.reserve(160 + e.detail.size());
+    appendEvent(out, e);
+    return out;
+}
+
+Result<HostEvent> decodeEvent(std::string_view text) {
+    auto events = readEvents(text, true);
+    if (!events)
+        return events.status();
+    return std::move(events->front());
+}
+
+std::string encodeEvents(const std::vector<HostEvent>& events) {
+    std::string out = "{\"events\":[";
+    out.reserve(16 + events.size() * 160);
+    for (size_t i = 0; i < events.size(); ++i) {
+        if (i > 0)
+            out.push_back(',');
+        appendEvent(out, events[i]);
+    }
+    out += "]}";
+    return out;
+}
+
+Result<std::vector<HostEvent>> decodeEvents(std::string_view text) {
+    return readEvents(text, false);
+}
+
+}  // namespace vq::control::wire
