@@ -116,7 +116,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     // Every revision is stored with its files before anyone acts on it (the directory the
     // model was just loaded from: a git SoT's tree is rewritten only by the next load).
     s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
-        auto bundle = model::bundleOfDir(self->sotDir());
+        Result<std::string> bundle = self->next_bundle_ ? Result<std::string>(*self->next_bundle_)
+                                                        : model::bundleOfDir(self->sotDir());
+        self->next_bundle_.reset();
         Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
                                  rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
                            : bundle.status();
@@ -205,9 +207,15 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     }
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
-        s->options_.accept, [self](const std::shared_ptr<const model::Model>& m) {
+        s->options_.accept,
+        [self](const std::shared_ptr<const model::Model>& m,
+               const std::vector<model::SotFile>& files) {
+            // Stored from the very files the model was loaded from, not a second read.
+            self->next_bundle_ = model::packSot(files);
             self->revisions_.publish(m, self->sot_.id);
-        });
+        },
+        // A change is loaded once it has held still for a poll interval.
+        std::chrono::seconds(s->config_.poll_interval_s));
     return s;
 }
 

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "control/links.h"
@@ -135,7 +136,10 @@ private:
     // Where the served SoT's files are: the local root, or a git SoT's checked-out tree.
     std::filesystem::path sotDir() const;
     std::unique_ptr<Effects> own_effects_;
-    std::unique_ptr<SotWatcher> watcher_;       // a local SoT
+    std::unique_ptr<SotWatcher> watcher_;  // a local SoT
+    // The bundle of the revision the watcher is publishing (its thread only), so what is
+    // stored is what was loaded.
+    std::optional<std::string> next_bundle_;
     std::unique_ptr<GitSotSource> git_source_;  // a git SoT, fed by the Gitter
     std::unique_ptr<Gitter> gitter_;
     std::unique_ptr<http::Server> user_api_;
