@@ -39,7 +39,7 @@ grep -q 'max_connections=1984' "$log" || vq_fail "connection limit not fitted to
 boot_client() {
   local out
   out=$(curl -s -m 5 -w '\n%{http_code} %{time_total}' "$script_url") || vq_fail "real client: curl failed"
-  printf '%s\n' "$out" | head -1 | grep -q '^#!ipxe' || vq_fail "real client: no boot script"
+  printf "%s\n" "$out" | head -1 | grep -q "^#!ipxe" || vq_fail "real client: no boot script: $out"
   read -r code secs < <(printf '%s\n' "$out" | tail -1)
   [ "$code" = 200 ] || vq_fail "real client: HTTP $code"
   awk -v s="$secs" 'BEGIN { exit !(s < 2.0) }' || vq_fail "real client waited ${secs}s"
