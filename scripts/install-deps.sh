@@ -26,6 +26,8 @@ TEST_PKGS=(
   chromium
   # promtool checks the /metrics scrapes
   prometheus
+  # sot_bad_input_test measures time and peak memory; http_abuse_test limits descriptors
+  time util-linux
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go bc)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)

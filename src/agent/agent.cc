@@ -167,6 +167,20 @@ std::string Agent::metricsText() const {
     out.gauge("vaquero_agent_revision", "The model revision the agent serves.",
               {{"site", selection_.site_id}}, static_cast<double>(revision_.load()));
     http_metrics_.collect(out);
+    if (http_) {
+        const http::ConnectionStats c = http_->connectionStats();
+        out.gauge("vaquero_http_connections", "Open HTTP connections.", {},
+                  static_cast<double>(c.open));
+        out.gauge("vaquero_http_connections_limit",
+                  "Open HTTP connections at most (fitted to the descriptor limit).", {},
+                  static_cast<double>(c.limit));
+        out.counter("vaquero_http_connections_closed_total",
+                    "Connections closed at the limit: a waiting one to make room (evicted), or "
+                    "a newcomer when every connection was busy (refused).",
+                    {{"reason", "evicted"}}, static_cast<double>(c.evicted));
+        out.counter("vaquero_http_connections_closed_total", "", {{"reason", "refused"}},
+                    static_cast<double>(c.refused));
+    }
     if (boot_)
         boot_->collect(out);
     if (options_.extra_metrics)

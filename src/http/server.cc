@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "base/log.h"
@@ -38,6 +39,7 @@ struct Server::Impl {
     Impl(ServerOptions o, Router r)
         : options(std::move(o)),
           router(std::move(r)),
+          connections(connectionLimitFor(options.max_connections)),
           contexts(makeContexts(options.threads)),
           acceptor(*contexts.front()) {}
 
@@ -54,6 +56,7 @@ struct Server::Impl {
     ServerOptions options;
     Router router;
     Observer observer;
+    ConnectionTable connections;
     std::vector<std::unique_ptr<net::io_context>> contexts;
     std::vector<WorkGuard> guards;
     tcp::acceptor acceptor;
@@ -66,6 +69,8 @@ struct Server::Impl {
 
     net::awaitable<void> acceptLoop() {
         size_t next = 0;
+        net::steady_timer pause(acceptor.get_executor());
+        uint64_t failures = 0;
         for (;;) {
             boost::system::error_code ec;
             tcp::socket socket(*contexts[next]);
@@ -74,12 +79,29 @@ struct Server::Impl {
             if (stopping.load() || ec == net::error::operation_aborted)
                 co_return;
             if (ec) {
-                // Out of descriptors and the like: keep serving the connections we have.
-                VQ_LOG_WARN("HTTP_ACCEPT_FAILED error={}", ec.message());
+                // Out of descriptors and the like: keep serving the connections we have, and
+                // pause rather than spin on a listen queue that fails again at once.
+                if (failures++ % 100 == 0)
+                    VQ_LOG_WARN("HTTP_ACCEPT_FAILED error={} failures={}", ec.message(), failures);
+                pause.expires_after(std::chrono::milliseconds(50));
+                co_await pause.async_wait(net::redirect_error(net::use_awaitable, ec));
                 continue;
             }
             auto ex = socket.get_executor();
-            detail::SessionContext ctx{options, router, observer, in_flight, stopping};
+            auto live = std::make_shared<detail::LiveStream>();
+            auto slot = connections.admit([ex, live] { net::post(ex, [live] { live->close(); }); });
+            if (!slot) {
+                if (connections.refusedCount() % 1000 == 1)
+                    VQ_LOG_WARN("HTTP_CONNECTIONS_FULL limit={} busy=all refused={}",
+                                connections.limit(), connections.refusedCount());
+                socket.close(ec);
+                continue;
+            }
+            if (connections.evictedCount() % 1000 == 1 && connections.open() >= connections.limit())
+                VQ_LOG_WARN("HTTP_CONNECTIONS_FULL limit={} evicted_waiting={}",
+                            connections.limit(), connections.evictedCount());
+            detail::SessionContext ctx{options,  router,      observer,        in_flight,
+                                       stopping, connections, std::move(slot), std::move(live)};
             net::co_spawn(ex, detail::runSession(boost::beast::tcp_stream(std::move(socket)), ctx),
                           [](std::exception_ptr e) {
                               if (!e)
@@ -109,6 +131,11 @@ uint16_t Server::port() const {
     return impl_->port.load();
 }
 
+ConnectionStats Server::connectionStats() const {
+    const auto& t = impl_->connections;
+    return ConnectionStats{t.open(), t.limit(), t.evictedCount(), t.refusedCount()};
+}
+
 Status Server::start() {
     auto& d = *impl_;
     if (d.started)
@@ -122,7 +149,8 @@ Status Server::start() {
         d.guards.push_back(net::make_work_guard(*ctx));
         d.threads.emplace_back([c = ctx.get()] { c->run(); });
     }
-    VQ_LOG_INFO("HTTP_LISTENING addr={} port={} threads={}", d.options.address, d.port.load(), n);
+    VQ_LOG_INFO("HTTP_LISTENING addr={} port={} threads={} max_connections={}", d.options.address,
+                d.port.load(), n, d.connections.limit());
     return Status::ok();
 }
 

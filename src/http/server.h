@@ -25,6 +25,16 @@ struct ServerOptions {
     std::chrono::milliseconds write_timeout{60'000};     // without any progress while sending
     std::chrono::milliseconds upstream_timeout{10'000};  // connect + response header from a CDN
     std::chrono::milliseconds drain_timeout{2'000};      // on stop, for requests in flight
+    // Open connections at most (lowered to fit the descriptor limit); at the bound, the one
+    // that has waited longest for a request makes room (connection_table.h).
+    size_t max_connections = 8192;
+};
+
+struct ConnectionStats {
+    size_t open = 0;
+    size_t limit = 0;
+    uint64_t evicted = 0;  // waiting connections closed to make room
+    uint64_t refused = 0;  // newcomers closed because every connection was busy
 };
 
 // What the server reports after each response (the agent turns it into host events).
@@ -52,6 +62,7 @@ public:
 
     // The bound port (useful with port 0); 0 before start().
     uint16_t port() const;
+    ConnectionStats connectionStats() const;
     // Set before start(); called on a server thread after every response.
     void setObserver(Observer observer);
 

@@ -109,6 +109,14 @@ net::awaitable<uint64_t> sendFileRange(beast::tcp_stream& client,
 
 }  // namespace
 
+void LiveStream::close() {
+    if (stream == nullptr)
+        return;
+    beast::error_code ec;
+    stream->socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+    stream->cancel();
+}
+
 Endpoint toEndpoint(const net::ip::tcp::endpoint& ep) {
     Endpoint out;
     auto addr = ep.address();
@@ -227,7 +235,29 @@ bool splitTarget(Request& req) {
 
 }  // namespace
 
+namespace {
+
+// Leaves the connection table however the session ends.
+class TableSeat {
+public:
+    TableSeat(SessionContext& ctx, beast::tcp_stream& stream) : ctx_(ctx) {
+        ctx_.live->stream = &stream;
+    }
+    ~TableSeat() {
+        ctx_.live->stream = nullptr;
+        ctx_.connections.release(ctx_.slot);
+    }
+    TableSeat(const TableSeat&) = delete;
+    TableSeat& operator=(const TableSeat&) = delete;
+
+private:
+    SessionContext& ctx_;
+};
+
+}  // namespace
+
 net::awaitable<void> runSession(beast::tcp_stream stream, SessionContext ctx) {
+    TableSeat seat(ctx, stream);
     beast::error_code ec;
     const Endpoint local = toEndpoint(stream.socket().local_endpoint(ec));
     const Endpoint remote = toEndpoint(stream.socket().remote_endpoint(ec));
@@ -240,10 +270,16 @@ net::awaitable<void> runSession(beast::tcp_stream stream, SessionContext ctx) {
         parser.header_limit(ctx.options.header_limit);
         parser.body_limit(ctx.options.body_limit);
         stream.expires_after(ctx.options.read_timeout);
+        ctx.slot->waiting();
         co_await bhttp::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
-        if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-            ec == beast::error::timeout || ec == net::error::connection_reset ||
-            ec == net::error::operation_aborted) {
+        ctx.slot->busy();
+        if (ctx.slot->evicted())
+            break;
+        // A client gone mid-request (partial_message) is a disconnect, not a request to
+        // refuse: nobody reads the answer, and a crowd of them must not flood the log.
+        if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+            ec == net::error::eof || ec == beast::error::timeout ||
+            ec == net::error::connection_reset || ec == net::error::operation_aborted) {
             break;
         }
         InFlight guard(ctx.in_flight);

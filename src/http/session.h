@@ -10,11 +10,19 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include "http/connection_table.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/server.h"
 
 namespace vq::http::detail {
+
+// Where an eviction finds the connection's stream; set and cleared by the session and read
+// only on the session's own thread (the eviction is posted there).
+struct LiveStream {
+    boost::beast::tcp_stream* stream = nullptr;
+    void close();
+};
 
 struct SessionContext {
     const ServerOptions& options;
@@ -22,6 +30,9 @@ struct SessionContext {
     const Observer& observer;
     std::atomic<int>& in_flight;
     std::atomic<bool>& stopping;
+    ConnectionTable& connections;
+    std::shared_ptr<ConnectionTable::Slot> slot;
+    std::shared_ptr<LiveStream> live;
 };
 
 boost::asio::awaitable<void> runSession(boost::beast::tcp_stream stream, SessionContext ctx);

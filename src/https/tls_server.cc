@@ -14,6 +14,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -168,6 +169,8 @@ struct TlsServer::Impl {
     }
 
     net::awaitable<void> acceptLoop(std::shared_ptr<Impl> self) {
+        net::steady_timer pause(accept_context);
+        uint64_t failures = 0;
         for (;;) {
             boost::system::error_code ec;
             tcp::socket socket(accept_context);
@@ -175,7 +178,12 @@ struct TlsServer::Impl {
             if (stopping.load() || ec == net::error::operation_aborted)
                 co_return;
             if (ec) {
-                VQ_LOG_WARN("SERVER_API_ACCEPT_FAILED error={}", ec.message());
+                // Out of descriptors: pause rather than spin on a queue that fails at once.
+                if (failures++ % 100 == 0)
+                    VQ_LOG_WARN("SERVER_API_ACCEPT_FAILED error={} failures={}", ec.message(),
+                                failures);
+                pause.expires_after(std::chrono::milliseconds(50));
+                co_await pause.async_wait(redirect_error(use_awaitable, ec));
                 continue;
             }
             std::unique_lock lock(mu);

@@ -1,10 +1,15 @@
 #include "model/yaml_tree.h"
 
+#include <algorithm>
 #include <sstream>
 
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
+
+#include "base/utf8.h"
 
 namespace vq::model {
 
@@ -192,8 +197,30 @@ private:
     std::vector<uint32_t> anchors_;
 };
 
+namespace {
+
+// YAML is UTF-8 here (yaml-cpp would pass other bytes through into names and configs).
+std::optional<YamlParseError> invalidUtf8(std::string_view text) {
+    const size_t at = firstInvalidUtf8(text);
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view before = text.substr(0, at);
+    const size_t line_start = before.rfind('\n');
+    const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const size_t col = line_start == std::string_view::npos ? at : at - line_start - 1;
+    return YamlParseError{
+        line, static_cast<int>(col) + 1,
+        fmt::format("invalid UTF-8 (byte 0x{:02x})", static_cast<unsigned char>(text[at]))};
+}
+
+}  // namespace
+
 YamlFile parseYaml(std::string_view text) {
     YamlFile out;
+    if (auto bad = invalidUtf8(text)) {
+        out.error = std::move(bad);
+        return out;
+    }
     try {
         std::istringstream in{std::string(text)};
         YAML::Parser parser(in);
@@ -213,6 +240,9 @@ YamlFile parseYaml(std::string_view text) {
         }
     } catch (const YamlLimitError& e) {
         out.error = YamlParseError{e.line, e.col, "the YAML parser made no progress"};
+    } catch (const YAML::DeepRecursion& e) {
+        out.error = YamlParseError{e.mark.line + 1, e.mark.column + 1,
+                                   fmt::format("nested deeper than {} levels", e.depth())};
     } catch (const YAML::Exception& e) {
         out.error = YamlParseError{e.mark.line + 1, e.mark.column + 1, e.msg};
     } catch (const std::exception& e) {

@@ -23,6 +23,10 @@
 
 namespace vq::server {
 
+// How long a changed local SoT must hold still before it is loaded (at most a poll interval):
+// long enough for an editor's truncate-and-rewrite, short against propagation to agents.
+constexpr std::chrono::milliseconds kSotSettle{200};
+
 // Workflow transitions go to the log as well as to the configured sink.
 class Server::WorkflowEventLog : public EventSink {
 public:
@@ -120,7 +124,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     // Every revision is stored with its files before anyone acts on it (the directory the
     // model was just loaded from: a git SoT's tree is rewritten only by the next load).
     s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
-        auto bundle = model::bundleOfDir(self->sotDir());
+        Result<std::string> bundle = self->next_bundle_ ? Result<std::string>(*self->next_bundle_)
+                                                        : model::bundleOfDir(self->sotDir());
+        self->next_bundle_.reset();
         Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
                                  rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
                            : bundle.status();
@@ -222,10 +228,17 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     s->watcher_ = std::make_unique<SotWatcher>(
         s->sot_.root, load_options, s->models_, std::chrono::seconds(s->config_.poll_interval_s),
         s->options_.accept,
-        [self](const std::shared_ptr<const model::Model>& m) {
+        [self](const std::shared_ptr<const model::Model>& m,
+               const std::vector<model::SotFile>& files) {
+            // Stored from the very files the model was loaded from, not a second read.
+            self->next_bundle_ = model::packSot(files);
             return self->revisions_.publish(m, self->sot_.id) != nullptr;
         },
-        &s->sot_cache_);
+        &s->sot_cache_,
+        // A change is loaded once it has held still this long (a file truncated and not yet
+        // rewritten is a valid, empty, inventory); short, as agents wait for it.
+        std::min<std::chrono::milliseconds>(std::chrono::seconds(s->config_.poll_interval_s),
+                                            kSotSettle));
     return s;
 }
 

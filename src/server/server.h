@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "control/links.h"
@@ -143,7 +144,10 @@ private:
     // After the engine its answers call, before the effects that submit to it.
     std::unique_ptr<TaskQueue> tasks_;
     std::unique_ptr<Effects> own_effects_;
-    std::unique_ptr<SotWatcher> watcher_;       // a local SoT
+    std::unique_ptr<SotWatcher> watcher_;  // a local SoT
+    // The bundle of the revision the watcher is publishing (its thread only), so what is
+    // stored is what was loaded.
+    std::optional<std::string> next_bundle_;
     std::unique_ptr<GitSotSource> git_source_;  // a git SoT, fed by the Gitter
     std::unique_ptr<Gitter> gitter_;
     std::unique_ptr<http::Server> user_api_;

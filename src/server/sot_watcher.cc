@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "base/log.h"
 
@@ -16,14 +17,16 @@ SotWatcher::SotWatcher(fs::path root,
                        std::chrono::milliseconds interval,
                        Accept accept,
                        OnSwap on_swap,
-                       model::ParsedSotCache* cache)
+                       model::ParsedSotCache* cache,
+                       std::chrono::milliseconds settle)
     : root_(std::move(root)),
       options_(std::move(options)),
       holder_(holder),
       interval_(interval),
       accept_(std::move(accept)),
       on_swap_(std::move(on_swap)),
-      cache_(cache) {
+      cache_(cache),
+      settle_(settle) {
     loaded_fingerprint_ = holder_.get() ? fingerprint(root_) : std::string();
 }
 
@@ -41,11 +44,15 @@ std::string SotWatcher::fingerprint(const fs::path& root) {
     for (size_t n = 0; it != fs::recursive_directory_iterator() && n < 1'000'000; ++n) {
         const auto& entry = *it;
         std::error_code e2;
-        if (entry.is_regular_file(e2)) {
-            const auto size = entry.file_size(e2);
-            const auto mtime = entry.last_write_time(e2).time_since_epoch().count();
-            lines.push_back(fmt::format("{}|{}|{}", entry.path().string(), size,
-                                        static_cast<long long>(mtime)));
+        struct stat st {};
+        if (entry.is_regular_file(e2) && ::stat(entry.path().c_str(), &st) == 0) {
+            // The inode catches a file renamed into place; timestamps only tick every few
+            // milliseconds, so two same-sized writes in one tick would otherwise look alike.
+            lines.push_back(fmt::format(
+                "{}|{}|{}|{}.{}|{}.{}", entry.path().string(),
+                static_cast<unsigned long long>(st.st_ino), static_cast<long long>(st.st_size),
+                static_cast<long long>(st.st_mtim.tv_sec), st.st_mtim.tv_nsec,
+                static_cast<long long>(st.st_ctim.tv_sec), st.st_ctim.tv_nsec));
         }
         it.increment(ec);
         if (ec)
@@ -61,12 +68,39 @@ std::string SotWatcher::fingerprint(const fs::path& root) {
 }
 
 bool SotWatcher::pollOnce() {
+    settling_ = false;
     const std::string fp = fingerprint(root_);
     if (fp == loaded_fingerprint_ || fp == rejected_fingerprint_)
         return false;
-    auto result = model::loadSot(root_, options_, cache_);
+    if (settle_.count() > 0) {
+        const auto now = std::chrono::steady_clock::now();
+        if (fp != settling_fingerprint_) {
+            settling_fingerprint_ = fp;
+            settling_since_ = now;
+            settling_ = true;
+            return false;
+        }
+        if (now - settling_since_ < settle_) {
+            settling_ = true;
+            return false;
+        }
+    }
+    std::vector<model::SotFile> files;
+    std::string read_error;
+    const bool read = model::readSotDir(root_, files, read_error);
+    if (fingerprint(root_) != fp) {
+        VQ_LOG_WARN("SOT_RELOAD_DEFERRED root={} reason=\"changed while being read\"",
+                    root_.string());
+        settling_ = true;
+        return false;
+    }
+    model::LoadResult result;
+    if (read)
+        result = model::loadSotFiles(files, options_, cache_);
     std::string refusal;
-    if (result.io_failure || !result.model) {
+    if (!read) {
+        refusal = "cannot read " + root_.string() + ": " + read_error;
+    } else if (result.io_failure || !result.model) {
         refusal = "cannot read " + root_.string();
     } else if (result.hasErrors()) {
         for (const auto& d : result.diagnostics) {
@@ -89,7 +123,7 @@ bool SotWatcher::pollOnce() {
     rejected_fingerprint_.clear();
     VQ_LOG_INFO("SOT_RELOADED root={} hosts={} warnings={}", root_.string(),
                 result.model->hostCount(), result.warningCount());
-    if (on_swap_ && !on_swap_(result.model)) {
+    if (on_swap_ && !on_swap_(result.model, files)) {
         VQ_LOG_WARN("SOT_RELOAD_NOT_TAKEN root={} retry=next-poll", root_.string());
         loaded_fingerprint_.clear();
         return false;
@@ -124,7 +158,9 @@ bool SotWatcher::stopping() {
 void SotWatcher::run() {
     while (!stopping()) {
         // A change ends the wait at once; the timeout is the poll of old.
-        if (notifier_->wait(interval_) == DirChangeNotifier::Wake::Woken || stopping())
+        // A change put off to settle is looked at again as soon as it may have settled.
+        const auto wait = settling_ && settle_.count() > 0 ? std::min(interval_, settle_) : interval_;
+        if (notifier_->wait(wait) == DirChangeNotifier::Wake::Woken || stopping())
             break;
         try {
             pollOnce();

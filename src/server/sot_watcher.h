@@ -4,7 +4,11 @@
 // (ModelHolder::set, atomic for readers); a change with errors keeps the last good model and
 // logs every error. Unchanged directories (same names, sizes and modification times) are not
 // re-read, and of a changed one only the files whose bytes changed are parsed again (the
-// parse cache, shared with the server's first load).
+// parse cache, shared with the server's first load). A directory that changes while it is
+// being read (an editor or a sync tool half-way through) is not judged at all: the torn read
+// is dropped and read again. And a change is loaded only once it has held still for `settle`
+// (a file truncated and not yet rewritten is a valid, empty, inventory): measured on the
+// steady clock, between polls that see the same fingerprint.
 
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "control/model_holder.h"
 
@@ -26,9 +31,12 @@ class SotWatcher {
 public:
     // Decides whether a loaded model is acceptable (returns an error message otherwise).
     using Accept = std::function<std::string(const model::Model&)>;
-    // Called after a successful swap (to publish it as a revision); false when it could not
-    // be taken (its revision number could not be stored): the next poll loads it again.
-    using OnSwap = std::function<bool(const std::shared_ptr<const model::Model>&)>;
+    // Called after a successful swap (to publish it as a revision), with the files the model
+    // was loaded from (one read of the directory: what is stored as the revision must be what
+    // was validated); false when it could not be taken (its revision number could not be
+    // stored): the next poll loads it again.
+    using OnSwap = std::function<bool(const std::shared_ptr<const model::Model>&,
+                                      const std::vector<model::SotFile>&)>;
 
     SotWatcher(std::filesystem::path root,
                model::LoadOptions options,
@@ -36,7 +44,8 @@ public:
                std::chrono::milliseconds interval,
                Accept accept = {},
                OnSwap on_swap = {},
-               model::ParsedSotCache* cache = nullptr);
+               model::ParsedSotCache* cache = nullptr,
+               std::chrono::milliseconds settle = std::chrono::milliseconds(0));
     ~SotWatcher();
 
     // One poll now (tests); true when the model was replaced.
@@ -60,6 +69,10 @@ private:
     model::ParsedSotCache* cache_;
     std::string loaded_fingerprint_;
     std::string rejected_fingerprint_;
+    std::chrono::milliseconds settle_;
+    std::string settling_fingerprint_;  // a change seen, not yet loaded
+    std::chrono::steady_clock::time_point settling_since_;
+    bool settling_ = false;  // the last poll put a change off: poll again after `settle`
     std::mutex mu_;
     bool stop_ = false;
     std::unique_ptr<DirChangeNotifier> notifier_;

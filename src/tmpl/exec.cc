@@ -1,5 +1,6 @@
 #include "tmpl/exec.h"
 
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,14 @@ namespace {
 
 // Template calls nest at most this deep (Go allows 100000; we keep the native stack safe).
 constexpr int kMaxExecDepth = 1000;
+// And whatever nests (template calls, if/range/with, pipelines) stops at this much native
+// stack: calls that each nest hundreds of blocks would overflow a thread's stack well before
+// kMaxExecDepth. 1 MiB fits every thread we run on (8 MiB by default), with ASan's larger
+// frames too (they only make the error come sooner).
+constexpr uintptr_t kMaxStackBytes = 1u << 20;
+// Steps (nodes walked) per execution: a range nested over aliased YAML lists can ask for
+// 10^10 of them, where a real template takes thousands (~10^6 looping over 100,000 hosts).
+constexpr uint64_t kMaxSteps = 50'000'000;
 
 struct ExecError {
     std::string message;
@@ -35,10 +44,16 @@ public:
         : set_(set), overrides_(overrides), out_(out) {}
 
     void run(const Tree& tree, const Value& dot) {
+        stack_base_ = stackPosition();
         tree_ = &tree;
         vars_.clear();
         vars_.emplace_back("$", dot);
-        walk(dot, tree.root.get());
+        try {
+            walk(dot, tree.root.get());
+        } catch (const OutputTooLarge&) {
+            // Thrown while formatting one value: report it where that value was printed.
+            errorf("output exceeds " + std::to_string(kMaxOutputBytes >> 20) + " MiB");
+        }
     }
 
 private:
@@ -67,8 +82,29 @@ private:
 
     // --- walking -------------------------------------------------------------------------
 
+    static uintptr_t stackPosition() {
+        return reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    }
+
+    // Bounds what one execution may take: stack, steps and output.
+    void checkBudget() {
+        const uintptr_t here = stackPosition();
+        if (stack_base_ > here && stack_base_ - here > kMaxStackBytes)
+            errorf("templates nest too deep (over " + std::to_string(kMaxStackBytes >> 10) +
+                   " KiB of stack)");
+        if (++steps_ > kMaxSteps)
+            errorf("execution exceeds " + std::to_string(kMaxSteps) + " steps");
+        checkOutput();
+    }
+
+    void checkOutput() {
+        if (out_.size() > kMaxOutputBytes)
+            errorf("output exceeds " + std::to_string(kMaxOutputBytes >> 20) + " MiB");
+    }
+
     Flow walk(const Value& dot, const Node* node) {
         at(node);
+        checkBudget();
         switch (node->type) {
             case NodeType::Action: {
                 auto* a = static_cast<const ActionNode*>(node);
@@ -80,6 +116,7 @@ private:
                     } else {
                         appendValue(out_, v);
                     }
+                    checkOutput();
                 }
                 return Flow::Normal;
             }
@@ -107,6 +144,7 @@ private:
                 return Flow::Normal;
             case NodeType::Text:
                 out_ += static_cast<const TextNode*>(node)->text;
+                checkOutput();
                 return Flow::Normal;
             default:
                 errorf("unknown node: " + node->toString());
@@ -198,6 +236,7 @@ private:
 
     Value evalPipeline(const Value& dot, const PipeNode* pipe) {
         at(pipe);
+        checkBudget();
         Final final;
         Value value;
         for (const auto& cmd : pipe->cmds) {
@@ -644,6 +683,8 @@ private:
     const Node* node_ = nullptr;
     std::vector<std::pair<std::string_view, Value>> vars_;
     int depth_ = 0;
+    uintptr_t stack_base_ = 0;
+    uint64_t steps_ = 0;
 };
 
 }  // namespace

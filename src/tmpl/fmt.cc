@@ -412,6 +412,8 @@ public:
                 out_ += '[';
                 bool first = true;
                 for (const auto& e : v.asList()) {
+                    if (out_.size() > kMaxOutputBytes)
+                        throw OutputTooLarge{};
                     if (!first)
                         out_ += ' ';
                     first = false;
@@ -424,6 +426,8 @@ public:
                 out_ += "map[";
                 bool first = true;
                 for (const auto& [k, e] : v.asMap()) {
+                    if (out_.size() > kMaxOutputBytes)
+                        throw OutputTooLarge{};
                     if (!first)
                         out_ += ' ';
                     first = false;

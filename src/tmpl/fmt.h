@@ -3,6 +3,7 @@
 // of values, Sprint / Sprintln spacing rules, and Sprintf with Go's verbs, flags, width,
 // precision and error forms (%!d(string=x), %!s(MISSING), %!(EXTRA int=2)).
 
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -10,6 +11,12 @@
 #include "tmpl/value.h"
 
 namespace vq::tmpl {
+
+// What one execution may write, and what one formatted value may grow to: a list aliased
+// ten times over in YAML prints as 10^10 elements. Formatting past it throws OutputTooLarge
+// (the executor turns it into an error).
+constexpr size_t kMaxOutputBytes = 64u << 20;
+struct OutputTooLarge {};
 
 // fmt.Sprint(v) for one operand (Missing and Null print as "<nil>").
 void appendValue(std::string& out, const Value& v);

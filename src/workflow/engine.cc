@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/log.h"
 #include "model/host_roles.h"
 
 namespace vq::workflow {
@@ -157,9 +158,26 @@ Result<uint64_t> WorkflowEngine::commitQueued(const HostProgress& p) {
 Status WorkflowEngine::waitStored(const Transition& t) {
     if (t.write == 0)
         return Status::ok();
-    if (Status st = store_.wait(t.write); !st)
-        return st.prefixed("cannot save progress of host " + t.progress.host);
-    return Status::ok();
+    Status st = store_.wait(t.write);
+    if (st)
+        return Status::ok();
+    // The record was put in memory when the write was queued; a write that failed (a full
+    // disk) takes it back, unless a later transition already replaced it: what a host is
+    // served never runs ahead of what is stored, and the client retries its checkpoint.
+    {
+        std::unique_lock lock(mu_);
+        auto& hosts = hosts_[t.progress.site];
+        auto it = hosts.find(t.progress.host);
+        if (it != hosts.end() && it->second == t.progress) {
+            if (t.replaced)
+                it->second = *t.replaced;
+            else
+                hosts.erase(it);
+        }
+    }
+    VQ_LOG_WARN("HOST_PROGRESS_NOT_STORED site={} host={} boot={} error=\"{}\"", t.progress.site,
+                t.progress.host, t.progress.boot, st.message());
+    return st.prefixed("cannot save progress of host " + t.progress.host);
 }
 
 Result<Transition> WorkflowEngine::checkpoint(std::string_view site,
@@ -294,10 +312,12 @@ Result<Transition> WorkflowEngine::checkpointQueued(std::string_view site,
 
     std::lock_guard writer(writeMutex(r.site->id, r.host->name));
     HostProgress cur = fresh(*r.site, *r.host, stages);
+    std::optional<HostProgress> replaced;
     bool was_reset = false;
     {
         std::shared_lock lock(mu_);
         if (const HostProgress* p = findLocked(r.site->id, r.host->name)) {
+            replaced = *p;
             cur.checkpoints = p->checkpoints;
             if (auto idx = matchStage(*p, *r.host, stages)) {
                 cur.stage = *idx;
@@ -338,6 +358,7 @@ Result<Transition> WorkflowEngine::checkpointQueued(std::string_view site,
     if (!ticket)
         return ticket.status();
     t.write = *ticket;
+    t.replaced = std::move(replaced);
     if (was_reset)
         emit(r.host, cur, "HOST_STAGE_RESET", "");
     if (event != nullptr)

@@ -55,6 +55,8 @@ struct Transition {
     std::string summary() const;
     // The store's ticket of the write (checkpointQueued), 0 when already durable.
     uint64_t write = 0;
+    // The record it replaced (none for a host's first), put back if the write fails.
+    std::optional<HostProgress> replaced;
 };
 
 class WorkflowEngine {

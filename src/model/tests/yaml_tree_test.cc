@@ -107,7 +107,35 @@ TEST(YamlTree, ReportsSyntaxErrorsWithPosition) {
     EXPECT_GE(f.error->line, 2);
     EXPECT_FALSE(f.error->message.empty());
     auto deep = parseYaml(std::string(5000, '[') + std::string(5000, ']'));
-    EXPECT_TRUE(deep.error);  // nesting limit, not a stack overflow
+    ASSERT_TRUE(deep.error);  // nesting limit, not a stack overflow
+    EXPECT_EQ(deep.error->message, "nested deeper than 500 levels");
+    EXPECT_EQ(deep.error->line, 1);
+}
+
+TEST(YamlTree, RefusesInvalidUtf8WithItsPosition) {
+    auto f = parseYaml("a: 1\nname: bo\xffmb\n");
+    ASSERT_TRUE(f.error);
+    EXPECT_EQ(f.error->line, 2);
+    EXPECT_EQ(f.error->col, 9);
+    EXPECT_EQ(f.error->message, "invalid UTF-8 (byte 0xff)");
+    EXPECT_TRUE(f.docs.empty());
+    EXPECT_FALSE(parseYaml("name: caf\xc3\xa9\n").error);
+}
+
+// Aliases share the anchored node: ten levels of ten aliases (10^10 leaves when expanded)
+// stay a few dozen nodes.
+TEST(YamlTree, AliasBombStaysSmall) {
+    std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (int i = 1; i < 10; ++i) {
+        text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+        for (int k = 0; k < 10; ++k)
+            text += (k ? ", *a" : "*a") + std::to_string(i - 1);
+        text += "]\n";
+    }
+    auto f = parseYaml(text);
+    ASSERT_FALSE(f.error) << f.error->message;
+    EXPECT_LT(f.docs[0].size(), 200u);
+    EXPECT_TRUE(f.docs[0].hasAliases());
 }
 
 }  // namespace

@@ -69,10 +69,74 @@ TEST_F(SotWatcherTest, AcceptHookCanRefuse) {
     EXPECT_EQ(holder_.get(), original);
 }
 
+// A writer rewriting the SoT while a poll reads it (files renamed and rewritten, as a sync
+// tool does): no torn mix of old and new is ever served; the last good model stays until a
+// poll reads a directory that held still, and what is swapped in is exactly that.
+TEST_F(SotWatcherTest, TornReadsAreNeverServed) {
+    std::vector<model::SotFile> swapped_files;
+    // Long enough that a writer preempted between truncating and writing a file (a loaded CI
+    // machine) is not mistaken for a finished change.
+    const auto settle = std::chrono::milliseconds(300);
+    SotWatcher w(
+        root_, {}, holder_, std::chrono::milliseconds(50), {},
+        [&](const std::shared_ptr<const model::Model>&, const std::vector<model::SotFile>& files) {
+            swapped_files = files;
+            return true;
+        },
+        nullptr, settle);
+    const auto original = holder_.get();
+    const fs::path inv = root_ / "sites/test-site/inventory.yml";
+    const std::string good = [&] {
+        std::ifstream in(inv);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }();
+    std::atomic<bool> stop{false};
+    std::atomic<int> rewrites{0};
+    std::thread writer([&] {
+        // Each round: a broken half-written file, then a valid new one renamed into place.
+        for (int i = 0; !stop.load() && i < 100'000; ++i) {
+            write("sites/test-site/inventory.yml", good.substr(0, good.size() / 2), false);
+            write("sites/test-site/inventory.yml.tmp", good + "\n# round " + std::to_string(i),
+                  false);
+            fs::rename(root_ / "sites/test-site/inventory.yml.tmp", inv);
+            ++rewrites;
+        }
+    });
+    int swaps = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    for (int i = 0; i < 100'000 && std::chrono::steady_clock::now() < until; ++i) {
+        if (w.pollOnce())
+            ++swaps;
+        // Whatever is served loaded without errors: every host is still there.
+        ASSERT_EQ(holder_.get()->hostCount(), original->hostCount());
+    }
+    stop = true;
+    writer.join();
+    EXPECT_GT(rewrites.load(), 0);
+    EXPECT_EQ(swaps, 0);  // never still for 300 ms
+    // Quiet now: once the final state has held still, it is taken, read in one piece.
+    w.pollOnce();
+    std::this_thread::sleep_for(settle * 2);
+    EXPECT_TRUE(w.pollOnce());
+    EXPECT_EQ(holder_.get()->hostCount(), original->hostCount());
+    ASSERT_FALSE(swapped_files.empty());
+    std::ifstream in(inv);
+    const std::string final_text(std::istreambuf_iterator<char>(in), {});
+    bool found = false;
+    for (const auto& f : swapped_files) {
+        if (f.path == "sites/test-site/inventory.yml") {
+            found = true;
+            EXPECT_EQ(f.data, final_text);
+        }
+    }
+    EXPECT_TRUE(found);
+}
+
 TEST_F(SotWatcherTest, BackgroundThreadPicksUpChangesAndStops) {
     std::atomic<int> swaps{0};
     SotWatcher w(root_, {}, holder_, std::chrono::milliseconds(20), {},
-                 [&swaps](const std::shared_ptr<const model::Model>&) {
+                 [&swaps](const std::shared_ptr<const model::Model>&,
+                          const std::vector<model::SotFile>&) {
                      ++swaps;
                      return true;
                  });
@@ -91,7 +155,7 @@ TEST_F(SotWatcherTest, AWriteIsLoadedWithoutWaitingForThePoll) {
     model::ParsedSotCache cache;
     SotWatcher w(
         root_, {}, holder_, std::chrono::hours(1), {},
-        [&swaps](const std::shared_ptr<const model::Model>&) {
+        [&swaps](const std::shared_ptr<const model::Model>&, const std::vector<model::SotFile>&) {
             ++swaps;
             return true;
         },

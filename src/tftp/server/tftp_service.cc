@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/log_budget.h"
 #include "tftp/core/admission.h"
 #include "tftp/core/session.h"
 #include "tftp/server/transfer_worker.h"
@@ -122,6 +123,7 @@ private:
     bool stopped_ = false;
     uint64_t next_id_ = 1;
     TransferCounters counters_;
+    LogBudget log_budget_{"TFTP_REFUSED/TFTP_BUSY", 20};
     std::vector<std::shared_ptr<TransferWorker>> workers_;
     size_t next_worker_ = 0;
     std::unordered_map<uint32_t, uint16_t> block_limits_;  // by local address
@@ -245,7 +247,9 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
     };
     if (counters_.active >= config_.max_transfers) {
         ++counters_.refused;
-        VQ_LOG_WARN("TFTP_BUSY client={} active={}", client.toString(), counters_.active.load());
+        if (log_budget_.take())
+            VQ_LOG_WARN("TFTP_BUSY client={} active={}", client.toString(),
+                        counters_.active.load());
         reply(encodeError(ErrorCode::NotDefined, "server busy"));
         return;
     }
@@ -256,13 +260,29 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
     if (!a.accepted()) {
         if (a.reply) {
             ++counters_.refused;
-            VQ_LOG_WARN("TFTP_REFUSED client={} file={} error={} reason={}", client.toString(),
-                        file, static_cast<int>(a.error), a.reason);
-            record(client, "TFTP_REFUSED",
-                   "file=" + file + " error=" + std::to_string(static_cast<int>(a.error)) + " (" +
-                       std::string(errorCodeName(a.error)) + ") reason=" + a.reason);
+            // A flood of bad requests must not become a flood of log lines and events.
+            if (log_budget_.take()) {
+                VQ_LOG_WARN("TFTP_REFUSED client={} file={} error={} reason={}", client.toString(),
+                            file, static_cast<int>(a.error), a.reason);
+                record(client, "TFTP_REFUSED",
+                       "file=" + file + " error=" + std::to_string(static_cast<int>(a.error)) +
+                           " (" + std::string(errorCodeName(a.error)) + ") reason=" + a.reason);
+            }
             reply(*a.reply);
         }
+        return;
+    }
+    // The per-client bound holds once half the table is taken: a load generator behind one
+    // address still runs hundreds of transfers, and a flood from one address still leaves
+    // the other half to everyone else.
+    const bool crowded = counters_.active >= config_.max_transfers / 2;
+    if (!counters_.admitClient(client.value(),
+                               crowded ? config_.max_transfers_per_client : SIZE_MAX)) {
+        ++counters_.refused;
+        if (log_budget_.take())
+            VQ_LOG_WARN("TFTP_BUSY client={} reason=per_client_limit limit={}", client.toString(),
+                        config_.max_transfers_per_client);
+        reply(encodeError(ErrorCode::NotDefined, "too many transfers from this client"));
         return;
     }
     // Round robin: transfers are alike enough (same few files) that load evens out.
@@ -279,6 +299,7 @@ void TftpService::Impl::handleRequest(std::span<const uint8_t> bytes,
     if (!ec)
         t->socket.non_blocking(true, ec);
     if (ec) {
+        counters_.releaseClient(client.value());
         VQ_LOG_ERROR("TFTP_SOCKET_FAILED client={} error={}", client.toString(), ec.message());
         reply(encodeError(ErrorCode::NotDefined, "server error"));
         return;

@@ -41,6 +41,9 @@ struct TftpServiceConfig {
     // (minus IP, UDP and TFTP headers), so blocks are never IP-fragmented.
     bool block_size_from_mtu = true;
     size_t max_transfers = 2048;
+    // Per client address, once half of max_transfers are taken: a PXE ROM runs one transfer
+    // at a time (two with a size probe).
+    size_t max_transfers_per_client = 16;
     // Event-loop threads that run transfers (0 runs them on the caller's loop too). Two per
     // core, at least 4 and at most 16: with one, a busy machine gives the whole service one
     // thread's share of the CPU however many transfers wait on it (see bench/RESULTS.md).

@@ -67,11 +67,30 @@ void TransferWorker::stop() {
     thread_.join();
 }
 
+bool TransferCounters::admitClient(uint32_t client, size_t max_per_client) {
+    std::lock_guard lock(per_client_mu_);
+    uint32_t& n = per_client_[client];
+    if (n >= max_per_client)
+        return false;
+    ++n;
+    return true;
+}
+
+void TransferCounters::releaseClient(uint32_t client) {
+    std::lock_guard lock(per_client_mu_);
+    auto it = per_client_.find(client);
+    if (it == per_client_.end())
+        return;
+    if (--it->second == 0)
+        per_client_.erase(it);
+}
+
 void TransferWorker::closeAll() {
     boost::system::error_code ec;
     for (auto& [id, t] : transfers_) {
         t->socket.close(ec);
         t->timer.cancel();
+        counters_.releaseClient(t->client.value());
     }
     counters_.active -= transfers_.size();
     transfers_.clear();
@@ -92,9 +111,10 @@ void TransferWorker::adopt(std::unique_ptr<Transfer> t) {
         auto self = weak.lock();
         if (!self)
             return;
-        if (self->stopped_)
+        if (self->stopped_) {
             --self->counters_.active;  // dropped before it began; the socket closes here
-        else
+            self->counters_.releaseClient(t->client.value());
+        } else
             self->begin(std::move(t));
     });
 }
@@ -318,6 +338,7 @@ void TransferWorker::finish(Transfer& t) {
     t.socket.close(ec);
     t.timer.cancel();
     --counters_.active;
+    counters_.releaseClient(t.client.value());
     transfers_.erase(t.id);  // `t` is gone after this line
 }
 

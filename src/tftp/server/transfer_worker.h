@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -38,8 +39,16 @@ struct TransferCounters {
     std::atomic<uint64_t> refused{0};
     std::atomic<uint64_t> active{0};  // counted by the service on admission, down on finish
     std::atomic<uint64_t> bytes{0};
+    // Transfers in progress per client address, so that one client (or one flooding
+    // address) cannot take every transfer slot: up on admission, down on finish.
+    bool admitClient(uint32_t client, size_t max_per_client);
+    void releaseClient(uint32_t client);
     // Seconds from request to the last acknowledgement, of completed transfers.
     metrics::Histogram duration{metrics::latencyBuckets()};
+
+private:
+    std::mutex per_client_mu_;
+    std::unordered_map<uint32_t, uint32_t> per_client_;
 };
 
 // One transfer, created by the service with its socket opened on the worker's io().

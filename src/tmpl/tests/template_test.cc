@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 namespace vq::tmpl {
 namespace {
@@ -86,6 +87,102 @@ TEST(TemplateSet, HostileNestingIsAnErrorNotACrash) {
     for (int i = 0; i < 100000; ++i)
         ifs += "{{if 1}}";
     EXPECT_FALSE(set.parse("i", ifs));
+}
+
+}  // namespace
+}  // namespace vq::tmpl
+
+namespace vq::tmpl {
+namespace {
+
+// Ten lists of ten, each element the list before: 10^10 leaves, the shape an aliased YAML
+// document ("billion laughs") has once loaded.
+Value aliasBomb() {
+    Value v("lol");
+    for (int level = 0; level < 10; ++level) {
+        List items(10, v);
+        v = Value::list(std::move(items));
+    }
+    return v;
+}
+
+TEST(TemplateBounds, RecursionThatNestsBlocksStopsBeforeTheStackDoes) {
+    // 400 nested ifs per call: 1,000 calls would be 400,000 nested blocks.
+    std::string body;
+    for (int i = 0; i < 400; ++i)
+        body += "{{if true}}";
+    body += "{{template \"r\" .}}";
+    for (int i = 0; i < 400; ++i)
+        body += "{{end}}";
+    TemplateSet set;
+    ASSERT_TRUE(set.parse("t", "{{define \"r\"}}" + body + "{{end}}{{template \"r\"}}"));
+    auto r = set.execute("t", Value());
+    ASSERT_FALSE(r.isOk());
+    EXPECT_NE(r.message().find("templates nest too deep"), std::string::npos) << r.message();
+}
+
+TEST(TemplateBounds, RecursionOnAThreadWithASmallStack) {
+    // A thread with 2 MiB of stack (a quarter of the usual) still gets an error, not a crash.
+    TemplateSet set;
+    ASSERT_TRUE(set.parse("t",
+                          "{{define \"r\"}}{{if .}}{{with .}}{{range $i := .}}"
+                          "{{template \"r\" $}}{{end}}{{end}}{{end}}{{end}}"
+                          "{{template \"r\" .}}"));
+    Status result;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 2u << 20);
+    pthread_t th;
+    auto run = [](void* arg) -> void* {
+        auto* ctx = static_cast<std::pair<TemplateSet*, Status*>*>(arg);
+        auto r = ctx->first->execute("t", Value::list(List{Value(int64_t{1})}));
+        *ctx->second = r.status();
+        return nullptr;
+    };
+    std::pair<TemplateSet*, Status*> ctx{&set, &result};
+    ASSERT_EQ(pthread_create(&th, &attr, run, &ctx), 0);
+    pthread_join(th, nullptr);
+    pthread_attr_destroy(&attr);
+    ASSERT_FALSE(result.isOk());
+    EXPECT_NE(result.message().find("templates nest too deep"), std::string::npos)
+        << result.message();
+}
+
+TEST(TemplateBounds, PrintingAnAliasBombStopsAtTheOutputLimit) {
+    TemplateSet set;
+    ASSERT_TRUE(set.parse("t", "{{.}}"));
+    auto r = set.execute("t", aliasBomb());
+    ASSERT_FALSE(r.isOk());
+    EXPECT_NE(r.message().find("output exceeds 64 MiB"), std::string::npos) << r.message();
+    ASSERT_TRUE(set.parse("p", "{{printf \"%v\" .}}"));
+    auto p = set.execute("p", aliasBomb());
+    ASSERT_FALSE(p.isOk());
+    EXPECT_NE(p.message().find("output exceeds 64 MiB"), std::string::npos) << p.message();
+}
+
+TEST(TemplateBounds, RangeProducingGigabytesStopsAtTheOutputLimit) {
+    TemplateSet set;
+    ASSERT_TRUE(set.parse("t",
+                          "{{range .}}{{range .}}{{range .}}{{range .}}{{range .}}"
+                          "{{range .}}{{range .}}{{range .}}{{range .}}{{range .}}"
+                          "{{printf \"%1000s\" .}}{{end}}{{end}}{{end}}{{end}}{{end}}"
+                          "{{end}}{{end}}{{end}}{{end}}{{end}}"));
+    auto r = set.execute("t", aliasBomb());
+    ASSERT_FALSE(r.isOk());
+    EXPECT_NE(r.message().find("output exceeds 64 MiB"), std::string::npos) << r.message();
+    EXPECT_NE(r.message().find("t:1:"), std::string::npos) << r.message();
+}
+
+TEST(TemplateBounds, RangeThatWritesNothingStopsAtTheStepLimit) {
+    TemplateSet set;
+    ASSERT_TRUE(set.parse("t",
+                          "{{range .}}{{range .}}{{range .}}{{range .}}{{range .}}"
+                          "{{range .}}{{range .}}{{range .}}{{range .}}{{range .}}"
+                          "{{end}}{{end}}{{end}}{{end}}{{end}}"
+                          "{{end}}{{end}}{{end}}{{end}}{{end}}"));
+    auto r = set.execute("t", aliasBomb());
+    ASSERT_FALSE(r.isOk());
+    EXPECT_NE(r.message().find("steps"), std::string::npos) << r.message();
 }
 
 }  // namespace

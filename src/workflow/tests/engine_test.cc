@@ -225,6 +225,46 @@ TEST_F(WorkflowEngineTest, FailedSaveChangesNothing) {
     EXPECT_TRUE(sink.kinds.empty());
 }
 
+// A store that queues writes and fails them at commit, as SQLite does on a full disk.
+class CommitFailingStore : public MemoryProgressStore {
+public:
+    bool fail_commit = false;
+    Result<Ticket> queueSave(const HostProgress& p) override {
+        if (!fail_commit) {
+            VQ_TRY(save(p));
+            return Ticket{0};
+        }
+        return Ticket{7};
+    }
+    Status wait(Ticket t) override {
+        return t == 0 ? Status::ok() : Status::unavailable("database or disk is full");
+    }
+};
+
+TEST_F(WorkflowEngineTest, ACheckpointWhoseWriteFailsIsTakenBack) {
+    CommitFailingStore failing;
+    WorkflowEngine e{failing, nullptr};
+    auto at = [&](const char* name) { return e.currentBoot("lab", h(name), *model, t0).boot; };
+    failing.fail_commit = true;
+    auto first = e.checkpoint("lab", "h1", "install", *model, t0);
+    ASSERT_FALSE(first);
+    EXPECT_EQ(first.code(), StatusCode::unavailable);
+    EXPECT_EQ(at("h1"), "install") << "a host with no record goes back to none";
+
+    failing.fail_commit = false;
+    ASSERT_TRUE(e.checkpoint("lab", "h1", "install", *model, t0));
+    EXPECT_EQ(at("h1"), "disk");
+    failing.fail_commit = true;
+    ASSERT_FALSE(e.checkpoint("lab", "h1", "disk", *model, t0));
+    EXPECT_EQ(at("h1"), "disk") << "the stored record is served again, not the lost one";
+    EXPECT_EQ(e.currentBoot("lab", h("h1"), *model, t0).state, HostState::booting);
+
+    failing.fail_commit = false;  // space freed: the client's retry goes through
+    auto retry = e.checkpoint("lab", "h1", "disk", *model, t0);
+    ASSERT_TRUE(retry) << retry.message();
+    EXPECT_EQ(retry->kind, TransitionKind::provisioned);
+}
+
 TEST_F(WorkflowEngineTest, LoadAllResumesFromTheStore) {
     ASSERT_TRUE(engine.checkpoint("lab", "h1", "install", *model, t0));
     WorkflowEngine restarted(store);

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# DHCP and TFTP under a flood of truncated, oversized and contradictory datagrams
+# (tests/system/dhcp/flood.py, 20 s at whatever rate the machine allows) while a real
+# client boots from the same `vaquero standalone`: busybox udhcpc gets its lease and tftp-hpa
+# its boot file, the process stays up and bounded, the junk is counted in /metrics, and the
+# log does not grow with the flood.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/dhcp/common.sh"
+vq_require_root
+vq_require_tools ip busybox tftp curl python3
+[ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
+src=${VQ_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+dhcp_topology
+dhcp_udhcpc_script
+
+mac=02:99:00:00:00:01
+sot=$VQ_TMP/sot
+mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows" "$VQ_TMP/tftp" "$VQ_TMP/files"
+head -c 300000 /dev/urandom > "$VQ_TMP/tftp/undionly.kpxe"
+cat > "$sot/sites/lab/env.yml" <<YAML
+id: lab
+subnets:
+  - id: net
+    cidr: 10.99.0.0/24
+    gateway: 10.99.0.1
+    dns: [10.99.0.1]
+agents:
+  - name: a1
+    asset_server: {addr: 10.99.0.1, port: 8080, base_dir: $VQ_TMP/files}
+    tftp_server: {base_dir: $VQ_TMP/tftp}
+    dhcp_mode: server
+YAML
+cat > "$sot/sites/lab/inventory.yml" <<YAML
+name: node1
+interfaces:
+  - type: physical
+    subnet: net
+    mac: $mac
+    ipv4: 10.99.0.11
+workflow: install
+YAML
+printf 'id: linux\nmajor_version: "1"\nos_family: Linux\nboot:\n  kernel: "{{.env.agentURL}}/files/vmlinuz"\n' > "$sot/os/linux.yml"
+printf 'id: install\noperating_system: linux\n' > "$sot/boot/install.yml"
+printf 'id: install\nworkflow:\n  - boot: install\n' > "$sot/workflows/install.yml"
+cat > "$VQ_TMP/config.yaml" <<YAML
+SavePath: "$VQ_TMP/state"
+UserApi: {Addr: 127.0.0.1, Port: 24604}
+LocalDir: {PollInterval: 1}
+SoT:
+- Local: {ID: lab, Root: "$sot"}
+Log: {Level: info, Location: stdout, Type: text}
+YAML
+
+ip netns exec "$SRV" "$VAQUERO_BIN" standalone --config "$VQ_TMP/config.yaml" \
+  > "$VQ_TMP/vaquero.log" 2>&1 &
+VQ_PIDS+=($!)
+agent=http://10.99.0.1:8080
+user=http://127.0.0.1:24604
+in_srv() { ip netns exec "$SRV" "$@"; }
+vq_wait_for 20 in_srv curl -sf "$agent/metrics" -o /dev/null ||
+  { cat "$VQ_TMP/vaquero.log"; vq_fail "standalone did not start"; }
+vq_wait_for 10 grep -q 'DHCP_LISTEN\|DHCP_READY\|dhcp' "$VQ_TMP/vaquero.log" || true
+
+# The flooder's address, on the client's link; it binds to it.
+ip -n "$CLI" addr add 10.99.0.200/24 dev c0
+secs=${VQ_FLOOD_SECONDS:-20}
+ip netns exec "$CLI" python3 "$src/tests/system/dhcp/flood.py" 10.99.0.1 "$secs" 10.99.0.200 >"$VQ_TMP/flood.out" &
+flood_pid=$!
+VQ_PIDS+=("$flood_pid")
+sleep 2
+
+# The real client, during the flood: a lease, then the boot file.
+ip -n "$CLI" link set c0 address "$mac"
+# Up to three rounds, as firmware retries: under a flood a datagram may be lost either way.
+for _ in 1 2 3; do
+  OUT=$VQ_TMP/lease timeout 30 ip netns exec "$CLI" busybox udhcpc -i c0 -n -q -f -t 10 -T 1 \
+    -s "$VQ_TMP/udhcpc.sh" || true
+  grep -qx ip=10.99.0.11 "$VQ_TMP/lease" 2>/dev/null && break
+done
+grep -qx ip=10.99.0.11 "$VQ_TMP/lease" || { tail -20 "$VQ_TMP/vaquero.log"; vq_fail "no lease during the flood"; }
+kill -0 "$flood_pid" 2>/dev/null || vq_fail "the flood ended before the client was done"
+# The leased address, which tftp-hpa then sends from.
+ip -n "$CLI" addr add 10.99.0.11/24 dev c0
+ip -n "$CLI" route add 10.99.0.1/32 dev c0 src 10.99.0.11
+(cd "$VQ_TMP" && timeout 30 ip netns exec "$CLI" tftp 10.99.0.1 -m binary -c get undionly.kpxe got.kpxe)
+cmp -s "$VQ_TMP/got.kpxe" "$VQ_TMP/tftp/undionly.kpxe" || vq_fail "tftp download differs during the flood"
+kill -0 "$flood_pid" 2>/dev/null || vq_fail "the flood ended before the client was done"
+wait "$flood_pid"
+cat "$VQ_TMP/flood.out" >&2
+
+metrics=$(ip netns exec "$SRV" curl -sf "$agent/metrics") || vq_fail "no /metrics after the flood"
+printf '%s\n' "$metrics" | grep -E '^vaquero_(dhcp_(drops|decode_errors|datagrams_received)|tftp_transfers)' >&2
+decode=$(printf '%s\n' "$metrics" | awk '/^vaquero_dhcp_decode_errors_total/ { print $2 }')
+[ "${decode%.*}" -gt 0 ] || vq_fail "DHCP junk not counted"
+printf '%s\n' "$metrics" | grep -q '^vaquero_dhcp_drops_total{reason=' || vq_fail "no DHCP drop reasons"
+printf '%s\n' "$metrics" | grep -q 'vaquero_tftp_transfers_total{result="completed"} 1' ||
+  vq_fail "the real TFTP transfer is not counted"
+lines=$(wc -l <"$VQ_TMP/vaquero.log")
+vq_log "log: $lines lines after the flood"
+[ "$lines" -lt 3000 ] || vq_fail "the flood wrote $lines log lines"
+echo PASS
