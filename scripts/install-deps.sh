@@ -26,6 +26,8 @@ TEST_PKGS=(
   chromium
   # promtool checks the /metrics scrapes
   prometheus
+  # etcd members the HA tests start themselves, and etcdctl to read etcd's history
+  etcd-server etcd-client
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go bc)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
