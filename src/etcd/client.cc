@@ -85,8 +85,13 @@ Result<std::optional<KeyValue>> Client::get(const std::string& key) {
     return std::optional<KeyValue>(std::move(r->kvs.front()));
 }
 
-Result<RangeResponse> Client::getPrefix(const std::string& prefix) {
-    RangeRequest req = RangeRequest::prefix(prefix);
+Result<RangeResponse> Client::getRange(const std::string& key,
+                                       const std::string& range_end,
+                                       bool keys_only) {
+    RangeRequest req;
+    req.key = key;
+    req.range_end = range_end;
+    req.keys_only = keys_only;
     req.limit = options_.page;
     RangeResponse all;
     for (;;) {

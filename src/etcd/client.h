@@ -52,7 +52,13 @@ public:
     // nullopt when the key does not exist.
     Result<std::optional<KeyValue>> get(const std::string& key);
     // Every key under `prefix`, read in pages at one revision (a consistent snapshot).
-    Result<RangeResponse> getPrefix(const std::string& prefix);
+    Result<RangeResponse> getPrefix(const std::string& prefix) {
+        return getRange(prefix, prefixEnd(prefix));
+    }
+    // Every key in [key, range_end), the same way.
+    Result<RangeResponse> getRange(const std::string& key,
+                                   const std::string& range_end,
+                                   bool keys_only = false);
     // The store's revision after the put.
     Result<int64_t> put(const std::string& key, const std::string& value, int64_t lease = 0);
     // How many keys were deleted; `range_end` empty: `key` alone.
