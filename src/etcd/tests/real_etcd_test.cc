@@ -1,5 +1,6 @@
 // The client against real etcd members (Debian's etcd-server), started and stopped here.
 #include "etcd/client.h"
+#include "etcd/election.h"
 #include "etcd/http_transport.h"
 #include "etcd/testing/etcd_process.h"
 #include "etcd/tests/client_contract.h"
@@ -65,6 +66,32 @@ TEST_F(RealEtcd, ALeaseNotKeptAliveExpires) {
 TEST_F(RealEtcd, TooLargeARequestIsRefused) {
     // etcd's default limit is 1.5 MiB.
     EXPECT_EQ(client_->put("/big", std::string(2 << 20, 'x')).code(), StatusCode::invalid_argument);
+}
+
+}  // namespace
+}  // namespace vq::etcd
+
+namespace vq::etcd {
+namespace {
+
+// A leader that stops keeping its lease alive (a paused process) loses the key within its
+// TTL on a real member; another takes it, and the first one's fenced writes are refused.
+TEST_F(RealEtcd, APausedLeaderLosesItsKeyAndItsWrites) {
+    auto shared = std::shared_ptr<Client>(client_.release());
+    Election a(shared, ElectionOptions{"/ha/leader", "a", 1});
+    ASSERT_TRUE(a.campaign([] { return false; }));
+    Election b(shared, ElectionOptions{"/ha/leader", "b", 1});
+    const auto t0 = std::chrono::steady_clock::now();
+    int polls = 0;
+    ASSERT_TRUE(b.campaign([&] { return ++polls > 100; }));  // 100 polls of 100 ms at most
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_LT(took, std::chrono::seconds(5));
+    auto stale = shared->txn(a.fence(), {Op::put("/ha/state", "from a")});
+    ASSERT_TRUE(stale);
+    EXPECT_FALSE(stale->succeeded);
+    auto state = shared->get("/ha/state");
+    ASSERT_TRUE(state);
+    EXPECT_FALSE(*state);
 }
 
 }  // namespace
