@@ -26,7 +26,7 @@ Status Election::campaign(const std::function<bool()>& stopped) {
         return granted.status().prefixed("etcd lease");
     lease_ = *granted;
     const auto ttl = std::chrono::seconds(options_.ttl_s);
-    const auto retry = std::chrono::milliseconds(options_.ttl_s * 100);
+    const auto retry = std::chrono::milliseconds(options_.ttl_s * 50);
     auto last_kept = Clock::now();
     while (!stopped()) {
         auto t = client_->txn({Compare::absent(options_.key)},

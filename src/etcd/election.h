@@ -2,7 +2,7 @@
 // Leader election on one etcd key (the original's `Etcd.HA`): every candidate holds a lease
 // of `ttl` seconds, kept alive at a third of it, and tries to create the key with its id
 // under that lease; the one that creates it leads until its lease ends. The others try
-// again every tenth of the TTL, so a leader that dies is replaced within about one TTL.
+// again every twentieth of the TTL, so a leader that dies is replaced within about one TTL.
 //
 // The leader's writes carry fence(): the key still at the revision it was won at. A
 // leader paused past its TTL has lost the key (the lease ended and it was deleted, or
