@@ -28,6 +28,8 @@ TEST_PKGS=(
   prometheus
   # sot_bad_input_test measures time and peak memory; http_abuse_test limits descriptors
   time util-linux
+  # etcd members the HA tests start themselves, and etcdctl to read etcd's history
+  etcd-server etcd-client
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go bc)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)

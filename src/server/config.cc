@@ -338,7 +338,10 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
         s.integer({"Timeout"}, c.etcd.timeout_s, 1, 3600);
         s.integer({"Retry"}, c.etcd.retry, 0, 1000);
         s.boolean({"HA"}, c.etcd.ha);
+        s.integer({"TTL"}, c.etcd.lease_ttl_s, 1, 60);
         s.warnUnknown();
+        if (c.etcd.endpoints.empty())
+            rd.error(n, "Etcd.Endpoints: at least one endpoint is needed");
     }
     // Settings that moved into the SoT (env.yml agents[]) in v0.12: accepted, not used.
     for (auto legacy : {"AssetServer", "Assets", "DHCPMode", "DHCPCIDR", "AgentApi"}) {

@@ -62,6 +62,7 @@ struct EtcdConfig {
     int timeout_s = 2;
     int retry = 3;
     bool ha = false;
+    int lease_ttl_s = 2;  // Etcd.TTL: the leader's lease; kept alive at a third of it
 };
 
 // How this process runs containers (validate, before_shutdown, custom BMCs): which engine,

@@ -39,6 +39,9 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
     cp->agents_ = std::make_unique<AgentRegistry>();
     ServerOptions so;
     so.user_api = options.user_api;
+    so.etcd = options.etcd;
+    so.etcd_fence = options.etcd_fence;
+    so.on_store_failure = options.on_store_failure;
     so.user_api_routes = [agents = cp->agents_.get()](http::Router& router) {
         router.exact("/agents", [agents](const http::Request&) {
             return http::Response::json(200, agents->json());

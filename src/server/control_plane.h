@@ -5,8 +5,12 @@
 // runServer() is the command around it.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "etcd/types.h"
 
 #include "base/result.h"
 #include "server/config.h"
@@ -14,6 +18,9 @@
 
 namespace vq::https {
 class TlsServer;
+}
+namespace vq::etcd {
+class Client;
 }
 
 namespace vq::server {
@@ -30,6 +37,10 @@ struct ControlPlaneOptions {
     ControlPlaneSecrets secrets;
     std::chrono::milliseconds watch_timeout{25'000};
     bool user_api = true;
+    // With an Etcd section (server.h ServerOptions): client, write fence, failure handler.
+    std::shared_ptr<etcd::Client> etcd;
+    std::vector<etcd::Compare> etcd_fence;
+    std::function<void(const Status&)> on_store_failure;
 };
 
 class ControlPlane {

@@ -3,18 +3,53 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "etcd/election.h"
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/process.h"
 #include "server/control_plane.h"
+#include "server/etcd_client.h"
+#include "server/standby_api.h"
+#include "store/etcd_keyspace.h"
 
 namespace vq::server {
 namespace {
 
 int fail(const std::string& message) {
     return startupFailure("server", "SERVER_FAILED", message);
+}
+
+// A server that lost etcd or its leadership stops acting at once and exits non-zero (the
+// original's rule): an orchestrator restarts it, and it campaigns again from the start.
+constexpr int kExitStoreLost = 3;
+
+[[noreturn]] void stopActing(std::string_view event, const Status& why) {
+    VQ_LOG_ERROR("{} reason=\"{}\"", event, why.message());
+    std::cerr << "vaquero server: " << event << ": " << why.message() << "\n";
+    spdlog::default_logger()->flush();
+    std::_Exit(kExitStoreLost);
+}
+
+// This candidate's id in <Root>/leader: host, process and User API, for operators.
+std::string candidateId(const Config& config) {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return std::string(host) + "/" + std::to_string(::getpid()) + "@" + config.user_api.addr + ":" +
+           std::to_string(config.user_api.port);
+}
+
+// A stop signal that arrived (polled: the campaign must not block it).
+const char* pendingStopSignal(const sigset_t& signals) {
+    timespec zero{0, 0};
+    const int sig = ::sigtimedwait(&signals, nullptr, &zero);
+    if (sig == SIGTERM)
+        return "SIGTERM";
+    if (sig == SIGINT)
+        return "SIGINT";
+    return nullptr;
 }
 
 }  // namespace
@@ -34,6 +69,46 @@ int runServer(const ServeOptions& options) {
     ControlPlaneOptions cpo;
     cpo.secrets.shared_secret = flagOrEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
     cpo.secrets.server_secret = flagOrEnv(options.server_secret, "VAQUERO_SERVER_SECRET");
+    std::unique_ptr<etcd::Election> election;
+    if (config.etcd.present) {
+        auto client = etcdClientFor(config.etcd);
+        if (!client)
+            return fail(client.message());
+        cpo.etcd = *client;
+        cpo.on_store_failure = [](const Status& why) { stopActing("ETCD_WRITE_FAILED", why); };
+    }
+    if (config.etcd.present && config.etcd.ha) {
+        etcd::ElectionOptions eo;
+        eo.key = store::leaderKey(config.etcd.root);
+        eo.id = candidateId(config);
+        eo.ttl_s = config.etcd.lease_ttl_s;
+        election = std::make_unique<etcd::Election>(cpo.etcd, eo);
+        etcd::Election* e = election.get();
+        StandbyApi standby(config.user_api, [e] {
+            auto who = e->leader();
+            return who ? *who : std::string();
+        });
+        if (Status st = standby.start(); !st)
+            VQ_LOG_WARN("USER_API_UNAVAILABLE reason=\"{}\"", st.message());
+        VQ_LOG_INFO("HA_CAMPAIGN key={} id={} ttl={}s", eo.key, eo.id, eo.ttl_s);
+        const char* stop_signal = nullptr;
+        Status won = election->campaign([&] {
+            stop_signal = pendingStopSignal(signals);
+            return stop_signal != nullptr;
+        });
+        standby.stop();
+        if (stop_signal != nullptr) {
+            VQ_LOG_INFO("SERVER_STOPPED signal={} leader=false", stop_signal);
+            return 0;
+        }
+        if (!won)
+            stopActing("ETCD_LOST", won);
+        VQ_LOG_INFO("HA_LEADER id={} revision={} lease={}", eo.id, election->wonAt(),
+                    election->lease());
+        cpo.etcd_fence = election->fence();
+        cpo.on_store_failure = [](const Status& why) { stopActing("HA_WRITE_REFUSED", why); };
+        election->keepLeading([](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
+    }
     auto created = ControlPlane::create(config, cpo);
     if (!created)
         return fail(created.message());
@@ -45,6 +120,8 @@ int runServer(const ServeOptions& options) {
 
     VQ_LOG_INFO("SERVER_STOPPING signal={}", waitForStopSignal(signals));
     cp.stop();
+    if (election)
+        election->resign();  // the next leader need not wait for the lease to run out
     VQ_LOG_INFO("SERVER_STOPPED");
     spdlog::default_logger()->flush();
     return 0;

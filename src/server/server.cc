@@ -5,6 +5,8 @@
 #include <iostream>
 #include <set>
 
+#include "etcd/client.h"
+#include "etcd/http_transport.h"
 #include <nlohmann/json.hpp>
 
 #include "base/log.h"
@@ -13,10 +15,13 @@
 #include "model/load.h"
 #include "model/sot_bundle.h"
 #include "server/dashboard_api.h"
+#include "server/etcd_client.h"
 #include "server/sot_status_route.h"
 #include "server/task_effects.h"
 #include "server/user_api.h"
 #include "server/user_api_auth.h"
+#include "store/etcd_progress_store.h"
+#include "store/etcd_rollout_store.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_progress_store.h"
 #include "store/sqlite_rollout_store.h"
@@ -65,27 +70,14 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     }
     s->sot_ = *sot;
 
-    // Host state first: an unusable SavePath is a startup error, not a failed checkpoint.
-    auto db = store::SqliteDb::openDir(s->config_.save_path);
-    if (!db) {
-        return Status::withCode(db.code(),
-                                "cannot open the state store in SavePath: " + db.message());
-    }
-    s->db_ = *db;
-    auto store = store::SqliteProgressStore::on(s->db_);
-    if (!store)
-        return store.status();
-    s->store_ = std::move(*store);
-    auto rollout_store = store::SqliteRolloutStore::on(s->db_);
-    if (!rollout_store)
-        return rollout_store.status();
-    s->rollout_store_ = std::move(*rollout_store);
+    // Host state first: an unusable store is a startup error, not a failed checkpoint.
+    VQ_TRY(s->openStore());
     s->feed_sink_ = std::make_unique<ChangeFeedSink>(s->feed_, s->options_.workflow_events,
                                                      &s->manifest_changes_);
     s->workflow_log_ = std::make_unique<WorkflowEventLog>(s->feed_sink_.get());
     s->engine_ = std::make_unique<workflow::WorkflowEngine>(*s->store_, s->workflow_log_.get());
     VQ_TRY(s->engine_->loadAll());
-    VQ_LOG_INFO("STORE_OPENED file={} hosts={}", s->store_->file(), s->engine_->all().size());
+    VQ_LOG_INFO("STORE_OPENED file={} hosts={}", s->store_where_, s->engine_->all().size());
 
     model::LoadOptions load_options;
     std::shared_ptr<const model::Model> first_model;
@@ -242,6 +234,48 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     return s;
 }
 
+Status Server::openStore() {
+    if (!config_.etcd.present) {
+        auto db = store::SqliteDb::openDir(config_.save_path);
+        if (!db) {
+            return Status::withCode(db.code(),
+                                    "cannot open the state store in SavePath: " + db.message());
+        }
+        db_ = *db;
+        auto progress = store::SqliteProgressStore::on(db_);
+        if (!progress)
+            return progress.status();
+        store_where_ = (*progress)->file();
+        store_ = std::move(*progress);
+        auto rollout = store::SqliteRolloutStore::on(db_);
+        if (!rollout)
+            return rollout.status();
+        rollout_store_ = std::move(*rollout);
+        return Status::ok();
+    }
+    const EtcdConfig& ec = config_.etcd;
+    std::shared_ptr<etcd::Client> client = options_.etcd;
+    if (!client) {
+        auto client_made = etcdClientFor(ec);
+        if (!client_made)
+            return client_made.status();
+        client = *client_made;
+    }
+    const store::EtcdKeyspace keys{ec.root, sot_.id};
+    store::EtcdWriterOptions wo;
+    wo.fence = options_.etcd_fence;
+    wo.on_failure = options_.on_store_failure;
+    auto writer = std::make_shared<store::EtcdWriter>(client, std::move(wo));
+    store_ = std::make_unique<store::EtcdProgressStore>(writer, keys);
+    rollout_store_ = std::make_unique<store::EtcdRolloutStore>(writer, keys);
+    std::string endpoints;
+    for (const auto& e : ec.endpoints)
+        endpoints += (endpoints.empty() ? "" : ",") + e;
+    store_where_ = "etcd " + endpoints + " " + keys.sotPrefix();
+    // Reading the rollout is the first request: etcd unreachable fails the start here.
+    return Status::ok();
+}
+
 void Server::releaseRevisions(uint64_t latest) {
     std::set<uint64_t> pinned = state_->pinnedRevisions();
     pinned.insert(latest);
@@ -354,10 +388,6 @@ uint16_t Server::gitterPort() const {
 
 uint16_t Server::userApiPort() const {
     return user_api_ ? user_api_->port() : 0;
-}
-
-const std::string& Server::storeFile() const {
-    return store_->file();
 }
 
 control::ServedBoot Server::served(const model::Site& site,

@@ -17,9 +17,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "control/links.h"
 #include "control/model_holder.h"
+#include "etcd/types.h"
 #include "metrics/registry.h"
 
 #include "base/event.h"
@@ -44,9 +46,10 @@ class Server;
 }  // namespace vq::http
 namespace vq::store {
 class SqliteDb;
-class SqliteProgressStore;
-class SqliteRolloutStore;
 }  // namespace vq::store
+namespace vq::etcd {
+class Client;
+}  // namespace vq::etcd
 
 namespace vq::server {
 
@@ -63,6 +66,12 @@ struct ServerOptions {
     Effects* effects = nullptr;
     // More User API routes (`vaquero server` adds GET /agents); may be null.
     std::function<void(http::Router&)> user_api_routes;
+    // With an Etcd section: the client to use (null: one is made from the section), the
+    // condition every write carries (the leader's fence under HA), and who hears a write
+    // that failed (under HA the process stops acting at once).
+    std::shared_ptr<etcd::Client> etcd;
+    std::vector<etcd::Compare> etcd_fence;
+    std::function<void(const Status&)> on_store_failure;
 };
 
 class Server : public control::StateManifest, public control::EventReport {
@@ -93,7 +102,8 @@ public:
     // Ticks whenever what served() answers may have changed (transitions, checkpoints,
     // revisions): what agents long-poll for their state manifest.
     ChangeClock& manifestChanges() { return manifest_changes_; }
-    const std::string& storeFile() const;
+    // The embedded store's file, or the etcd keyspace ("etcd <endpoints> <Root>/<sot>/").
+    const std::string& storeFile() const { return store_where_; }
     // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
     // containers, checkpoints, events, the revision, the build.
     std::string metricsText() const;
@@ -122,9 +132,12 @@ private:
     std::unique_ptr<ChangeFeedSink> feed_sink_;
     SotSourceConfig sot_;
     std::unique_ptr<WorkflowEventLog> workflow_log_;
+    // Opens the embedded store or etcd, as configured (open()'s first step).
+    Status openStore();
     std::shared_ptr<store::SqliteDb> db_;
-    std::unique_ptr<store::SqliteProgressStore> store_;
-    std::unique_ptr<store::SqliteRolloutStore> rollout_store_;
+    std::unique_ptr<workflow::ProgressStore> store_;
+    std::unique_ptr<workflow::RolloutStore> rollout_store_;
+    std::string store_where_;
     std::unique_ptr<PinnedRevisions> pinned_;
     std::unique_ptr<workflow::WorkflowEngine> engine_;
     control::ModelHolder models_;

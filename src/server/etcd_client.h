@@ -1,0 +1,16 @@
+#pragma once
+// The etcd client the configuration's Etcd section asks for: its endpoints (tried in
+// turn), Timeout for every request and Retry more members tried when one cannot be reached.
+
+#include <memory>
+
+#include "etcd/client.h"
+
+#include "base/result.h"
+#include "server/config.h"
+
+namespace vq::server {
+
+Result<std::shared_ptr<etcd::Client>> etcdClientFor(const EtcdConfig& config);
+
+}  // namespace vq::server
