@@ -24,7 +24,9 @@ struct MachineSpec {
 };
 
 struct BootLimits {
-    std::chrono::milliseconds http_request{60000};  // per GET, connection included
+    // Per GET, connection included. iPXE itself has no such limit (only TCP's), so it is
+    // generous: it ends a machine that would otherwise wait for ever.
+    std::chrono::milliseconds http_request{300000};
 };
 
 boost::asio::awaitable<void> bootMachine(DhcpLink& link,

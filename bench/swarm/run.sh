@@ -101,6 +101,12 @@ one_swarm() {  # STACK PHASE ROUND
   swarm_run "$cli" "$machines" "$stack/$p/$r" "$out" --timeout "$TIMEOUT" >"$VQ_TMP/summary" 2>&1
   sed "s/^SWARM /SWARM load=$load /" "$VQ_TMP/summary" | tee -a "$results"
   grep '"ok":false' "$out" | head -n 3 | cut -c1-400
+  if [ "$stack" = vaquero ] && ! kill -0 "$SWARM_VQ_PID" 2>/dev/null; then
+    wait "$SWARM_VQ_PID"
+    echo "swarm: vaquero is gone (exit status $?); its last lines:"
+    tail -n 5 "$VQ_TMP/vaquero-$p.log"
+    exit 1
+  fi
   mkdir -p "$build/swarm" && cp "$out" "$build/swarm/"
 }
 
@@ -128,9 +134,11 @@ if [ "$NETEM_ROUNDS" -gt 0 ]; then
   stop_stacks
 fi
 
-echo "== phase 2: clean link"
-start_stacks clean
-rounds clean "$ROUNDS"
+if [ "$ROUNDS" -gt 0 ] || [ "$SOAK_MINUTES" -gt 0 ]; then
+  echo "== phase 2: clean link"
+  start_stacks clean
+  rounds clean "$ROUNDS"
+fi
 
 if [ "$SOAK_MINUTES" -gt 0 ]; then
   echo "== phase 3: soak, $SOAK_MINUTES minutes of swarms against vaquero"

@@ -1,7 +1,7 @@
 // vq-swarm: N simulated machines network-booting at once, each as its firmware would (see
 // machine.h), from their own interfaces (macvlans of one link) towards a boot stack.
 //   vq-swarm --link IFACE --machines FILE [--label L] [--out FILE.jsonl] [--timeout SECONDS]
-//            [--spread-ms MS]
+//            [--spread-ms MS] [--http-timeout SECONDS]
 // FILE: one machine a line, "ifname mac ipv4 firmware" (firmware: ipxe, edk2, pxebios).
 // Prints a SWARM summary line; exits 0 only when every machine reached its checkpoint.
 #include <cstdio>
@@ -70,12 +70,14 @@ int main(int argc, char** argv) {
     std::string link_name, machines_path, label = "swarm", out_path;
     double timeout_s = 600;
     int spread_ms = 0;
+    double http_timeout_s = 300;
     app.add_option("--link", link_name, "the link the machines' macvlans sit on")->required();
     app.add_option("--machines", machines_path, "ifname mac ipv4 firmware, one a line")->required();
     app.add_option("--label", label, "name in the summary line");
     app.add_option("--out", out_path, "per-machine timelines, JSON lines");
     app.add_option("--timeout", timeout_s, "seconds after which unfinished machines fail");
     app.add_option("--spread-ms", spread_ms, "power-on times spread uniformly over this");
+    app.add_option("--http-timeout", http_timeout_s, "seconds a single GET may take");
     CLI11_PARSE(app, argc, argv);
 
     std::vector<MachineRun> runs;
@@ -99,6 +101,7 @@ int main(int argc, char** argv) {
     size_t finished = 0;
     std::mt19937 rng(42);
     BootLimits limits;
+    limits.http_request = std::chrono::milliseconds(static_cast<long>(http_timeout_s * 1000));
     for (auto& r : runs) {
         auto delay = std::chrono::milliseconds(spread_ms > 0 ? rng() % spread_ms : 0);
         auto timer = std::make_shared<asio::steady_timer>(io, start + delay);
