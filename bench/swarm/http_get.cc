@@ -86,27 +86,42 @@ void HttpClient::close() {
     buffer_.clear();
 }
 
-asio::awaitable<bool> HttpClient::connect(const Url& url, std::string& error) {
-    close();
-    boost::system::error_code ec;
-    socket_.open(tcp::v4(), ec);
-    if (!ec && ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_BINDTODEVICE, ifname_.c_str(),
-                            static_cast<socklen_t>(ifname_.size())) != 0)
-        ec = boost::system::error_code(errno, boost::system::system_category());
-    if (!ec)
-        socket_.bind(tcp::endpoint(asio::ip::address_v4(local_.value()), 0), ec);
-    if (!ec) {
-        tcp::endpoint to(asio::ip::make_address_v4(url.host), url.port);
-        co_await socket_.async_connect(to, asio::redirect_error(asio::use_awaitable, ec));
-    }
-    if (ec) {
+asio::awaitable<bool> HttpClient::connect(const Url& url,
+                                          std::string& error,
+                                          unsigned& retries,
+                                          Clock::time_point deadline) {
+    // iPXE sends its SYN again (and resolves the address again) until its TCP timeout: an
+    // address that did not resolve, or a SYN lost on the way, is tried again every second
+    // until the request's deadline closes the socket.
+    for (;;) {
+        close();
+        boost::system::error_code ec;
+        socket_.open(tcp::v4(), ec);
+        if (!ec && ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_BINDTODEVICE,
+                                ifname_.c_str(), static_cast<socklen_t>(ifname_.size())) != 0)
+            ec = boost::system::error_code(errno, boost::system::system_category());
+        if (!ec)
+            socket_.bind(tcp::endpoint(asio::ip::address_v4(local_.value()), 0), ec);
+        if (!ec) {
+            tcp::endpoint to(asio::ip::make_address_v4(url.host), url.port);
+            co_await socket_.async_connect(to, asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (!ec) {
+            socket_.set_option(tcp::no_delay(true), ec);
+            connected_to_ = url.host + ":" + std::to_string(url.port);
+            co_return true;
+        }
         error = "connect " + url.host + ":" + std::to_string(url.port) + ": " + ec.message();
         close();
-        co_return false;
+        if (ec != asio::error::host_unreachable && ec != asio::error::timed_out &&
+            ec != asio::error::network_unreachable)
+            co_return false;
+        if (Clock::now() + std::chrono::seconds(1) >= deadline)
+            co_return false;
+        ++retries;
+        asio::steady_timer pause(ex_, std::chrono::seconds(1));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    socket_.set_option(tcp::no_delay(true), ec);
-    connected_to_ = url.host + ":" + std::to_string(url.port);
-    co_return true;
 }
 
 asio::awaitable<std::optional<HttpAnswer>> HttpClient::exchange(const Url& url,
@@ -229,7 +244,7 @@ asio::awaitable<std::optional<HttpAnswer>> HttpClient::get(std::string_view text
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused =
             !connected_to_.empty() && connected_to_ == url->host + ":" + std::to_string(url->port);
-        if (!reused && !co_await connect(*url, error))
+        if (!reused && !co_await connect(*url, error, timeline.http_retries, deadline))
             break;
         bool nothing_received = false;
         auto answer = co_await exchange(*url, keep_body, error, nothing_received);

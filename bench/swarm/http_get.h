@@ -44,7 +44,10 @@ public:
     void close();
 
 private:
-    boost::asio::awaitable<bool> connect(const Url& url, std::string& error);
+    boost::asio::awaitable<bool> connect(const Url& url,
+                                         std::string& error,
+                                         unsigned& retries,
+                                         Clock::time_point deadline);
     boost::asio::awaitable<std::optional<HttpAnswer>> exchange(const Url& url,
                                                                bool keep_body,
                                                                std::string& error,
