@@ -145,6 +145,7 @@ if [ "$SOAK_MINUTES" -gt 0 ]; then
   soak_end=$((SECONDS + SOAK_MINUTES * 60))
   n=0
   while [ $SECONDS -lt $soak_end ]; do
+    [ -d "$VQ_TMP" ] || { echo "swarm: $VQ_TMP was removed under the soak; stopped"; break; }
     n=$((n + 1))
     one_swarm vaquero soak "$n" >/dev/null
     rss=$(awk '/VmRSS/{print $2}' "/proc/$SWARM_VQ_PID/status")
@@ -185,6 +186,7 @@ for phase in ("netem", "clean"):
         print(f"{phase}: vaquero/reference p99 {p99:.2f}x (goal <= 1.00: {'met' if p99 <= 1 else 'NOT met'}), p50 {p50:.2f}x")
 failed = sum(int(kv["failed"]) for _, _, _, kv in rows)
 print(f"failed machines over every swarm: {failed}")
+status = 1 if failed else 0
 if os.path.exists(sys.argv[2]):
     soak = [dict(re.findall(r"(\w+)=(\d+)", l)) for l in open(sys.argv[2])]
     if soak:
@@ -194,4 +196,5 @@ if os.path.exists(sys.argv[2]):
         print(f"soak: {len(soak)} swarms, {soak[-1]['t']} s; RSS first {rss[0]//1024} MiB, after swarm 2 {base//1024} MiB, "
               f"last {rss[-1]//1024} MiB, max {max(rss)//1024} MiB; drift from swarm 2 to last "
               f"{(rss[-1]-base)*100/base:+.1f} %; fds first {fds[0]} last {fds[-1]} max {max(fds)}")
+sys.exit(status)
 PY
