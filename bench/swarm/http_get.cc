@@ -248,8 +248,10 @@ asio::awaitable<std::optional<HttpAnswer>> HttpClient::get(std::string_view text
             break;
         bool nothing_received = false;
         auto answer = co_await exchange(*url, keep_body, error, nothing_received);
-        if (answer)
+        if (answer) {
+            error.clear();  // a connect tried again before this answer is no error
             co_return answer;
+        }
         close();
         if (!(reused && nothing_received) || guard.passed())
             break;
