@@ -18,6 +18,8 @@ BUILD_PKGS=(
 # modules come compressed with xz or zstd).
 TEST_PKGS=(
   iproute2 busybox-static isc-dhcp-client dnsmasq-base tftp-hpa atftp curl isc-dhcp-relay
+  # the swarm (system.swarm_test, bench/swarm): offloads off on the impaired link
+  ethtool
   ipxe ipxe-qemu qemu-system-x86 ovmf xz-utils zstd openipmi ipmitool openssh-server
   podman runc tar openssl
   # packaging: make package, make image, the Kubernetes manifests' offline check

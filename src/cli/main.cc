@@ -1,10 +1,15 @@
 // vaquero: one binary, one sub-command per role (DESIGN.md "One binary, six sub-commands").
 
+#include <csignal>
 #include <iostream>
 
 #include "cli/command.h"
 
 int main(int argc, char** argv) {
+    // A peer that goes away while a file is being sent makes sendfile(2) raise SIGPIPE, whose
+    // default action ends the process: one client dropping a download would stop every
+    // service. Ignored, the write fails with EPIPE and only that connection ends.
+    std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"Vaquero: bare-metal provisioning from a declarative source of truth", "vaquero"};
     app.require_subcommand(1);
     app.set_help_all_flag("--help-all", "Show help for every sub-command");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -77,17 +78,36 @@ net::awaitable<uint64_t> sendFileRange(beast::tcp_stream& client,
     uint64_t sent = 0;
     auto alive = std::make_shared<int>(0);
     net::steady_timer watchdog(client.get_executor());
+    auto last_progress = std::chrono::steady_clock::now();
+    unsigned waits_without_progress = 0;
     while (remaining > 0) {
         const size_t chunk = static_cast<size_t>(std::min<uint64_t>(remaining, 4u << 20));
         const ssize_t n = ::sendfile(sock.native_handle(), file.fd(), &offset, chunk);
         if (n > 0) {
             remaining -= static_cast<uint64_t>(n);
             sent += static_cast<uint64_t>(n);
+            waits_without_progress = 0;
+            last_progress = std::chrono::steady_clock::now();
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (waits_without_progress > 0) {
+                // The socket was reported writable and still took nothing. Under packet loss
+                // this repeats without end (a thousand clients at 2 % loss: millions of
+                // sendfile calls a second on one server thread, its other connections
+                // starved): pause on a timer, 1 ms doubling to 64 ms, until progress.
+                if (std::chrono::steady_clock::now() - last_progress >= options.write_timeout)
+                    break;
+                net::steady_timer pause(client.get_executor());
+                pause.expires_after(
+                    std::chrono::milliseconds(1u << std::min(waits_without_progress - 1, 6u)));
+                co_await pause.async_wait(redirect_error(use_awaitable, ec));
+                if (ec)
+                    break;
+            }
+            ++waits_without_progress;
             watchdog.expires_after(options.write_timeout);
             watchdog.async_wait(
                 [weak = std::weak_ptr<int>(alive), s = &sock](const beast::error_code& wec) {

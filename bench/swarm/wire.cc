@@ -1,0 +1,142 @@
+// vq-swarm-wire: a lossy, duplicating, jittery link in user space, for kernels without
+// sch_netem. It forwards every Ethernet frame between two interfaces (packet sockets) and,
+// like `tc qdisc add ... netem loss L% duplicate D% delay Dms Jms` on both directions, drops a
+// frame with probability L, sends it twice with probability D and holds every copy for the
+// delay plus a uniform jitter (frames overtake each other as netem's jitter lets them).
+// The interfaces' peers must not hand it offloaded frames (ethtool -K .. tx off tso off gso off).
+//   vq-swarm-wire --a IFACE --b IFACE [--loss PCT] [--duplicate PCT] [--delay-ms MS]
+//                 [--jitter-ms MS] [--seed N]
+// Prints its counters on SIGTERM or SIGINT.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <queue>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+int64_t nowNs() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+int openPort(const std::string& ifname) {
+    int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    ::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+    int buf = 16 << 20;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof buf);
+    sockaddr_ll addr{};
+    addr.sll_family = AF_PACKET;
+    addr.sll_protocol = htons(ETH_P_ALL);
+    addr.sll_ifindex = static_cast<int>(::if_nametoindex(ifname.c_str()));
+    if (addr.sll_ifindex == 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+struct Held {
+    int64_t release_ns;
+    uint64_t seq;  // equal release times leave in arrival order
+    int out_fd;
+    std::vector<uint8_t> frame;
+    bool operator>(const Held& o) const {
+        return release_ns != o.release_ns ? release_ns > o.release_ns : seq > o.seq;
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"vq-swarm-wire: user-space netem between two interfaces"};
+    std::string a_name, b_name;
+    double loss = 0, duplicate = 0, delay_ms = 0, jitter_ms = 0;
+    unsigned seed = 1;
+    app.add_option("--a", a_name)->required();
+    app.add_option("--b", b_name)->required();
+    app.add_option("--loss", loss, "percent of frames dropped");
+    app.add_option("--duplicate", duplicate, "percent of frames sent twice");
+    app.add_option("--delay-ms", delay_ms);
+    app.add_option("--jitter-ms", jitter_ms, "uniform, +/-");
+    app.add_option("--seed", seed);
+    CLI11_PARSE(app, argc, argv);
+
+    const int a = openPort(a_name), b = openPort(b_name);
+    if (a < 0 || b < 0) {
+        std::fprintf(stderr, "vq-swarm-wire: cannot open %s / %s: %s\n", a_name.c_str(),
+                     b_name.c_str(), std::strerror(errno));
+        return 2;
+    }
+    std::signal(SIGTERM, [](int) { g_stop = 1; });
+    std::signal(SIGINT, [](int) { g_stop = 1; });
+
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> pct(0, 100);
+    std::uniform_real_distribution<double> jitter(-jitter_ms, jitter_ms);
+    std::priority_queue<Held, std::vector<Held>, std::greater<>> held;
+    uint64_t seq = 0, forwarded = 0, dropped = 0, duplicated = 0, send_errors = 0;
+    std::vector<uint8_t> buf(65536);
+    pollfd fds[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
+    const int out_of[2] = {b, a};
+
+    while (!g_stop) {
+        int wait_ms = 100;
+        if (!held.empty())
+            wait_ms =
+                static_cast<int>(std::max<int64_t>(0, (held.top().release_ns - nowNs()) / 1000000));
+        if (::poll(fds, 2, wait_ms) < 0 && errno != EINTR)
+            break;
+        for (int side = 0; side < 2; ++side) {
+            for (int budget = 0; budget < 512; ++budget) {
+                ssize_t n = ::recv(fds[side].fd, buf.data(), buf.size(), 0);
+                if (n <= 0)
+                    break;
+                if (pct(rng) < loss) {
+                    ++dropped;
+                    continue;
+                }
+                const int copies = pct(rng) < duplicate ? 2 : 1;
+                duplicated += copies - 1;
+                for (int c = 0; c < copies; ++c) {
+                    const double ms = std::max(0.0, delay_ms + jitter(rng));
+                    held.push({nowNs() + static_cast<int64_t>(ms * 1e6), seq++, out_of[side],
+                               std::vector<uint8_t>(buf.begin(), buf.begin() + n)});
+                }
+            }
+        }
+        const int64_t now = nowNs();
+        while (!held.empty() && held.top().release_ns <= now) {
+            const Held& h = held.top();
+            if (::send(h.out_fd, h.frame.data(), h.frame.size(), 0) < 0)
+                ++send_errors;
+            else
+                ++forwarded;
+            held.pop();
+        }
+    }
+    std::printf(
+        "wire: forwarded=%llu dropped=%llu duplicated=%llu send_errors=%llu\n",
+        static_cast<unsigned long long>(forwarded), static_cast<unsigned long long>(dropped),
+        static_cast<unsigned long long>(duplicated), static_cast<unsigned long long>(send_errors));
+    return 0;
+}
