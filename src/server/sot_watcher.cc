@@ -159,7 +159,8 @@ void SotWatcher::run() {
     while (!stopping()) {
         // A change ends the wait at once; the timeout is the poll of old.
         // A change put off to settle is looked at again as soon as it may have settled.
-        const auto wait = settling_ && settle_.count() > 0 ? std::min(interval_, settle_) : interval_;
+        const auto wait =
+            settling_ && settle_.count() > 0 ? std::min(interval_, settle_) : interval_;
         if (notifier_->wait(wait) == DirChangeNotifier::Wake::Woken || stopping())
             break;
         try {

@@ -134,12 +134,12 @@ TEST_F(SotWatcherTest, TornReadsAreNeverServed) {
 
 TEST_F(SotWatcherTest, BackgroundThreadPicksUpChangesAndStops) {
     std::atomic<int> swaps{0};
-    SotWatcher w(root_, {}, holder_, std::chrono::milliseconds(20), {},
-                 [&swaps](const std::shared_ptr<const model::Model>&,
-                          const std::vector<model::SotFile>&) {
-                     ++swaps;
-                     return true;
-                 });
+    SotWatcher w(
+        root_, {}, holder_, std::chrono::milliseconds(20), {},
+        [&swaps](const std::shared_ptr<const model::Model>&, const std::vector<model::SotFile>&) {
+            ++swaps;
+            return true;
+        });
     w.start();
     write("sites/test-site/env.yml", "\n# touched\n", true);
     for (int i = 0; i < 250 && swaps == 0; ++i)
