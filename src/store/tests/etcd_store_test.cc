@@ -55,6 +55,25 @@ TEST_F(OnFakeEtcd, ARevisionLargerThanARequestIsChunked) {
     EXPECT_EQ(s->revision(9).code(), StatusCode::internal);
 }
 
+// A revision number is handed out once: across reopening, past stored revisions (a keyspace
+// written before the counter, or migrated), and not again when the revision's write fails.
+TEST_F(OnFakeEtcd, RevisionNumbersAreNeverHandedOutTwice) {
+    auto s = rollout();
+    auto first = s->allocateRevisionNumber(1);
+    ASSERT_TRUE(first) << first.message();
+    EXPECT_EQ(*first, 1u);
+    EXPECT_EQ(s->allocateRevisionNumber(1).value(), 2u);  // number 1 never saved: still used
+    EXPECT_EQ(s->allocateRevisionNumber(7).value(), 7u);  // the caller's own count wins
+    auto reopened = rollout();
+    EXPECT_EQ(reopened->allocateRevisionNumber(1).value(), 8u);
+    // Without the counter, the newest stored revision still counts.
+    ASSERT_TRUE(client->del(keys.revisionCounter()));
+    workflow::StoredRevision r{20, "sot1", "", workflow::WallTime(std::chrono::milliseconds(5)),
+                               "bundle"};
+    ASSERT_TRUE(reopened->saveRevision(r));
+    EXPECT_EQ(reopened->allocateRevisionNumber(1).value(), 21u);
+}
+
 TEST_F(OnFakeEtcd, ProgressRoundTripsBySiteAndHost) {
     EtcdProgressStore s(writer(), keys);
     HostProgress p;
