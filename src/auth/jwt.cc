@@ -1,10 +1,11 @@
 #include "auth/jwt.h"
 
-#include "auth/base64url.h"
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include "base/base64.h"
 
 namespace vq::auth {
 namespace {
@@ -24,10 +25,10 @@ Status denied(std::string why) {
 }  // namespace
 
 std::string signHs256(std::string_view claims_json, std::string_view secret) {
-    static const std::string kHeader = base64urlEncode(R"({"alg":"HS256","typ":"JWT"})");
-    std::string input = kHeader + "." + base64urlEncode(claims_json);
+    static const std::string kHeader = base64Encode(R"({"alg":"HS256","typ":"JWT"})", Base64::url);
+    std::string input = kHeader + "." + base64Encode(claims_json, Base64::url);
     const std::string sig = hmacSha256(input, secret);
-    return input + "." + base64urlEncode(sig);
+    return input + "." + base64Encode(sig, Base64::url);
 }
 
 Result<std::string> verifyHs256(std::string_view token, std::string_view secret, int64_t now) {
@@ -37,9 +38,9 @@ Result<std::string> verifyHs256(std::string_view token, std::string_view secret,
     const size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
     if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
         return denied("not three dot-separated parts");
-    const auto header_text = base64urlDecode(token.substr(0, dot1));
-    const auto payload_text = base64urlDecode(token.substr(dot1 + 1, dot2 - dot1 - 1));
-    const auto signature = base64urlDecode(token.substr(dot2 + 1));
+    const auto header_text = base64Decode(token.substr(0, dot1), Base64::url);
+    const auto payload_text = base64Decode(token.substr(dot1 + 1, dot2 - dot1 - 1), Base64::url);
+    const auto signature = base64Decode(token.substr(dot2 + 1), Base64::url);
     if (!header_text || !payload_text || !signature)
         return denied("not base64url");
 

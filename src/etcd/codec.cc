@@ -2,8 +2,9 @@
 
 #include <charconv>
 
-#include "etcd/base64.h"
 #include <nlohmann/json.hpp>
+
+#include "base/base64.h"
 
 namespace vq::etcd::codec {
 namespace {

@@ -7,24 +7,16 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "base/base64.h"
+
 namespace vq::git {
 namespace {
 
 // Standard base64 without line breaks; empty on malformed input.
 std::string base64Decode(std::string_view in) {
-    if (in.empty() || in.size() % 4 != 0 || in.size() > 64 * 1024)
+    if (in.size() > 64 * 1024)
         return {};
-    std::string out(in.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    if (n < 0)
-        return {};
-    size_t pad = 0;
-    if (in.back() == '=')
-        pad = in[in.size() - 2] == '=' ? 2 : 1;
-    out.resize(static_cast<size_t>(n) - pad);
-    return out;
+    return vq::base64Decode(in).value_or(std::string());
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {

@@ -1,7 +1,8 @@
 #include "auth/jwt.h"
 
-#include "auth/base64url.h"
 #include <gtest/gtest.h>
+
+#include "base/base64.h"
 
 namespace vq::auth {
 namespace {
@@ -46,7 +47,7 @@ TEST(Jwt, TamperedPayloadIsRefused) {
     std::string t = signHs256(kClaims, "secret");
     const size_t dot1 = t.find('.');
     const size_t dot2 = t.find('.', dot1 + 1);
-    const std::string forged = base64urlEncode(R"({"sub":"b","exp":1700000100})");
+    const std::string forged = base64Encode(R"({"sub":"b","exp":1700000100})", Base64::url);
     t = t.substr(0, dot1 + 1) + forged + t.substr(dot2);
     auto r = verifyHs256(t, "secret", kNow);
     ASSERT_FALSE(r);
@@ -54,8 +55,8 @@ TEST(Jwt, TamperedPayloadIsRefused) {
 }
 
 TEST(Jwt, AlgNoneIsRefusedEvenWithoutSignature) {
-    const std::string t =
-        base64urlEncode(R"({"alg":"none","typ":"JWT"})") + "." + base64urlEncode(kClaims) + ".";
+    const std::string t = base64Encode(R"({"alg":"none","typ":"JWT"})", Base64::url) + "." +
+                          base64Encode(kClaims, Base64::url) + ".";
     auto r = verifyHs256(t, "secret", kNow);
     ASSERT_FALSE(r);
     EXPECT_NE(r.message().find("not accepted"), std::string::npos);
@@ -63,7 +64,7 @@ TEST(Jwt, AlgNoneIsRefusedEvenWithoutSignature) {
 
 TEST(Jwt, OtherAlgorithmsAreRefusedEvenWhenTheHmacMatches) {
     // Signed correctly with the same key, but the header claims HS512.
-    const std::string head = base64urlEncode(R"({"alg":"HS512","typ":"JWT"})");
+    const std::string head = base64Encode(R"({"alg":"HS512","typ":"JWT"})", Base64::url);
     const std::string good = signHs256(kClaims, "secret");
     const std::string t = head + good.substr(good.find('.'));
     auto r = verifyHs256(t, "secret", kNow);

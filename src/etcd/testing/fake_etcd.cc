@@ -1,7 +1,8 @@
 #include "etcd/testing/fake_etcd.h"
 
-#include "etcd/base64.h"
 #include <nlohmann/json.hpp>
+
+#include "base/base64.h"
 
 namespace vq::etcd {
 namespace {
