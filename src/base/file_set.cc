@@ -3,6 +3,9 @@
 #include <fstream>
 #include <system_error>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace vq {
 namespace {
 
@@ -76,6 +79,30 @@ Status replaceDirectory(const std::vector<NamedFile>& files, const fs::path& dir
         return Status::unavailable("cannot move " + staging.string() +
                                    " into place: " + ec.message());
     fs::remove_all(old, ec);
+    return Status::ok();
+}
+
+Status replaceFile(const fs::path& file, std::string_view data, bool sync) {
+    std::error_code ec;
+    if (file.has_parent_path())
+        fs::create_directories(file.parent_path(), ec);
+    const fs::path tmp = file.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return Status::unavailable("cannot write " + tmp.string());
+    bool ok = true;
+    for (size_t done = 0; ok && done < data.size();) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        ok = n > 0;
+        done += ok ? static_cast<size_t>(n) : 0;
+    }
+    ok = ok && (!sync || ::fdatasync(fd) == 0);
+    ok = ::close(fd) == 0 && ok;
+    if (!ok)
+        return Status::unavailable("cannot write " + tmp.string());
+    fs::rename(tmp, file, ec);
+    if (ec)
+        return Status::unavailable("cannot replace " + file.string() + ": " + ec.message());
     return Status::ok();
 }
 

@@ -28,4 +28,10 @@ Status writeFilesInto(const std::vector<NamedFile>& files, const std::filesystem
 // failure leaves the previous contents in place.
 Status replaceDirectory(const std::vector<NamedFile>& files, const std::filesystem::path& dir);
 
+// Replaces one file's contents: written to `<file>.tmp`, then renamed over `file` (its
+// directory is created), so a crash leaves the old contents or the new, never half. With
+// `sync`, the new contents are on disk before the rename (what must survive a power loss,
+// not only a crash of the process).
+Status replaceFile(const std::filesystem::path& file, std::string_view data, bool sync = false);
+
 }  // namespace vq

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "base/file_set.h"
+
 namespace vq::remote {
 
 Result<std::unique_ptr<DiskQueue>> DiskQueue::open(std::filesystem::path file, size_t limit) {
@@ -55,20 +57,12 @@ size_t DiskQueue::size() const {
 
 // Written aside and renamed over: a crash leaves the old file or the new one, never half.
 Status DiskQueue::rewrite() {
-    const auto tmp = file_.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        for (const auto& l : lines_)
-            out << l << '\n';
-        out.flush();
-        if (!out)
-            return Status::unavailable("cannot write " + tmp);
+    std::string text;
+    for (const auto& l : lines_) {
+        text += l;
+        text += '\n';
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, file_, ec);
-    if (ec)
-        return Status::unavailable("cannot replace " + file_.string() + ": " + ec.message());
-    return Status::ok();
+    return replaceFile(file_, text);
 }
 
 }  // namespace vq::remote

@@ -3,27 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_set.h"
+
 namespace vq::remote {
 namespace fs = std::filesystem;
 
 namespace {
-
-Status writeAtomically(const fs::path& file, const std::string& data) {
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-    const fs::path tmp = file.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(data.data(), static_cast<std::streamsize>(data.size()));
-        out.flush();
-        if (!out)
-            return Status::unavailable("cannot write " + tmp.string());
-    }
-    fs::rename(tmp, file, ec);
-    if (ec)
-        return Status::unavailable("cannot replace " + file.string() + ": " + ec.message());
-    return Status::ok();
-}
 
 Result<std::string> readWhole(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -38,8 +23,8 @@ Result<std::string> readWhole(const fs::path& file) {
 
 Status RevisionCache::saveRevision(const CachedRevision& r) {
     // The bundle first: revision.json names a bundle that is already complete.
-    VQ_TRY(writeAtomically(dir_ / "bundle.zst", r.blob));
-    return writeAtomically(dir_ / "revision.json", control::wire::encodeRevision(r.info));
+    VQ_TRY(replaceFile(dir_ / "bundle.zst", r.blob));
+    return replaceFile(dir_ / "revision.json", control::wire::encodeRevision(r.info));
 }
 
 Result<CachedRevision> RevisionCache::loadRevision() const {
@@ -56,7 +41,7 @@ Result<CachedRevision> RevisionCache::loadRevision() const {
 }
 
 Status RevisionCache::saveManifest(const std::string& json) {
-    return writeAtomically(dir_ / "manifest.json", json);
+    return replaceFile(dir_ / "manifest.json", json);
 }
 
 Result<std::string> RevisionCache::loadManifest() const {

@@ -9,6 +9,7 @@
 #include "git/url_redaction.h"
 #include <fmt/format.h>
 
+#include "base/file_set.h"
 #include "base/log.h"
 
 namespace vq::server {
@@ -35,19 +36,9 @@ std::string readServedCommit(const fs::path& dir) {
 }
 
 void writeServedCommit(const fs::path& dir, const std::string& commit) {
-    const fs::path tmp = dir / "served-commit.new";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << commit << "\n";
-        if (!out.flush()) {
-            VQ_LOG_WARN("SOT_STATE_NOT_SAVED file={}", tmp.string());
-            return;
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, dir / "served-commit", ec);
-    if (ec)
-        VQ_LOG_WARN("SOT_STATE_NOT_SAVED file={} reason=\"{}\"", tmp.string(), ec.message());
+    if (Status st = replaceFile(dir / "served-commit", commit + "\n"); !st)
+        VQ_LOG_WARN("SOT_STATE_NOT_SAVED file={} reason=\"{}\"", (dir / "served-commit").string(),
+                    st.message());
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "base/file_set.h"
+
 namespace vq::server {
 namespace {
 
@@ -106,21 +108,10 @@ Status TaskJournal::append(const std::string& id, const Entry& e) {
 }
 
 Status TaskJournal::rewrite() {
-    const std::filesystem::path tmp = file_.string() + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "w");
-    if (f == nullptr)
-        return Status::unavailable("task journal " + tmp.string() + ": cannot write");
-    bool ok = true;
-    for (const auto& id : order_) {
-        const std::string text = line(id, entries_.at(id));
-        ok = ok && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    }
-    ok = ok && std::fflush(f) == 0 && ::fdatasync(fileno(f)) == 0;
-    std::fclose(f);
-    std::error_code ec;
-    if (ok)
-        std::filesystem::rename(tmp, file_, ec);
-    if (!ok || ec)
+    std::string text;
+    for (const auto& id : order_)
+        text += line(id, entries_.at(id));
+    if (!replaceFile(file_, text, /*sync=*/true))
         return Status::unavailable("task journal " + file_.string() + ": rewrite failed");
     if (out_ != nullptr)
         std::fclose(out_);
