@@ -48,8 +48,7 @@ validate:
 YAML
 printf 'id: install\nworkflow:\n  - boot: install\n' > "$sot/workflows/install.yml"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port) uport=$(free_port)
+port=$(vq_free_port) uport=$(vq_free_port)
 write_config() {  # name binary
   cat > "$VQ_TMP/config.yaml" <<YAML
 SavePath: "$VQ_TMP/state-$1"

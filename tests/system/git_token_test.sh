@@ -64,15 +64,14 @@ class Front(http.server.BaseHTTPRequestHandler):
 
 http.server.HTTPServer(("127.0.0.1", port), Front).serve_forever()
 PY
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-git_port=$(free_port)
+git_port=$(vq_free_port)
 vq_bg python3 "$VQ_TMP/front.py" "$git_port" "$VQ_TMP/repos" "$token" "$backend"
 vq_wait_for 10 curl -s -o /dev/null "http://127.0.0.1:$git_port/" || vq_fail "the git front did not start"
 
 # config <token>: a standalone config fetching the repository with that token.
 config() {
   local http_port user_port gitter_port
-  http_port=$(free_port); user_port=$(free_port); gitter_port=$(free_port)
+  http_port=$(vq_free_port); user_port=$(vq_free_port); gitter_port=$(vq_free_port)
   cat > "$VQ_TMP/config.yaml" <<YAML
 SavePath: "$VQ_TMP/save-$RANDOM"
 UserApi: {Addr: 127.0.0.1, Port: $user_port}

@@ -21,8 +21,7 @@ push() { g add -A && g commit -q -m "$1" && g push -q origin main && g rev-parse
 g remote add origin "$remote"
 first=$(push "the lab SoT")
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-http_port=$(free_port); gitter_port=$(free_port); user_port=$(free_port)
+http_port=$(vq_free_port); gitter_port=$(vq_free_port); user_port=$(vq_free_port)
 cat > "$VQ_TMP/config.yaml" <<YAML
 SavePath: "$VQ_TMP/save"
 UserApi: {Addr: 127.0.0.1, Port: $user_port}

@@ -8,15 +8,14 @@ source "$(dirname "$0")/lib.sh"
 vq_require_tools curl python3 openssl etcd etcdctl
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
 
 # --- etcd: three members -------------------------------------------------------------
 cluster=""
 declare -a ecl epe epid
 for i in 0 1 2; do
-  ecl[$i]=$(free_port)
-  epe[$i]=$(free_port)
+  ecl[$i]=$(vq_free_port)
+  epe[$i]=$(vq_free_port)
   cluster+="${cluster:+,}e$i=http://127.0.0.1:${epe[$i]}"
 done
 endpoints=""
@@ -64,9 +63,9 @@ export VAQUERO_SERVER_SECRET=server-secret-for-tests VAQUERO_SHARED_SECRET=share
 
 declare -a uport spid
 for i in 0 1 2; do
-  uport[$i]=$(free_port)
+  uport[$i]=$(vq_free_port)
   cat > "$VQ_TMP/server$i.yaml" <<YAML
-ServerAPI: {Addr: 127.0.0.1, Port: $(free_port), PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
+ServerAPI: {Addr: 127.0.0.1, Port: $(vq_free_port), PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
 UserApi: {Addr: 127.0.0.1, Port: ${uport[$i]}}
 SavePath: $VQ_TMP/state$i
 LocalDir: {PollInterval: 1}

@@ -8,9 +8,8 @@ source "$(dirname "$0")/lib.sh"
 vq_require_tools curl python3 openssl etcd etcdctl
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-cport=$(free_port)
-pport=$(free_port)
+cport=$(vq_free_port)
+pport=$(vq_free_port)
 vq_bg etcd --name m --data-dir "$VQ_TMP/etcd" \
   --listen-client-urls "http://127.0.0.1:$cport" --advertise-client-urls "http://127.0.0.1:$cport" \
   --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport" \
@@ -37,9 +36,9 @@ printf 'id: disk\noperating_system: disk\n' > "$sot/boot/disk.yml"
 printf 'id: disk-only\nworkflow:\n  - boot: disk\n' > "$sot/workflows/disk-only.yml"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$VQ_TMP/k.pem" -out "$VQ_TMP/c.pem" -days 2 \
   -subj /CN=vq -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || vq_fail "openssl failed"
-uport=$(free_port)
+uport=$(vq_free_port)
 cat > "$VQ_TMP/src.yaml" <<YAML
-ServerAPI: {Addr: 127.0.0.1, Port: $(free_port), PrivateKey: $VQ_TMP/k.pem, PublicKey: $VQ_TMP/c.pem}
+ServerAPI: {Addr: 127.0.0.1, Port: $(vq_free_port), PrivateKey: $VQ_TMP/k.pem, PublicKey: $VQ_TMP/c.pem}
 UserApi: {Addr: 127.0.0.1, Port: $uport}
 SavePath: $VQ_TMP/src-state
 SoT:

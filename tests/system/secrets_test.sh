@@ -87,8 +87,7 @@ mkdir -p "$pki"
     -out server.pem -extfile server.ext
 ) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-sport=$(free_port); uport=$(free_port); hport=$(free_port); gport=$(free_port)
+sport=$(vq_free_port); uport=$(vq_free_port); hport=$(vq_free_port); gport=$(vq_free_port)
 cat > "$VQ_TMP/server.yaml" <<YAML
 ServerAPI:
   Addr: 127.0.0.1

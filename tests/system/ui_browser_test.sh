@@ -77,12 +77,11 @@ printf 'id: disk\noperating_system: disk\n' > "$sot/boot/disk.yml"
 printf 'id: install-then-disk\nworkflow:\n  - boot: install\n  - boot: disk\n' \
   > "$sot/workflows/install-then-disk.yml"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pid=
 start() {  # sot dir, log file
   local port uport
-  port=$(free_port)
-  uport=$(free_port)
+  port=$(vq_free_port)
+  uport=$(vq_free_port)
   cat > "$VQ_TMP/config.yaml" <<YAML
 SavePath: "$VQ_TMP/state-$uport"
 UserApi:

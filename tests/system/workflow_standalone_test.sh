@@ -9,45 +9,10 @@ vq_require_tools curl python3
 
 mac=52:54:00:12:34:56
 sot=$VQ_TMP/sot
-mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows"
-cat > "$sot/sites/lab/env.yml" <<YAML
-id: lab
-subnets:
-  - id: net
-    cidr: 10.99.0.0/24
-    gateway: 10.99.0.1
-    dns: [10.99.0.2]
-agents:
-  - name: a1
-    asset_server: {addr: 10.99.0.5, port: 8080}
-YAML
-cat > "$sot/sites/lab/inventory.yml" <<YAML
-name: node1
-interfaces:
-  - type: physical
-    subnet: net
-    mac: $mac
-    ipv4: 10.99.0.10
-workflow: install-then-disk
-YAML
-for os in installer disk; do
-  cat > "$sot/os/$os.yml" <<YAML
-id: $os
-major_version: '1'
-os_family: Linux
-boot:
-  kernel: "{{.env.agentURL}}/files/$os/vmlinuz"
-  initrd: ["{{.env.agentURL}}/files/$os/initrd"]
-YAML
-done
-printf 'id: install\noperating_system: installer\n' > "$sot/boot/install.yml"
-printf 'id: disk\noperating_system: disk\n' > "$sot/boot/disk.yml"
-printf 'id: install-then-disk\nworkflow:\n  - boot: install\n  - boot: disk\n' \
-  > "$sot/workflows/install-then-disk.yml"
+vq_two_stage_sot "$sot" "$mac"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-uport=$(free_port)
+port=$(vq_free_port)
+uport=$(vq_free_port)
 write_config() {  # save_path
   cat > "$VQ_TMP/config.yaml" <<YAML
 SavePath: "$1"
