@@ -8,51 +8,13 @@
 
 #include "workflow/rollout.h"
 #include "workflow/rollout_record.h"
+#include "workflow/tests/rollout_harness.h"
 
 namespace vq::workflow {
 namespace {
 
 using namespace std::chrono_literals;
-
-RolloutHost host(std::string key, std::string wf) {
-    RolloutHost h;
-    h.key = std::move(key);
-    h.workflow = std::move(wf);
-    h.has_bmc = true;
-    return h;
-}
-
-WorkflowRules rules(std::string id, int max_concurrent = 0) {
-    WorkflowRules w;
-    w.id = std::move(id);
-    w.max_concurrent = {max_concurrent, false};
-    return w;
-}
-
-struct Harness {
-    TimePoint now{};
-    std::unique_ptr<Rollout> r;
-    std::vector<PhaseTransition> log;
-    std::vector<Action> actions;
-
-    Harness(std::vector<WorkflowRules> w, std::vector<RolloutHost> h) {
-        r = std::make_unique<Rollout>(std::move(w), std::move(h), 1, now);
-    }
-    Step keep(Step s) {
-        log.insert(log.end(), s.transitions.begin(), s.transitions.end());
-        actions.insert(actions.end(), s.actions.begin(), s.actions.end());
-        return s;
-    }
-    void stale(const std::string& h, uint64_t rev = 2) {
-        keep(r->outOfDate(h, rev, "config changed", now));
-    }
-    Step remove(const std::string& h, uint64_t rev) { return keep(r->removeHost(h, rev, now)); }
-    Step rebooted(const std::string& h) {
-        return keep(r->actionDone(h, ActionKind::reboot, true, "", now));
-    }
-    Step cp(const std::string& h) { return keep(r->checkpoint(h, 0, now)); }
-    Phase phase(const std::string& h) const { return r->status(h)->phase; }
-};
+using namespace testing;
 
 TEST(RolloutRemoval, AHostInTheMiddleOfItsInstallLeavesAndFreesItsSlot) {
     Harness x({rules("w", 1)}, {host("a", "w"), host("b", "w")});
