@@ -11,48 +11,14 @@ vq_require_tools curl python3 openssl etcd etcdctl
 now_ms() { date +%s%3N; }
 
 # --- etcd: three members -------------------------------------------------------------
-cluster=""
-declare -a ecl epe epid
-for i in 0 1 2; do
-  ecl[$i]=$(vq_free_port)
-  epe[$i]=$(vq_free_port)
-  cluster+="${cluster:+,}e$i=http://127.0.0.1:${epe[$i]}"
-done
-endpoints=""
-for i in 0 1 2; do
-  vq_bg etcd --name "e$i" --data-dir "$VQ_TMP/etcd$i" \
-    --listen-client-urls "http://127.0.0.1:${ecl[$i]}" \
-    --advertise-client-urls "http://127.0.0.1:${ecl[$i]}" \
-    --listen-peer-urls "http://127.0.0.1:${epe[$i]}" \
-    --initial-advertise-peer-urls "http://127.0.0.1:${epe[$i]}" \
-    --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token vqha \
-    --heartbeat-interval 50 --election-timeout 500 --log-level error >"$VQ_TMP/etcd$i.log" 2>&1
-  epid[$i]=${VQ_PIDS[-1]}
-  endpoints+="${endpoints:+,}http://127.0.0.1:${ecl[$i]}"
-done
+vq_etcd_cluster 3 || vq_fail "etcd cluster did not come up"
+endpoints=$VQ_ETCD_ENDPOINTS
+epid=("${VQ_ETCD_PIDS[@]}")
 ectl() { ETCDCTL_API=3 etcdctl --endpoints="$endpoints" --dial-timeout=2s --command-timeout=3s "$@"; }
-vq_wait_for 20 ectl endpoint health || vq_fail "etcd cluster did not come up"
 
 # --- a SoT and three servers -----------------------------------------------------------
 sot=$VQ_TMP/sot
-mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows"
-cat > "$sot/sites/lab/env.yml" <<YAML
-id: lab
-subnets:
-  - {id: net, cidr: 10.99.0.0/24, gateway: 10.99.0.1, dns: [10.99.0.2]}
-agents:
-  - name: a1
-    asset_server: {addr: 10.99.0.5, port: 8080}
-YAML
-cat > "$sot/sites/lab/inventory.yml" <<YAML
-name: node1
-interfaces:
-  - {type: physical, subnet: net, mac: "52:54:00:12:34:56", ipv4: 10.99.0.10}
-workflow: disk-only
-YAML
-printf 'id: disk\nmajor_version: "1"\nos_family: Linux\nboot:\n  kernel: "{{.env.agentURL}}/files/vmlinuz"\n' > "$sot/os/disk.yml"
-printf 'id: disk\noperating_system: disk\n' > "$sot/boot/disk.yml"
-printf 'id: disk-only\nworkflow:\n  - boot: disk\n' > "$sot/workflows/disk-only.yml"
+vq_one_stage_sot "$sot"
 
 pki=$VQ_TMP/pki
 mkdir -p "$pki"

@@ -101,4 +101,46 @@ YAML
     > "$sot/workflows/install-then-disk.yml"
 }
 
+# The one-stage SoT (disk-only) of the store tests: site `lab`, host node1
+# (52:54:00:12:34:56, 10.99.0.10). Usage: vq_one_stage_sot DIR
+vq_one_stage_sot() {
+  local sot=$1
+  mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows"
+  printf 'id: lab\nsubnets:\n  - {id: net, cidr: 10.99.0.0/24, gateway: 10.99.0.1, dns: [10.99.0.2]}\nagents:\n  - name: a1\n    asset_server: {addr: 10.99.0.5, port: 8080}\n' \
+    >"$sot/sites/lab/env.yml"
+  printf 'name: node1\ninterfaces:\n  - {type: physical, subnet: net, mac: "52:54:00:12:34:56", ipv4: 10.99.0.10}\nworkflow: disk-only\n' \
+    >"$sot/sites/lab/inventory.yml"
+  printf 'id: disk\nmajor_version: "1"\nos_family: Linux\nboot:\n  kernel: "{{.env.agentURL}}/files/vmlinuz"\n' >"$sot/os/disk.yml"
+  printf 'id: disk\noperating_system: disk\n' >"$sot/boot/disk.yml"
+  printf 'id: disk-only\nworkflow:\n  - boot: disk\n' >"$sot/workflows/disk-only.yml"
+}
+
+# An etcd cluster of N members on loopback ports, in the test's temporary directory, stopped
+# with the test (by PID). Sets VQ_ETCD_ENDPOINTS (comma-separated client URLs) and
+# VQ_ETCD_PIDS (one per member); waits until it is healthy. Usage: vq_etcd_cluster N
+vq_etcd_cluster() {
+  local n=$1 i cluster=""
+  local -a client peer
+  VQ_ETCD_ENDPOINTS=""
+  VQ_ETCD_PIDS=()
+  for ((i = 0; i < n; i++)); do
+    client[$i]=$(vq_free_port)
+    peer[$i]=$(vq_free_port)
+    cluster+="${cluster:+,}e$i=http://127.0.0.1:${peer[$i]}"
+  done
+  for ((i = 0; i < n; i++)); do
+    vq_bg etcd --name "e$i" --data-dir "$VQ_TMP/etcd$i" \
+      --listen-client-urls "http://127.0.0.1:${client[$i]}" \
+      --advertise-client-urls "http://127.0.0.1:${client[$i]}" \
+      --listen-peer-urls "http://127.0.0.1:${peer[$i]}" \
+      --initial-advertise-peer-urls "http://127.0.0.1:${peer[$i]}" \
+      --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token vqtest \
+      --heartbeat-interval 50 --election-timeout 500 --log-level error >"$VQ_TMP/etcd$i.log" 2>&1
+    VQ_ETCD_PIDS+=("${VQ_PIDS[-1]}")
+    VQ_ETCD_ENDPOINTS+="${VQ_ETCD_ENDPOINTS:+,}http://127.0.0.1:${client[$i]}"
+  done
+  vq_wait_for 20 env ETCDCTL_API=3 etcdctl --endpoints="$VQ_ETCD_ENDPOINTS" --dial-timeout=2s \
+    --command-timeout=3s endpoint health
+}
+
 [ -n "${VAQUERO_BIN:-}" ] || VAQUERO_BIN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/vaquero"

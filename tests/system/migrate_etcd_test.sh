@@ -8,32 +8,14 @@ source "$(dirname "$0")/lib.sh"
 vq_require_tools curl python3 openssl etcd etcdctl
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
 
-cport=$(vq_free_port)
-pport=$(vq_free_port)
-vq_bg etcd --name m --data-dir "$VQ_TMP/etcd" \
-  --listen-client-urls "http://127.0.0.1:$cport" --advertise-client-urls "http://127.0.0.1:$cport" \
-  --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport" \
-  --initial-cluster "m=http://127.0.0.1:$pport" --log-level error >"$VQ_TMP/etcd.log" 2>&1
-ectl() { ETCDCTL_API=3 etcdctl --endpoints="http://127.0.0.1:$cport" "$@"; }
-vq_wait_for 20 ectl endpoint health || vq_fail "etcd did not come up"
+vq_etcd_cluster 1 || vq_fail "etcd did not come up"
+cport=${VQ_ETCD_ENDPOINTS##*:}
+ectl() { ETCDCTL_API=3 etcdctl --endpoints="$VQ_ETCD_ENDPOINTS" "$@"; }
 
 # A server's embedded store, as it leaves it (its revision; host records are covered by
 # migrate_test with records of every kind).
 sot=$VQ_TMP/sot
-mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows"
-cat > "$sot/sites/lab/env.yml" <<YAML
-id: lab
-subnets:
-  - {id: net, cidr: 10.99.0.0/24, gateway: 10.99.0.1, dns: [10.99.0.2]}
-agents:
-  - name: a1
-    asset_server: {addr: 10.99.0.5, port: 8080}
-YAML
-printf 'name: node1\ninterfaces:\n  - {type: physical, subnet: net, mac: "52:54:00:12:34:56", ipv4: 10.99.0.10}\nworkflow: disk-only\n' \
-  > "$sot/sites/lab/inventory.yml"
-printf 'id: disk\nmajor_version: "1"\nos_family: Linux\nboot:\n  kernel: "{{.env.agentURL}}/files/vmlinuz"\n' > "$sot/os/disk.yml"
-printf 'id: disk\noperating_system: disk\n' > "$sot/boot/disk.yml"
-printf 'id: disk-only\nworkflow:\n  - boot: disk\n' > "$sot/workflows/disk-only.yml"
+vq_one_stage_sot "$sot"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$VQ_TMP/k.pem" -out "$VQ_TMP/c.pem" -days 2 \
   -subj /CN=vq -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || vq_fail "openssl failed"
 uport=$(vq_free_port)
