@@ -105,7 +105,7 @@ lab_vq_boot() {  # lab_vq_boot NAME FW HOST NS(of the agent)
     # TFTP knows only the client's address: look in the host's events, then in all events.
     lab_vq_http "$ns" /events "$VQ_TMP/$name.all-events.json" >/dev/null
     if [ "$fw" = uefi ] && ! grep -q 'TFTP_DONE' "$VQ_TMP/$name.events.json" &&
-      ! tr '{' '\n' <"$VQ_TMP/$name.all-events.json" | grep 'TFTP_DONE' | grep -qF "$ip"; then
+      ! tr '{' '\n' <"$VQ_TMP/$name.all-events.json" | grep 'TFTP_DONE' | grep -F "$ip" >/dev/null; then
       echo "FAIL $name: no TFTP transfer recorded for $mac/$ip" >&2
       ok=0
     fi

@@ -81,7 +81,7 @@ run() {  # run NAME BINARY -> final phase of node1 in $VQ_TMP/phase-NAME
   done_phase() { curl -sf "$user/hosts" | grep -Eq '"phase":"(provisioned|failed)"'; }
   vq_wait_for 90 done_phase || vq_fail "node1 neither provisioned nor failed: $(curl -s "$user/hosts")"
   curl -sf "$user/hosts/lab/node1" > "$VQ_TMP/transitions-$1.json"
-  curl -sf "$user/hosts" | grep -Eo '"phase":"[a-z_]+"' | head -1 > "$VQ_TMP/phase-$1"
+  curl -sf "$user/hosts" | grep -Eo '"phase":"[a-z_]+"' | sed -n 1p > "$VQ_TMP/phase-$1"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 

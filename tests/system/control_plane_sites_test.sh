@@ -129,7 +129,7 @@ start_agent() {  # ns site agent config log
 }
 start_agent "$nsa" sa a1 "$VQ_TMP/agent-a.yaml" "$VQ_TMP/agent-a.log"
 start_agent "$nsb" sb b1 "$VQ_TMP/agent-b.yaml" "$VQ_TMP/agent-b.log"
-serving() { ip netns exec "$1" curl -sf -m 2 "http://127.0.0.1:8080/ipxe?mac=$2" | grep -q vmlinuz; }
+serving() { ip netns exec "$1" curl -sf -m 2 "http://127.0.0.1:8080/ipxe?mac=$2" | vq_matches vmlinuz; }
 vq_wait_for 20 serving "$nsa" 52:54:00:00:30:0a || { cat "$VQ_TMP/agent-a.log"; vq_fail "agent a1 does not serve na"; }
 vq_wait_for 20 serving "$nsb" 52:54:00:00:40:0a || { cat "$VQ_TMP/agent-b.log"; vq_fail "agent b1 does not serve nb"; }
 serving "$nsa" 52:54:00:00:40:0a && vq_fail "agent a1 serves site sb's host"
@@ -182,7 +182,7 @@ for s in a b; do
     vq_fail "BMC of site s$s: no one-time PXE boot and power action: $(cat "$calls" 2>/dev/null)"
 done
 # A retried report of a task that ended changes nothing.
-id=$(grep -o "TASK_DONE id=sa/na/reboot/[^ ]*" "$VQ_TMP/agent-a.log" | head -1 | cut -d= -f2)
+id=$(grep -o "TASK_DONE id=sa/na/reboot/[^ ]*" "$VQ_TMP/agent-a.log" | sed -n 1p | cut -d= -f2)
 api -sf -o /dev/null -H "Authorization: Bearer $session" -X POST https://10.99.30.1:24601/v1/tasks/results \
   -d "{\"results\":[{\"id\":\"$id\",\"ok\":false,\"detail\":\"late\"}]}" || vq_fail "a late report"
 vq_wait_for 5 grep -q "TASK_REPORT_IGNORED id=$id" "$VQ_TMP/server.log" || vq_fail "the late report was not ignored"
@@ -191,7 +191,7 @@ booting sa na || vq_fail "a late report changed na: $(phase sa na)"
 # Site sc has no agent: its reboot fails after Tasks.PickupTimeout (3 s), per its policy.
 failed() { [ "$(phase sc nc)" = failed ]; }
 vq_wait_for 20 failed || vq_fail "nc did not fail without an agent: $(phase sc nc)"
-user "http://127.0.0.1:24604/hosts/sc/nc" | grep -q "no agent of site sc took the task within 3 s" ||
+user "http://127.0.0.1:24604/hosts/sc/nc" | vq_matches "no agent of site sc took the task within 3 s" ||
   vq_fail "nc's transitions do not say why: $(user http://127.0.0.1:24604/hosts/sc/nc)"
 
 if grep -lF -e "$canary_a" -e "$canary_b" -e NoAgentPw "$VQ_TMP"/*.log; then

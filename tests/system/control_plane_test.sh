@@ -126,7 +126,7 @@ start_agent() {  # log [extra args]
 }
 ready_code() { curl -s -o /dev/null -w '%{http_code}' "$base/ready"; }
 serves() {  # os dir
-  curl -sf "$base/ipxe?mac=$mac" | grep -q "/files/$1/vmlinuz"
+  curl -sf "$base/ipxe?mac=$mac" | vq_matches "/files/$1/vmlinuz"
 }
 
 start_server "$VQ_TMP/server1.log"
@@ -190,13 +190,13 @@ code=$(curl -s --cacert "$pki/ca.pem" -o /dev/null -w '%{http_code}' "$api/v1/ma
 start_agent "$VQ_TMP/agent1.log"
 serves installer || vq_fail "stage 1 not served through the agent"
 vq_wait_for 10 test "$(ready_code)" = 200 || vq_fail "agent /ready not 200: $(curl -s "$base/ready")"
-curl -sf "$user/agents" | grep -q '"agent":"a1"' || vq_fail "/agents lacks a1: $(curl -s "$user/agents")"
-curl -sf "$user/agents" | grep -q '"site":"lab"' || vq_fail "/agents lacks the site"
+curl -sf "$user/agents" | vq_matches '"agent":"a1"' || vq_fail "/agents lacks a1: $(curl -s "$user/agents")"
+curl -sf "$user/agents" | vq_matches '"site":"lab"' || vq_fail "/agents lacks the site"
 
 # A SoT change reaches the agent.
 t0=$(date +%s%N)
 sed -i 's|/files/disk/vmlinuz|/files/disk2/vmlinuz|' "$sot/os/disk.yml"
-curl -sf "$base/ipxe?mac=$mac&boot=disk" | grep -q /files/disk/vmlinuz || vq_fail "disk boot before change"
+curl -sf "$base/ipxe?mac=$mac&boot=disk" | vq_matches /files/disk/vmlinuz || vq_fail "disk boot before change"
 vq_wait_for 15 sh -c "curl -sf '$base/ipxe?mac=$mac&boot=disk' | grep -q /files/disk2/vmlinuz" ||
   vq_fail "the new revision did not reach the agent"
 vq_log "revision propagated (SoT poll 1 s included) in $((($(date +%s%N) - t0) / 1000000)) ms"
@@ -204,7 +204,7 @@ vq_log "revision propagated (SoT poll 1 s included) in $((($(date +%s%N) - t0) /
 # A checkpoint through the agent reaches the server.
 body=$(curl -sf "$base/checkpoint/$mac?boot=install") || vq_fail "checkpoint refused"
 [ "$body" = "stage done: install -> disk (stage 2)" ] || vq_fail "checkpoint said: $body"
-curl -sf "$user/hosts" | grep -q '"boot":"disk"' || vq_fail "server /hosts lacks node1 at disk"
+curl -sf "$user/hosts" | vq_matches '"boot":"disk"' || vq_fail "server /hosts lacks node1 at disk"
 serves disk2 || vq_fail "stage 2 not served after the checkpoint"
 
 # Back to stage 1 on the server; the agent follows through its manifest.
@@ -215,7 +215,7 @@ vq_wait_for 10 serves installer || vq_fail "the agent did not follow the overrid
 { kill -9 "$server_pid"; wait "$server_pid"; } 2>/dev/null || true
 serves installer || vq_fail "the agent stopped serving when the server died"
 body=$(curl -sf "$base/checkpoint/$mac?boot=install") || vq_fail "checkpoint refused during the outage"
-echo "$body" | grep -q "queued" || vq_fail "checkpoint during the outage said: $body"
+echo "$body" | vq_matches "queued" || vq_fail "checkpoint during the outage said: $body"
 serves disk2 || vq_fail "stage 2 not served after a queued checkpoint"
 vq_wait_for 5 test "$(ready_code)" = 503 || vq_fail "agent /ready not 503 while the server is away"
 grep -q '"queued_checkpoints":1' <(curl -s "$base/ready") || vq_fail "queue: $(curl -s "$base/ready")"

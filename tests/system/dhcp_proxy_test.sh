@@ -28,8 +28,8 @@ sleep 0.5
 # 1. iPXE (BIOS) DISCOVER: two offers.
 pxe_client --mac $MAC --arch 0 --ipxe --broadcast --wait 2 >"$VQ_TMP/offers"
 cat "$VQ_TMP/offers" >&2
-proxy=$(grep '"from": "10.99.0.1:67"' "$VQ_TMP/offers" | head -1)
-addr=$(grep '"from": "10.99.0.2:67"' "$VQ_TMP/offers" | head -1)
+proxy=$(grep '"from": "10.99.0.1:67"' "$VQ_TMP/offers" | sed -n 1p)
+addr=$(grep '"from": "10.99.0.2:67"' "$VQ_TMP/offers" | sed -n 1p)
 [ -n "$addr" ] || vq_fail "no address offer from dnsmasq"
 [ -n "$proxy" ] || vq_fail "no proxy offer from the agent"
 [ "$(json_field "$addr" 'r["yiaddr"]')" = 10.99.0.21 ] || vq_fail "dnsmasq offered another address"
@@ -43,7 +43,7 @@ vq_log "proxy offer next to dnsmasq: ok"
 
 # 2. EDK2-style UEFI: the offer has no option 43, the 4011 REQUEST is ACKed to its port.
 pxe_client --mac $MAC --arch 7 --broadcast --wait 2 >"$VQ_TMP/offers2"
-proxy=$(grep '"from": "10.99.0.1:67"' "$VQ_TMP/offers2" | head -1)
+proxy=$(grep '"from": "10.99.0.1:67"' "$VQ_TMP/offers2" | sed -n 1p)
 [ -n "$proxy" ] || vq_fail "no UEFI proxy offer"
 [ "$(json_field "$proxy" '"43" in r["options"]')" = False ] || vq_fail "UEFI offer must not skip discovery"
 ip -n "$CLI" addr add 10.99.0.21/24 dev c0

@@ -94,8 +94,8 @@ metrics=$(ip netns exec "$SRV" curl -sf "$agent/metrics") || vq_fail "no /metric
 printf '%s\n' "$metrics" | grep -E '^vaquero_(dhcp_(drops|decode_errors|datagrams_received)|tftp_transfers)' >&2
 decode=$(printf '%s\n' "$metrics" | awk '/^vaquero_dhcp_decode_errors_total/ { print $2 }')
 [ "${decode%.*}" -gt 0 ] || vq_fail "DHCP junk not counted"
-printf '%s\n' "$metrics" | grep -q '^vaquero_dhcp_drops_total{reason=' || vq_fail "no DHCP drop reasons"
-printf '%s\n' "$metrics" | grep -q 'vaquero_tftp_transfers_total{result="completed"} 1' ||
+printf '%s\n' "$metrics" | vq_matches '^vaquero_dhcp_drops_total{reason=' || vq_fail "no DHCP drop reasons"
+printf '%s\n' "$metrics" | vq_matches 'vaquero_tftp_transfers_total{result="completed"} 1' ||
   vq_fail "the real TFTP transfer is not counted"
 lines=$(wc -l <"$VQ_TMP/vaquero.log")
 vq_log "log: $lines lines after the flood"

@@ -79,7 +79,7 @@ sleep 1
 [ "$(leader_among 0 1 2)" = "$first" ] || vq_fail "more than one server, or none, is ready"
 vq_log "leader: server $first"
 grep -q HA_LEADER "$VQ_TMP/server$first.log" || vq_fail "the leader did not log HA_LEADER"
-ectl get vqha/leader --print-value-only | grep -q "/${spid[$first]}@" ||
+ectl get vqha/leader --print-value-only | vq_matches "/${spid[$first]}@" ||
   vq_fail "vqha/leader does not name the leader's process"
 vq_wait_for 10 sh -c "ETCDCTL_API=3 etcdctl --endpoints=$endpoints get --prefix vqha/cp/_revisions/ --keys-only | grep -q meta" ||
   vq_fail "no revision stored under vqha/cp/_revisions/"
@@ -100,7 +100,7 @@ kill -STOP "${spid[$second]}"
 t0=$(now_ms)
 vq_wait_for 15 ready "$third" || vq_fail "server $third did not lead while $second was paused"
 vq_log "SIGSTOP server $second -> server $third ready in $(( $(now_ms) - t0 )) ms"
-ectl get vqha/leader --print-value-only | grep -q "/${spid[$third]}@" ||
+ectl get vqha/leader --print-value-only | vq_matches "/${spid[$third]}@" ||
   vq_fail "vqha/leader does not name server $third"
 rev_before=$(ectl get vqha/leader -w json | python3 -c 'import json,sys; print(json.load(sys.stdin)["header"]["revision"])')
 kill -CONT "${spid[$second]}"
@@ -114,7 +114,7 @@ grep -Eq "HA_LEADERSHIP_LOST|HA_WRITE_REFUSED" "$VQ_TMP/server$second.log" ||
   vq_fail "the resumed server did not say it lost leadership"
 # etcd's history since the paused one resumed: only the new leader's key changes, or
 # nothing (the paused one's writes would be under vqha/cp/ with its stale fence).
-ectl get vqha/leader --print-value-only | grep -q "/${spid[$third]}@" ||
+ectl get vqha/leader --print-value-only | vq_matches "/${spid[$third]}@" ||
   vq_fail "the resumed server took vqha/leader back"
 ready "$third" || vq_fail "server $third stopped leading"
 vq_log "revision at resume: $rev_before; the resumed server exited 3"

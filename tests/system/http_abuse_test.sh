@@ -39,7 +39,7 @@ grep -q 'max_connections=1984' "$log" || vq_fail "connection limit not fitted to
 boot_client() {
   local out
   out=$(curl -s -m 5 -w '\n%{http_code} %{time_total}' "$script_url") || vq_fail "real client: curl failed"
-  printf "%s\n" "$out" | head -1 | grep -q "^#!ipxe" || vq_fail "real client: no boot script: $out"
+  printf "%s\n" "$out" | sed -n 1p | vq_matches "^#!ipxe" || vq_fail "real client: no boot script: $out"
   read -r code secs < <(printf '%s\n' "$out" | tail -1)
   [ "$code" = 200 ] || vq_fail "real client: HTTP $code"
   awk -v s="$secs" 'BEGIN { exit !(s < 2.0) }' || vq_fail "real client waited ${secs}s"
@@ -104,7 +104,7 @@ vq_log "server: fds $fds_before -> $max_fds, RSS ${rss_before} -> ${max_rss} KiB
 evicted=$(printf '%s\n' "$metrics" |
   awk '/^vaquero_http_connections_closed_total\{reason="evicted"\}/ { print $2 }')
 [ "${evicted:-0}" -ge $((opened - 1984)) ] || vq_fail "evicted=$evicted for $opened connections"
-printf '%s\n' "$metrics" | grep -q '^vaquero_http_connections_limit 1984' || vq_fail "no limit metric"
+printf '%s\n' "$metrics" | vq_matches '^vaquero_http_connections_limit 1984' || vq_fail "no limit metric"
 
 # A lone slowloris (no flood to evict it) is cut off by the 30 s read timeout, however
 # slowly it keeps sending.

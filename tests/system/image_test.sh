@@ -29,6 +29,6 @@ cid=$("${P[@]}" create "$tag")
 for rom in usr/lib/ipxe/undionly.kpxe usr/lib/ipxe/ipxe.efi usr/bin/vaquero; do
   grep -qx "$rom" "$VQ_TMP/files" || vq_fail "$rom is not in the image"
 done
-"${P[@]}" image inspect --format '{{.Config.Entrypoint}}' "$tag" | grep -q /usr/bin/vaquero ||
+"${P[@]}" image inspect --format '{{.Config.Entrypoint}}' "$tag" | vq_matches /usr/bin/vaquero ||
   vq_fail "the entrypoint is not vaquero"
 vq_log "PASS: image built ($((size / 1000000)) MB), version and validate run in it"

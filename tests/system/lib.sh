@@ -22,6 +22,9 @@ vq_skip() {
   exit 77
 }
 vq_fail() { echo "FAIL: $*" >&2; exit 1; }
+# `grep -q` for the end of a pipeline: it reads its input to the end, so under pipefail the
+# writer is never killed by SIGPIPE when the match comes early (which failed tests at random).
+vq_matches() { grep "$@" >/dev/null; }
 
 vq_cleanup() {
   local p

@@ -46,7 +46,7 @@ expect() {  # code regex args...
 
 expect 2 "--dst-site needs both SoTs" --src "$VQ_TMP/src.yaml" --dst "$VQ_TMP/etcd.yaml" --src-sot cp --dst-site x
 expect 0 "migrated cp -> cp" --src "$VQ_TMP/src.yaml" --dst "$VQ_TMP/etcd.yaml"
-ectl get --prefix vqm/cp/ --keys-only | grep -q "^vqm/cp/_revisions/.*/meta$" || vq_fail "no revision in etcd"
+ectl get --prefix vqm/cp/ --keys-only | vq_matches "^vqm/cp/_revisions/.*/meta$" || vq_fail "no revision in etcd"
 expect 1 "cp/revision 1" --src "$VQ_TMP/src.yaml" --dst "$VQ_TMP/etcd.yaml"
 expect 0 "verified" --src "$VQ_TMP/src.yaml" --dst "$VQ_TMP/etcd.yaml" --ovwrt
 expect 0 "verified" --src "$VQ_TMP/etcd.yaml" --dst "$VQ_TMP/dst.yaml"
@@ -71,5 +71,5 @@ PY
 
 expect 0 "removed cp" --src "$VQ_TMP/etcd.yaml" --dst "$VQ_TMP/etcd.yaml" --src-sot cp --dst-sot cp2 --del
 [ -z "$(ectl get --prefix vqm/cp/ --keys-only)" ] || vq_fail "the source SoT is still in etcd"
-ectl get --prefix vqm/cp2/ --keys-only | grep -q "^vqm/cp2/_revisions/" || vq_fail "cp2 has no revision"
+ectl get --prefix vqm/cp2/ --keys-only | vq_matches "^vqm/cp2/_revisions/" || vq_fail "cp2 has no revision"
 echo "PASS migrate_etcd"

@@ -85,7 +85,7 @@ has "Site lab: 2 waves"
 has "  wave 2"
 has "+VQ_ROLE_NAME=db"
 # The 4th host in inventory order is the one in wave 2.
-sed -n '/^  wave 2$/,$p' "$VQ_TMP/out" | grep -q '~ lab-uefi-relay ' || vq_fail "wave 2 is not lab-uefi-relay"
+sed -n '/^  wave 2$/,$p' "$VQ_TMP/out" | vq_matches '~ lab-uefi-relay ' || vq_fail "wave 2 is not lab-uefi-relay"
 
 vq_log "a BMC password reaching a config is masked"
 fresh

@@ -131,12 +131,12 @@ expect_out status "host node1 (BMC $bmc_addr:623)"
 
 power on "$VQ_TMP/sot" --host node1 on; expect_ok on; expect_out on "powered on"
 file_is "$state/power" 1 || vq_fail "on: the chassis is not on"
-ipmi chassis power status | grep -q "is on" || vq_fail "on: ipmitool does not see it on"
+ipmi chassis power status | vq_matches "is on" || vq_fail "on: ipmitool does not see it on"
 power status-on "$VQ_TMP/sot" --host node1 status; expect_ok status-on; expect_out status-on "power is on"
 
 power pxe "$VQ_TMP/sot" --host node1 pxe; expect_ok pxe
 file_is "$state/boot" pxe || vq_fail "pxe: boot device is $(cat "$state/boot" 2>/dev/null)"
-ipmi chassis bootparam get 5 | grep -q "Force PXE" || vq_fail "pxe: ipmitool does not see Force PXE"
+ipmi chassis bootparam get 5 | vq_matches "Force PXE" || vq_fail "pxe: ipmitool does not see Force PXE"
 
 : > "$state/calls.log"
 power cycle "$VQ_TMP/sot" --host node1 cycle; expect_ok cycle; expect_out cycle "power cycled"
@@ -145,7 +145,7 @@ vq_wait_for 10 file_is "$state/power" 1 || vq_fail "cycle: the chassis did not c
 
 power off "$VQ_TMP/sot" --host node1 off; expect_ok off
 file_is "$state/power" 0 || vq_fail "off: the chassis is still on"
-ipmi chassis power status | grep -q "is off" || vq_fail "off: ipmitool does not see it off"
+ipmi chassis power status | vq_matches "is off" || vq_fail "off: ipmitool does not see it off"
 
 # --- soft: graceful (soft_timeout 0, never forced), then forced after soft_timeout 2 s ---
 echo graceful > "$state/soft"; echo 1 > "$state/power"; : > "$state/calls.log"

@@ -69,6 +69,6 @@ lab_vq_boot bios-control-plane bios lab-bios "$ns"
 [ "$LAB_FAIL" -eq 0 ] || vq_fail "the BIOS guest did not boot through the agent"
 vq_wait_for 10 grep -q "AGENT_CHECKPOINT site=lab agent=lab-agent host=lab-bios" "$VQ_TMP/server.log" ||
   vq_fail "the guest's checkpoint did not reach the server"
-user /hosts | grep -q '"lab-bios"' || vq_fail "server /hosts lacks lab-bios: $(user /hosts)"
-user /agents | grep -q '"agent":"lab-agent"' || vq_fail "/agents lacks lab-agent: $(user /agents)"
+user /hosts | vq_matches '"lab-bios"' || vq_fail "server /hosts lacks lab-bios: $(user /hosts)"
+user /agents | vq_matches '"agent":"lab-agent"' || vq_fail "/agents lacks lab-agent: $(user /agents)"
 echo "PASS"

@@ -37,12 +37,12 @@ ipmi_w1() {
 lab_rollout_power "$ns" lab-worker-1 on >/dev/null || vq_fail "power on through the BMC"
 qpid=$(cat "$bmc/qemu.pid")
 grep -q qemu "/proc/$qpid/cmdline" 2>/dev/null || vq_fail "power on: no QEMU at PID $qpid"
-ipmi_w1 chassis power status | grep -q "is on" || vq_fail "ipmitool: the chassis is not on"
+ipmi_w1 chassis power status | vq_matches "is on" || vq_fail "ipmitool: the chassis is not on"
 lab_rollout_power "$ns" lab-worker-1 off >/dev/null || vq_fail "power off through the BMC"
 gone() { ! kill -0 "$1" 2>/dev/null; }
 vq_wait_for 5 gone "$qpid" || vq_fail "power off: QEMU (PID $qpid) still runs"
-lab_rollout_power "$ns" lab-worker-1 status | grep -q "power is off" || vq_fail "status after off"
-ipmi_w1 chassis power status | grep -q "is off" || vq_fail "ipmitool: the chassis is not off"
+lab_rollout_power "$ns" lab-worker-1 status | vq_matches "power is off" || vq_fail "status after off"
+ipmi_w1 chassis power status | vq_matches "is off" || vq_fail "ipmitool: the chassis is not off"
 
 lab_rollout_edit
 grep -q 'lab-master' "$VQ_TMP/plan.txt" && grep -q 'lab-worker-2' "$VQ_TMP/plan.txt" ||
@@ -51,7 +51,7 @@ ok=1
 lab_rollout_apply 300 || { echo "FAIL: not every machine provisioned on the new revision" >&2; ok=0; }
 lab_rollout_report --check || ok=0
 # Each guest powers itself off after its checkpoint: its BMC reads off again.
-reads_off() { lab_rollout_power "$ns" "$1" status | grep -q 'power is off'; }
+reads_off() { lab_rollout_power "$ns" "$1" status | vq_matches 'power is off'; }
 for h in lab-master lab-worker-1 lab-worker-2; do
   vq_wait_for 20 reads_off "$h" || { echo "FAIL: $h's BMC does not read off" >&2; ok=0; }
 done

@@ -59,7 +59,7 @@ stop() {
   wait "$pid" || vq_fail "exit code $? after SIGTERM"
 }
 stage_is() {  # os dir
-  curl -sf "$base/ipxe?mac=$mac" | grep -q "/files/$1/vmlinuz"
+  curl -sf "$base/ipxe?mac=$mac" | vq_matches "/files/$1/vmlinuz"
 }
 integrity() {
   python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' \

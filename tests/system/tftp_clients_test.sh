@@ -75,7 +75,7 @@ fi
 refused() {  # refused <code> <name>
   local msg
   msg=$(in_cli tftp "$S" -m binary -c get "$2" "$VQ_TMP/refused.bin" 2>&1 || true)
-  echo "$msg" | grep -q "Error code $1" || vq_fail "'$2': expected ERROR $1, got: $msg"
+  echo "$msg" | vq_matches "Error code $1" || vq_fail "'$2': expected ERROR $1, got: $msg"
   [ ! -s "$VQ_TMP/refused.bin" ] || vq_fail "'$2': data leaked"
   vq_log "ok: '$2' refused with ERROR $1"
 }
@@ -89,7 +89,7 @@ refused 1 nothing.efi
 # A write request is refused too.
 echo x >"$VQ_TMP/up.txt"
 msg=$(in_cli tftp "$S" -m binary -c put "$VQ_TMP/up.txt" up.txt 2>&1 || true)
-echo "$msg" | grep -q "Error code 2" || vq_fail "WRQ not refused: $msg"
+echo "$msg" | vq_matches "Error code 2" || vq_fail "WRQ not refused: $msg"
 [ ! -e "$root/up.txt" ] || vq_fail "WRQ wrote a file"
 
 # Every transfer is an event; nothing failed.

@@ -48,7 +48,7 @@ stop() {
   wait "$pid" || vq_fail "exit code $? after SIGTERM"
 }
 stage_is() {  # os dir
-  curl -sf "$base/ipxe?mac=$mac" | grep -q "/files/$1/vmlinuz"
+  curl -sf "$base/ipxe?mac=$mac" | vq_matches "/files/$1/vmlinuz"
 }
 
 start "$VQ_TMP/run1.log"
@@ -58,13 +58,13 @@ stage_is installer || vq_fail "stage 1 not served first"
 body=$(curl -sf "$base/checkpoint/$mac?boot=install") || vq_fail "checkpoint refused"
 [ "$body" = "stage done: install -> disk (stage 2)" ] || vq_fail "checkpoint said: $body"
 stage_is disk || vq_fail "stage 2 not served after the checkpoint"
-curl -sf "$base/events/$mac" | grep -q HOST_STAGE_DONE || vq_fail "no HOST_STAGE_DONE event"
+curl -sf "$base/events/$mac" | vq_matches HOST_STAGE_DONE || vq_fail "no HOST_STAGE_DONE event"
 grep -q "HOST_STAGE_DONE" "$VQ_TMP/run1.log" || vq_fail "transition not logged"
 stop
 
 start "$VQ_TMP/run2.log"
 stage_is disk || vq_fail "stage 2 lost across a restart"
-curl -sf "$user/hosts" | grep -q '"boot":"disk"' || vq_fail "/hosts lacks node1 at disk"
+curl -sf "$user/hosts" | vq_matches '"boot":"disk"' || vq_fail "/hosts lacks node1 at disk"
 code=$(curl -s -o "$VQ_TMP/o1" -w '%{http_code}' -X POST "$user/override?site=lab&host=node1")
 [ "$code" = 400 ] && grep -qx "One or more required parameters missing" "$VQ_TMP/o1" ||
   vq_fail "override without boot: $code $(cat "$VQ_TMP/o1")"
