@@ -50,14 +50,14 @@ bench: bench-deps build
 fuzz: fuzz-deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DVQ_FUZZ=ON -DVQ_BENCH=OFF \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
-	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
 	scripts/fuzz.sh $(FUZZ_DIR) $${FUZZ_SECONDS:-60}
 
 # Every fuzz target to RUNS executions (10 million by default), counts in build-fuzz/campaign/.
 fuzz-campaign: fuzz-deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) -G Ninja -DVQ_FUZZ=ON -DVQ_BENCH=OFF \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
-	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
 	scripts/fuzz-campaign.sh $(FUZZ_DIR) $(FUZZ_DIR)/campaign
 
 # The Debian package (binary, systemd units, configs in /etc/vaquero) in $(BUILD_DIR)/package/.

@@ -7,8 +7,7 @@
 namespace vq::model {
 namespace {
 
-// Outside the zstd frame, so that a delta is told from a whole bundle without unpacking.
-constexpr std::string_view kMagic = "VQSOTD1\n";
+constexpr std::string_view kMagic = kSotDeltaMagic;
 constexpr size_t kMaxPath = 4096;
 constexpr int kLevel = 3;
 

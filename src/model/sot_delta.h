@@ -16,6 +16,10 @@
 
 namespace vq::model {
 
+// What a delta starts with, outside its zstd frame, so a delta is told from a whole bundle
+// without unpacking.
+inline constexpr std::string_view kSotDeltaMagic = "VQSOTD1\n";
+
 // True when `blob` is a delta (not a whole bundle); false for anything else.
 bool isSotDelta(std::string_view blob);
 
