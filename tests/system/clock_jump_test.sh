@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Faults: the wall clock jumps forward and back an hour. Timeouts run on the monotonic
+# clock, and a host's timeline stays in the order things happened.
+#
+# The host's clock is never touched: `vaquero standalone` alone runs under libfaketime
+# (LD_PRELOAD), which offsets its wall clock (CLOCK_REALTIME) by what the test writes to a
+# file, read on every call; the monotonic clock stays real (FAKETIME_DONT_FAKE_MONOTONIC).
+# First the test proves the offset reaches the process (its log and event times move by an
+# hour), then, with site policy `timeout: 6` (no checkpoint within 6 s fails the stage):
+#   node-a  enters stage 2 at +0, the clock jumps +1 h: it must not fail at once, but ~6 s
+#           after it entered the stage (real time, measured by the test);
+#   node-b  enters stage 2 at +1 h, the clock jumps back 2 h (to -1 h): it must fail ~6 s
+#           later, not two hours late;
+#   node-c  validates with a container that never exits (timeout 4 s) across a jump: it
+#           ends ~4 s later;
+#   node-d  has no deadline; it checkpoints stage 1 at +1 h and stage 2 at -1 h and is
+#           provisioned: later events carry earlier times, and still come in the order they
+#           happened, in its transitions, its /events timeline and after a restart.
+source "$(dirname "$0")/lib.sh"
+vq_require_tools curl python3
+[ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
+libfaketime=""
+for f in /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 \
+  /usr/lib/*/faketime/libfaketimeMT.so.1 /usr/lib/faketime/libfaketimeMT.so.1; do
+  [ -f "$f" ] && { libfaketime=$f; break; }
+done
+[ -n "$libfaketime" ] || vq_skip "needs libfaketime (package faketime; make deps installs it)"
+
+stage_timeout=6
+validate_timeout=4
+margin=4  # tick (1 s), polling, a loaded machine
+
+offset=$VQ_TMP/offset
+echo "+0" > "$offset"
+jump() { echo "$1" > "$offset"; vq_log "wall clock of vaquero: $1"; }
+
+sot=$VQ_TMP/sot
+mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows"
+cat > "$sot/sites/lab/env.yml" <<YAML
+id: lab
+subnets:
+  - {id: net, cidr: 10.99.42.0/24, gateway: 10.99.42.1, dns: [10.99.42.1]}
+agents:
+  - name: a1
+    asset_server: {addr: 10.99.42.1, port: 8080}
+policy:
+  timeout: $stage_timeout
+  on_failure: {retry: 0, then: continue}
+YAML
+mac() { printf '52:54:00:42:00:%02d' "$1"; }
+names=(node-a node-b node-c node-d)
+for i in 1 2 3 4; do
+  name=${names[$((i - 1))]}
+  wf=two-stage
+  [ "$name" = node-c ] && wf=checked
+  printf -- '---\nname: %s\ninterfaces:\n  - {type: physical, subnet: net, mac: "%s", ipv4: 10.99.42.%d}\nworkflow: %s\n' \
+    "$name" "$(mac $i)" "$((10 + i))" "$wf"
+done > "$sot/sites/lab/inventory.yml"
+printf 'id: linux\nmajor_version: "1"\nos_family: Linux\nboot:\n  kernel: "{{.env.agentURL}}/files/vmlinuz"\n' > "$sot/os/linux.yml"
+printf 'id: install\noperating_system: linux\n' > "$sot/boot/install.yml"
+printf 'id: disk\noperating_system: linux\n' > "$sot/boot/disk.yml"
+cat > "$sot/boot/check.yml" <<YAML
+id: check
+operating_system: linux
+validate:
+  - image: vq/validate
+    command: 'echo \$\$ > $VQ_TMP/hang.pid; sleep 3600; true'
+    timeout: $validate_timeout
+YAML
+printf 'id: two-stage\nworkflow:\n  - boot: install\n  - boot: disk\n' > "$sot/workflows/two-stage.yml"
+printf 'id: checked\nworkflow:\n  - boot: check\n' > "$sot/workflows/checked.yml"
+"$VAQUERO_BIN" validate --sot "$sot" >"$VQ_TMP/validate.out" 2>&1 ||
+  { cat "$VQ_TMP/validate.out"; vq_fail "the SoT does not validate"; }
+
+# A container engine stand-in: runs the command of `run ... -c SCRIPT` with sh.
+engine=$VQ_TMP/engine
+cat > "$engine" <<'SH'
+#!/bin/sh
+[ "$1" = run ] || exit 0
+while [ $# -gt 0 ]; do [ "$1" = -c ] && exec /bin/sh -c "$2"; shift; done
+exit 2
+SH
+chmod +x "$engine"
+
+port=$(vq_free_port) uport=$(vq_free_port)
+cat > "$VQ_TMP/config.yaml" <<YAML
+SavePath: "$VQ_TMP/state"
+UserApi: {Addr: 127.0.0.1, Port: $uport}
+LocalDir: {PollInterval: 1}
+SoT:
+- Local: {ID: lab, Root: "$sot"}
+Containers: {Engine: podman, Binary: "$engine"}
+Log: {Level: info, Location: stdout, Type: text}
+YAML
+user=http://127.0.0.1:$uport
+base=http://127.0.0.1:$port
+start() {  # LOG
+  vq_bg env LD_PRELOAD="$libfaketime" FAKETIME_TIMESTAMP_FILE="$offset" FAKETIME_NO_CACHE=1 \
+    FAKETIME_DONT_FAKE_MONOTONIC=1 "$VAQUERO_BIN" standalone --config "$VQ_TMP/config.yaml" \
+    --listen 127.0.0.1 --http-port "$port" --no-boot-services >"$1" 2>&1
+  pid=${VQ_PIDS[-1]}
+  vq_wait_for 20 curl -sf "$user/ready" -o /dev/null || { cat "$1"; vq_fail "standalone did not start"; }
+}
+api() { curl -sf --max-time 5 "$@"; }
+phase_of() { api "$user/hosts" | grep -o "\"host\":\"$1\"[^}]*" | grep -o '"phase":"[a-z_]*"' | cut -d'"' -f4; }
+phase_is() { [ "$(phase_of "$1")" = "$2" ]; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }  # the test's clock: real
+checkpoint() {  # N BOOT
+  api "$base/checkpoint/$(mac "$1")?boot=$2" -o /dev/null || vq_fail "checkpoint $1 $2"
+}
+# Seconds between the real time and the newest event time of host N in vaquero's timeline.
+event_skew() {
+  api "$base/events/$(mac "$1")" | python3 -c '
+import json, sys, time, datetime
+ev = json.load(sys.stdin)["events"]
+t = datetime.datetime.fromisoformat(ev[-1]["time"].replace("Z", "+00:00")).timestamp()
+print(round(t - time.time()))'
+}
+to_stage2() {  # N: reprovision, netboot and checkpoint stage 1 -> booting stage 2
+  local name=$1 n=$2
+  api -X POST "$user/reprovision?site=lab&host=$name" -o /dev/null || vq_fail "reprovision $name"
+  vq_wait_for 5 phase_is "$name" awaiting_reboot || vq_fail "$name: $(phase_of "$name")"
+  checkpoint "$n" install
+  vq_wait_for 5 phase_is "$name" booting || vq_fail "$name not booting: $(phase_of "$name")"
+}
+declare -A started
+wait_failed() {  # NAME TIMEOUT -> seconds (real) from its start to failed, checked in bounds
+  local name=$1 timeout=$2 secs
+  vq_wait_for $((timeout + margin + 5)) phase_is "$name" failed ||
+    vq_fail "$name did not fail within $((timeout + margin + 5)) s: $(phase_of "$name")"
+  secs=$(python3 -c "print('%.1f' % (($(now_ms) - ${started[$name]}) / 1000))")
+  vq_log "$name failed ${secs} s after its deadline started (timeout $timeout s)"
+  python3 -c "import sys; sys.exit(0 if $timeout - 1 <= $secs <= $timeout + $margin else 1)" ||
+    vq_fail "$name failed after $secs s: outside [$((timeout - 1)), $((timeout + margin))] s"
+  echo "$name $secs" >> "$VQ_TMP/figures"
+}
+
+start "$VQ_TMP/run1.log"
+
+# --- the offset reaches the process, or this test proves nothing ---
+api -X POST "$user/reprovision?site=lab&host=node-d" -o /dev/null || vq_fail "reprovision node-d"
+vq_wait_for 5 phase_is node-d awaiting_reboot || vq_fail "node-d: $(phase_of node-d)"
+skew0=$(event_skew 4)
+jump "+1h"
+checkpoint 4 install  # node-d: stage 1 done at +1 h
+skew1=$(event_skew 4)
+vq_log "event time - real time: ${skew0} s at +0, ${skew1} s at +1 h"
+[ "${skew0#-}" -lt 60 ] || vq_fail "at +0 the event time is off by $skew0 s"
+[ "$skew1" -gt 3500 ] && [ "$skew1" -lt 3700 ] ||
+  vq_fail "libfaketime does not move vaquero's wall clock: skew $skew1 s at +1 h"
+jump "+0"
+
+# --- node-a: its deadline starts at +0, then the clock jumps forward an hour ---
+to_stage2 node-a 1
+started[node-a]=$(now_ms)
+jump "+1h"
+# --- node-b: its deadline starts at +1 h, then the clock jumps back two hours ---
+to_stage2 node-b 2
+started[node-b]=$(now_ms)
+sleep 1
+phase_is node-a booting ||
+  vq_fail "node-a is $(phase_of node-a) right after the forward jump: a wall-clock deadline"
+# --- node-c: its validate container's timeout starts at +1 h ---
+api -X POST "$user/reprovision?site=lab&host=node-c" -o /dev/null || vq_fail "reprovision node-c"
+vq_wait_for 5 phase_is node-c awaiting_reboot || vq_fail "node-c: $(phase_of node-c)"
+checkpoint 3 check
+vq_wait_for 5 phase_is node-c validating || vq_fail "node-c not validating: $(phase_of node-c)"
+started[node-c]=$(now_ms)
+jump "-1h"
+checkpoint 4 disk  # node-d: stage 2 done at -1 h, two hours "before" stage 1
+skew2=$(event_skew 4)
+[ "$skew2" -lt -3500 ] && [ "$skew2" -gt -3700 ] || vq_fail "the backward jump did not reach vaquero: $skew2 s"
+
+wait_failed node-c "$validate_timeout"
+wait_failed node-a "$stage_timeout"
+wait_failed node-b "$stage_timeout"
+if [ -s "$VQ_TMP/hang.pid" ] && kill -0 "$(cat "$VQ_TMP/hang.pid")" 2>/dev/null; then
+  vq_fail "node-c's container (pid $(cat "$VQ_TMP/hang.pid")) outlived its timeout"
+fi
+phase_is node-d provisioned || vq_fail "node-d is $(phase_of node-d), not provisioned"
+
+# --- the order is what happened, though the times say otherwise ---
+# ORDER FILE: the transitions ("to" phases) or HOST_STATE events of a host, in the order
+# given; "times-go-back" when a later one has an earlier time (the jump reached them).
+cat > "$VQ_TMP/order.py" <<'PY'
+import json, sys, datetime
+doc = json.load(open(sys.argv[2]))
+def t(s): return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+if sys.argv[1] == "transitions":
+    items = [(x["to"] + ":" + str(x["stage"]), t(x["time"])) for x in doc["transitions"]]
+else:
+    items = []
+    for e in doc["events"]:
+        if e["kind"] == "HOST_STATE":
+            d = dict(kv.split("=", 1) for kv in e["detail"].split() if "=" in kv)
+            items.append((d["to"] + ":" + d["stage"], t(e["time"])))
+        elif e["kind"].startswith("HTTP_CHECKPOINT"):
+            items.append(("checkpoint", t(e["time"])))
+print(" ".join(k for k, _ in items))
+back = any(b < a - 1800 for (_, a), (_, b) in zip(items, items[1:]))
+print("times-go-back" if back else "times-ordered")
+PY
+expected="pending:1 awaiting_reboot:1 booting:1 booting:2 provisioned:2"
+check_order() {  # WHAT
+  api "$user/hosts/lab/node-d" > "$VQ_TMP/transitions.json" || vq_fail "no transitions for node-d"
+  python3 "$VQ_TMP/order.py" transitions "$VQ_TMP/transitions.json" > "$VQ_TMP/order.out"
+  local got; got=$(sed -n 1p "$VQ_TMP/order.out")
+  [[ "$got" == *"$expected" ]] ||
+    vq_fail "$1: node-d's transitions are out of order: $got (want ...$expected)"
+  [ "$(sed -n 2p "$VQ_TMP/order.out")" = times-go-back ] ||
+    vq_fail "$1: node-d's transition times do not go back: the jump did not reach them"
+  vq_log "$1: node-d's transitions in order ($got), their times going back an hour"
+}
+check_order "transitions"
+api "$base/events/$(mac 4)" > "$VQ_TMP/events.json" || vq_fail "no events for node-d"
+python3 "$VQ_TMP/order.py" events "$VQ_TMP/events.json" > "$VQ_TMP/events.out"
+got=$(sed -n 1p "$VQ_TMP/events.out")
+# Each checkpoint's HTTP event follows the transitions it caused (recorded once answered).
+[[ "$got" == *"pending:1 awaiting_reboot:1 booting:1 booting:2 checkpoint provisioned:2 checkpoint" ]] ||
+  vq_fail "node-d's /events are out of order: $got"
+[ "$(sed -n 2p "$VQ_TMP/events.out")" = times-go-back ] || vq_fail "node-d's event times do not go back"
+vq_log "events: node-d's timeline in order ($got)"
+
+# A restart reads the history back from the store, in the order it was written.
+kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+start "$VQ_TMP/run2.log"
+check_order "after a restart"
+vq_log "PASS: $(tr '\n' ' ' < "$VQ_TMP/figures")(seconds to failed, real); skews ${skew1} s and ${skew2} s"
