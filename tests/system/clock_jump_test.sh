@@ -225,4 +225,68 @@ vq_log "events: node-d's timeline in order ($got)"
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 start "$VQ_TMP/run2.log"
 check_order "after a restart"
-vq_log "PASS: $(tr '\n' ' ' < "$VQ_TMP/figures")(seconds to failed, real); skews ${skew1} s and ${skew2} s"
+vq_log "standalone: $(tr '\n' ' ' < "$VQ_TMP/figures")(seconds to failed, real); skews ${skew1} s and ${skew2} s"
+
+# --- an agent's session across jumps of its own clock ---
+# `vaquero server` keeps the real time; `vaquero agent` runs under libfaketime. Its session
+# (15 min, renewed a minute before it ends) must be renewed by the agent's monotonic clock:
+# with its wall clock an hour ahead, and then an hour behind, it logs in once and serves,
+# instead of logging in again on every request (or holding on to a session past its end).
+kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+vq_require_tools openssl
+pki=$VQ_TMP/pki
+mkdir -p "$pki"
+(
+  cd "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=vq-test-ca
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=vq-server
+  printf 'subjectAltName=IP:127.0.0.1\n' > server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+    -out server.pem -extfile server.ext
+) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
+sport=$(vq_free_port) hport=$(vq_free_port)
+cat > "$VQ_TMP/server.yaml" <<YAML
+ServerAPI: {Addr: 127.0.0.1, Port: $sport, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
+UserApi: {Addr: 127.0.0.1, Port: $uport}
+SavePath: $VQ_TMP/server-state
+LocalDir: {PollInterval: 1}
+SoT:
+- Local: {ID: lab, Root: "$sot"}
+Log: {Level: info, Location: stdout, Type: text}
+YAML
+cat > "$VQ_TMP/agent.yaml" <<YAML
+ServerClient: {Addr: 127.0.0.1, Port: $sport, CAFile: $pki/ca.pem}
+SavePath: $VQ_TMP/agent-state
+Log: {Level: info, Location: stdout, Type: text}
+YAML
+shared=shared-secret-for-tests
+vq_bg env VAQUERO_SERVER_SECRET=server-secret-for-tests "$VAQUERO_BIN" server \
+  --config "$VQ_TMP/server.yaml" --shared-secret "$shared" >"$VQ_TMP/server.log" 2>&1
+vq_wait_for 20 curl -sf "$user/ready" -o /dev/null || { cat "$VQ_TMP/server.log"; vq_fail "server did not start"; }
+jump "+1h"
+vq_bg env LD_PRELOAD="$libfaketime" FAKETIME_TIMESTAMP_FILE="$offset" FAKETIME_NO_CACHE=1 \
+  FAKETIME_DONT_FAKE_MONOTONIC=1 VAQUERO_SHARED_SECRET="$shared" VAQUERO_SITE_ID=lab \
+  VAQUERO_AGENT_ID=a1 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent.yaml" --listen 127.0.0.1 \
+  --http-port "$hport" --no-boot-services >"$VQ_TMP/agent.log" 2>&1
+agent=http://127.0.0.1:$hport
+vq_wait_for 20 curl -sf "$agent/ipxe?mac=$(mac 1)" -o /dev/null ||
+  { cat "$VQ_TMP/agent.log"; vq_fail "the agent an hour ahead does not serve"; }
+# Its log tells its wall clock: an hour ahead, or the agent part proves nothing.
+skew=$(python3 -c '
+import datetime, re, sys, time
+line = next(l for l in open(sys.argv[1]) if "AGENT_SESSION" in l)
+t = re.match(r"time=(\S+)", line).group(1)
+print(round(datetime.datetime.fromisoformat(t).timestamp() - time.time()))' "$VQ_TMP/agent.log")
+[ "$skew" -gt 3500 ] && [ "$skew" -lt 3700 ] || vq_fail "the agent's clock is not an hour ahead: $skew s"
+logins() { grep -c AGENT_LOGIN "$VQ_TMP/server.log" || true; }
+# It talks to the server all the time (a long poll of revisions, task leases, events).
+for i in $(seq 1 20); do curl -sf "$agent/ipxe?mac=$(mac 1)" -o /dev/null; sleep 0.25; done
+ahead=$(logins)
+jump "-1h"
+for i in $(seq 1 20); do curl -sf "$agent/ipxe?mac=$(mac 1)" -o /dev/null; sleep 0.25; done
+behind=$(logins)
+curl -sf "$agent/ipxe?mac=$(mac 1)" | vq_matches vmlinuz || vq_fail "the agent an hour behind does not serve"
+vq_log "agent sessions: $ahead login(s) in 5 s an hour ahead, $behind in all after jumping back"
+[ "$ahead" -le 2 ] || vq_fail "an agent an hour ahead logged in $ahead times in 5 s: its session runs on the wall clock"
+[ "$behind" -le 2 ] || vq_fail "after jumping back, $behind logins"
+vq_log "PASS (agent): one session across both jumps"
