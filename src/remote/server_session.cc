@@ -47,9 +47,12 @@ Status ServerSession::login() {
     if (!resp)
         return resp.status();
     if (resp->status != 200) {
+        std::string why = control::wire::errorMessage(resp->body);
+        // The login token lives a minute from this machine's clock; the server's decides.
+        if (why.find("expired") != std::string::npos)
+            why += " (this machine's clock is behind the server's by more than a minute?)";
         return Status::permissionDenied("login refused by the server (" +
-                                        std::to_string(resp->status) +
-                                        "): " + control::wire::errorMessage(resp->body));
+                                        std::to_string(resp->status) + "): " + why);
     }
     const auto j = nlohmann::json::parse(resp->body, nullptr, false);
     if (!j.is_object() || !j.contains("session") || !j["session"].is_string() ||
