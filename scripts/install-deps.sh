@@ -32,6 +32,8 @@ TEST_PKGS=(
   time util-linux
   # etcd members the HA tests start themselves, and etcdctl to read etcd's history
   etcd-server etcd-client
+  # clock_jump_test moves the wall clock of one process only (LD_PRELOAD), never the host's
+  faketime
 )
 BENCH_PKGS=(wrk hyperfine kea-admin kea-dhcp4-server nginx-light golang-go bc)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)

@@ -1,5 +1,7 @@
 #include "remote/server_session.h"
 
+#include <algorithm>
+
 #include "auth/agent_tokens.h"
 #include "control/wire.h"
 #include <nlohmann/json.hpp>
@@ -31,7 +33,7 @@ Result<std::unique_ptr<ServerSession>> ServerSession::create(SessionOptions opti
 Status ServerSession::login() {
     std::lock_guard lock(mu_);
     session_.clear();
-    session_exp_ = 0;
+    renew_at_ = {};
     auth::AgentClaims claims{options_.site_id, options_.agent_id,
                              auth::nowSeconds() + auth::kLoginTtlSeconds};
     https::ClientRequest req;
@@ -45,25 +47,33 @@ Status ServerSession::login() {
     if (!resp)
         return resp.status();
     if (resp->status != 200) {
+        std::string why = control::wire::errorMessage(resp->body);
+        // The login token lives a minute from this machine's clock; the server's decides.
+        if (why.find("expired") != std::string::npos)
+            why += " (this machine's clock is behind the server's by more than a minute?)";
         return Status::permissionDenied("login refused by the server (" +
-                                        std::to_string(resp->status) +
-                                        "): " + control::wire::errorMessage(resp->body));
+                                        std::to_string(resp->status) + "): " + why);
     }
     const auto j = nlohmann::json::parse(resp->body, nullptr, false);
     if (!j.is_object() || !j.contains("session") || !j["session"].is_string() ||
         !j.contains("exp") || !j["exp"].is_number_integer())
         return Status::unavailable("login: the server's answer has no session");
+    // A server that does not say expires_in: the lifetime by this machine's clock, once.
+    int64_t lifetime = j["exp"].get<int64_t>() - auth::nowSeconds();
+    if (auto in = j.find("expires_in"); in != j.end() && in->is_number_integer())
+        lifetime = in->get<int64_t>();
     session_ = j["session"].get<std::string>();
-    session_exp_ = j["exp"].get<int64_t>();
+    renew_at_ = std::chrono::steady_clock::now() +
+                std::chrono::seconds(std::max<int64_t>(0, lifetime - kRenewBeforeSeconds));
     VQ_LOG_INFO("AGENT_SESSION site={} agent={} expires_in_s={}", options_.site_id,
-                options_.agent_id, session_exp_ - auth::nowSeconds());
+                options_.agent_id, lifetime);
     return Status::ok();
 }
 
 Result<std::string> ServerSession::token() {
     {
         std::lock_guard lock(mu_);
-        if (!session_.empty() && session_exp_ - auth::nowSeconds() > kRenewBeforeSeconds)
+        if (!session_.empty() && std::chrono::steady_clock::now() < renew_at_)
             return session_;
     }
     VQ_TRY(login());

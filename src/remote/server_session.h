@@ -2,6 +2,13 @@
 // The agent's authenticated line to its server: logs in with the shared secret (a login JWT
 // of {site_id, agent_id, exp}), keeps the session token the server answers and renews it a
 // minute before it expires, or at once when the server refuses it. Thread-safe.
+//
+// The renewal runs on the monotonic clock, from the lifetime the server answers
+// (`expires_in`): a wall clock that jumps, or differs from the server's, neither makes the
+// agent log in again on every request nor keep a session the server no longer accepts
+// (that one is refused and renewed at once). The login token's own minute of validity is
+// the one thing that reads the agent's wall clock: it must be within a minute of the
+// server's when the agent logs in.
 
 #include <chrono>
 #include <cstdint>
@@ -42,7 +49,7 @@ private:
     std::unique_ptr<https::TlsClient> client_;
     std::mutex mu_;
     std::string session_;
-    int64_t session_exp_ = 0;
+    std::chrono::steady_clock::time_point renew_at_{};
 };
 
 }  // namespace vq::remote

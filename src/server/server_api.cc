@@ -79,9 +79,12 @@ public:
         ctx_.agents->touch(session.site_id, session.agent_id, req.remote.address, version);
         VQ_LOG_INFO("AGENT_LOGIN site={} agent={} remote={} version={}", session.site_id,
                     session.agent_id, req.remote.address, version);
+        // expires_in: the agent times its renewal from it on its monotonic clock, so neither
+        // a skew between the two clocks nor a jump of the agent's changes when it renews.
         const nlohmann::json answer = {
             {"session", auth::issueSessionToken(session, ctx_.server_secret)},
-            {"exp", session.exp}};
+            {"exp", session.exp},
+            {"expires_in", auth::kSessionTtlSeconds}};
         return Response::json(200, answer.dump());
     }
 
