@@ -246,3 +246,17 @@ swarm_neigh_restore() {
     fi
   ) 9>"$SWARM_NEIGH_DIR/lock"
 }
+
+# What `vaquero standalone` in SRV_NS received and answered (its /metrics): DHCP requests and
+# replies by type, TFTP transfers by result. A DISCOVER that was never answered shows here as
+# more requests than replies; one lost on the wire does not show at all.
+swarm_counters() {  # SRV_NS
+  ip netns exec "$1" curl -sf -m 5 "http://$SWARM_SRV:$SWARM_PORT/metrics" | awk '
+    /^vaquero_dhcp_requests_total\{type="(DISCOVER|REQUEST)"\}/ ||
+    /^vaquero_dhcp_replies_total\{type="(OFFER|ACK|NAK)"\}/ ||
+    /^vaquero_dhcp_(datagrams_received|decode_errors|send_errors|replies_too_large)_total / ||
+    /^vaquero_tftp_transfers_total\{/ {
+      k = $1; sub(/^vaquero_/, "", k); gsub(/_total|"/, "", k); printf "%s%s=%s", sep, k, $2; sep = " "
+    }
+    END { print "" }'
+}

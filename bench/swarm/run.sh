@@ -117,6 +117,8 @@ rounds() {  # PHASE N
 
 stop_stacks() {
   local p
+  # What vaquero received and answered: with the wire's counters, where a lost exchange was lost.
+  [ -n "${vs:-}" ] && kill -0 "$SWARM_VQ_PID" 2>/dev/null && echo "vaquero: $(swarm_counters "$vs")"
   for p in "${VQ_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${VQ_PIDS[@]}"; do wait "$p" 2>/dev/null; done
   for p in "${VQ_NETNS[@]}"; do ip netns del "$p" 2>/dev/null; done
