@@ -13,6 +13,8 @@
 #                                             dnsmasq (DHCP+TFTP) + nginx serving what
 #                                             vaquero in PRERENDER_NS renders for MACHINES
 #   swarm_run CLI_NS MACHINES LABEL OUT [ARGS] runs vq-swarm, prints its summary
+#   swarm_neigh_raise / swarm_neigh_restore   the kernel's neighbour table limits, raised for
+#                                             a run and put back by the last run that ends
 
 SWARM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SWARM_SRV=10.99.0.1
@@ -200,4 +202,61 @@ swarm_run() {  # CLI_NS MACHINES LABEL OUT [vq-swarm args]
   shift 4
   ip netns exec "$cli" "$SWARM_BUILD/vq-swarm" --link sw-c --machines "$machines" --label "$label" \
     --out "$out" "$@"
+}
+
+# The neighbour table limits are one setting for every namespace, so two swarms at once share
+# them: the first run saves the kernel's values, each run leaves a file named after its PID,
+# and only the last one to end (no other live PID left) puts the saved values back. A run that
+# restored them under another one's thousand machines made the kernel drop its neighbour
+# entries ("neighbor table overflow") and the server's answers with them.
+SWARM_NEIGH_DIR=/run/vq-swarm-neigh
+SWARM_NEIGH_KEYS="net.ipv4.neigh.default.gc_thresh1 net.ipv4.neigh.default.gc_thresh2 net.ipv4.neigh.default.gc_thresh3"
+
+swarm_neigh_raise() {
+  mkdir -p "$SWARM_NEIGH_DIR"
+  (
+    flock 9
+    if [ ! -s "$SWARM_NEIGH_DIR/saved" ]; then
+      # shellcheck disable=SC2086
+      sysctl -n $SWARM_NEIGH_KEYS | tr '\n' ' ' >"$SWARM_NEIGH_DIR/saved"
+    fi
+    : >"$SWARM_NEIGH_DIR/run.$$"
+    sysctl -qw net.ipv4.neigh.default.gc_thresh1=8192 net.ipv4.neigh.default.gc_thresh2=16384 \
+      net.ipv4.neigh.default.gc_thresh3=32768
+  ) 9>"$SWARM_NEIGH_DIR/lock"
+}
+
+swarm_neigh_restore() {
+  [ -d "$SWARM_NEIGH_DIR" ] || return 0
+  (
+    flock 9
+    rm -f "$SWARM_NEIGH_DIR/run.$$"
+    local f pid
+    for f in "$SWARM_NEIGH_DIR"/run.*; do
+      [ -e "$f" ] || continue
+      pid=${f##*.}
+      kill -0 "$pid" 2>/dev/null && exit 0  # another run still needs the raised limits
+      rm -f "$f"
+    done
+    if [ -s "$SWARM_NEIGH_DIR/saved" ]; then
+      read -r t1 t2 t3 <"$SWARM_NEIGH_DIR/saved"
+      sysctl -qw net.ipv4.neigh.default.gc_thresh1="$t1" net.ipv4.neigh.default.gc_thresh2="$t2" \
+        net.ipv4.neigh.default.gc_thresh3="$t3"
+      rm -f "$SWARM_NEIGH_DIR/saved"
+    fi
+  ) 9>"$SWARM_NEIGH_DIR/lock"
+}
+
+# What `vaquero standalone` in SRV_NS received and answered (its /metrics): DHCP requests and
+# replies by type, TFTP transfers by result. A DISCOVER that was never answered shows here as
+# more requests than replies; one lost on the wire does not show at all.
+swarm_counters() {  # SRV_NS
+  ip netns exec "$1" curl -sf -m 5 "http://$SWARM_SRV:$SWARM_PORT/metrics" | awk '
+    /^vaquero_dhcp_requests_total\{type="(DISCOVER|REQUEST)"\}/ ||
+    /^vaquero_dhcp_replies_total\{type="(OFFER|ACK|NAK)"\}/ ||
+    /^vaquero_dhcp_(datagrams_received|decode_errors|send_errors|replies_too_large)_total / ||
+    /^vaquero_tftp_transfers_total\{/ {
+      k = $1; sub(/^vaquero_/, "", k); gsub(/_total|"/, "", k); printf "%s%s=%s", sep, k, $2; sep = " "
+    }
+    END { print "" }'
 }

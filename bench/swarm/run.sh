@@ -8,9 +8,12 @@
 #      10 ms +/- 5 ms jitter each way (NETEM_ROUNDS per stack; 0 skips the phase)
 #   2. clean link (veth): ROUNDS per stack; goal: none fails, Vaquero's p99 <= the reference's
 #   3. soak: repeated swarms against Vaquero for SOAK_MINUTES (0 skips), its resident memory
-#      and open descriptors read after each
+#      and open descriptors read after each; with SOAK_SLICES > 0 the swarms cycle over that
+#      many sets of MACHINES hosts (racks that reboot: after the first cycle no host is new),
+#      otherwise every swarm brings hosts never seen before while the served ones last
 #   usage: bench/swarm/run.sh [BUILD_DIR]
 #   env: MACHINES (1000) HOSTS (100000) ROUNDS (2) NETEM_ROUNDS (1) SOAK_MINUTES (0)
+#        SOAK_SLICES (0)
 #        KERNEL_KB (1024) INITRD_KB (4096) TIMEOUT (600 s per swarm)
 #        HTTP_THREADS (standalone's --http-threads; its default, one per core, when unset)
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,22 +34,16 @@ HOSTS=${HOSTS:-100000}
 ROUNDS=${ROUNDS:-2}
 NETEM_ROUNDS=${NETEM_ROUNDS:-1}
 SOAK_MINUTES=${SOAK_MINUTES:-0}
+SOAK_SLICES=${SOAK_SLICES:-0}
 TIMEOUT=${TIMEOUT:-600}
 results=$VQ_TMP/results
 : >"$results"
 
 # A thousand machines on each side need more neighbour entries than the kernel's default
-# table holds (1,024 for every namespace together); raised for the run, restored at exit.
-thresh=$(sysctl -n net.ipv4.neigh.default.gc_thresh1 net.ipv4.neigh.default.gc_thresh2 \
-  net.ipv4.neigh.default.gc_thresh3 | tr '\n' ' ')
-restore_thresh() {
-  read -r t1 t2 t3 <<<"$thresh"
-  sysctl -qw net.ipv4.neigh.default.gc_thresh1="$t1" net.ipv4.neigh.default.gc_thresh2="$t2" \
-    net.ipv4.neigh.default.gc_thresh3="$t3"
-}
-trap 'restore_thresh; vq_cleanup' EXIT
-sysctl -qw net.ipv4.neigh.default.gc_thresh1=8192 net.ipv4.neigh.default.gc_thresh2=16384 \
-  net.ipv4.neigh.default.gc_thresh3=32768
+# table holds (1,024 for every namespace together); raised for the run, restored at exit by
+# the last of the runs that raised it (see swarm_neigh_raise).
+trap 'swarm_neigh_restore; vq_cleanup' EXIT
+swarm_neigh_raise
 
 echo "swarm: $MACHINES machines, SoT of $HOSTS hosts, kernel ${KERNEL_KB:-1024} KiB + initrd ${INITRD_KB:-4096} KiB"
 python3 "$SWARM_DIR/gen_sot.py" "$VQ_TMP/sot" "$HOSTS" "$VQ_TMP/files" "$VQ_TMP/pxeroms" "$VQ_TMP/served"
@@ -120,6 +117,8 @@ rounds() {  # PHASE N
 
 stop_stacks() {
   local p
+  # What vaquero received and answered: with the wire's counters, where a lost exchange was lost.
+  [ -n "${vs:-}" ] && kill -0 "$SWARM_VQ_PID" 2>/dev/null && echo "vaquero: $(swarm_counters "$vs")"
   for p in "${VQ_PIDS[@]}"; do kill "$p" 2>/dev/null; done
   for p in "${VQ_PIDS[@]}"; do wait "$p" 2>/dev/null; done
   for p in "${VQ_NETNS[@]}"; do ip netns del "$p" 2>/dev/null; done
@@ -143,22 +142,26 @@ fi
 if [ "$SOAK_MINUTES" -gt 0 ]; then
   echo "== phase 3: soak, $SOAK_MINUTES minutes of swarms against vaquero"
   soak_end=$((SECONDS + SOAK_MINUTES * 60))
+  soak_first=$next_slice
   n=0
   while [ $SECONDS -lt $soak_end ]; do
     [ -d "$VQ_TMP" ] || { echo "swarm: $VQ_TMP was removed under the soak; stopped"; break; }
     n=$((n + 1))
+    [ "$SOAK_SLICES" -gt 0 ] && next_slice=$((soak_first + (n - 1) % SOAK_SLICES))
     one_swarm vaquero soak "$n" >/dev/null
     rss=$(awk '/VmRSS/{print $2}' "/proc/$SWARM_VQ_PID/status")
+    anon=$(awk '/RssAnon/{print $2}' "/proc/$SWARM_VQ_PID/status")
     fds=$(ls "/proc/$SWARM_VQ_PID/fd" | wc -l)
-    grep '^SWARM' "$results" | tail -n 1 | awk -v n="$n" -v rss="$rss" -v fds="$fds" -v t="$SECONDS" \
-      '{printf "soak %d t=%ds rss_kib=%d fds=%d %s %s %s %s %s\n", n, t, rss, fds, $5, $6, $7, $8, $10}' | tee -a "$VQ_TMP/soak"
+    grep '^SWARM' "$results" | tail -n 1 | awk -v n="$n" -v rss="$rss" -v anon="$anon" -v fds="$fds" -v t="$SECONDS" \
+      '{printf "soak %d t=%ds rss_kib=%d anon_kib=%d fds=%d %s %s %s %s %s\n", n, t, rss, anon, fds, $5, $6, $7, $8, $10}' |
+      tee -a "$VQ_TMP/soak"
   done
 fi
 stop_stacks
 
 echo
 echo "== summary"
-python3 - "$results" "$VQ_TMP/soak" <<'PY'
+python3 - "$results" "$VQ_TMP/soak" "$SOAK_SLICES" <<'PY'
 import os, re, statistics, sys
 rows = []
 for line in open(sys.argv[1]):
@@ -192,9 +195,11 @@ if os.path.exists(sys.argv[2]):
     if soak:
         rss = [int(s["rss_kib"]) for s in soak]
         fds = [int(s["fds"]) for s in soak]
-        base = rss[min(1, len(rss) - 1)]
-        print(f"soak: {len(soak)} swarms, {soak[-1]['t']} s; RSS first {rss[0]//1024} MiB, after swarm 2 {base//1024} MiB, "
-              f"last {rss[-1]//1024} MiB, max {max(rss)//1024} MiB; drift from swarm 2 to last "
+        # Warm once every host of the pool has booted (a whole cycle of slices), else after swarm 2.
+        warm = max(2, int(sys.argv[3]))
+        base = rss[min(warm, len(rss)) - 1]
+        print(f"soak: {len(soak)} swarms, {soak[-1]['t']} s; RSS first {rss[0]//1024} MiB, after swarm {warm} {base//1024} MiB, "
+              f"last {rss[-1]//1024} MiB, max {max(rss)//1024} MiB; drift from swarm {warm} to last "
               f"{(rss[-1]-base)*100/base:+.1f} %; fds first {fds[0]} last {fds[-1]} max {max(fds)}")
 sys.exit(status)
 PY

@@ -1,5 +1,6 @@
 #include "agent/timeline.h"
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -59,7 +60,7 @@ std::string Timeline::keyName(uint64_t key) {
 void Timeline::record(HostEvent event) {
     std::lock_guard lock(mu_);
     if (event.mac && event.ip && !event.ip->isZero())
-        leased_[*event.ip] = *event.mac;
+        learn(*event.ip, *event.mac);
     if (!event.mac && event.ip) {
         if (auto it = leased_.find(*event.ip); it != leased_.end()) {
             event.mac = it->second;
@@ -76,13 +77,31 @@ void Timeline::record(HostEvent event) {
     append(key, std::move(event));
 }
 
+void Timeline::learn(Ipv4 ip, MacAddr mac) {
+    auto it = leased_.find(ip);
+    if (it != leased_.end()) {
+        it->second = mac;
+        return;
+    }
+    // Any address a client reports is learnt, so the table is capped; the entry given up only
+    // leaves that address's TFTP events unattributed until its next DHCP exchange.
+    if (leased_.size() >= std::max<size_t>(1, limits_.addresses))
+        leased_.erase(leased_.begin());
+    leased_.emplace(ip, mac);
+}
+
+void Timeline::evictLeastRecent() {
+    auto victim = hosts_.find(lru_.back());
+    events_ -= victim->second.ring.size();
+    hosts_.erase(victim);
+    lru_.pop_back();
+}
+
 void Timeline::append(uint64_t key, HostEvent event) {
     auto it = hosts_.find(key);
     if (it == hosts_.end()) {
-        while (hosts_.size() >= limits_.hosts && !lru_.empty()) {
-            hosts_.erase(lru_.back());
-            lru_.pop_back();
-        }
+        while (hosts_.size() >= limits_.hosts && !lru_.empty())
+            evictLeastRecent();
         lru_.push_front(key);
         it = hosts_.emplace(key, Entry{{}, 0, lru_.begin()}).first;
     } else {
@@ -93,10 +112,14 @@ void Timeline::append(uint64_t key, HostEvent event) {
         return;
     if (e.ring.size() < limits_.events_per_host) {
         e.ring.push_back(std::move(event));
+        ++events_;
     } else {
         e.ring[e.head] = std::move(event);
         e.head = (e.head + 1) % e.ring.size();
     }
+    // This host is at the front of lru_, so it is never the one evicted here.
+    while (events_ > limits_.events && lru_.size() > 1)
+        evictLeastRecent();
 }
 
 void Timeline::setInventoryAddresses(const std::vector<std::pair<Ipv4, MacAddr>>& pairs) {
@@ -108,7 +131,7 @@ void Timeline::setInventoryAddresses(const std::vector<std::pair<Ipv4, MacAddr>>
 
 void Timeline::associate(Ipv4 ip, MacAddr mac) {
     std::lock_guard lock(mu_);
-    leased_[ip] = mac;
+    learn(ip, mac);
 }
 
 std::optional<MacAddr> Timeline::macFor(Ipv4 ip) const {
@@ -139,6 +162,11 @@ std::vector<HostEvent> Timeline::unattributed(Ipv4 ip) const {
 size_t Timeline::hostCount() const {
     std::lock_guard lock(mu_);
     return hosts_.size();
+}
+
+size_t Timeline::eventCount() const {
+    std::lock_guard lock(mu_);
+    return events_;
 }
 
 std::string Timeline::summaryJson() const {

@@ -4,6 +4,10 @@
 // GET /events and /events/<mac>. TFTP only knows the client's IP, so events without a MAC
 // are attributed through an IP -> MAC map fed by DHCP leases (any event carrying both) and
 // by the inventory's interface addresses.
+//
+// Memory is bounded by the events held in all (not only per host times hosts: 256 events for
+// each of 4,096 hosts would be a million events, hundreds of MB an agent would fill over
+// days of reboots): past `events`, the least recently active hosts are forgotten whole.
 
 #include <chrono>
 #include <cstddef>
@@ -22,6 +26,8 @@ namespace vq::agent {
 struct TimelineLimits {
     size_t events_per_host = 256;  // oldest dropped first
     size_t hosts = 4096;           // least recently active host dropped first
+    size_t events = 65536;         // in all; least recently active hosts dropped first
+    size_t addresses = 65536;      // IP -> MAC entries learnt from events
 };
 
 class Timeline : public EventSink {
@@ -39,6 +45,7 @@ public:
     // Events whose address maps to no known MAC, grouped under their IP.
     std::vector<HostEvent> unattributed(Ipv4 ip) const;
     size_t hostCount() const;
+    size_t eventCount() const;
 
     // {"hosts":[{"mac":..,"events":N,"last":{..}}], "unattributed":[..]}
     std::string summaryJson() const;
@@ -61,11 +68,14 @@ private:
     static constexpr uint64_t kUnknownKey = uint64_t{2} << 48;
     static std::string keyName(uint64_t key);
     void append(uint64_t key, HostEvent event);
+    void evictLeastRecent();
+    void learn(Ipv4 ip, MacAddr mac);
 
     TimelineLimits limits_;
     mutable std::mutex mu_;
     std::unordered_map<uint64_t, Entry> hosts_;
     std::list<uint64_t> lru_;  // most recent at the front
+    size_t events_ = 0;        // in all rings together
     std::unordered_map<Ipv4, MacAddr> leased_;
     std::unordered_map<Ipv4, MacAddr> inventory_;
 };

@@ -61,20 +61,35 @@ std::optional<ResolvedEvent> HostEventLog::record(const model::Model& model,
         ++dropped_;
         return std::nullopt;
     }
-    auto it = by_host_.find(key(out.site, out.host));
+    const std::string k = key(out.site, out.host);
+    auto it = by_host_.find(k);
     if (it == by_host_.end()) {
-        while (!order_.empty() && by_host_.size() >= std::max<size_t>(1, limits_.max_hosts)) {
-            by_host_.erase(order_.front());
-            order_.pop_front();
-        }
-        it = by_host_.emplace(key(out.site, out.host), std::deque<HostEvent>{}).first;
+        while (!order_.empty() && by_host_.size() >= std::max<size_t>(1, limits_.max_hosts))
+            forgetOldestHost();
+        it = by_host_.emplace(k, std::deque<HostEvent>{}).first;
         order_.push_back(it->first);
     }
     it->second.push_back(event);
-    while (it->second.size() > limits_.per_host)
+    ++events_;
+    while (it->second.size() > limits_.per_host) {
         it->second.pop_front();
+        --events_;
+    }
+    // The host just recorded is kept even when it is the oldest: the budget is then over by
+    // at most its own ring, until another host reports.
+    while (events_ > limits_.max_events && order_.size() > 1 && order_.front() != k)
+        forgetOldestHost();
     out.event = event;
     return out;
+}
+
+void HostEventLog::forgetOldestHost() {
+    auto victim = by_host_.find(order_.front());
+    if (victim != by_host_.end()) {
+        events_ -= victim->second.size();
+        by_host_.erase(victim);
+    }
+    order_.pop_front();
 }
 
 std::vector<HostEvent> HostEventLog::events(std::string_view site, std::string_view host) const {
@@ -99,6 +114,11 @@ std::unordered_map<std::string, HostEvent> HostEventLog::latest() const {
 uint64_t HostEventLog::dropped() const {
     std::lock_guard lock(mu_);
     return dropped_;
+}
+
+size_t HostEventLog::eventCount() const {
+    std::lock_guard lock(mu_);
+    return events_;
 }
 
 }  // namespace vq::server

@@ -5,7 +5,9 @@
 // events by MAC (DHCP, HTTP) or only by address (TFTP); both are resolved here to site/host, the
 // address through the last DHCP event that carried both. Events of unknown machines are dropped:
 // a stranger's DHCP traffic must not grow memory. Called on every boot request, so recording
-// is a lookup, a copy and a short lock.
+// is a lookup, a copy and a short lock. Memory is bounded by the events held in all: per_host
+// times max_hosts (two million) would take hundreds of MB to reach, growing for days of
+// reboots; past max_events, the hosts that started reporting longest ago are forgotten whole.
 
 #include <cstdint>
 #include <deque>
@@ -28,6 +30,7 @@ struct HostEventLogLimits {
     size_t per_host = 200;
     size_t max_hosts = 10000;
     size_t max_addresses = 100000;  // address → host entries for TFTP events
+    size_t max_events = 100000;     // in all hosts' rings together
 };
 
 // One recorded event with the host it was resolved to.
@@ -56,14 +59,17 @@ public:
     std::unordered_map<std::string, HostEvent> latest() const;
     // Events not kept because their host was unknown.
     uint64_t dropped() const;
+    size_t eventCount() const;
 
 private:
     static std::string key(std::string_view site, std::string_view host);
+    void forgetOldestHost();  // mu_ held
 
     HostEventLogLimits limits_;
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::deque<HostEvent>> by_host_;  // "site/host"
     std::deque<std::string> order_;  // by_host_'s keys, oldest first, for eviction
+    size_t events_ = 0;              // in all rings together
     // Address → (site, host), learnt from events that carry a MAC and an address.
     std::unordered_map<uint32_t, std::pair<std::string, std::string>> by_address_;
     uint64_t dropped_ = 0;

@@ -52,6 +52,46 @@ TEST(Timeline, BoundedPerHostAndInHosts) {
     EXPECT_FALSE(t.events(*MacAddr::parse("aa:00:00:00:00:01")).empty());
 }
 
+TEST(Timeline, BoundedInEventsAltogether) {
+    // 4 events each for up to 100 hosts would be 400; the budget of 10 forgets the least
+    // recently active hosts first, whole.
+    Timeline t(TimelineLimits{4, 100, 10});
+    auto mac = [](int i) { return "aa:00:00:00:00:0" + std::to_string(i); };
+    for (int host = 1; host <= 4; ++host)
+        for (int i = 0; i < 4; ++i)
+            t.record(ev("http", "E", mac(host), std::nullopt));
+    EXPECT_LE(t.eventCount(), 10u);
+    EXPECT_EQ(t.hostCount(), 2u);
+    EXPECT_TRUE(t.events(*MacAddr::parse(mac(1))).empty());
+    EXPECT_TRUE(t.events(*MacAddr::parse(mac(2))).empty());
+    EXPECT_EQ(t.events(*MacAddr::parse(mac(3))).size(), 4u);
+    EXPECT_EQ(t.events(*MacAddr::parse(mac(4))).size(), 4u);
+    // Thousands of boots later the budget still holds, and a ring that wraps adds nothing.
+    for (int round = 0; round < 1000; ++round)
+        t.record(ev("http", "E", mac(round % 9 + 1), std::nullopt));
+    EXPECT_LE(t.eventCount(), 10u);
+    EXPECT_FALSE(t.events(*MacAddr::parse(mac(999 % 9 + 1))).empty()) << "the newest host stays";
+}
+
+TEST(Timeline, LearntAddressesAreBounded) {
+    TimelineLimits limits;
+    limits.addresses = 8;
+    Timeline t(limits);
+    for (uint32_t i = 0; i < 100; ++i) {
+        HostEvent e;
+        e.source = "http";
+        e.kind = "HTTP_IPXE";
+        e.mac = MacAddr::parse("aa:00:00:00:00:01");
+        e.ip = Ipv4(0x0a000001 + i);
+        t.record(e);
+    }
+    int known = 0;
+    for (uint32_t i = 0; i < 100; ++i)
+        known += t.macFor(Ipv4(0x0a000001 + i)).has_value() ? 1 : 0;
+    EXPECT_EQ(known, 8);
+    EXPECT_TRUE(t.macFor(Ipv4(0x0a000001 + 99))) << "the address just learnt is kept";
+}
+
 TEST(Timeline, JsonViews) {
     Timeline t;
     auto e = ev("http", "HTTP_IPXE", "52:54:00:00:00:01", "10.99.0.11");

@@ -93,5 +93,30 @@ TEST(HostEventLog, UnknownMachinesAreDroppedAndRingsAndHostsAreBounded) {
     EXPECT_EQ(log.latest().size(), 1u);
 }
 
+TEST(HostEventLog, BoundedInEventsAltogether) {
+    auto m = twoHosts();
+    ASSERT_TRUE(m);
+    HostEventLogLimits limits;
+    limits.per_host = 3;
+    limits.max_hosts = 2;
+    limits.max_events = 4;
+    HostEventLog log(limits);
+    for (int i = 0; i < 3; ++i)
+        log.record(*m, "lab", event("E", "52:54:00:00:00:01", std::nullopt));
+    log.record(*m, "lab", event("E", "52:54:00:00:00:02", std::nullopt));
+    EXPECT_EQ(log.eventCount(), 4u);
+    EXPECT_EQ(log.events("lab", "a").size(), 3u) << "within the budget both hosts stay";
+    log.record(*m, "lab", event("E", "52:54:00:00:00:02", std::nullopt));
+    EXPECT_TRUE(log.events("lab", "a").empty()) << "over the budget the oldest host goes";
+    EXPECT_EQ(log.events("lab", "b").size(), 2u);
+    EXPECT_EQ(log.eventCount(), 2u);
+    // Many boots later the budget holds, rings wrapping included.
+    for (int i = 0; i < 1000; ++i)
+        log.record(*m, "lab",
+                   event("E", i % 3 ? "52:54:00:00:00:01" : "52:54:00:00:00:02", std::nullopt));
+    EXPECT_LE(log.eventCount(), 4u + limits.per_host);
+    EXPECT_FALSE(log.events("lab", "b").empty()) << "the host that reported last stays";
+}
+
 }  // namespace
 }  // namespace vq::server

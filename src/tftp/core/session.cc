@@ -27,6 +27,7 @@ Session::Session(std::shared_ptr<const FileData> file,
 }
 
 void Session::start(TimePoint now, std::vector<Datagram>& out) {
+    progress_at_ = now;
     if (!negotiated_.oack.empty()) {
         state_ = SessionState::AwaitingOptionAck;
         Datagram d;
@@ -64,6 +65,7 @@ void Session::sendWindow(TimePoint now, std::vector<Datagram>& out, bool retrans
 }
 
 void Session::arm(TimePoint now) {
+    sent_at_ = now;
     deadline_ = now + timeout_;
 }
 
@@ -105,6 +107,7 @@ void Session::onAck(uint16_t block, TimePoint now, std::vector<Datagram>& out) {
         }
         state_ = SessionState::Sending;
         retries_ = 0;
+        progress_at_ = now;
         timeout_ = negotiated_.timeout;
         sendWindow(now, out, false);
         return;
@@ -126,6 +129,8 @@ void Session::onAck(uint16_t block, TimePoint now, std::vector<Datagram>& out) {
             sendWindow(now, out, true);
         } else {
             ++stats_.ignored;
+            if (negotiated_.window_size == 1)
+                clientWaiting(now);
         }
         return;
     }
@@ -137,6 +142,7 @@ void Session::onAck(uint16_t block, TimePoint now, std::vector<Datagram>& out) {
     stats_.bytes_acked = std::min<uint64_t>(index * negotiated_.block_size, size);
     base_ = index + 1;
     retries_ = 0;
+    progress_at_ = now;
     dup_answered_ = false;
     timeout_ = negotiated_.timeout;
     if (base_ > total_blocks_) {
@@ -148,10 +154,26 @@ void Session::onAck(uint16_t block, TimePoint now, std::vector<Datagram>& out) {
     sendWindow(now, out, false);
 }
 
+void Session::clientWaiting(TimePoint now) {
+    // In lock-step the client says again what it has when its own timer runs out: the block
+    // sent, or its ACK, was lost. The backoff is for a peer that went quiet (gone, or a path
+    // congested), and this one is neither: left in place it spaced the resends 1, 2, 4, 8 s
+    // apart, three within the 12 s a PXE ROM waits, and a burst of loss ended the boot. The
+    // timer goes back to its base interval from the last send, so the resend (still made
+    // only by the timer, at most once per base interval, never once per duplicate) comes
+    // now if that interval has passed, or when it does.
+    retries_ = 0;
+    timeout_ = negotiated_.timeout;
+    deadline_ = std::min(deadline_, std::max(sent_at_ + timeout_, now));
+}
+
 void Session::onTimer(TimePoint now, std::vector<Datagram>& out) {
     if (finished() || now < deadline_)
         return;
-    if (++retries_ > max_retries_) {
+    // A client that keeps re-acknowledging without ever getting further is still bounded:
+    // no progress for as long as the whole backoff would have taken ends the transfer.
+    const auto stall_limit = max_retries_ * std::max(max_timeout_, negotiated_.timeout);
+    if (++retries_ > max_retries_ || now - progress_at_ > stall_limit) {
         Datagram d;
         d.control = encodeError(ErrorCode::NotDefined, "timed out");
         out.push_back(std::move(d));

@@ -6,8 +6,10 @@
 // Block numbers are tracked as 64-bit indexes and put on the wire modulo 65536 (block 65535
 // is followed by block 0, as tftp-hpa, atftp, curl and iPXE expect), so files of any size
 // transfer. A duplicate ACK never triggers a retransmission with windowsize 1: that is the
-// Sorcerer's Apprentice bug (RFC 1123 4.2.3.1). With larger windows a repeated ACK means the
-// first block of a window was lost, so it is answered, rate-limited (see onAck).
+// Sorcerer's Apprentice bug (RFC 1123 4.2.3.1). It does tell the session that the client is
+// there and waiting, so the retransmission timer drops its backoff (see onAck). With larger
+// windows a repeated ACK means the first block of a window was lost, so it is answered,
+// rate-limited.
 
 #include <array>
 #include <cstdint>
@@ -72,6 +74,7 @@ public:
 private:
     void sendWindow(TimePoint now, std::vector<Datagram>& out, bool retransmission);
     void onAck(uint16_t block, TimePoint now, std::vector<Datagram>& out);
+    void clientWaiting(TimePoint now);
     void fail(std::string reason);
     void arm(TimePoint now);
     Datagram dataBlock(uint64_t index) const;
@@ -87,7 +90,9 @@ private:
     std::chrono::milliseconds timeout_;
     std::chrono::milliseconds max_timeout_;
     int max_retries_;
-    int retries_ = 0;
+    int retries_ = 0;          // timer expiries since the client was last heard
+    TimePoint sent_at_{};      // last (re)transmission of the window or OACK
+    TimePoint progress_at_{};  // start, or the last ACK that moved the window
     TimePoint deadline_{};
     std::string failure_;
     bool size_probe_ = false;

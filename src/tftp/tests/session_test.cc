@@ -145,6 +145,56 @@ TEST(TftpSession, SorcerersApprenticeDuplicateAckIgnored) {
     EXPECT_EQ(blockOf(o[0]), 3);
 }
 
+int dataCopies(const std::vector<Datagram>& out, uint16_t block) {
+    int n = 0;
+    for (const auto& d : out)
+        n += d.isData() && blockOf(d) == block ? 1 : 0;
+    return n;
+}
+
+TEST(TftpSession, LockStepReAcksBringTheTimerBackToItsBase) {
+    // A BIOS PXE ROM says its ACK again every 2 s and gives up after 6 times, 14 s without a
+    // block. A burst of loss takes the first copies of block 2. With the timer's backoff the
+    // ROM got copies at 0, 1, 3 and 7 s only, four in all, and a swarm on a lossy link lost a
+    // machine that way; its re-ACKs now show it is waiting, so the timer stays at 1 s.
+    Harness h(5000, opts(512, 1, false));  // default limits: 1 s, backoff to 8 s, 6 retries
+    h.start();
+    int copies = dataCopies(h.ack(1), 2);  // the first copy of block 2, at 0 s
+    for (int ms = 1; ms < 14000; ++ms) {
+        copies += dataCopies(h.tick(milliseconds(1)), 2);
+        if (ms % 2000 == 0) {
+            EXPECT_TRUE(h.ack(1).empty())
+                << "a duplicate ACK never sends by itself (" << ms << " ms)";
+        }
+    }
+    EXPECT_GE(copies, 7) << "copies of block 2 the ROM could get before it gave up";
+    EXPECT_FALSE(h.session.finished());
+    EXPECT_EQ(dataCopies(h.ack(2), 3), 1);
+}
+
+TEST(TftpSession, LockStepReAcksNeverSendMoreThanOnePerBaseInterval) {
+    Harness h(5000, opts(512, 1, false));
+    h.start();
+    h.ack(1);
+    int copies = 0;
+    for (int i = 0; i < 100; ++i) {  // a duplicate every 100 ms for 10 s
+        EXPECT_TRUE(h.ack(1).empty());
+        copies += dataCopies(h.tick(milliseconds(100)), 2);
+    }
+    EXPECT_LE(copies, 10);
+    EXPECT_GE(copies, 9);
+    // Without progress the transfer still ends, re-ACKs or not: no longer than the whole
+    // backoff would have taken (6 x 8 s).
+    int seconds = 10;
+    while (!h.session.finished() && seconds < 120) {
+        h.ack(1);
+        h.tick(milliseconds(1000));
+        ++seconds;
+    }
+    EXPECT_EQ(h.session.state(), SessionState::Failed);
+    EXPECT_LE(seconds, 50);
+}
+
 TEST(TftpSession, TimeoutRetransmitsWithBackoffAndGivesUp) {
     SessionLimits l;
     l.max_retries = 3;
