@@ -129,11 +129,12 @@ ready "$third" || vq_fail "server $third stopped leading"
 # etcd's history since the pause: after the third won vqha/leader, every revision that
 # changed anything under vqha/ must carry vqha/writer naming the third and that win; the
 # third must have written at least once (else the check saw nothing), the paused one never.
-set +e
-timeout 3 env ETCDCTL_API=3 etcdctl --endpoints="$endpoints" watch --prefix vqha/ \
-  --rev=$((rev_stop + 1)) -w json >"$VQ_TMP/history.json" 2>"$VQ_TMP/history.err"
-set -e
-python3 - "$VQ_TMP/history.json" "/${spid[$third]}@" "/${spid[$second]}@" <<'PY' ||
+check_history() {  # FROM-REVISION NEW-LEADER-PID DEPOSED-PID
+  set +e
+  timeout 3 env ETCDCTL_API=3 etcdctl --endpoints="$endpoints" watch --prefix vqha/ \
+    --rev="$1" -w json >"$VQ_TMP/history.json" 2>"$VQ_TMP/history.err"
+  set -e
+  python3 - "$VQ_TMP/history.json" "/$2@" "/$3@" <<'PY'
 import base64, collections, json, sys
 path, new, old = sys.argv[1], sys.argv[2], sys.argv[3]
 dec = lambda s: base64.b64decode(s or "").decode("utf-8", "replace")
@@ -165,8 +166,39 @@ if mine == 0:
     sys.exit("the new leader wrote nothing after it won: the check saw no write")
 print(f"history from revision {w}: {mine} revisions, all written by {new}")
 PY
+}
+check_history $((rev_stop + 1)) "${spid[$third]}" "${spid[$second]}" ||
   vq_fail "etcd's history shows a write the new leader did not make (see above)"
 vq_log "revision at SIGSTOP: $rev_stop; no write of the deposed leader in etcd's history"
+
+# The key taken from a leader that runs on (deleted by hand): its lease lives and its
+# keep-alives succeed, so only the fence keeps its writes out. The restarted first server
+# takes the key; a SoT change gives both something to write: the deposed one's write is
+# refused (exit 3, HA_WRITE_REFUSED), the history shows only the new leader's.
+start_server "$first"
+vq_wait_for 10 live "$first" || vq_fail "server $first did not restart"
+rev_del=$(etcd_revision)
+ectl del vqha/leader >/dev/null
+vq_wait_for 10 ready "$first" || vq_fail "server $first did not take the deleted key"
+sed -i 's|/files/vmlinuz-split|/files/vmlinuz-taken|' "$sot/os/disk.yml"
+first_wrote() { ectl get vqha/writer --print-value-only | vq_matches "/${spid[$first]}@"; }
+vq_wait_for 10 first_wrote || vq_fail "the new leader did not store the SoT change"
+rc=running
+for _ in $(seq 1 100); do kill -0 "${spid[$third]}" 2>/dev/null || break; sleep 0.1; done
+if ! kill -0 "${spid[$third]}" 2>/dev/null; then
+  set +e
+  wait "${spid[$third]}"
+  rc=$?
+  set -e
+fi
+check_history $((rev_del + 1)) "${spid[$first]}" "${spid[$third]}" ||
+  vq_fail "etcd's history shows a write of the leader whose key was taken (see above)"
+[ "$rc" = 3 ] || vq_fail "the leader whose key was taken: $rc, expected exit 3"
+grep -q HA_WRITE_REFUSED "$VQ_TMP/server$third.log" ||
+  vq_fail "the leader whose key was taken did not say its write was refused"
+vq_log "the leader whose key was taken exited 3 (HA_WRITE_REFUSED); no write of it in etcd's history"
+third=$first  # the leader from here on
+ready "$third" || vq_fail "server $third stopped leading"
 
 # --- one etcd member lost: the leader goes on ------------------------------------------
 kill -9 "${epid[0]}"
