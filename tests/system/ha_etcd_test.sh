@@ -4,7 +4,9 @@
 # the state lives under <Root>/<sot>/...; kill -9 the leader: another leads within seconds;
 # SIGSTOP the new leader past its lease: the third leads and writes, and the paused one,
 # resumed, exits non-zero without having written (etcd's history names the writer of every
-# revision); all of etcd lost: the leader exits non-zero.
+# revision); the key deleted under a running leader: another takes it, the running one's
+# write is refused by the fence alone (exit 3), and the history shows none of its writes;
+# all of etcd lost: the leader exits non-zero.
 source "$(dirname "$0")/lib.sh"
 vq_require_tools curl python3 openssl etcd etcdctl
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
