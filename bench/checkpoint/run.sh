@@ -9,6 +9,10 @@
 #   stage and its rollout phase: two durable writes), then raw SQLite commits $RAW rows.
 # Each round measures raw SQLite right before and after the HTTP side ($ROUNDS rounds, default
 # 3). Goal: >= 2x raw SQLite (group commit).
+# With etcd installed (STORES="sqlite etcd", the default then), a second standalone keeps its
+# state in a three-member etcd cluster on loopback (data on the same disk, etcd's own fsync
+# before every answer: the same promise, an answered checkpoint survives kill -9 and a power
+# cut) and every round runs the same checkpoints against it right after the SQLite one.
 # No root needed: loopback only.   usage: bench/checkpoint/run.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +22,10 @@ CLIENTS=${CLIENTS:-64}
 ROUNDS=${ROUNDS:-3}
 RAW=${RAW:-1000}
 STAGES=5
+if [ -z "${STORES:-}" ]; then
+  STORES=sqlite
+  command -v etcd >/dev/null && STORES="sqlite etcd"
+fi
 vaquero=$build/vaquero
 bench=$build/vq-checkpoint-bench
 for b in "$vaquero" "$bench"; do
@@ -25,9 +33,11 @@ for b in "$vaquero" "$bench"; do
 done
 # On the build directory's disk (not a tmpfs): fsync must cost what it costs.
 work=$(mktemp -d "$build/vqcheckpoint.XXXXXX")
-pid=
+pids=()
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  local p
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,50 +65,77 @@ for s in $(seq 1 $STAGES); do
   printf '  - boot: s%s\n' "$s" >> "$sot/workflows/five.yml"
 done
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-uport=$(free_port)
-cat > "$work/config.yaml" <<YAML
-SavePath: "$work/state"
-UserApi: {Addr: 127.0.0.1, Port: $uport}
-LocalDir: {PollInterval: 1}
-Log: {Level: warning}
-SoT:
-- Local: {ID: lab, Root: "$sot"}
-YAML
-# Checkpoint handlers wait for their commit: the HTTP thread count bounds how many wait
-# together, so how many share one commit.
-"$vaquero" standalone --config "$work/config.yaml" --listen 127.0.0.1 --http-port "$port" \
-  --http-threads "$CLIENTS" --no-boot-services > "$work/vaquero.log" 2>&1 &
-pid=$!
-phase_count() {  # PHASE -> how many hosts are in it
-  curl -fsS "http://127.0.0.1:$uport/plan" 2>/dev/null \
-    | python3 -c 'import json,sys; print(sum(w["phases"].get(sys.argv[1],0) for w in json.load(sys.stdin)["workflows"]))' "$1" \
+# A three-member etcd cluster on loopback, its data on the build directory's disk.
+etcd_endpoints=""
+if [[ " $STORES " == *" etcd "* ]]; then
+  command -v etcd >/dev/null || { echo "checkpoint: STORES has etcd, but etcd is not installed"; exit 1; }
+  cluster=""
+  declare -a ecl epe
+  for i in 0 1 2; do
+    ecl[$i]=$(free_port); epe[$i]=$(free_port)
+    cluster+="${cluster:+,}e$i=http://127.0.0.1:${epe[$i]}"
+    etcd_endpoints+="${etcd_endpoints:+, }http://127.0.0.1:${ecl[$i]}"
+  done
+  for i in 0 1 2; do
+    etcd --name "e$i" --data-dir "$work/etcd$i" \
+      --listen-client-urls "http://127.0.0.1:${ecl[$i]}" --advertise-client-urls "http://127.0.0.1:${ecl[$i]}" \
+      --listen-peer-urls "http://127.0.0.1:${epe[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${epe[$i]}" \
+      --initial-cluster "$cluster" --initial-cluster-state new --log-level error >"$work/etcd$i.log" 2>&1 &
+    pids+=($!)
+  done
+fi
+declare -A port uport
+for store in $STORES; do
+  port[$store]=$(free_port)
+  uport[$store]=$(free_port)
+  {
+    printf 'SavePath: "%s"\nUserApi: {Addr: 127.0.0.1, Port: %s}\n' "$work/state-$store" "${uport[$store]}"
+    printf 'LocalDir: {PollInterval: 1}\nLog: {Level: warning}\nSoT:\n- Local: {ID: lab, Root: "%s"}\n' "$sot"
+    [ "$store" = etcd ] && printf 'Etcd: {Endpoints: [%s], Root: vqbench}\n' "$etcd_endpoints"
+  } > "$work/config-$store.yaml"
+  # Checkpoint handlers wait for their commit: the HTTP thread count bounds how many wait
+  # together, so how many share one commit.
+  "$vaquero" standalone --config "$work/config-$store.yaml" --listen 127.0.0.1 \
+    --http-port "${port[$store]}" --http-threads "$CLIENTS" --no-boot-services \
+    > "$work/vaquero-$store.log" 2>&1 &
+  pids+=($!)
+done
+phase_count() {  # STORE PHASE -> how many hosts are in it
+  curl -fsS "http://127.0.0.1:${uport[$1]}/plan" 2>/dev/null \
+    | python3 -c 'import json,sys; print(sum(w["phases"].get(sys.argv[1],0) for w in json.load(sys.stdin)["workflows"]))' "$2" \
       2>/dev/null || echo 0
 }
-wait_phase() {  # PHASE COUNT SECONDS
-  local deadline=$((SECONDS + $3))
+wait_phase() {  # STORE PHASE COUNT SECONDS
+  local deadline=$((SECONDS + $4))
   while [ $SECONDS -lt $deadline ]; do
-    [ "$(phase_count "$1")" = "$2" ] && return 0
+    [ "$(phase_count "$1" "$2")" = "$3" ] && return 0
     sleep 0.2
   done
-  echo "checkpoint: $2 hosts never reached $1 ($(phase_count "$1") did)"; tail -5 "$work/vaquero.log"
+  echo "checkpoint ($1): $3 hosts never reached $2 ($(phase_count "$1" "$2") did)"; tail -5 "$work/vaquero-$1.log"
   exit 1
 }
-wait_phase provisioned "$HOSTS" 30
-echo "checkpoint: $HOSTS hosts x $STAGES stages, $CLIENTS clients; raw SQLite $RAW commits"
+for store in $STORES; do wait_phase "$store" provisioned "$HOSTS" 60; done
+echo "checkpoint: $HOSTS hosts x $STAGES stages, $CLIENTS clients, stores: $STORES; raw SQLite $RAW commits"
 for r in $(seq 1 "$ROUNDS"); do
   os_doc "$r" > "$sot/os/linux.yml"
-  wait_phase awaiting_reboot "$HOSTS" 60
+  for store in $STORES; do wait_phase "$store" awaiting_reboot "$HOSTS" 60; done
   # Raw SQLite right before and right after the HTTP side: the disk's fsync cost drifts
   # with the machine's load, so both sides are measured in the same window.
   rm -f "$work/raw.db"*
   "$bench" raw "$work/raw.db" $((RAW / 2)) > "$work/raw.$r.a"
-  "$bench" http "$port" "$work/macs" "$STAGES" "$CLIENTS" | tee "$work/http.$r"
+  for store in $STORES; do
+    echo -n "$store: "
+    "$bench" http "${port[$store]}" "$work/macs" "$STAGES" "$CLIENTS" | tee "$work/http.$store.$r"
+  done
   "$bench" raw "$work/raw.db" $((RAW / 2)) > "$work/raw.$r.b"
-  wait_phase provisioned "$HOSTS" 10
-  h=$(sed 's/.*per_second=//' "$work/http.$r")
+  for store in $STORES; do wait_phase "$store" provisioned "$HOSTS" 10; done
   secs=$(cat "$work/raw.$r.a" "$work/raw.$r.b" | sed 's/.*seconds=\([0-9.]*\).*/\1/' | paste -sd+ | bc)
   w=$(echo "scale=1; $RAW / $secs" | bc)
   echo "raw_sqlite commits=$RAW seconds=$secs per_second=$w"
-  echo "round $r: http $h/s, raw sqlite $w/s, ratio $(echo "scale=2; $h / $w" | bc)x"
+  line="round $r:"
+  for store in $STORES; do
+    h=$(sed 's/.*per_second=//' "$work/http.$store.$r")
+    line+=" $store $h/s ($(echo "scale=2; $h / $w" | bc)x raw),"
+  done
+  echo "$line raw sqlite $w/s, load $(cut -d' ' -f1-3 /proc/loadavg)"
 done

@@ -28,21 +28,45 @@ Status Election::campaign(const std::function<bool()>& stopped) {
     const auto ttl = std::chrono::seconds(options_.ttl_s);
     const auto retry = std::chrono::milliseconds(options_.ttl_s * 50);
     auto last_kept = Clock::now();
+    auto last_answer = Clock::now();
+    // A member lost mid-request (one of three) is no reason to give up: another answers
+    // the next try. Only a whole TTL without any answer ends the campaign.
+    auto transient = [&](const Status& st) {
+        return (st.code() == StatusCode::unavailable ||
+                st.code() == StatusCode::deadline_exceeded) &&
+               Clock::now() - last_answer < ttl;
+    };
+    // A try that got no answer may have created the key all the same: then it is ours.
+    bool unanswered = false;
     while (!stopped()) {
         auto t = client_->txn({Compare::absent(options_.key)},
                               {Op::put(options_.key, options_.id, lease_)});
-        if (!t)
+        if (!t && !transient(t.status()))
             return t.status().prefixed("etcd campaign");
-        if (t->succeeded) {
-            won_revision_ = t->revision;
-            return Status::ok();
+        if (t) {
+            last_answer = Clock::now();
+            if (t->succeeded) {
+                won_revision_ = t->revision;
+                return Status::ok();
+            }
+            if (unanswered) {
+                auto held = client_->get(options_.key);
+                if (held && *held && (*held)->value == options_.id && (*held)->lease == lease_) {
+                    won_revision_ = (*held)->mod_revision;
+                    return Status::ok();
+                }
+            }
         }
+        unanswered = !t;
         std::this_thread::sleep_for(retry);
         if (Clock::now() - last_kept >= ttl / 3) {
             auto kept = client_->leaseKeepAlive(lease_);
-            if (!kept)
+            if (!kept && !transient(kept.status()))
                 return kept.status().prefixed("etcd lease keep-alive");
-            last_kept = Clock::now();
+            if (kept) {
+                last_kept = Clock::now();
+                last_answer = last_kept;
+            }
         }
     }
     return Status::withCode(StatusCode::failed_precondition, "campaign cancelled");

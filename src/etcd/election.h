@@ -40,7 +40,8 @@ public:
     Election& operator=(const Election&) = delete;
 
     // Blocks until this candidate leads (ok), `stopped()` returns true (cancelled), or etcd
-    // cannot be reached or the lease is lost meanwhile (the error).
+    // cannot be reached at start or for a whole TTL, or the lease is lost meanwhile (the
+    // error). A try whose answer was lost and that did create the key counts as won.
     Status campaign(const std::function<bool()>& stopped);
     // After a won campaign: keeps the lease alive until destroyed; `on_lost` (once, on the
     // keep-alive thread) when the lease is gone or etcd did not answer for a whole TTL.

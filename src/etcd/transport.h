@@ -38,7 +38,8 @@ class Transport {
 public:
     virtual ~Transport() = default;
     // One request, its whole answer. A transport failure (refused, timeout) is
-    // `unavailable`; any HTTP answer is a reply.
+    // `unavailable`, a TLS connection refused by either side `permission_denied` (the
+    // settings must change); any HTTP answer is a reply.
     virtual Result<TransportReply> post(std::string_view path,
                                         const std::string& body,
                                         std::chrono::milliseconds timeout) = 0;

@@ -43,6 +43,22 @@ Result<std::shared_ptr<ssl::context>> clientContext(const ClientTrust& trust) {
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     boost::system::error_code ec;
+    if (!trust.cert_file.empty() || !trust.key_file.empty()) {
+        if (trust.cert_file.empty() || trust.key_file.empty())
+            return Status::invalidArgument("a client certificate needs both its file and its key");
+        ctx->use_certificate_chain_file(trust.cert_file, ec);
+        if (ec)
+            return unreadable("client certificate", trust.cert_file);
+        ctx->use_private_key_file(trust.key_file, ssl::context::pem, ec);
+        if (ec || SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+            std::error_code fec;
+            if (!std::filesystem::is_regular_file(trust.key_file, fec))
+                return unreadable("client key", trust.key_file);
+            return Status::invalidArgument("client key " + trust.key_file +
+                                           " is no PEM key or does not match certificate " +
+                                           trust.cert_file);
+        }
+    }
     if (trust.insecure_skip_verify) {
         ctx->set_verify_mode(ssl::verify_none);
         return ctx;

@@ -20,6 +20,10 @@ struct ClientTrust {
     std::string ca_file;
     // Accepts any certificate (-k): for labs with a self-signed server certificate.
     bool insecure_skip_verify = false;
+    // A client certificate (PEM chain) and its key, for servers that require one (etcd with
+    // --client-cert-auth); both or neither.
+    std::string cert_file{};
+    std::string key_file{};
 };
 
 Result<std::shared_ptr<boost::asio::ssl::context>> clientContext(const ClientTrust& trust);

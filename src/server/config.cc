@@ -339,9 +339,19 @@ void parseRoot(Reader& rd, const YAML::Node& root, Config& c) {
         s.integer({"Retry"}, c.etcd.retry, 0, 1000);
         s.boolean({"HA"}, c.etcd.ha);
         s.integer({"TTL"}, c.etcd.lease_ttl_s, 1, 60);
+        s.string({"CAFile", "CaFile"}, c.etcd.ca_file);
+        s.string({"CertFile"}, c.etcd.cert_file);
+        s.string({"KeyFile"}, c.etcd.key_file);
         s.warnUnknown();
         if (c.etcd.endpoints.empty())
             rd.error(n, "Etcd.Endpoints: at least one endpoint is needed");
+        if (c.etcd.cert_file.empty() != c.etcd.key_file.empty())
+            rd.error(n, "Etcd.CertFile and Etcd.KeyFile: both or neither");
+        const bool any_https =
+            std::any_of(c.etcd.endpoints.begin(), c.etcd.endpoints.end(),
+                        [](const std::string& e) { return e.starts_with("https://"); });
+        if (!any_https && (!c.etcd.ca_file.empty() || !c.etcd.cert_file.empty()))
+            rd.error(n, "Etcd.CAFile/CertFile/KeyFile: no endpoint is https://");
     }
     // Settings that moved into the SoT (env.yml agents[]) in v0.12: accepted, not used.
     for (auto legacy : {"AssetServer", "Assets", "DHCPMode", "DHCPCIDR", "AgentApi"}) {

@@ -63,6 +63,11 @@ struct EtcdConfig {
     int retry = 3;
     bool ha = false;
     int lease_ttl_s = 2;  // Etcd.TTL: the leader's lease; kept alive at a third of it
+    // TLS to https:// endpoints: the CAs that sign the members' certificates (empty: the
+    // system's), and the client certificate and key for members that require one.
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
 };
 
 // How this process runs containers (validate, before_shutdown, custom BMCs): which engine,

@@ -41,6 +41,7 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
     so.user_api = options.user_api;
     so.etcd = options.etcd;
     so.etcd_fence = options.etcd_fence;
+    so.etcd_mark = options.etcd_mark;
     so.on_store_failure = options.on_store_failure;
     so.user_api_routes = [agents = cp->agents_.get()](http::Router& router) {
         router.exact("/agents", [agents](const http::Request&) {

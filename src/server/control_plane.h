@@ -40,6 +40,7 @@ struct ControlPlaneOptions {
     // With an Etcd section (server.h ServerOptions): client, write fence, failure handler.
     std::shared_ptr<etcd::Client> etcd;
     std::vector<etcd::Compare> etcd_fence;
+    std::vector<etcd::Op> etcd_mark;
     std::function<void(const Status&)> on_store_failure;
 };
 

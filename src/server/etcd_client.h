@@ -1,6 +1,8 @@
 #pragma once
 // The etcd client the configuration's Etcd section asks for: its endpoints (tried in
 // turn), Timeout for every request and Retry more members tried when one cannot be reached.
+// https:// endpoints are spoken to over TLS, trusting Etcd.CAFile (or the system's CAs) and
+// presenting Etcd.CertFile/KeyFile when given.
 
 #include <memory>
 

@@ -101,11 +101,17 @@ int runServer(const ServeOptions& options) {
             VQ_LOG_INFO("SERVER_STOPPED signal={} leader=false", stop_signal);
             return 0;
         }
+        // TLS refused (unknown CA, no or a wrong client certificate): a restart will not
+        // help, the configuration must change.
+        if (won.code() == StatusCode::permission_denied)
+            return fail(won.message());
         if (!won)
             stopActing("ETCD_LOST", won);
         VQ_LOG_INFO("HA_LEADER id={} revision={} lease={}", eo.id, election->wonAt(),
                     election->lease());
         cpo.etcd_fence = election->fence();
+        cpo.etcd_mark = {etcd::Op::put(store::writerKey(config.etcd.root),
+                                       eo.id + " won@" + std::to_string(election->wonAt()))};
         cpo.on_store_failure = [](const Status& why) { stopActing("HA_WRITE_REFUSED", why); };
         election->keepLeading([](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
     }

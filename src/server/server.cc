@@ -264,6 +264,7 @@ Status Server::openStore() {
     const store::EtcdKeyspace keys{ec.root, sot_.id};
     store::EtcdWriterOptions wo;
     wo.fence = options_.etcd_fence;
+    wo.mark = options_.etcd_mark;
     wo.on_failure = options_.on_store_failure;
     auto writer = std::make_shared<store::EtcdWriter>(client, std::move(wo));
     store_ = std::make_unique<store::EtcdProgressStore>(writer, keys);

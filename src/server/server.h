@@ -71,6 +71,7 @@ struct ServerOptions {
     // that failed (under HA the process stops acting at once).
     std::shared_ptr<etcd::Client> etcd;
     std::vector<etcd::Compare> etcd_fence;
+    std::vector<etcd::Op> etcd_mark;  // put in every write under HA (store/etcd_writer.h)
     std::function<void(const Status&)> on_store_failure;
 };
 

@@ -47,4 +47,8 @@ std::string leaderKey(std::string_view root) {
     return std::string(root) + "/leader";
 }
 
+std::string writerKey(std::string_view root) {
+    return std::string(root) + "/writer";
+}
+
 }  // namespace vq::store

@@ -2,6 +2,7 @@
 // Where the etcd store keeps things, under the configured Root and the SoT's id (the
 // original's layout, <Root>/<sot-id>/<site-id>/...):
 //   <Root>/leader                                  the HA leader (election.h)
+//   <Root>/writer                                  the HA leader that wrote last (etcd_writer.h)
 //   <Root>/<sot>/_revision_next                    the next revision number to hand out
 //   <Root>/<sot>/_revisions/<number>/meta          a revision's metadata, written last
 //   <Root>/<sot>/_revisions/<number>/chunk/<i>     its SoT bundle, in chunks
@@ -42,5 +43,6 @@ struct EtcdKeyspace {
 };
 
 std::string leaderKey(std::string_view root);
+std::string writerKey(std::string_view root);
 
 }  // namespace vq::store

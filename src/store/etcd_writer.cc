@@ -5,7 +5,9 @@ namespace vq::store {
 Status EtcdWriter::commit(const std::vector<etcd::Op>& ops) {
     if (ops.empty())
         return Status::ok();
-    auto t = client_->txn(options_.fence, ops);
+    std::vector<etcd::Op> marked = ops;
+    marked.insert(marked.end(), options_.mark.begin(), options_.mark.end());
+    auto t = client_->txn(options_.fence, marked);
     Status st = Status::ok();
     if (!t)
         st = Status::withCode(t.code(), "etcd store: " + t.message());

@@ -4,6 +4,9 @@
 // transaction exceeds etcd's limits (128 operations, 1.5 MiB per request by default). A
 // fence that no longer holds is `failed_precondition` ("leadership lost"), and every
 // failure is reported to `on_failure` as well, so that the server stops acting at once.
+// Under HA every transaction also puts the mark (<Root>/writer: the leader's id and the
+// revision it won at): etcd's history then names the leader behind every revision, which
+// is how an operator (or a test) sees that a deposed leader wrote nothing.
 
 #include <functional>
 #include <memory>
@@ -18,8 +21,9 @@ namespace vq::store {
 
 struct EtcdWriterOptions {
     std::vector<etcd::Compare> fence{};
+    std::vector<etcd::Op> mark{};
     std::function<void(const Status&)> on_failure{};
-    size_t max_ops = 100;
+    size_t max_ops = 100;  // etcd allows 128 per transaction, the mark included
     size_t max_bytes = 1024 * 1024;
 };
 

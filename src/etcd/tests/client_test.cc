@@ -69,10 +69,20 @@ TEST(HttpEndpoint, ParsesUrls) {
     ASSERT_TRUE(ep);
     EXPECT_EQ(ep->host, "127.0.0.1");
     EXPECT_EQ(ep->port, "2379");
+    EXPECT_FALSE(ep->tls);
     EXPECT_TRUE(parseEndpoint("localhost:2379"));
     EXPECT_FALSE(parseEndpoint("http://127.0.0.1"));
     EXPECT_FALSE(parseEndpoint("http://h:23x9"));
-    EXPECT_FALSE(parseEndpoint("https://h:2379"));
+    auto tls = parseEndpoint("https://etcd1:2379");
+    ASSERT_TRUE(tls);
+    EXPECT_EQ(tls->host, "etcd1");
+    EXPECT_TRUE(tls->tls);
+}
+
+TEST(HttpTransportTest, HttpsWithoutTlsSettingsIsRefused) {
+    auto t = HttpTransport::create(HttpTransportOptions{{"https://127.0.0.1:2379"}});
+    ASSERT_FALSE(t);
+    EXPECT_NE(t.message().find("needs TLS settings"), std::string::npos) << t.message();
 }
 
 TEST(HttpTransportTest, NoMemberIsUnavailable) {

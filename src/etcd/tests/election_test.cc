@@ -51,6 +51,24 @@ TEST_F(ElectionOnFake, ALostClusterEndsTheCampaignWithAnError) {
     EXPECT_EQ(a.campaign([] { return false; }).code(), StatusCode::unavailable);
 }
 
+TEST_F(ElectionOnFake, AShortOutageMidCampaignIsRiddenOut) {
+    Election a(client, opts("a"));
+    ASSERT_TRUE(a.campaign([] { return false; }));
+    Election b(client, opts("b"));
+    int polls = 0;
+    // The cluster is unreachable for a few polls (well under b's TTL of 1 s), then back;
+    // a's lease ends meanwhile: b goes on campaigning and leads.
+    Status st = b.campaign([&] {
+        ++polls;
+        fake->setDown(polls >= 2 && polls < 5);
+        if (polls == 6)
+            fake->expireLease(a.lease());
+        return polls > 40;
+    });
+    ASSERT_TRUE(st) << st.message();
+    EXPECT_EQ(b.leader().value(), "b");
+}
+
 TEST_F(ElectionOnFake, ResigningLetsTheNextLeadAtOnce) {
     Election a(client, opts("a"));
     ASSERT_TRUE(a.campaign([] { return false; }));

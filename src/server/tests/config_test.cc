@@ -97,6 +97,31 @@ TEST(Config, DefaultsWhenAbsent) {
     EXPECT_EQ(r.config.etcd.root, "vaqueroServer");
 }
 
+TEST(Config, EtcdTlsFiles) {
+    auto r = parseConfig(
+        "Etcd:\n  Endpoints: [https://10.0.0.5:2379]\n  CAFile: /pki/ca.pem\n"
+        "  CertFile: /pki/vq.pem\n  KeyFile: /pki/vq.key\n",
+        "tls.yaml");
+    ASSERT_TRUE(r.ok()) << r.errors.front();
+    EXPECT_TRUE(r.warnings.empty()) << r.warnings.front();
+    EXPECT_EQ(r.config.etcd.ca_file, "/pki/ca.pem");
+    EXPECT_EQ(r.config.etcd.cert_file, "/pki/vq.pem");
+    EXPECT_EQ(r.config.etcd.key_file, "/pki/vq.key");
+}
+
+TEST(Config, EtcdTlsFilesNeedHttpsAndBothHalvesOfTheCertificate) {
+    auto half = parseConfig(
+        "Etcd:\n  Endpoints: [https://10.0.0.5:2379]\n  CertFile: /pki/vq.pem\n", "tls.yaml");
+    ASSERT_FALSE(half.ok());
+    EXPECT_NE(half.errors.front().find("both or neither"), std::string::npos)
+        << half.errors.front();
+    auto plain = parseConfig("Etcd:\n  Endpoints: [http://10.0.0.5:2379]\n  CAFile: /pki/ca.pem\n",
+                             "tls.yaml");
+    ASSERT_FALSE(plain.ok());
+    EXPECT_NE(plain.errors.front().find("no endpoint is https://"), std::string::npos)
+        << plain.errors.front();
+}
+
 TEST(Config, CaseInsensitiveKeysAndAddressSpelling) {
     auto r = parseConfig(
         "serverapi: {address: 10.0.0.1, port: 1}\nlog: {type: JSON}\n"

@@ -124,6 +124,21 @@ TEST_F(OnFakeEtcd, AFencedWriteIsRefusedOnceLeadershipIsLost) {
     EXPECT_EQ((*s.load("lab", "h1"))->checkpoints, 0u);  // nothing landed
 }
 
+TEST_F(OnFakeEtcd, EveryWriteCarriesTheMarkInTheSameRevision) {
+    EtcdWriterOptions options;
+    options.mark = {etcd::Op::put("vq/writer", "leader-a")};
+    EtcdProgressStore s(writer(options), keys);
+    HostProgress p;
+    p.site = "lab";
+    p.host = "h1";
+    ASSERT_TRUE(s.save(p));
+    auto record = client->get("vq/sot1/lab/progress/h1");
+    auto mark = client->get("vq/writer");
+    ASSERT_TRUE(record && *record && mark && *mark);
+    EXPECT_EQ((*mark)->value, "leader-a");
+    EXPECT_EQ((*mark)->mod_revision, (*record)->mod_revision);
+}
+
 TEST_F(OnFakeEtcd, ALostClusterFailsWritesAsUnavailable) {
     Status seen = Status::ok();
     EtcdWriterOptions options;
