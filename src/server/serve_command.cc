@@ -12,6 +12,8 @@
 #include "base/process.h"
 #include "server/control_plane.h"
 #include "server/etcd_client.h"
+#include "server/follower_api.h"
+#include "server/leader_record.h"
 #include "server/standby_api.h"
 #include "store/etcd_keyspace.h"
 
@@ -33,12 +35,40 @@ constexpr int kExitStoreLost = 3;
     std::_Exit(kExitStoreLost);
 }
 
-// This candidate's id in <Root>/leader: host, process and User API, for operators.
-std::string candidateId(const Config& config) {
+// This candidate's record in <Root>/leader: its id (host, process and User API, for
+// operators) and where the others reach its listeners once it leads.
+bool gitSot(const Config& config);
+
+LeaderRecord ownRecord(const Config& config) {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
-    return std::string(host) + "/" + std::to_string(::getpid()) + "@" + config.user_api.addr + ":" +
+    LeaderRecord r;
+    r.id = std::string(host) + "/" + std::to_string(::getpid()) + "@" + config.user_api.addr + ":" +
            std::to_string(config.user_api.port);
+    r.server_api = advertisedEndpoint(config.server_api.endpoint, host);
+    r.user_api = advertisedEndpoint(config.user_api, host);
+    if (gitSot(config))
+        r.gitter = advertisedEndpoint(config.gitter.listen, host);
+    return r;
+}
+
+bool gitSot(const Config& config) {
+    for (const auto& sot : config.sots) {
+        if (sot.kind == SotSourceConfig::Kind::Git)
+            return true;
+    }
+    return false;
+}
+
+// How a follower checks the leader's certificate: ServerClient's CAFile (or
+// InsecureSkipVerify) when set, else its own ServerAPI certificate, which is the leader's
+// too when the servers share one (as they do behind a load balancer agents verify by name).
+https::ClientTrust leaderTrust(const Config& config) {
+    https::ClientTrust trust;
+    trust.insecure_skip_verify = config.server_client.insecure_skip_verify;
+    trust.ca_file = config.server_client.ca_file.empty() ? config.server_api.public_key
+                                                         : config.server_client.ca_file;
+    return trust;
 }
 
 // A stop signal that arrived (polled: the campaign must not block it).
@@ -78,32 +108,62 @@ int runServer(const ServeOptions& options) {
         cpo.on_store_failure = [](const Status& why) { stopActing("ETCD_WRITE_FAILED", why); };
     }
     if (config.etcd.present && config.etcd.ha) {
+        if (config.server_api.private_key.empty() || config.server_api.public_key.empty())
+            return fail("ServerAPI.PrivateKey and ServerAPI.PublicKey are required");
+        const LeaderRecord self = ownRecord(config);
         etcd::ElectionOptions eo;
         eo.key = store::leaderKey(config.etcd.root);
-        eo.id = candidateId(config);
+        eo.id = encodeLeaderRecord(self);
         eo.ttl_s = config.etcd.lease_ttl_s;
         election = std::make_unique<etcd::Election>(cpo.etcd, eo);
         etcd::Election* e = election.get();
-        StandbyApi standby(config.user_api, [e] {
+        auto leader_value = [e] {
             auto who = e->leader();
             return who ? *who : std::string();
-        });
+        };
+        // Until it leads, the server answers its agents by forwarding to the leader, and its
+        // User API and Gitter with the leader's address.
+        FollowerApiOptions fo;
+        fo.listen = config.server_api.endpoint;
+        fo.certificate = config.server_api.public_key;
+        fo.private_key = config.server_api.private_key;
+        fo.leader_trust = leaderTrust(config);
+        fo.self_id = self.id;
+        fo.leader = [e] { return e->leader(); };
+        auto follower = FollowerApi::create(std::move(fo));
+        if (!follower)
+            return fail(follower.message());
+        if (Status st = (*follower)->start(); !st)
+            VQ_LOG_WARN("SERVER_API_UNAVAILABLE reason=\"{}\"", st.message());
+        StandbyApi standby(config.user_api, leader_value,
+                           [](const LeaderRecord& r) { return r.user_api; });
         if (Status st = standby.start(); !st)
             VQ_LOG_WARN("USER_API_UNAVAILABLE reason=\"{}\"", st.message());
-        VQ_LOG_INFO("HA_CAMPAIGN key={} id={} ttl={}s", eo.key, eo.id, eo.ttl_s);
+        std::unique_ptr<StandbyApi> standby_gitter;
+        if (gitSot(config)) {
+            standby_gitter = std::make_unique<StandbyApi>(
+                config.gitter.listen, leader_value, [](const LeaderRecord& r) { return r.gitter; });
+            if (Status st = standby_gitter->start(); !st)
+                VQ_LOG_WARN("GITTER_UNAVAILABLE reason=\"{}\"", st.message());
+        }
+        VQ_LOG_INFO("HA_CAMPAIGN key={} id={} ttl={}s record=\"{}\"", eo.key, self.id, eo.ttl_s,
+                    eo.id);
         const char* stop_signal = nullptr;
         Status won = election->campaign([&] {
             stop_signal = pendingStopSignal(signals);
             return stop_signal != nullptr;
         });
+        (*follower)->stop();
         standby.stop();
+        if (standby_gitter)
+            standby_gitter->stop();
         if (stop_signal != nullptr) {
             VQ_LOG_INFO("SERVER_STOPPED signal={} leader=false", stop_signal);
             return 0;
         }
         if (!won)
             stopActing("ETCD_LOST", won);
-        VQ_LOG_INFO("HA_LEADER id={} revision={} lease={}", eo.id, election->wonAt(),
+        VQ_LOG_INFO("HA_LEADER id={} revision={} lease={}", self.id, election->wonAt(),
                     election->lease());
         cpo.etcd_fence = election->fence();
         cpo.on_store_failure = [](const Status& why) { stopActing("HA_WRITE_REFUSED", why); };
