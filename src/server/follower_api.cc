@@ -130,6 +130,9 @@ Result<std::unique_ptr<FollowerApi>> FollowerApi::create(FollowerApiOptions opti
     https::TlsServerOptions to;
     to.address = options.listen.addr;
     to.port = static_cast<uint16_t>(options.listen.port);
+    // A call still waiting for a leader that went silent (paused, or its machine gone) must
+    // not hold up this server's own take-over: it ends on its own, answering nobody.
+    to.stop_wait = std::chrono::milliseconds(200);
     api->forwarder_ = std::make_shared<Forwarder>(std::move(options));
     http::Router router;
     for (std::string_view path :

@@ -153,6 +153,12 @@ int runServer(const ServeOptions& options) {
             stop_signal = pendingStopSignal(signals);
             return stop_signal != nullptr;
         });
+        if (won && stop_signal == nullptr) {
+            // The lease is kept alive before anything else: stopping the follower listeners
+            // must not cost the leadership just won.
+            election->keepLeading(
+                [](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
+        }
         (*follower)->stop();
         standby.stop();
         if (standby_gitter)
@@ -167,7 +173,6 @@ int runServer(const ServeOptions& options) {
                     election->lease());
         cpo.etcd_fence = election->fence();
         cpo.on_store_failure = [](const Status& why) { stopActing("HA_WRITE_REFUSED", why); };
-        election->keepLeading([](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
     }
     auto created = ControlPlane::create(config, cpo);
     if (!created)
