@@ -145,4 +145,5 @@ for line in open(sys.argv[2], errors="replace"):
 print(r["kill_to_first_ack_ms"], r["queued"], first_stored)
 PY
 )
-echo "PASS ha_agents hosts=$HOSTS kill_to_ready_ms<=$leader_ms kill_to_first_ack_ms=$first_ack queued_at_agent=$queued kill_to_first_stored_ms=$first_stored kill_to_queue_delivered_ms<=$drained_ms"
+twice=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["delivered_twice_count"])' "$VQ_TMP/check.json")
+echo "PASS ha_agents hosts=$HOSTS kill_to_ready_ms<=$leader_ms kill_to_first_ack_ms=$first_ack queued_at_agent=$queued kill_to_first_stored_ms=$first_stored kill_to_queue_delivered_ms<=$drained_ms delivered_twice=$twice"
