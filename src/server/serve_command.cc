@@ -156,8 +156,7 @@ int runServer(const ServeOptions& options) {
         if (won && stop_signal == nullptr) {
             // The lease is kept alive before anything else: stopping the follower listeners
             // must not cost the leadership just won.
-            election->keepLeading(
-                [](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
+            election->keepLeading([](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
         }
         (*follower)->stop();
         standby.stop();
