@@ -7,7 +7,9 @@
 # the new leader's User API every host moved exactly one stage, to `disk`: no acknowledged
 # checkpoint lost, none applied twice (a checkpoint the old leader stored but could not
 # answer reaches the new leader again, which records it without moving the host: counted
-# and printed as delivered twice). A follower's User API answers 503 naming the leader.
+# and printed as delivered twice). A follower's User API answers 503 naming the leader. Then a
+# second agent behind a round-robin TCP load balancer over all three servers (the dead one
+# included) gets in sync and checkpoints 100 hosts to `provisioned` on the new leader.
 source "$(dirname "$0")/lib.sh"
 vq_require_tools curl python3 openssl etcd etcdctl
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
@@ -34,6 +36,7 @@ with open(inventory, "w") as inv, open(macs, "w") as out:
         out.write(f"{mac} node{i}\n")
 PY
 sed -i 's|cidr: 10.99.0.0/24|cidr: 10.99.0.0/16|' "$sot/sites/lab/env.yml"
+printf '  - name: a2\n    asset_server: {addr: 10.99.0.6, port: 8080}\n' >>"$sot/sites/lab/env.yml"
 
 # --- one certificate for every server: followers trust it to reach the leader -----------------
 pki=$VQ_TMP/pki
@@ -128,6 +131,31 @@ drained_ms=$(( $(now_ms) - kill_ms ))
 check() { python3 "$here/ha/check_hosts.py" "http://127.0.0.1:${uport[$second]}" lab "$VQ_TMP/macs" install disk >"$VQ_TMP/check.json"; }
 vq_wait_for 60 check || { cat "$VQ_TMP/check.json" >&2; vq_fail "acknowledged checkpoints missing, or applied twice"; }
 cat "$VQ_TMP/check.json" >&2
+# --- a second agent through a round-robin TCP load balancer over all three servers (the
+# killed one included: the balancer skips a backend that refuses) -------------------------
+lport=$(vq_free_port)
+vq_bg python3 "$here/ha/round_robin_lb.py" "$lport" "${sport[@]}" >"$VQ_TMP/lb.log" 2>&1
+vq_wait_for 10 grep -q ready "$VQ_TMP/lb.log" || vq_fail "the load balancer did not start"
+hport2=$(vq_free_port)
+sed "s|Port: ${sport[$follower]}|Port: $lport|; s|agent-state|agent2-state|" "$VQ_TMP/agent.yaml" >"$VQ_TMP/agent2.yaml"
+vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=a2 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent2.yaml" \
+  --listen 127.0.0.1 --http-port "$hport2" --no-boot-services >"$VQ_TMP/agent2.log" 2>&1
+agent2_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport2/ready")" = 200 ]; }
+vq_wait_for 60 agent2_ready || { tail -20 "$VQ_TMP/agent2.log"; vq_fail "the agent behind the load balancer did not get in sync"; }
+sed -n 1,100p "$VQ_TMP/macs" >"$VQ_TMP/macs100"
+python3 "$here/ha/checkpoint_hosts.py" "http://127.0.0.1:$hport2" disk "$VQ_TMP/macs100" 1000000 0 4 \
+  >"$VQ_TMP/run2.json" || vq_fail "checkpoints through the load balancer failed"
+vq_wait_for 30 agent2_ready || vq_fail "the agent behind the load balancer did not deliver what it queued"
+provisioned() {
+  curl -sf "http://127.0.0.1:${uport[$second]}/hosts" | python3 -c '
+import json, sys
+names = {l.split()[1] for l in open(sys.argv[1]) if l.strip()}
+hosts = [h for h in json.load(sys.stdin)["hosts"] if h["host"] in names and h.get("state") == "provisioned"]
+sys.exit(0 if len(hosts) == len(names) else 1)' "$VQ_TMP/macs100"
+}
+vq_wait_for 30 provisioned || vq_fail "checkpoints through the load balancer did not all reach the leader"
+vq_log "100 more checkpoints through a round-robin load balancer: every host provisioned"
+
 # The figures: kill -> the first acknowledgement through the agent (stored by the leader, or
 # queued at the agent), -> the first checkpoint the new leader stored (the agent's log).
 read -r first_ack queued first_stored < <(python3 - "$VQ_TMP/run.json" "$VQ_TMP/agent.log" <<'PY'

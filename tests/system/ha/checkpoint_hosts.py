@@ -2,7 +2,7 @@
 """Simulated hosts calling their checkpoint URL through an agent, as installed systems do:
 GET <agent>/checkpoint/<mac>?boot=<boot>, again after a pause while the answer is not 200
 (each host bounded in attempts and time). After KILL_AFTER acknowledgements it kill -9s
-KILL_PID (the leader) and notes when. Prints one JSON object: acknowledged, failed, the kill
+KILL_PID (the leader; 0: nobody) and notes when. Prints one JSON object: acknowledged, failed, the kill
 time, the first acknowledgement after it (queued at the agent, or stored by the leader), and
 how many were answered "queued" by the agent.
 
@@ -40,7 +40,7 @@ def main() -> None:
                     state["first_after"] = now
                 if state["first_stored_after"] is None and "queued" not in body:
                     state["first_stored_after"] = now
-            if state["kill_at"] is None and state["acked"] >= kill_after:
+            if kill_pid > 0 and state["kill_at"] is None and state["acked"] >= kill_after:
                 os.kill(kill_pid, signal.SIGKILL)
                 state["kill_at"] = time.monotonic()
                 state["kill_epoch_ms"] = round(time.time() * 1000)
