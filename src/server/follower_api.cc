@@ -133,12 +133,17 @@ Result<std::unique_ptr<FollowerApi>> FollowerApi::create(FollowerApiOptions opti
     // A call still waiting for a leader that went silent (paused, or its machine gone) must
     // not hold up this server's own take-over: it ends on its own, answering nobody.
     to.stop_wait = std::chrono::milliseconds(200);
-    api->forwarder_ = std::make_shared<Forwarder>(std::move(options));
     http::Router router;
+    const bool reads_here = static_cast<bool>(options.read_routes);
+    if (reads_here)
+        options.read_routes(router);
+    api->forwarder_ = std::make_shared<Forwarder>(std::move(options));
     for (std::string_view path :
          {wire::kLogin, wire::kWatch, wire::kBundle, wire::kManifest, wire::kEvents,
           wire::kCheckpoint, wire::kTasks, wire::kTaskResults}) {
         const ForwardRule rule = forwardRule(path);
+        if (reads_here && rule.answered_here)
+            continue;
         // The leader says which methods it takes.
         router.exact(
             std::string(path),

@@ -15,6 +15,7 @@
 #include "https/tls_server.h"
 
 #include "base/result.h"
+#include "http/router.h"
 #include "server/config.h"
 #include "server/follower_routes.h"
 
@@ -29,6 +30,9 @@ struct FollowerApiOptions {
     // <Root>/leader's value now (empty: nobody leads).
     std::function<Result<std::string>()> leader;
     std::chrono::milliseconds watch_timeout{25'000};
+    // Adds the routes answered here (server_api.h addServerApiReadRoutes) for the calls
+    // follower_routes.h marks answered_here; unset: those are forwarded too.
+    std::function<void(http::Router&)> read_routes;
 };
 
 class FollowerApi {

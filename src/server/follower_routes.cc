@@ -14,10 +14,13 @@ constexpr std::chrono::milliseconds kExchangeMargin{8'000};
 }  // namespace
 
 ForwardRule forwardRule(std::string_view path) {
-    if (path == wire::kLogin || path == wire::kBundle)
-        return {true, false, false,
-                path == wire::kBundle ? "application/zstd" : "application/json"};
-    if (path == wire::kWatch || path == wire::kManifest)
+    if (path == wire::kLogin)
+        return {true, false, false, true};
+    if (path == wire::kBundle)
+        return {true, false, false, true, "application/zstd"};
+    if (path == wire::kWatch)
+        return {true, false, true, true};
+    if (path == wire::kManifest)
         return {true, false, true};
     if (path == wire::kEvents || path == wire::kCheckpoint || path == wire::kTaskResults)
         return {true, true, false};

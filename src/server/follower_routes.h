@@ -1,12 +1,14 @@
 #pragma once
-// What a server that does not lead (Etcd.HA) does with each ServerAPI call an agent makes:
-// it keeps no state of its own, so it forwards every call to the leader's ServerAPI (the
+// What a server that does not lead (Etcd.HA) does with each ServerAPI call an agent makes.
+// Login, revisions and bundles it answers itself, from the revisions the leader stored in
+// etcd (follower_revisions.h). Everything else it forwards to the leader's ServerAPI (the
 // endpoint the leader publishes in <Root>/leader, leader_record.h), with the agent's session
 // token, and relays the answer. Calls that change state or hand out work (events,
 // checkpoints, tasks and their results) are leader-only: the follower sends them once and
 // answers 503 when the leader does not answer, so the agent keeps them (a checkpoint is
-// acknowledged only once the leader stored it). Reads (login, revisions, bundles, the
-// manifest) are sent again once to a freshly read leader when the first one is gone.
+// acknowledged only once the leader stored it). The manifest (computed from the leader's
+// state engine) is a read: sent again once to a freshly read leader when the first is gone,
+// as are the answered-here reads when a follower is set up without them.
 
 #include <chrono>
 #include <optional>
@@ -18,9 +20,10 @@
 namespace vq::server {
 
 struct ForwardRule {
-    bool known = false;        // a ServerAPI route
-    bool leader_only = false;  // changes state or hands out work: sent at most once
-    bool long_poll = false;    // the leader may hold it up to its `wait` query (seconds)
+    bool known = false;          // a ServerAPI route
+    bool leader_only = false;    // changes state or hands out work: sent at most once
+    bool long_poll = false;      // the leader may hold it up to its `wait` query (seconds)
+    bool answered_here = false;  // from what the leader stored in etcd
     std::string_view content_type = "application/json";  // of the leader's answer
 };
 

@@ -10,12 +10,18 @@
 
 #include "base/log.h"
 #include "base/process.h"
+#include "server/agent_registry.h"
+#include "server/bundle_store.h"
 #include "server/control_plane.h"
 #include "server/etcd_client.h"
 #include "server/follower_api.h"
+#include "server/follower_revisions.h"
 #include "server/leader_record.h"
+#include "server/server_api.h"
 #include "server/standby_api.h"
 #include "store/etcd_keyspace.h"
+#include "store/etcd_rollout_store.h"
+#include "store/etcd_writer.h"
 
 namespace vq::server {
 namespace {
@@ -23,6 +29,10 @@ namespace {
 int fail(const std::string& message) {
     return startupFailure("server", "SERVER_FAILED", message);
 }
+
+// How often a follower looks for a revision the leader stored: agents see it that much later
+// than through the leader (which tells them at once), at the cost of one small range a poll.
+constexpr std::chrono::milliseconds kFollowerRevisionPoll{1'000};
 
 // A server that lost etcd or its leadership stops acting at once and exits non-zero (the
 // original's rule): an orchestrator restarts it, and it campaigns again from the start.
@@ -100,6 +110,11 @@ int runServer(const ServeOptions& options) {
     cpo.secrets.shared_secret = flagOrEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
     cpo.secrets.server_secret = flagOrEnv(options.server_secret, "VAQUERO_SERVER_SECRET");
     std::unique_ptr<etcd::Election> election;
+    // What a follower answers agents from; kept to the end: a call answered while this
+    // server took over may still hold them.
+    std::unique_ptr<FollowerRevisions> follower_revisions;
+    std::unique_ptr<BundleStore> follower_bundles;
+    std::unique_ptr<AgentRegistry> follower_agents;
     if (config.etcd.present) {
         auto client = etcdClientFor(config.etcd);
         if (!client)
@@ -130,6 +145,30 @@ int runServer(const ServeOptions& options) {
         fo.leader_trust = leaderTrust(config);
         fo.self_id = self.id;
         fo.leader = [e] { return e->leader(); };
+        // Login, revisions and bundles from what the leader stored (with or without a leader).
+        if (cpo.secrets.shared_secret.empty() || cpo.secrets.server_secret.empty())
+            return fail("the shared secret and the server secret are required");
+        const std::string sot_id = config.sots.empty() ? std::string() : config.sots.front().id;
+        follower_revisions = std::make_unique<FollowerRevisions>(
+            std::make_unique<store::EtcdRolloutStore>(
+                std::make_shared<store::EtcdWriter>(cpo.etcd, store::EtcdWriterOptions{}),
+                store::EtcdKeyspace{config.etcd.root, sot_id}),
+            kFollowerRevisionPoll);
+        follower_bundles = std::make_unique<BundleStore>(std::string(), 4);
+        follower_bundles->setFiles(
+            [r = follower_revisions.get()](const control::ModelRevision& rev) {
+                return r->files(rev.number);
+            });
+        follower_agents = std::make_unique<AgentRegistry>();
+        ServerApiContext reads;
+        reads.revisions = follower_revisions.get();
+        reads.bundles = follower_bundles.get();
+        reads.agents = follower_agents.get();
+        reads.shared_secret = cpo.secrets.shared_secret;
+        reads.server_secret = cpo.secrets.server_secret;
+        fo.read_routes = [reads](http::Router& router) { addServerApiReadRoutes(router, reads); };
+        follower_revisions->start();
+        follower_bundles->start(*follower_revisions);
         auto follower = FollowerApi::create(std::move(fo));
         if (!follower)
             return fail(follower.message());
@@ -159,6 +198,8 @@ int runServer(const ServeOptions& options) {
             election->keepLeading([](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
         }
         (*follower)->stop();
+        follower_bundles->stop();
+        follower_revisions->stop();
         standby.stop();
         if (standby_gitter)
             standby_gitter->stop();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HA on etcd with an agent: a three-member etcd cluster on loopback, three `vaquero server`s
-# with Etcd.HA, and an agent whose ServerClient is a server that does not lead (it forwards
-# to the leader). HOSTS (default 1,000) simulated hosts call their checkpoint URL through the
+# with Etcd.HA, and an agent whose ServerClient is a server that does not lead (it answers
+# login, revisions and bundles from etcd and forwards the rest to the leader). HOSTS (default 1,000) simulated hosts call their checkpoint URL through the
 # agent (`install`, the first stage of their two); after a third of them are acknowledged
 # the leader is killed with -9. Another server leads, every host ends acknowledged, and on
 # the new leader's User API every host moved exactly one stage, to `disk`: no acknowledged
@@ -104,8 +104,14 @@ agent_url=http://127.0.0.1:$hport
 agent_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$agent_url/ready")" = 200 ]; }
 vq_wait_for 60 agent_ready || { tail -20 "$VQ_TMP/agent.log"; vq_fail "the agent did not get in sync through the follower"; }
 grep -q FOLLOWER_FORWARD_FAILED "$VQ_TMP/server$follower.log" && vq_fail "forwarding failed before any kill"
+# The follower answered the agent's login, revisions and bundle itself, from what the leader
+# stored in etcd; the manifest it forwarded.
+grep -q "FOLLOWER_REVISION revision=" "$VQ_TMP/server$follower.log" ||
+  vq_fail "the follower read no revision from etcd"
+grep -q "AGENT_LOGIN site=lab agent=a1" "$VQ_TMP/server$follower.log" ||
+  vq_fail "the follower did not answer the agent's login itself"
 curl -sf "http://127.0.0.1:${uport[$leader]}/agents" | vq_matches '"agent":"a1"' ||
-  vq_fail "the leader does not know the agent that logged in through the follower"
+  vq_fail "the leader does not know the agent whose calls the follower forwarded"
 
 # --- HOSTS checkpoints through the agent; kill -9 the leader a third of the way ---------
 python3 "$here/ha/checkpoint_hosts.py" "$agent_url" install "$VQ_TMP/macs" $((HOSTS / 3)) \

@@ -25,6 +25,15 @@ TEST(FollowerRoutes, WhatChangesStateIsLeaderOnly) {
     EXPECT_FALSE(forwardRule("/v1/checkpoint/").known);
 }
 
+TEST(FollowerRoutes, LoginRevisionsAndBundlesAreAnsweredHere) {
+    for (auto path : {wire::kLogin, wire::kWatch, wire::kBundle})
+        EXPECT_TRUE(forwardRule(path).answered_here) << path;
+    // The manifest comes from the leader's state engine, the rest changes state.
+    for (auto path :
+         {wire::kManifest, wire::kEvents, wire::kCheckpoint, wire::kTasks, wire::kTaskResults})
+        EXPECT_FALSE(forwardRule(path).answered_here) << path;
+}
+
 TEST(FollowerRoutes, LongPollsAndTheirAnswers) {
     EXPECT_TRUE(forwardRule(wire::kWatch).long_poll);
     EXPECT_TRUE(forwardRule(wire::kManifest).long_poll);
