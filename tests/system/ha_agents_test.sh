@@ -65,7 +65,7 @@ Etcd:
 Log: {Level: info, Location: stdout, Type: text}
 YAML
 done
-ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/ready")" = 200 ]; }
+ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/ready")" = 200 ]; }
 wait_leader() {  # secs candidates...
   local secs=$1; shift
   local deadline=$((SECONDS + secs)) i
@@ -84,9 +84,9 @@ follower=$(( (leader + 1) % 3 ))
 vq_log "leader: server $leader; the agent talks to server $follower"
 
 # A follower's User API: 503 with Retry-After and the leader's User API address.
-vq_wait_for 10 sh -c "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:${uport[$follower]}/hosts | grep -q 503" ||
+vq_wait_for 10 sh -c "curl -s -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:${uport[$follower]}/hosts | grep -q 503" ||
   vq_fail "the follower's User API does not answer 503"
-curl -s -D "$VQ_TMP/follower-hdr" -o /dev/null "http://127.0.0.1:${uport[$follower]}/hosts" || true
+curl -s -m 5 -D "$VQ_TMP/follower-hdr" -o /dev/null "http://127.0.0.1:${uport[$follower]}/hosts" || true
 grep -qi "^Retry-After: 1" "$VQ_TMP/follower-hdr" || vq_fail "no Retry-After from the follower: $(cat "$VQ_TMP/follower-hdr")"
 grep -qi "^X-Vaquero-Leader: http://127.0.0.1:${uport[$leader]}" "$VQ_TMP/follower-hdr" ||
   vq_fail "the follower does not name the leader's User API: $(cat "$VQ_TMP/follower-hdr")"
@@ -101,7 +101,7 @@ YAML
 vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=a1 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent.yaml" \
   --listen 127.0.0.1 --http-port "$hport" --no-boot-services >"$VQ_TMP/agent.log" 2>&1
 agent_url=http://127.0.0.1:$hport
-agent_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$agent_url/ready")" = 200 ]; }
+agent_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$agent_url/ready")" = 200 ]; }
 vq_wait_for 60 agent_ready || { tail -20 "$VQ_TMP/agent.log"; vq_fail "the agent did not get in sync through the follower"; }
 grep -q FOLLOWER_FORWARD_FAILED "$VQ_TMP/server$follower.log" && vq_fail "forwarding failed before any kill"
 # The follower answered the agent's login, revisions and bundle itself, from what the leader
@@ -110,7 +110,7 @@ grep -q "FOLLOWER_REVISION revision=" "$VQ_TMP/server$follower.log" ||
   vq_fail "the follower read no revision from etcd"
 grep -q "AGENT_LOGIN site=lab agent=a1" "$VQ_TMP/server$follower.log" ||
   vq_fail "the follower did not answer the agent's login itself"
-curl -sf "http://127.0.0.1:${uport[$leader]}/agents" | vq_matches '"agent":"a1"' ||
+curl -sf -m 10 "http://127.0.0.1:${uport[$leader]}/agents" | vq_matches '"agent":"a1"' ||
   vq_fail "the leader does not know the agent whose calls the follower forwarded"
 
 # --- HOSTS checkpoints through the agent; kill -9 the leader a third of the way ---------
@@ -146,14 +146,14 @@ hport2=$(vq_free_port)
 sed "s|Port: ${sport[$follower]}|Port: $lport|; s|agent-state|agent2-state|" "$VQ_TMP/agent.yaml" >"$VQ_TMP/agent2.yaml"
 vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=a2 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent2.yaml" \
   --listen 127.0.0.1 --http-port "$hport2" --no-boot-services >"$VQ_TMP/agent2.log" 2>&1
-agent2_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport2/ready")" = 200 ]; }
+agent2_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport2/ready")" = 200 ]; }
 vq_wait_for 60 agent2_ready || { tail -20 "$VQ_TMP/agent2.log"; vq_fail "the agent behind the load balancer did not get in sync"; }
 sed -n 1,100p "$VQ_TMP/macs" >"$VQ_TMP/macs100"
 python3 "$here/ha/checkpoint_hosts.py" "http://127.0.0.1:$hport2" disk "$VQ_TMP/macs100" 1000000 0 4 \
   >"$VQ_TMP/run2.json" || vq_fail "checkpoints through the load balancer failed"
 vq_wait_for 30 agent2_ready || vq_fail "the agent behind the load balancer did not deliver what it queued"
 provisioned() {
-  curl -sf "http://127.0.0.1:${uport[$second]}/hosts" | python3 -c '
+  curl -sf -m 10 "http://127.0.0.1:${uport[$second]}/hosts" | python3 -c '
 import json, sys
 names = {l.split()[1] for l in open(sys.argv[1]) if l.strip()}
 hosts = [h for h in json.load(sys.stdin)["hosts"] if h["host"] in names and h.get("state") == "provisioned"]
