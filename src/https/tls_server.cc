@@ -244,7 +244,7 @@ void TlsServer::stop() {
         ::shutdown(fd, SHUT_RDWR);
     // Connections end at their next read or write; a handler still waiting has its owner's
     // stop() to wake it.
-    d.idle.wait_for(lock, std::chrono::seconds(10), [&d] { return d.connections == 0; });
+    d.idle.wait_for(lock, d.options.stop_wait, [&d] { return d.connections == 0; });
     VQ_LOG_INFO("SERVER_API_STOPPED port={} connections_left={}", d.port.load(), d.connections);
 }
 

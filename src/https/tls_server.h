@@ -27,6 +27,9 @@ struct TlsServerOptions {
     std::chrono::milliseconds handshake_timeout{10'000};
     std::chrono::milliseconds read_timeout{60'000};  // to receive a whole request (incl. idle)
     std::chrono::milliseconds write_timeout{120'000};
+    // How long stop() waits for handlers still running (their connections are shut down);
+    // a handler that outlives it finishes on its own thread, answering nobody.
+    std::chrono::milliseconds stop_wait{10'000};
 };
 
 class TlsServer {

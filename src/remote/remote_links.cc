@@ -449,6 +449,10 @@ Result<std::string> RemoteLinks::checkpoint(std::string_view site,
         return queue();
     }
     setConnected(true);
+    // 503: the server cannot store it now (a server that does not lead and has no leader
+    // to forward to): kept, as through an outage.
+    if (resp->status == 503)
+        return queue();
     if (resp->status != 200)
         return Status::withCode(codeForHttp(resp->status), wire::errorMessage(resp->body));
     auto answer = wire::decodeCheckpointAnswer(resp->body);
@@ -479,6 +483,8 @@ bool RemoteLinks::sendEvents(const std::vector<std::string>& encoded) {
         return false;
     }
     setConnected(true);
+    if (resp->status == 503)
+        return false;  // the server cannot take it now: kept for later
     if (resp->status != 200) {
         // The server will never take this batch (malformed): dropping it keeps the rest moving.
         VQ_LOG_WARN("AGENT_EVENTS_REFUSED status={} count={} reason=\"{}\"", resp->status,

@@ -46,6 +46,11 @@ Status ServerSession::login() {
     auto resp = client_->send(req);
     if (!resp)
         return resp.status();
+    // A server that cannot answer now (one that does not lead, without a leader) is away,
+    // not a refusal.
+    if (resp->status == 503)
+        return Status::unavailable("login: the server cannot answer now: " +
+                                   control::wire::errorMessage(resp->body));
     if (resp->status != 200) {
         std::string why = control::wire::errorMessage(resp->body);
         // The login token lives a minute from this machine's clock; the server's decides.

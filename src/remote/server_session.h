@@ -35,7 +35,8 @@ public:
     static Result<std::unique_ptr<ServerSession>> create(SessionOptions options);
 
     // Sends with the session token (logging in first when needed). Transport failures are
-    // `unavailable`; a refused login is `permission_denied` with the server's reason; any
+    // `unavailable`, and so is a login answered 503 (a server without a leader to ask); a
+    // refused login is `permission_denied` with the server's reason; any
     // other HTTP answer is returned as is.
     Result<https::ClientResponse> send(https::ClientRequest request);
     // Logs in now (start-up checks, tests).

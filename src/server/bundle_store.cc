@@ -83,7 +83,7 @@ void BundleStore::packLoop() {
             to_pack_.reset();
         }
         const auto started = std::chrono::steady_clock::now();
-        auto files = model::readSotFiles(root_);
+        auto files = files_of_ ? files_of_(*rev) : model::readSotFiles(root_);
         if (!files) {
             VQ_LOG_ERROR("BUNDLE_FAILED revision={} reason=\"{}\"", rev->number, files.message());
             continue;

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,7 @@
 #include "control/wire.h"
 
 #include "base/result.h"
+#include "model/load.h"
 #include "server/change_clock.h"
 
 namespace vq::server {
@@ -32,6 +34,12 @@ public:
     ~BundleStore();
     BundleStore(const BundleStore&) = delete;
     BundleStore& operator=(const BundleStore&) = delete;
+
+    // Where a revision's files come from; unset: read from `root` when the revision is
+    // packed. A follower (Etcd.HA) gives the files of the bundle the leader stored.
+    using FilesOf =
+        std::function<Result<std::vector<model::SotFile>>(const control::ModelRevision&)>;
+    void setFiles(FilesOf files_of) { files_of_ = std::move(files_of); }
 
     // Follows `feed` (the current revision is packed at once).
     void start(control::RevisionFeed& feed);
@@ -56,6 +64,7 @@ private:
     void packLoop();
 
     std::string root_;
+    FilesOf files_of_;
     size_t keep_;
     ChangeClock* packed_clock_;
     control::RevisionFeed* feed_ = nullptr;

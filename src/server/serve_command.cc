@@ -12,7 +12,8 @@
 #include "base/process.h"
 #include "server/control_plane.h"
 #include "server/etcd_client.h"
-#include "server/standby_api.h"
+#include "server/follower.h"
+#include "server/leader_record.h"
 #include "store/etcd_keyspace.h"
 
 namespace vq::server {
@@ -33,12 +34,27 @@ constexpr int kExitStoreLost = 3;
     std::_Exit(kExitStoreLost);
 }
 
-// This candidate's id in <Root>/leader: host, process and User API, for operators.
-std::string candidateId(const Config& config) {
+bool gitSot(const Config& config) {
+    for (const auto& sot : config.sots) {
+        if (sot.kind == SotSourceConfig::Kind::Git)
+            return true;
+    }
+    return false;
+}
+
+// This candidate's record in <Root>/leader: its id (host, process and User API, for
+// operators) and where the others reach its listeners once it leads.
+LeaderRecord ownRecord(const Config& config) {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
-    return std::string(host) + "/" + std::to_string(::getpid()) + "@" + config.user_api.addr + ":" +
+    LeaderRecord r;
+    r.id = std::string(host) + "/" + std::to_string(::getpid()) + "@" + config.user_api.addr + ":" +
            std::to_string(config.user_api.port);
+    r.server_api = advertisedEndpoint(config.server_api.endpoint, host);
+    r.user_api = advertisedEndpoint(config.user_api, host);
+    if (gitSot(config))
+        r.gitter = advertisedEndpoint(config.gitter.listen, host);
+    return r;
 }
 
 // A stop signal that arrived (polled: the campaign must not block it).
@@ -70,6 +86,9 @@ int runServer(const ServeOptions& options) {
     cpo.secrets.shared_secret = flagOrEnv(options.shared_secret, "VAQUERO_SHARED_SECRET");
     cpo.secrets.server_secret = flagOrEnv(options.server_secret, "VAQUERO_SERVER_SECRET");
     std::unique_ptr<etcd::Election> election;
+    // What answers while this server does not lead; kept to the end: a call answered while
+    // it took over may still be running.
+    std::unique_ptr<Follower> follower;
     if (config.etcd.present) {
         auto client = etcdClientFor(config.etcd);
         if (!client)
@@ -78,25 +97,30 @@ int runServer(const ServeOptions& options) {
         cpo.on_store_failure = [](const Status& why) { stopActing("ETCD_WRITE_FAILED", why); };
     }
     if (config.etcd.present && config.etcd.ha) {
+        const LeaderRecord self = ownRecord(config);
         etcd::ElectionOptions eo;
         eo.key = store::leaderKey(config.etcd.root);
-        eo.id = candidateId(config);
+        eo.id = encodeLeaderRecord(self);
         eo.ttl_s = config.etcd.lease_ttl_s;
         election = std::make_unique<etcd::Election>(cpo.etcd, eo);
-        etcd::Election* e = election.get();
-        StandbyApi standby(config.user_api, [e] {
-            auto who = e->leader();
-            return who ? *who : std::string();
-        });
-        if (Status st = standby.start(); !st)
-            VQ_LOG_WARN("USER_API_UNAVAILABLE reason=\"{}\"", st.message());
-        VQ_LOG_INFO("HA_CAMPAIGN key={} id={} ttl={}s", eo.key, eo.id, eo.ttl_s);
+        auto made = Follower::create(config, cpo.secrets, cpo.etcd, *election, self);
+        if (!made)
+            return fail(made.message());
+        follower = std::move(*made);
+        follower->start();
+        VQ_LOG_INFO("HA_CAMPAIGN key={} id={} ttl={}s record=\"{}\"", eo.key, self.id, eo.ttl_s,
+                    eo.id);
         const char* stop_signal = nullptr;
         Status won = election->campaign([&] {
             stop_signal = pendingStopSignal(signals);
             return stop_signal != nullptr;
         });
-        standby.stop();
+        if (won && stop_signal == nullptr) {
+            // The lease is kept alive before anything else: stopping the follower listeners
+            // must not cost the leadership just won.
+            election->keepLeading([](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
+        }
+        follower->stop();
         if (stop_signal != nullptr) {
             VQ_LOG_INFO("SERVER_STOPPED signal={} leader=false", stop_signal);
             return 0;
@@ -107,13 +131,12 @@ int runServer(const ServeOptions& options) {
             return fail(won.message());
         if (!won)
             stopActing("ETCD_LOST", won);
-        VQ_LOG_INFO("HA_LEADER id={} revision={} lease={}", eo.id, election->wonAt(),
+        VQ_LOG_INFO("HA_LEADER id={} revision={} lease={}", self.id, election->wonAt(),
                     election->lease());
         cpo.etcd_fence = election->fence();
         cpo.etcd_mark = {etcd::Op::put(store::writerKey(config.etcd.root),
                                        eo.id + " won@" + std::to_string(election->wonAt()))};
         cpo.on_store_failure = [](const Status& why) { stopActing("HA_WRITE_REFUSED", why); };
-        election->keepLeading([](const Status& why) { stopActing("HA_LEADERSHIP_LOST", why); });
     }
     auto created = ControlPlane::create(config, cpo);
     if (!created)

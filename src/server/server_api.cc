@@ -68,8 +68,13 @@ public:
             auth::verifyLoginToken(body["token"].get<std::string>(), ctx_.shared_secret, now());
         if (!claims)
             return refuse(claims.status());
-        auto rev = ctx_.server->revisions().latest();
-        if (!rev || !rev->model || rev->model->site(claims->site_id) == nullptr)
+        control::RevisionFeed& feed =
+            ctx_.revisions != nullptr ? *ctx_.revisions : ctx_.server->revisions();
+        auto rev = feed.latest();
+        // A follower that has read no revision yet cannot tell: not a refusal.
+        if (!rev || !rev->model)
+            return refuse(503, "no revision to check the site against yet");
+        if (rev->model->site(claims->site_id) == nullptr)
             return refuse(403, "site " + claims->site_id + " is not served by this server");
         auth::AgentClaims session = *claims;
         session.exp = now() + auth::kSessionTtlSeconds;
@@ -234,13 +239,26 @@ private:
 
 }  // namespace
 
+namespace {
+
+void addReadRoutes(http::Router& router, const std::shared_ptr<Api>& api) {
+    router.exact(
+        std::string(wire::kLogin), [api](const Request& r) { return api->login(r); },
+        http::Methods{http::Method::post});
+    router.exact(std::string(wire::kWatch), [api](const Request& r) { return api->watch(r); });
+    router.exact(std::string(wire::kBundle), [api](const Request& r) { return api->bundle(r); });
+}
+
+}  // namespace
+
+void addServerApiReadRoutes(http::Router& router, const ServerApiContext& ctx) {
+    addReadRoutes(router, std::make_shared<Api>(ctx));
+}
+
 void addServerApiRoutes(http::Router& router, const ServerApiContext& ctx) {
     auto api = std::make_shared<Api>(ctx);
     const http::Methods post{http::Method::post};
-    router.exact(
-        std::string(wire::kLogin), [api](const Request& r) { return api->login(r); }, post);
-    router.exact(std::string(wire::kWatch), [api](const Request& r) { return api->watch(r); });
-    router.exact(std::string(wire::kBundle), [api](const Request& r) { return api->bundle(r); });
+    addReadRoutes(router, api);
     router.exact(std::string(wire::kManifest),
                  [api](const Request& r) { return api->manifest(r); });
     router.exact(

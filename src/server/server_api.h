@@ -17,6 +17,9 @@ namespace vq::server {
 
 struct ServerApiContext {
     Server* server = nullptr;
+    // The revisions login checks a site against; null: server's. A follower (Etcd.HA) has
+    // no Server: its own, read from the store (follower_revisions.h).
+    control::RevisionFeed* revisions = nullptr;
     BundleStore* bundles = nullptr;
     AgentRegistry* agents = nullptr;
     std::string shared_secret;  // agents prove it to log in
@@ -26,5 +29,8 @@ struct ServerApiContext {
 };
 
 void addServerApiRoutes(http::Router& router, const ServerApiContext& ctx);
+// Only login, revisions (watch) and bundles: what a follower answers itself (`server` may
+// be null; `revisions`, `bundles` and `agents` must be set).
+void addServerApiReadRoutes(http::Router& router, const ServerApiContext& ctx);
 
 }  // namespace vq::server

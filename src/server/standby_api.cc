@@ -4,23 +4,41 @@
 
 namespace vq::server {
 
-StandbyApi::StandbyApi(const Endpoint& listen, std::function<std::string()> leader) {
+StandbyApi::StandbyApi(const Endpoint& listen,
+                       std::function<std::string()> leader,
+                       std::function<std::optional<Endpoint>(const LeaderRecord&)> listener) {
     http::Router router;
     router.exact("/live", [](const http::Request&) {
         return http::Response::text(200, "live\n", "text/plain; charset=utf-8");
     });
-    auto not_leader = [leader](const http::Request&) {
-        const std::string who = leader();
-        return http::Response::text(
-            500, "not ready: standing by, the leader is " + (who.empty() ? "none" : who) + "\n",
-            "text/plain; charset=utf-8");
+    // "<id> at http://host:port", or "none", and the address alone for the header.
+    auto describe = [leader, listener](std::string& address) {
+        const std::string value = leader();
+        if (value.empty())
+            return std::string("none");
+        const LeaderRecord record = parseLeaderRecord(value);
+        if (auto e = listener(record)) {
+            address = "http://" + toString(*e);
+            return record.id + " at " + address;
+        }
+        return record.id;
     };
-    router.exact("/ready", not_leader);
-    router.prefix("/", [leader](const http::Request&) {
-        const std::string who = leader();
+    router.exact("/ready", [describe](const http::Request&) {
+        std::string address;
         return http::Response::text(
-            503, "standing by: ask the leader (" + (who.empty() ? "none yet" : who) + ")\n",
+            500, "not ready: standing by, the leader is " + describe(address) + "\n",
             "text/plain; charset=utf-8");
+    });
+    router.prefix("/", [describe](const http::Request&) {
+        std::string address;
+        const std::string who = describe(address);
+        http::Response r = http::Response::text(
+            503, "standing by: ask the leader (" + (who == "none" ? "none yet" : who) + ")\n",
+            "text/plain; charset=utf-8");
+        r.header("Retry-After", "1");
+        if (!address.empty())
+            r.header("X-Vaquero-Leader", address);
+        return r;
     });
     http::ServerOptions opts;
     opts.address = listen.addr;

@@ -1,7 +1,10 @@
 #pragma once
-// What a `vaquero server` with Etcd.HA answers on its User API while it is not the leader:
-// GET /live 200 (the process is alive), GET /ready 500 (send no traffic here), anything
-// else 503 naming the leader. The leader's own User API replaces it once it leads.
+// What a `vaquero server` with Etcd.HA answers on its User API (and its Gitter, for a git
+// SoT) while it is not the leader: GET /live 200 (the process is alive), GET /ready 500
+// (send no traffic here), anything else 503 with Retry-After, naming the leader and, in
+// X-Vaquero-Leader, the address of the leader's own listener of the same kind: operators'
+// writes and git webhooks are the leader's to take. The leader's own listeners replace it
+// once it leads.
 
 #include <functional>
 #include <memory>
@@ -10,13 +13,17 @@
 #include "base/result.h"
 #include "http/server.h"
 #include "server/config.h"
+#include "server/leader_record.h"
 
 namespace vq::server {
 
 class StandbyApi {
 public:
-    // `leader` says who leads now (empty: nobody), for the answers.
-    StandbyApi(const Endpoint& listen, std::function<std::string()> leader);
+    // `leader` returns <Root>/leader's value now (empty: nobody leads); `listener` picks,
+    // from the leader's record, the endpoint callers should use instead of this one.
+    StandbyApi(const Endpoint& listen,
+               std::function<std::string()> leader,
+               std::function<std::optional<Endpoint>(const LeaderRecord&)> listener);
     Status start();
     void stop();
     uint16_t port() const;

@@ -3,12 +3,15 @@
 // its site from what the ControlPlane sends, a SoT change reaches it, a checkpoint through
 // it reaches the server's store, an outage queues the checkpoint until a new server on the
 // same SavePath is up, an agent starts from its cache alone, and an unknown site is refused.
+// An agent may talk to a server that does not lead (Etcd.HA): it forwards to the leader, and
+// a checkpoint it cannot forward stays queued at the agent until a leader takes it.
 #include "server/control_plane.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "http_client.h"
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "server/follower_api.h"
 
 namespace vq {
 namespace {
@@ -253,6 +257,51 @@ TEST_F(ControlPlaneTest, UnknownSiteIsRefusedAtLogin) {
     Status st = startAgent("nowhere", std::chrono::seconds(2));
     ASSERT_FALSE(st);
     EXPECT_NE(st.message().find("not served"), std::string::npos) << st.message();
+}
+
+TEST_F(ControlPlaneTest, ThroughAFollowerACheckpointWaitsAtTheAgentUntilALeaderTakesIt) {
+    startServer();
+    const uint16_t leader_port = cp_->serverApiPort();
+    std::mutex mu;
+    std::string leader_value =
+        "leader/1@127.0.0.1:1 server_api=127.0.0.1:" + std::to_string(leader_port);
+    server::FollowerApiOptions fo;
+    fo.listen = {"127.0.0.1", 0};
+    fo.certificate = (dir_ / "pki/s.pem").string();
+    fo.private_key = (dir_ / "pki/s.key").string();
+    fo.leader_trust.ca_file = (dir_ / "pki/ca.pem").string();
+    fo.self_id = "follower/2@127.0.0.1:1";
+    fo.leader = [&]() -> Result<std::string> {
+        std::lock_guard lock(mu);
+        return leader_value;
+    };
+    auto follower = server::FollowerApi::create(std::move(fo));
+    ASSERT_TRUE(follower) << follower.message();
+    ASSERT_TRUE((*follower)->start());
+    config_.server_api.endpoint.port = (*follower)->port();  // the agent talks to the follower
+    ASSERT_TRUE(startAgent());
+    EXPECT_TRUE(serves("installer")) << ipxe();
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+
+    {
+        std::lock_guard lock(mu);
+        leader_value.clear();  // nobody leads: the follower answers 503
+    }
+    auto cp = checkpoint();
+    EXPECT_EQ(cp.status, 200u);
+    EXPECT_NE(cp.body.find("queued"), std::string::npos) << cp.body;
+    EXPECT_FALSE(serverHasHostAt("disk")) << "not stored before a leader has it";
+    EXPECT_FALSE(links_->inSync());
+
+    {
+        std::lock_guard lock(mu);
+        leader_value = "leader/1@127.0.0.1:1 server_api=127.0.0.1:" + std::to_string(leader_port);
+    }
+    EXPECT_TRUE(eventually([&] { return serverHasHostAt("disk"); }))
+        << httpGet(cp_->server().userApiPort(), "/hosts").body;
+    EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+    stopAgent();
+    (*follower)->stop();
 }
 
 }  // namespace

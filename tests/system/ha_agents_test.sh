@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# HA on etcd with an agent: a three-member etcd cluster on loopback, three `vaquero server`s
+# with Etcd.HA, and an agent whose ServerClient is a server that does not lead (it answers
+# login, revisions and bundles from etcd and forwards the rest to the leader). HOSTS (default 1,000) simulated hosts call their checkpoint URL through the
+# agent (`install`, the first stage of their two); after a third of them are acknowledged
+# the leader is killed with -9. Another server leads, every host ends acknowledged, and on
+# the new leader's User API every host moved exactly one stage, to `disk`: no acknowledged
+# checkpoint lost, none applied twice (a checkpoint the old leader stored but could not
+# answer reaches the new leader again, which records it without moving the host: counted
+# and printed as delivered twice). A follower's User API answers 503 naming the leader. Then a
+# second agent behind a round-robin TCP load balancer over all three servers (the dead one
+# included) gets in sync and checkpoints 100 hosts to `provisioned` on the new leader.
+source "$(dirname "$0")/lib.sh"
+vq_require_tools curl python3 openssl etcd etcdctl
+[ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
+here=$(cd "$(dirname "$0")" && pwd)
+HOSTS=${HOSTS:-1000}
+
+now_ms() { date +%s%3N; }
+
+vq_etcd_cluster 3 || vq_fail "etcd cluster did not come up"
+endpoints=$VQ_ETCD_ENDPOINTS
+
+# --- a SoT of HOSTS hosts (two-stage workflow install-then-disk) in site lab ---------------
+sot=$VQ_TMP/sot
+vq_two_stage_sot "$sot" 52:54:00:12:34:56
+python3 - "$sot/sites/lab/inventory.yml" "$VQ_TMP/macs" "$HOSTS" <<'PY'
+import sys
+inventory, macs, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(inventory, "w") as inv, open(macs, "w") as out:
+    for i in range(n):
+        mac = "52:54:00:%02x:%02x:%02x" % (0x10 + i // 65536, (i // 256) % 256, i % 256)
+        inv.write(f"---\nname: node{i}\ninterfaces:\n  - type: physical\n    subnet: net\n"
+                  f"    mac: '{mac}'\n    ipv4: 10.99.{1 + i // 250}.{1 + i % 250}\n"
+                  "workflow: install-then-disk\n")
+        out.write(f"{mac} node{i}\n")
+PY
+sed -i 's|cidr: 10.99.0.0/24|cidr: 10.99.0.0/16|' "$sot/sites/lab/env.yml"
+printf '  - name: a2\n    asset_server: {addr: 10.99.0.6, port: 8080}\n' >>"$sot/sites/lab/env.yml"
+
+# --- one certificate for every server: followers trust it to reach the leader -----------------
+pki=$VQ_TMP/pki
+mkdir -p "$pki"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/server.key" -out "$pki/server.pem" \
+  -days 2 -subj /CN=vq-ha -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 ||
+  vq_fail "openssl could not make a certificate"
+export VAQUERO_SERVER_SECRET=server-secret-for-tests VAQUERO_SHARED_SECRET=shared-secret-for-tests
+
+declare -a uport sport spid
+for i in 0 1 2; do
+  uport[$i]=$(vq_free_port)
+  sport[$i]=$(vq_free_port)
+  cat > "$VQ_TMP/server$i.yaml" <<YAML
+ServerAPI: {Addr: 127.0.0.1, Port: ${sport[$i]}, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
+UserApi: {Addr: 127.0.0.1, Port: ${uport[$i]}}
+SavePath: $VQ_TMP/state$i
+LocalDir: {PollInterval: 1}
+SoT:
+- Local: {ID: cp, Root: $sot}
+Etcd:
+  Endpoints: [${endpoints//,/, }]
+  Root: vqagents
+  HA: true
+  TTL: 2
+Log: {Level: info, Location: stdout, Type: text}
+YAML
+done
+ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/ready")" = 200 ]; }
+wait_leader() {  # secs candidates...
+  local secs=$1; shift
+  local deadline=$((SECONDS + secs)) i
+  while [ $SECONDS -lt $deadline ]; do
+    for i in "$@"; do ready "$i" && { echo "$i"; return 0; }; done
+    sleep 0.05
+  done
+  return 1
+}
+for i in 0 1 2; do
+  vq_bg "$VAQUERO_BIN" server --config "$VQ_TMP/server$i.yaml" >>"$VQ_TMP/server$i.log" 2>&1
+  spid[$i]=${VQ_PIDS[-1]}
+done
+leader=$(wait_leader 60 0 1 2) || { tail -5 "$VQ_TMP"/server*.log; vq_fail "no server became leader"; }
+follower=$(( (leader + 1) % 3 ))
+vq_log "leader: server $leader; the agent talks to server $follower"
+
+# A follower's User API: 503 with Retry-After and the leader's User API address.
+vq_wait_for 10 sh -c "curl -s -m 5 -o /dev/null -w '%{http_code}' http://127.0.0.1:${uport[$follower]}/hosts | grep -q 503" ||
+  vq_fail "the follower's User API does not answer 503"
+curl -s -m 5 -D "$VQ_TMP/follower-hdr" -o /dev/null "http://127.0.0.1:${uport[$follower]}/hosts" || true
+grep -qi "^Retry-After: 1" "$VQ_TMP/follower-hdr" || vq_fail "no Retry-After from the follower: $(cat "$VQ_TMP/follower-hdr")"
+grep -qi "^X-Vaquero-Leader: http://127.0.0.1:${uport[$leader]}" "$VQ_TMP/follower-hdr" ||
+  vq_fail "the follower does not name the leader's User API: $(cat "$VQ_TMP/follower-hdr")"
+
+# --- the agent, through the follower ----------------------------------------------------
+hport=$(vq_free_port)
+cat > "$VQ_TMP/agent.yaml" <<YAML
+ServerClient: {Addr: 127.0.0.1, Port: ${sport[$follower]}, CAFile: $pki/server.pem}
+SavePath: $VQ_TMP/agent-state
+Log: {Level: info, Location: stdout, Type: text}
+YAML
+vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=a1 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent.yaml" \
+  --listen 127.0.0.1 --http-port "$hport" --no-boot-services >"$VQ_TMP/agent.log" 2>&1
+agent_url=http://127.0.0.1:$hport
+agent_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$agent_url/ready")" = 200 ]; }
+vq_wait_for 60 agent_ready || { tail -20 "$VQ_TMP/agent.log"; vq_fail "the agent did not get in sync through the follower"; }
+grep -q FOLLOWER_FORWARD_FAILED "$VQ_TMP/server$follower.log" && vq_fail "forwarding failed before any kill"
+# The follower answered the agent's login, revisions and bundle itself, from what the leader
+# stored in etcd; the manifest it forwarded.
+grep -q "FOLLOWER_REVISION revision=" "$VQ_TMP/server$follower.log" ||
+  vq_fail "the follower read no revision from etcd"
+grep -q "AGENT_LOGIN site=lab agent=a1" "$VQ_TMP/server$follower.log" ||
+  vq_fail "the follower did not answer the agent's login itself"
+curl -sf -m 10 "http://127.0.0.1:${uport[$leader]}/agents" | vq_matches '"agent":"a1"' ||
+  vq_fail "the leader does not know the agent whose calls the follower forwarded"
+
+# --- HOSTS checkpoints through the agent; kill -9 the leader a third of the way ---------
+python3 "$here/ha/checkpoint_hosts.py" "$agent_url" install "$VQ_TMP/macs" $((HOSTS / 3)) \
+  "${spid[$leader]}" 16 >"$VQ_TMP/run.json" || vq_fail "the simulated hosts failed"
+cat "$VQ_TMP/run.json" >&2
+python3 - "$VQ_TMP/run.json" "$HOSTS" <<'PY' || vq_fail "not every checkpoint was acknowledged"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["killed"], "the leader was never killed"
+assert r["acknowledged"] == int(sys.argv[2]) and not r["failed"], r
+PY
+kill_ms=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kill_epoch_ms"])' "$VQ_TMP/run.json")
+rest=()
+for i in 0 1 2; do [ "$i" = "$leader" ] || rest+=("$i"); done
+second=$(wait_leader 30 "${rest[@]}") || vq_fail "nobody took over after kill -9"
+leader_ms=$(( $(now_ms) - kill_ms ))
+vq_log "server $second leads now (${leader_ms} ms after the kill)"
+
+# Every acknowledged checkpoint reaches the new leader (those queued at the agent too): the
+# agent is in sync again once its queue is empty.
+vq_wait_for 60 agent_ready || { tail -20 "$VQ_TMP/agent.log"; vq_fail "the agent did not deliver what it queued"; }
+drained_ms=$(( $(now_ms) - kill_ms ))
+check() { python3 "$here/ha/check_hosts.py" "http://127.0.0.1:${uport[$second]}" lab "$VQ_TMP/macs" install disk >"$VQ_TMP/check.json"; }
+vq_wait_for 60 check || { cat "$VQ_TMP/check.json" >&2; vq_fail "acknowledged checkpoints missing, or applied twice"; }
+cat "$VQ_TMP/check.json" >&2
+# --- a second agent through a round-robin TCP load balancer over all three servers (the
+# killed one included: the balancer skips a backend that refuses) -------------------------
+lport=$(vq_free_port)
+vq_bg python3 "$here/ha/round_robin_lb.py" "$lport" "${sport[@]}" >"$VQ_TMP/lb.log" 2>&1
+vq_wait_for 10 grep -q ready "$VQ_TMP/lb.log" || vq_fail "the load balancer did not start"
+hport2=$(vq_free_port)
+sed "s|Port: ${sport[$follower]}|Port: $lport|; s|agent-state|agent2-state|" "$VQ_TMP/agent.yaml" >"$VQ_TMP/agent2.yaml"
+vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=a2 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent2.yaml" \
+  --listen 127.0.0.1 --http-port "$hport2" --no-boot-services >"$VQ_TMP/agent2.log" 2>&1
+agent2_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport2/ready")" = 200 ]; }
+vq_wait_for 60 agent2_ready || { tail -20 "$VQ_TMP/agent2.log"; vq_fail "the agent behind the load balancer did not get in sync"; }
+sed -n 1,100p "$VQ_TMP/macs" >"$VQ_TMP/macs100"
+python3 "$here/ha/checkpoint_hosts.py" "http://127.0.0.1:$hport2" disk "$VQ_TMP/macs100" 1000000 0 4 \
+  >"$VQ_TMP/run2.json" || vq_fail "checkpoints through the load balancer failed"
+vq_wait_for 30 agent2_ready || vq_fail "the agent behind the load balancer did not deliver what it queued"
+provisioned() {
+  curl -sf -m 10 "http://127.0.0.1:${uport[$second]}/hosts" | python3 -c '
+import json, sys
+names = {l.split()[1] for l in open(sys.argv[1]) if l.strip()}
+hosts = [h for h in json.load(sys.stdin)["hosts"] if h["host"] in names and h.get("state") == "provisioned"]
+sys.exit(0 if len(hosts) == len(names) else 1)' "$VQ_TMP/macs100"
+}
+vq_wait_for 30 provisioned || vq_fail "checkpoints through the load balancer did not all reach the leader"
+vq_log "100 more checkpoints through a round-robin load balancer: every host provisioned"
+
+# The figures: kill -> the first acknowledgement through the agent (stored by the leader, or
+# queued at the agent), -> the first checkpoint the new leader stored (the agent's log).
+read -r first_ack queued first_stored < <(python3 - "$VQ_TMP/run.json" "$VQ_TMP/agent.log" <<'PY'
+import datetime, json, re, sys
+r = json.load(open(sys.argv[1]))
+first_stored = None
+for line in open(sys.argv[2], errors="replace"):
+    m = re.match(r"time=(\S+) .*CHECKPOINT_DELIVERED", line)
+    if not m:
+        continue
+    t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
+    if t >= r["kill_epoch_ms"]:
+        first_stored = round(t - r["kill_epoch_ms"])
+        break
+print(r["kill_to_first_ack_ms"], r["queued"], first_stored)
+PY
+)
+twice=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["delivered_twice_count"])' "$VQ_TMP/check.json")
+echo "PASS ha_agents hosts=$HOSTS kill_to_ready_ms<=$leader_ms kill_to_first_ack_ms=$first_ack queued_at_agent=$queued kill_to_first_stored_ms=$first_stored kill_to_queue_delivered_ms<=$drained_ms delivered_twice=$twice"
