@@ -4,7 +4,9 @@
 # OUT/new/<target>/ (merge it into fuzz/corpus/<target>/ with the binary's -merge=1 when it is
 # worth keeping: the corpus is replayed by ctest on every build), crashes to OUT/crashes/<target>/.
 # One line per target is appended to OUT/summary.tsv: target, exit code, seconds, executions,
-# peak RSS in MB, new corpus files, crash files. Usage: fuzz-campaign.sh BUILD_DIR OUT [TARGET...]
+# peak RSS in MB, new corpus files, crash files. MAX_SECONDS (unset: no limit) stops a target
+# early, for campaigns that must fit a time budget; the executions it reached are recorded.
+# Usage: fuzz-campaign.sh BUILD_DIR OUT [TARGET...]
 set -uo pipefail
 dir=${1:?fuzz build dir}; out=${2:?output dir}; shift 2
 runs=${RUNS:-10000000}
@@ -21,7 +23,7 @@ for t in "${targets[@]}"; do
   [ -n "$bin" ] || { echo "fuzz-campaign: ${t}_fuzz not built"; continue; }
   mkdir -p "$out/new/$t" "$out/crashes/$t"
   start=$(date +%s)
-  "$bin" -runs="$runs" -max_len=4096 -print_final_stats=1 -artifact_prefix="$out/crashes/$t/" \
+  "$bin" -runs="$runs" ${MAX_SECONDS:+-max_total_time="$MAX_SECONDS"} -max_len=4096 -print_final_stats=1 -artifact_prefix="$out/crashes/$t/" \
     "$out/new/$t" "$root/fuzz/corpus/$t" >"$out/$t.log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log" | tail -1)
