@@ -103,6 +103,8 @@ void appendEvent(std::string& out, const HostEvent& e) {
 
 // Reads {"events": [event...]} (or one event alone, `single`) into HostEvents. Unknown keys
 // and their values, at any depth, are skipped; the first error stops the parse.
+constexpr uint64_t kMaxTimeMs = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
+
 class EventsReader : public nlohmann::json_sax<json> {
 public:
     explicit EventsReader(bool single) : single_(single) {}
@@ -110,16 +112,13 @@ public:
     bool null() override { return scalar(); }
     bool boolean(bool) override { return scalar(); }
     bool number_integer(number_integer_t v) override {
-        if (inEventField() && field_ == Field::time) {
-            event_.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(v));
-        }
+        if (inEventField() && field_ == Field::time)
+            return setTime(v < 0 ? kMaxTimeMs + 1 : static_cast<uint64_t>(v));
         return scalar();
     }
     bool number_unsigned(number_unsigned_t v) override {
-        if (inEventField() && field_ == Field::time && v <= static_cast<uint64_t>(INT64_MAX)) {
-            event_.time = std::chrono::system_clock::time_point(
-                std::chrono::milliseconds(static_cast<int64_t>(v)));
-        }
+        if (inEventField() && field_ == Field::time)
+            return setTime(v);
         return scalar();
     }
     bool number_float(number_float_t, const string_t&) override { return scalar(); }
@@ -279,6 +278,15 @@ private:
                         " in one batch");
         }
         events_.push_back(std::move(event_));
+        return true;
+    }
+    // The clock counts nanoseconds in 64 bits: a time past year 9999 (or before 1970) is
+    // refused rather than overflowing it.
+    bool setTime(uint64_t ms) {
+        if (ms > kMaxTimeMs)
+            return fail("event: time_ms out of range");
+        event_.time = std::chrono::system_clock::time_point(
+            std::chrono::milliseconds(static_cast<int64_t>(ms)));
         return true;
     }
     bool fail(std::string why) {
