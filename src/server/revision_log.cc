@@ -1,6 +1,7 @@
 #include "server/revision_log.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "base/log.h"
 
@@ -36,8 +37,12 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
         std::lock_guard lock(mu_);
         next_number_ = std::max(next_number_, rev->number + 1);
     }
+    const auto started = std::chrono::steady_clock::now();
     if (before_publish_)
         before_publish_(*rev);
+    const auto store_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
     {
         std::lock_guard lock(mu_);
         kept_.push_back(rev);
@@ -46,8 +51,8 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
         subscribers = subscribers_;
         last = last_subscribers_;
     }
-    VQ_LOG_INFO("REVISION_ACCEPTED revision={} sot={} hosts={}", rev->number, rev->source_id,
-                rev->model ? rev->model->hostCount() : 0);
+    VQ_LOG_INFO("REVISION_ACCEPTED revision={} sot={} hosts={} store_ms={}", rev->number,
+                rev->source_id, rev->model ? rev->model->hostCount() : 0, store_ms);
     for (const auto& [id, fn] : subscribers)
         fn(rev);
     for (const auto& [id, fn] : last)

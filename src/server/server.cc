@@ -199,13 +199,17 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     if (!rollout)
         return rollout.status();
     s->state_->restore(*rollout);
-    // Last: planning the rollout of a large site takes long, agents are told first.
-    s->revisions_.subscribeLast([self](const control::RevisionPtr& rev) {
+    // Last, and once serving on a thread of its own: planning the rollout of a large site takes
+    // long; agents are told first and the next SoT change is loaded meanwhile.
+    s->rollout_follower_ = std::make_unique<RevisionFollower>([self](
+                                                                 const control::RevisionPtr& rev) {
         self->state_->onRevision(rev);
         self->pinned_->add(rev);
         self->releaseRevisions(rev->number);
         self->manifest_changes_.tick();
     });
+    s->revisions_.subscribeLast(
+        [self](const control::RevisionPtr& rev) { self->rollout_follower_->push(rev); });
     if (publish_current && !s->revisions_.publish(first_model, s->sot_.id, first_commit))
         return Status::unavailable("cannot store the next revision number in SavePath " +
                                    s->config_.save_path);
@@ -358,6 +362,7 @@ Status Server::start() {
     }
     tasks_->start();
     state_->start();
+    rollout_follower_->start();
     if (watcher_)
         watcher_->start();
     return Status::ok();
@@ -370,6 +375,8 @@ void Server::stop() {
         gitter_->stop();
     if (watcher_)
         watcher_->stop();
+    if (rollout_follower_)
+        rollout_follower_->stop();
     if (state_)
         state_->stop();
     if (user_api_) {

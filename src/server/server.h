@@ -34,6 +34,7 @@
 #include "server/gitter.h"
 #include "server/host_event_log.h"
 #include "server/pinned_revisions.h"
+#include "server/revision_follower.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
@@ -150,6 +151,7 @@ private:
     // Declared after the revision log it subscribes to, before the effects that call it back
     // (destroyed first, so no answer arrives at a destroyed engine).
     std::unique_ptr<StateEngine> state_;
+    std::unique_ptr<RevisionFollower> rollout_follower_;  // hands revisions to state_
     // Revisions no host needs any more leave memory and the store.
     void releaseRevisions(uint64_t latest);
     // Where the served SoT's files are: the local root, or a git SoT's checked-out tree.
