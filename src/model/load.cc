@@ -309,8 +309,7 @@ private:
                 const ParsedSotFile& inventory = *built.inputs[i];
                 if (!site.config && inventory.config)
                     site.config = inventory.config;
-                site.hosts.insert(site.hosts.end(), inventory.hosts.begin(),
-                                  inventory.hosts.end());
+                site.hosts.insert(site.hosts.end(), inventory.hosts.begin(), inventory.hosts.end());
             }
             built.site = IndexedSite::make(std::move(site));
             builder.sites.push_back(built.site);
@@ -442,7 +441,17 @@ bool readSotDir(const std::filesystem::path& root, std::vector<SotFile>& out, st
             error = fmt::format("{}: cannot read", f.path);
             return false;
         }
-        f.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        // In blocks, not a character at a time: a 100,000-host SoT is read on every reload.
+        // The size is a hint only (a file may change while read): read until the end.
+        f.data.reserve(ec ? 0 : static_cast<size_t>(size));
+        char block[1 << 16];
+        while (in.read(block, sizeof block) || in.gcount() > 0) {
+            f.data.append(block, static_cast<size_t>(in.gcount()));
+            if (f.data.size() > kMaxFileBytes) {
+                error = fmt::format("{}: larger than {} bytes", f.path, kMaxFileBytes);
+                return false;
+            }
+        }
         out.push_back(std::move(f));
     }
     std::sort(out.begin(), out.end(),

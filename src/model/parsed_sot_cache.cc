@@ -47,8 +47,7 @@ void ParsedSotCacheLoad::keep(const std::string& path,
 }
 
 const CachedSite* ParsedSotCacheLoad::findSite(
-    const std::string& dir,
-    const std::vector<std::shared_ptr<const ParsedSotFile>>& inputs) {
+    const std::string& dir, const std::vector<std::shared_ptr<const ParsedSotFile>>& inputs) {
     if (cache_ == nullptr)
         return nullptr;
     // Only this load replaces the entries (load_lock_), so the one found stays valid.

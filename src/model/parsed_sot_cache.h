@@ -52,9 +52,9 @@ struct CachedSite {
 class ParsedSotCache {
 public:
     struct Stats {
-        size_t reused = 0;          // files of the last load taken from the cache
-        size_t parsed = 0;          // files of the last load parsed
-        size_t sites_reused = 0;    // sites of the last load taken whole from the cache
+        size_t reused = 0;           // files of the last load taken from the cache
+        size_t parsed = 0;           // files of the last load parsed
+        size_t sites_reused = 0;     // sites of the last load taken whole from the cache
         size_t sites_rechecked = 0;  // of those, sites whose checks had to run again
     };
     Stats lastLoad() const;

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
-
-#include <set>
 
 #include <fmt/format.h>
 

@@ -9,13 +9,15 @@ namespace vq::server {
 
 control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> model,
                                           std::string source_id,
-                                          std::string commit) {
+                                          std::string commit,
+                                          std::shared_ptr<const std::vector<NamedFile>> files) {
     std::lock_guard order(publish_mu_);
     auto rev = std::make_shared<control::ModelRevision>();
     rev->source_id = std::move(source_id);
     rev->commit = std::move(commit);
     rev->loaded = std::chrono::system_clock::now();
     rev->model = std::move(model);
+    rev->files = std::move(files);
     std::map<uint64_t, OnRevision> subscribers, last;
     uint64_t floor = 0;
     {

@@ -201,13 +201,13 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     s->state_->restore(*rollout);
     // Last, and once serving on a thread of its own: planning the rollout of a large site takes
     // long; agents are told first and the next SoT change is loaded meanwhile.
-    s->rollout_follower_ = std::make_unique<RevisionFollower>([self](
-                                                                 const control::RevisionPtr& rev) {
-        self->state_->onRevision(rev);
-        self->pinned_->add(rev);
-        self->releaseRevisions(rev->number);
-        self->manifest_changes_.tick();
-    });
+    s->rollout_follower_ =
+        std::make_unique<RevisionFollower>([self](const control::RevisionPtr& rev) {
+            self->state_->onRevision(rev);
+            self->pinned_->add(rev);
+            self->releaseRevisions(rev->number);
+            self->manifest_changes_.tick();
+        });
     s->revisions_.subscribeLast(
         [self](const control::RevisionPtr& rev) { self->rollout_follower_->push(rev); });
     if (publish_current && !s->revisions_.publish(first_model, s->sot_.id, first_commit))
@@ -226,9 +226,11 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         s->options_.accept,
         [self](const std::shared_ptr<const model::Model>& m,
                const std::vector<model::SotFile>& files) {
-            // Stored from the very files the model was loaded from, not a second read.
-            self->next_bundle_ = model::packSot(files);
-            return self->revisions_.publish(m, self->sot_.id) != nullptr;
+            // Stored and served from the very files the model was loaded from, not a second
+            // read.
+            auto kept = std::make_shared<const std::vector<model::SotFile>>(files);
+            self->next_bundle_ = model::packSot(*kept);
+            return self->revisions_.publish(m, self->sot_.id, {}, std::move(kept)) != nullptr;
         },
         &s->sot_cache_,
         // A change is loaded once it has held still this long (a file truncated and not yet
