@@ -116,9 +116,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     // Every revision is stored with its files before anyone acts on it (the directory the
     // model was just loaded from: a git SoT's tree is rewritten only by the next load).
     s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
-        Result<std::string> bundle = self->next_bundle_ ? Result<std::string>(*self->next_bundle_)
-                                                        : model::bundleOfDir(self->sotDir());
-        self->next_bundle_.reset();
+        Result<std::string> bundle = self->next_bundle_.valid()
+                                         ? Result<std::string>(self->next_bundle_.get())
+                                         : model::bundleOfDir(self->sotDir());
         Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
                                  rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
                            : bundle.status();
@@ -229,8 +229,14 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
             // Stored and served from the very files the model was loaded from, not a second
             // read.
             auto kept = std::make_shared<const std::vector<model::SotFile>>(files);
-            self->next_bundle_ = model::packSot(*kept);
-            return self->revisions_.publish(m, self->sot_.id, {}, std::move(kept)) != nullptr;
+            // Packed while the revision's number is allocated (that write may wait behind the
+            // rollout's): the store step takes the bundle when both are done.
+            self->next_bundle_ =
+                std::async(std::launch::async, [kept] { return model::packSot(*kept); });
+            const bool published =
+                self->revisions_.publish(m, self->sot_.id, {}, std::move(kept)) != nullptr;
+            self->next_bundle_ = {};  // not left for another publication when unnumbered
+            return published;
         },
         &s->sot_cache_,
         // A change is loaded once it has held still this long (a file truncated and not yet

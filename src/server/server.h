@@ -14,6 +14,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -162,7 +163,7 @@ private:
     std::unique_ptr<SotWatcher> watcher_;  // a local SoT
     // The bundle of the revision the watcher is publishing (its thread only), so what is
     // stored is what was loaded.
-    std::optional<std::string> next_bundle_;
+    std::future<std::string> next_bundle_;
     std::unique_ptr<GitSotSource> git_source_;  // a git SoT, fed by the Gitter
     std::unique_ptr<Gitter> gitter_;
     std::unique_ptr<http::Server> user_api_;

@@ -237,8 +237,8 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
     }
     const auto started = std::chrono::steady_clock::now();
     // What changed, by the same computation `vaquero plan` prints: only hosts whose template
-    // inputs moved are rendered, outside the lock (revisions arrive one at a time, from the
-    // publisher's thread, so current_ changes only below).
+    // inputs moved are rendered, outside the lock (revisions arrive one at a time, from one
+    // thread: the server's RevisionFollower; so current_ changes only below).
     std::shared_ptr<const model::Model> before;
     {
         std::lock_guard lock(mu_);
