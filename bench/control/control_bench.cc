@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
     std::vector<double> samples;
     for (int r = 0; r < rounds; ++r) {
         const uint64_t rev = agent.revision();
+        VQ_LOG_INFO("BENCH_SOT_WRITE round={}", r);  // where each step's time starts
         std::ofstream(sot / "os/bench-marker.yml")
             << "id: bench-marker-" << r
             << "\nmajor_version: '1'\nos_family: Linux\nboot:\n  kernel: http://x/k" << r << "\n";

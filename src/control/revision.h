@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "base/file_set.h"
 #include "model/model.h"
 
 namespace vq::control {
@@ -17,6 +19,9 @@ struct ModelRevision {
     std::string commit;     // the git commit it came from; empty for a local directory
     std::chrono::system_clock::time_point loaded{};
     std::shared_ptr<const model::Model> model;  // immutable, shared by every reader
+    // The files the model was loaded from, when the publisher kept them (a directory reload):
+    // bundles are packed from these instead of reading the SoT again. Null otherwise.
+    std::shared_ptr<const std::vector<NamedFile>> files;
 };
 
 using RevisionPtr = std::shared_ptr<const ModelRevision>;

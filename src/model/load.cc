@@ -90,6 +90,8 @@ public:
         return parsed;
     }
 
+    ParsedSotCacheLoad& cacheLoad() { return load_; }
+
 private:
     ParsedSotCache* cache_;
     ParsedSotCacheLoad load_;
@@ -275,29 +277,43 @@ private:
             const SotFile& env_file = *files.env.front();
             auto env = parser_.get(env_file, decodeEnvFile);
             report(*env);
-            Site site = env->env ? *env->env : Site{};
-            site.dir = dir;
-            if (site.id.empty())
-                site.id = dir;
-            if (site.name.empty())
-                site.name = site.id;
-            if (!options_.site.empty() && options_.site != dir && options_.site != site.id) {
+            const std::string site_id = env->env && !env->env->id.empty() ? env->env->id : dir;
+            if (!options_.site.empty() && options_.site != dir && options_.site != site_id)
+                continue;
+            matched = true;
+            BuiltSite built;
+            built.dir = dir;
+            built.inputs.push_back(env);
+            for (const SotFile* f : files.inventory) {
+                built.inputs.push_back(parser_.get(*f, decodeInventory));
+                report(*built.inputs.back());
+            }
+            if (files.inventory.empty()) {
+                diags_.warning(env_file.path, 0, 0, "",
+                               fmt::format("site \"{}\" has no inventory (no hosts)", site_id));
+            }
+            if (const CachedSite* earlier = parser_.cacheLoad().findSite(dir, built.inputs)) {
+                built.site = earlier->site;
+                built.earlier_checks = earlier->checks;
+                built.reused = true;
+                builder.sites.push_back(built.site);
+                built_.push_back(std::move(built));
                 continue;
             }
-            matched = true;
-            for (const SotFile* f : files.inventory) {
-                auto inventory = parser_.get(*f, decodeInventory);
-                report(*inventory);
-                if (!site.config && inventory->config)
-                    site.config = inventory->config;
-                site.hosts.insert(site.hosts.end(), inventory->hosts.begin(),
-                                  inventory->hosts.end());
+            Site site = env->env ? *env->env : Site{};
+            site.dir = dir;
+            site.id = site_id;
+            if (site.name.empty())
+                site.name = site.id;
+            for (size_t i = 1; i < built.inputs.size(); ++i) {
+                const ParsedSotFile& inventory = *built.inputs[i];
+                if (!site.config && inventory.config)
+                    site.config = inventory.config;
+                site.hosts.insert(site.hosts.end(), inventory.hosts.begin(), inventory.hosts.end());
             }
-            if (site.hosts.empty() && files.inventory.empty()) {
-                diags_.warning(env_file.path, 0, 0, "",
-                               fmt::format("site \"{}\" has no inventory (no hosts)", site.id));
-            }
-            builder.sites.push_back(std::move(site));
+            built.site = IndexedSite::make(std::move(site));
+            builder.sites.push_back(built.site);
+            built_.push_back(std::move(built));
         }
         if (!matched) {
             diags_.error("sites", 0, 0, "",
@@ -305,9 +321,35 @@ private:
         }
     }
 
+public:
+    // Checks each site of the built model, or takes an earlier load's checks of the very same
+    // site while they still hold, and leaves the sites in the cache.
+    void checkSites(const Model& m) {
+        for (BuiltSite& b : built_) {
+            std::shared_ptr<const SiteChecks> checks = b.earlier_checks;
+            const bool recheck = !checks || !checks->stillTrueOf(m);
+            if (recheck)
+                checks = checkSite(m, b.site->site());
+            for (const auto& d : checks->diagnostics)
+                diags_.add(d);
+            parser_.cacheLoad().keepSite(b.dir, CachedSite{std::move(b.inputs), b.site, checks},
+                                         b.reused, b.reused && recheck);
+        }
+    }
+
+private:
+    struct BuiltSite {
+        std::string dir;
+        std::vector<std::shared_ptr<const ParsedSotFile>> inputs;  // env, then inventories
+        std::shared_ptr<const IndexedSite> site;
+        std::shared_ptr<const SiteChecks> earlier_checks;
+        bool reused = false;
+    };
+
     const LoadOptions& options_;
     Diagnostics& diags_;
     FileParser parser_;
+    std::vector<BuiltSite> built_;
     std::vector<const SotFile*> os_files_, boot_files_, workflow_files_;
     std::map<std::string, SiteFiles> sites_;
 };
@@ -346,8 +388,9 @@ LoadResult loadSotFiles(const std::vector<SotFile>& files,
             diags.error("sites", 0, 0, "", "no sites/ directory: a SoT needs sites/<site>/env.yml");
         }
         result.model = loader.builder.build();
-        validateModel(*result.model, diags);
-        checkTemplates(*result.model, diags);
+        validateDefinitions(*result.model, diags);
+        checkDefinitionTemplates(*result.model, diags);
+        loader.checkSites(*result.model);
     } catch (const std::exception& e) {
         // Only resource exhaustion can get here; report it rather than crash.
         diags.error("", 0, 0, "", fmt::format("internal error while loading: {}", e.what()));
@@ -398,7 +441,17 @@ bool readSotDir(const std::filesystem::path& root, std::vector<SotFile>& out, st
             error = fmt::format("{}: cannot read", f.path);
             return false;
         }
-        f.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        // In blocks, not a character at a time: a 100,000-host SoT is read on every reload.
+        // The size is a hint only (a file may change while read): read until the end.
+        f.data.reserve(ec ? 0 : static_cast<size_t>(size));
+        char block[1 << 16];
+        while (in.read(block, sizeof block) || in.gcount() > 0) {
+            f.data.append(block, static_cast<size_t>(in.gcount()));
+            if (f.data.size() > kMaxFileBytes) {
+                error = fmt::format("{}: larger than {} bytes", f.path, kMaxFileBytes);
+                return false;
+            }
+        }
         out.push_back(std::move(f));
     }
     std::sort(out.begin(), out.end(),

@@ -77,32 +77,32 @@ const std::vector<Asset>& Model::assets(std::string_view type) const {
     return it == assets_.end() ? kEmpty : it->second.assets;
 }
 
-HostMatch Model::resolve(const HostRef& r) const {
-    const Site& s = sites_[r.site];
-    const Host& h = s.hosts[r.host];
-    return HostMatch{&s, &h, &h.interfaces[r.iface]};
+HostMatch Model::findByMacIn(size_t site, const MacAddr& mac) const {
+    const IndexedSite& indexed = sites_.indexed(site);
+    const IndexedSite::MacRef* r = indexed.byMac(mac);
+    if (r == nullptr)
+        return {};
+    const Host& h = indexed.site().hosts[r->host];
+    return HostMatch{&indexed.site(), &h, &h.interfaces[r->iface]};
 }
 
 HostMatch Model::findByMac(std::string_view site, const MacAddr& mac) const {
     if (site.empty()) {
-        auto it = by_mac_.find(mac);
-        return it == by_mac_.end() ? HostMatch{} : resolve(it->second);
+        // The first site holding the MAC, in site order (the validator reports a MAC that
+        // appears twice within a site; across sites the first one answers).
+        for (size_t i = 0; i < sites_.size(); ++i) {
+            if (HostMatch m = findByMacIn(i, mac))
+                return m;
+        }
+        return {};
     }
     const int i = siteIndex(site);
-    if (i < 0)
-        return {};
-    const auto& idx = site_index_[static_cast<size_t>(i)].by_mac;
-    auto it = idx.find(mac);
-    return it == idx.end() ? HostMatch{} : resolve(it->second);
+    return i < 0 ? HostMatch{} : findByMacIn(static_cast<size_t>(i), mac);
 }
 
 const Host* Model::host(std::string_view site, std::string_view name) const {
     const int i = siteIndex(site);
-    if (i < 0)
-        return nullptr;
-    const auto& idx = site_index_[static_cast<size_t>(i)].by_name;
-    auto it = idx.find(name);
-    return it == idx.end() ? nullptr : &sites_[static_cast<size_t>(i)].hosts[it->second];
+    return i < 0 ? nullptr : sites_.indexed(static_cast<size_t>(i)).host(name);
 }
 
 namespace {
@@ -149,23 +149,68 @@ HostMatch Model::findBySelectors(std::string_view site, const Selectors& query) 
     for (size_t si = 0; si < sites_.size(); ++si) {
         if (!site.empty() && siteIndex(site) != static_cast<int>(si))
             continue;
-        const SiteIndex& idx = site_index_[si];
+        const IndexedSite& idx = sites_.indexed(si);
         if (mac) {
-            auto it = idx.selector_by_mac.find(*mac);
-            if (it != idx.selector_by_mac.end()) {
-                for (uint32_t hi : it->second)
+            if (const auto* with_mac = idx.selectorsByMac(*mac)) {
+                for (uint32_t hi : *with_mac)
                     consider(si, hi);
             }
         }
-        for (uint32_t hi : idx.selector_hosts)
+        for (uint32_t hi : idx.selectorHosts())
             consider(si, hi);
     }
     return best;
 }
 
+std::shared_ptr<const IndexedSite> IndexedSite::make(Site site) {
+    auto out = std::make_shared<IndexedSite>();
+    out->site_ = std::move(site);
+    const Site& s = out->site_;
+    out->by_name_.reserve(s.hosts.size());
+    out->by_mac_.reserve(s.hosts.size() * 2);
+    for (uint32_t hi = 0; hi < s.hosts.size(); ++hi) {
+        const Host& h = s.hosts[hi];
+        out->by_name_.emplace(h.name, hi);
+        for (uint32_t ii = 0; ii < h.interfaces.size(); ++ii) {
+            const auto& mac = h.interfaces[ii].mac;
+            if (mac)
+                out->by_mac_.emplace(*mac, MacRef{hi, ii});
+        }
+        if (h.selectors.empty())
+            continue;
+        bool has_mac = false;
+        for (const auto& [k, v] : h.selectors) {
+            if (k != "mac")
+                continue;
+            if (auto mac = MacAddr::parse(v)) {
+                out->selector_by_mac_[*mac].push_back(hi);
+                has_mac = true;
+            }
+        }
+        if (!has_mac)
+            out->selector_hosts_.push_back(hi);
+    }
+    return out;
+}
+
+const IndexedSite::MacRef* IndexedSite::byMac(const MacAddr& mac) const {
+    auto it = by_mac_.find(mac);
+    return it == by_mac_.end() ? nullptr : &it->second;
+}
+
+const Host* IndexedSite::host(std::string_view name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &site_.hosts[it->second];
+}
+
+const std::vector<uint32_t>* IndexedSite::selectorsByMac(const MacAddr& mac) const {
+    auto it = selector_by_mac_.find(mac);
+    return it == selector_by_mac_.end() ? nullptr : &it->second;
+}
+
 std::shared_ptr<const Model> ModelBuilder::build() {
     auto m = std::make_shared<Model>();
-    m->sites_ = std::move(sites);
+    m->sites_.items_ = std::move(sites);
     m->oses_ = std::move(oses);
     m->boots_ = std::move(boots);
     m->workflows_ = std::move(workflows);
@@ -188,38 +233,10 @@ std::shared_ptr<const Model> ModelBuilder::build() {
     for (auto& a : snippets)
         m->assets_[a.type].snippets.push_back(std::move(a));
 
-    m->site_index_.resize(m->sites_.size());
     for (uint32_t si = 0; si < m->sites_.size(); ++si) {
         const Site& s = m->sites_[si];
         m->site_by_id_.emplace(s.id, si);
         m->site_by_dir_.emplace(s.dir, si);
-        auto& idx = m->site_index_[si];
-        idx.by_name.reserve(s.hosts.size());
-        idx.by_mac.reserve(s.hosts.size() * 2);
-        for (uint32_t hi = 0; hi < s.hosts.size(); ++hi) {
-            const Host& h = s.hosts[hi];
-            idx.by_name.emplace(h.name, hi);
-            for (uint32_t ii = 0; ii < h.interfaces.size(); ++ii) {
-                const auto& mac = h.interfaces[ii].mac;
-                if (!mac)
-                    continue;
-                idx.by_mac.emplace(*mac, Model::HostRef{si, hi, ii});
-                m->by_mac_.emplace(*mac, Model::HostRef{si, hi, ii});
-            }
-            if (h.selectors.empty())
-                continue;
-            bool has_mac = false;
-            for (const auto& [k, v] : h.selectors) {
-                if (k != "mac")
-                    continue;
-                if (auto mac = MacAddr::parse(v)) {
-                    idx.selector_by_mac[*mac].push_back(hi);
-                    has_mac = true;
-                }
-            }
-            if (!has_mac)
-                idx.selector_hosts.push_back(hi);
-        }
         m->host_count_ += s.hosts.size();
     }
     return m;

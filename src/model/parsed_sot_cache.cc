@@ -22,6 +22,7 @@ ParsedSotCacheLoad::~ParsedSotCacheLoad() {
         return;
     std::lock_guard lock(cache_->mu_);
     cache_->files_ = std::move(next_);
+    cache_->sites_ = std::move(next_sites_);
     cache_->last_ = stats_;
 }
 
@@ -43,6 +44,31 @@ void ParsedSotCacheLoad::keep(const std::string& path,
         return;
     ++(reused ? stats_.reused : stats_.parsed);
     next_[path] = std::move(parsed);
+}
+
+const CachedSite* ParsedSotCacheLoad::findSite(
+    const std::string& dir, const std::vector<std::shared_ptr<const ParsedSotFile>>& inputs) {
+    if (cache_ == nullptr)
+        return nullptr;
+    // Only this load replaces the entries (load_lock_), so the one found stays valid.
+    std::lock_guard lock(cache_->mu_);
+    auto it = cache_->sites_.find(dir);
+    if (it == cache_->sites_.end() || it->second.inputs != inputs)
+        return nullptr;
+    return &it->second;
+}
+
+void ParsedSotCacheLoad::keepSite(const std::string& dir,
+                                  CachedSite site,
+                                  bool reused,
+                                  bool rechecked) {
+    if (cache_ == nullptr)
+        return;
+    if (reused)
+        ++stats_.sites_reused;
+    if (rechecked)
+        ++stats_.sites_rechecked;
+    next_sites_[dir] = std::move(site);
 }
 
 }  // namespace vq::model

@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "model/diagnostic.h"
+#include "model/model.h"
 #include "model/types.h"
+#include "model/validate.h"
 
 namespace vq::model {
 
@@ -38,11 +40,22 @@ struct ParsedSotFile {
     std::optional<SotConfig> config;
 };
 
+// One site as a load linked and checked it, and the parsed files it was made of (its env,
+// then its inventories in order). A load given the very same parsed files (same pointers:
+// same paths and bytes) takes the same site object, and its checks while they still hold.
+struct CachedSite {
+    std::vector<std::shared_ptr<const ParsedSotFile>> inputs;
+    std::shared_ptr<const IndexedSite> site;
+    std::shared_ptr<const SiteChecks> checks;
+};
+
 class ParsedSotCache {
 public:
     struct Stats {
-        size_t reused = 0;  // files of the last load taken from the cache
-        size_t parsed = 0;  // files of the last load parsed
+        size_t reused = 0;           // files of the last load taken from the cache
+        size_t parsed = 0;           // files of the last load parsed
+        size_t sites_reused = 0;     // sites of the last load taken whole from the cache
+        size_t sites_rechecked = 0;  // of those, sites whose checks had to run again
     };
     Stats lastLoad() const;
     size_t size() const;
@@ -51,6 +64,7 @@ private:
     friend class ParsedSotCacheLoad;
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::shared_ptr<const ParsedSotFile>> files_;
+    std::unordered_map<std::string, CachedSite> sites_;  // by directory under sites/
     Stats last_;
     std::mutex load_mu_;  // one load at a time uses (and then replaces) the entries
 };
@@ -68,10 +82,17 @@ public:
     std::shared_ptr<const ParsedSotFile> find(const std::string& path, const std::string& data);
     void keep(const std::string& path, std::shared_ptr<const ParsedSotFile> parsed, bool reused);
 
+    // The site an earlier load made of exactly these parsed files, or null.
+    const CachedSite* findSite(const std::string& dir,
+                               const std::vector<std::shared_ptr<const ParsedSotFile>>& inputs);
+    // What this load made of a site directory; `reused` and `rechecked` count for lastLoad().
+    void keepSite(const std::string& dir, CachedSite site, bool reused, bool rechecked);
+
 private:
     ParsedSotCache* cache_;
     std::unique_lock<std::mutex> load_lock_;
     std::unordered_map<std::string, std::shared_ptr<const ParsedSotFile>> next_;
+    std::unordered_map<std::string, CachedSite> next_sites_;
     ParsedSotCache::Stats stats_;
 };
 

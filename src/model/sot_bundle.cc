@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kMagic = "VQSOT1";
 constexpr size_t kMaxPath = 4096;  // safeRelativePath's limit, for the size bound
-constexpr int kLevel = 3;          // zstd's default: fast to make, and agents unpack at ~1 GB/s
+// zstd's fastest level: a 15 MB SoT packs in ~40 ms instead of ~150 ms at the default (3),
+// about as small (YAML inventories compress 10x either way), and agents unpack at ~1 GB/s.
+constexpr int kLevel = 1;
 
 }  // namespace
 

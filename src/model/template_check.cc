@@ -65,6 +65,12 @@ void checkContainer(const Container& c,
 }  // namespace
 
 void checkTemplates(const Model& model, Diagnostics& diags) {
+    checkDefinitionTemplates(model, diags);
+    for (const Site& site : model.sites())
+        checkHostTemplates(site, diags);
+}
+
+void checkDefinitionTemplates(const Model& model, Diagnostics& diags) {
     for (const char* type : {"cloud-config", "ignition", "kickstart", "untyped"}) {
         const auto& snippets = model.snippets(type);
         for (const Asset& s : snippets) {
@@ -108,15 +114,16 @@ void checkTemplates(const Model& model, Diagnostics& diags) {
                            fmt::format("before_shutdown[{}]", i), diags);
         }
     }
-    for (const Site& site : model.sites()) {
-        for (const Host& h : site.hosts) {
-            for (size_t i = 0; i < h.interfaces.size(); ++i) {
-                const Interface& iface = h.interfaces[i];
-                if (!iface.bmc || !iface.bmc->container)
-                    continue;
-                checkContainer(*iface.bmc->container, h.origin.file, iface.loc,
-                               fmt::format("interfaces[{}].bmc.container", i), diags);
-            }
+}
+
+void checkHostTemplates(const Site& site, Diagnostics& diags) {
+    for (const Host& h : site.hosts) {
+        for (size_t i = 0; i < h.interfaces.size(); ++i) {
+            const Interface& iface = h.interfaces[i];
+            if (!iface.bmc || !iface.bmc->container)
+                continue;
+            checkContainer(*iface.bmc->container, h.origin.file, iface.loc,
+                           fmt::format("interfaces[{}].bmc.container", i), diags);
         }
     }
 }

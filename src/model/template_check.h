@@ -10,4 +10,9 @@ namespace vq::model {
 
 void checkTemplates(const Model& model, Diagnostics& diags);
 
+// The two halves of checkTemplates: everything but the sites' hosts, and one site's hosts
+// (their BMC containers), which depend on nothing outside the site.
+void checkDefinitionTemplates(const Model& model, Diagnostics& diags);
+void checkHostTemplates(const Site& site, Diagnostics& diags);
+
 }  // namespace vq::model

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "base/text.h"
+#include "model/template_check.h"
 
 namespace vq::model {
 namespace {
@@ -205,6 +207,47 @@ bool unattendedFitsFamily(std::string_view type, std::string_view family) {
 }
 
 void validateModel(const Model& m, Diagnostics& d) {
+    validateDefinitions(m, d);
+    for (const Site& site : m.sites()) {
+        checkSubnets(site, d);
+        checkHosts(m, site, d);
+    }
+}
+
+bool SiteChecks::stillTrueOf(const Model& m) const {
+    for (const auto& [id, found] : workflows) {
+        if ((m.workflow(id) != nullptr) != found)
+            return false;
+    }
+    for (const auto& [id, found] : boots) {
+        if ((m.boot(id) != nullptr) != found)
+            return false;
+    }
+    return true;
+}
+
+std::shared_ptr<const SiteChecks> checkSite(const Model& m, const Site& site) {
+    auto out = std::make_shared<SiteChecks>();
+    Diagnostics d;
+    checkSubnets(site, d);
+    checkHosts(m, site, d);
+    checkHostTemplates(site, d);
+    out->diagnostics = d.take();
+    std::set<std::string_view> workflows, boots;
+    for (const Host& h : site.hosts) {
+        if (!h.workflow.empty())
+            workflows.insert(h.workflow);
+        if (!h.boot.empty())
+            boots.insert(h.boot);
+    }
+    for (std::string_view id : workflows)
+        out->workflows.emplace_back(std::string(id), m.workflow(id) != nullptr);
+    for (std::string_view id : boots)
+        out->boots.emplace_back(std::string(id), m.boot(id) != nullptr);
+    return out;
+}
+
+void validateDefinitions(const Model& m, Diagnostics& d) {
     checkDuplicateIds(m.oses(), "os", d);
     checkDuplicateIds(m.boots(), "boot", d);
     checkDuplicateIds(m.workflows(), "workflow", d);
@@ -216,8 +259,6 @@ void validateModel(const Model& m, Diagnostics& d) {
                 fmt::format("duplicate site id \"{}\" (also sites/{})", site.id,
                             site_ids[site.id]->dir));
         }
-        checkSubnets(site, d);
-        checkHosts(m, site, d);
     }
 
     for (const Boot& b : m.boots()) {

@@ -215,8 +215,13 @@ private:
                 ++plan.hosts_old;  // the same document, with inputs the caller found equal
                 continue;
             }
-            if (before != nullptr && old_fp_.host(*old_site, *before) == new_fp_.host(site, host)) {
-                continue;  // same inputs, same bytes: not even rendered
+            if (before != nullptr) {
+                // The same host object in both models (a site they share) is the same document:
+                // only what it refers to can have moved.
+                const uint64_t doc_old = before == &host ? 0 : InputFingerprints::document(*before);
+                const uint64_t doc_new = before == &host ? 0 : InputFingerprints::document(host);
+                if (old_fp_.host(*old_site, *before, doc_old) == new_fp_.host(site, host, doc_new))
+                    continue;  // same inputs, same bytes: not even rendered
             }
             jobs.push_back({&host, before});
         }

@@ -12,7 +12,7 @@ namespace vq::server {
 
 struct BundleStore::Packed {
     control::RevisionPtr revision;
-    std::vector<model::SotFile> files;
+    std::shared_ptr<const std::vector<model::SotFile>> files;
     std::map<std::string, std::shared_ptr<const std::string>> by_site;
     // Deltas by site and base revision.
     std::map<std::pair<std::string, uint64_t>, std::shared_ptr<const std::string>> deltas;
@@ -83,18 +83,26 @@ void BundleStore::packLoop() {
             to_pack_.reset();
         }
         const auto started = std::chrono::steady_clock::now();
-        auto files = files_of_ ? files_of_(*rev) : model::readSotFiles(root_);
+        // The files the revision was loaded from; else (when the publisher did not keep them)
+        // where they come from (a follower's: the bundle the leader stored), or the SoT
+        // directory as it is now.
+        std::shared_ptr<const std::vector<model::SotFile>> files = rev->files;
         if (!files) {
-            VQ_LOG_ERROR("BUNDLE_FAILED revision={} reason=\"{}\"", rev->number, files.message());
-            continue;
+            auto read = files_of_ ? files_of_(*rev) : model::readSotFiles(root_);
+            if (!read) {
+                VQ_LOG_ERROR("BUNDLE_FAILED revision={} reason=\"{}\"", rev->number,
+                             read.message());
+                continue;
+            }
+            files = std::make_shared<const std::vector<model::SotFile>>(std::move(*read));
         }
         auto p = std::make_shared<Packed>();
         p->revision = rev;
-        p->files = std::move(*files);
+        p->files = std::move(files);
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-        VQ_LOG_INFO("BUNDLE_READY revision={} files={} ms={}", rev->number, p->files.size(), ms);
+        VQ_LOG_INFO("BUNDLE_READY revision={} files={} ms={}", rev->number, p->files->size(), ms);
         {
             std::lock_guard lock(mu_);
             packed_.push_back(std::move(p));
@@ -153,12 +161,12 @@ Result<std::shared_ptr<const std::string>> BundleStore::blob(uint64_t revision,
             return it->second;
         }
     }
-    auto mine = siteFiles(*p->revision, p->files, site_id);
+    auto mine = siteFiles(*p->revision, *p->files, site_id);
     if (!mine)
         return Status::notFound("site " + site_id + " is not in revision " +
                                 std::to_string(revision));
     if (base) {
-        if (auto before = siteFiles(*base->revision, base->files, site_id)) {
+        if (auto before = siteFiles(*base->revision, *base->files, site_id)) {
             auto delta =
                 std::make_shared<const std::string>(model::packSotDelta(have, *before, *mine));
             std::lock_guard lock(mu_);

@@ -1,6 +1,7 @@
 #include "server/revision_log.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "base/log.h"
 
@@ -8,13 +9,15 @@ namespace vq::server {
 
 control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> model,
                                           std::string source_id,
-                                          std::string commit) {
+                                          std::string commit,
+                                          std::shared_ptr<const std::vector<NamedFile>> files) {
     std::lock_guard order(publish_mu_);
     auto rev = std::make_shared<control::ModelRevision>();
     rev->source_id = std::move(source_id);
     rev->commit = std::move(commit);
     rev->loaded = std::chrono::system_clock::now();
     rev->model = std::move(model);
+    rev->files = std::move(files);
     std::map<uint64_t, OnRevision> subscribers, last;
     uint64_t floor = 0;
     {
@@ -36,8 +39,12 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
         std::lock_guard lock(mu_);
         next_number_ = std::max(next_number_, rev->number + 1);
     }
+    const auto started = std::chrono::steady_clock::now();
     if (before_publish_)
         before_publish_(*rev);
+    const auto store_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
     {
         std::lock_guard lock(mu_);
         kept_.push_back(rev);
@@ -46,8 +53,8 @@ control::RevisionPtr RevisionLog::publish(std::shared_ptr<const model::Model> mo
         subscribers = subscribers_;
         last = last_subscribers_;
     }
-    VQ_LOG_INFO("REVISION_ACCEPTED revision={} sot={} hosts={}", rev->number, rev->source_id,
-                rev->model ? rev->model->hostCount() : 0);
+    VQ_LOG_INFO("REVISION_ACCEPTED revision={} sot={} hosts={} store_ms={}", rev->number,
+                rev->source_id, rev->model ? rev->model->hostCount() : 0, store_ms);
     for (const auto& [id, fn] : subscribers)
         fn(rev);
     for (const auto& [id, fn] : last)

@@ -37,10 +37,12 @@ public:
     void setOlder(std::function<control::RevisionPtr(uint64_t)> fn);
 
     // Numbers and publishes a new revision; returns it, or null when no number could be
-    // had (nothing is published: the caller tries again later).
+    // had (nothing is published: the caller tries again later). `files`: what the model was
+    // loaded from, when the caller has them (see ModelRevision::files).
     control::RevisionPtr publish(std::shared_ptr<const model::Model> model,
                                  std::string source_id,
-                                 std::string commit = {});
+                                 std::string commit = {},
+                                 std::shared_ptr<const std::vector<NamedFile>> files = nullptr);
     // A kept revision by number, or null.
     control::RevisionPtr find(uint64_t number) const;
 

@@ -116,9 +116,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     // Every revision is stored with its files before anyone acts on it (the directory the
     // model was just loaded from: a git SoT's tree is rewritten only by the next load).
     s->revisions_.setBeforePublish([self](const control::ModelRevision& rev) {
-        Result<std::string> bundle = self->next_bundle_ ? Result<std::string>(*self->next_bundle_)
-                                                        : model::bundleOfDir(self->sotDir());
-        self->next_bundle_.reset();
+        Result<std::string> bundle = self->next_bundle_.valid()
+                                         ? Result<std::string>(self->next_bundle_.get())
+                                         : model::bundleOfDir(self->sotDir());
         Status st = bundle ? self->rollout_store_->saveRevision(workflow::StoredRevision{
                                  rev.number, rev.source_id, rev.commit, rev.loaded, *bundle})
                            : bundle.status();
@@ -199,13 +199,17 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     if (!rollout)
         return rollout.status();
     s->state_->restore(*rollout);
-    // Last: planning the rollout of a large site takes long, agents are told first.
-    s->revisions_.subscribeLast([self](const control::RevisionPtr& rev) {
-        self->state_->onRevision(rev);
-        self->pinned_->add(rev);
-        self->releaseRevisions(rev->number);
-        self->manifest_changes_.tick();
-    });
+    // Last, and once serving on a thread of its own: planning the rollout of a large site takes
+    // long; agents are told first and the next SoT change is loaded meanwhile.
+    s->rollout_follower_ =
+        std::make_unique<RevisionFollower>([self](const control::RevisionPtr& rev) {
+            self->state_->onRevision(rev);
+            self->pinned_->add(rev);
+            self->releaseRevisions(rev->number);
+            self->manifest_changes_.tick();
+        });
+    s->revisions_.subscribeLast(
+        [self](const control::RevisionPtr& rev) { self->rollout_follower_->push(rev); });
     if (publish_current && !s->revisions_.publish(first_model, s->sot_.id, first_commit))
         return Status::unavailable("cannot store the next revision number in SavePath " +
                                    s->config_.save_path);
@@ -222,9 +226,17 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         s->options_.accept,
         [self](const std::shared_ptr<const model::Model>& m,
                const std::vector<model::SotFile>& files) {
-            // Stored from the very files the model was loaded from, not a second read.
-            self->next_bundle_ = model::packSot(files);
-            return self->revisions_.publish(m, self->sot_.id) != nullptr;
+            // Stored and served from the very files the model was loaded from, not a second
+            // read.
+            auto kept = std::make_shared<const std::vector<model::SotFile>>(files);
+            // Packed while the revision's number is allocated (that write may wait behind the
+            // rollout's): the store step takes the bundle when both are done.
+            self->next_bundle_ =
+                std::async(std::launch::async, [kept] { return model::packSot(*kept); });
+            const bool published =
+                self->revisions_.publish(m, self->sot_.id, {}, std::move(kept)) != nullptr;
+            self->next_bundle_ = {};  // not left for another publication when unnumbered
+            return published;
         },
         &s->sot_cache_,
         // A change is loaded once it has held still this long (a file truncated and not yet
@@ -359,6 +371,7 @@ Status Server::start() {
     }
     tasks_->start();
     state_->start();
+    rollout_follower_->start();
     if (watcher_)
         watcher_->start();
     return Status::ok();
@@ -371,6 +384,8 @@ void Server::stop() {
         gitter_->stop();
     if (watcher_)
         watcher_->stop();
+    if (rollout_follower_)
+        rollout_follower_->stop();
     if (state_)
         state_->stop();
     if (user_api_) {

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,7 @@
 #include "server/gitter.h"
 #include "server/host_event_log.h"
 #include "server/pinned_revisions.h"
+#include "server/revision_follower.h"
 #include "server/revision_log.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
@@ -151,6 +153,7 @@ private:
     // Declared after the revision log it subscribes to, before the effects that call it back
     // (destroyed first, so no answer arrives at a destroyed engine).
     std::unique_ptr<StateEngine> state_;
+    std::unique_ptr<RevisionFollower> rollout_follower_;  // hands revisions to state_
     // Revisions no host needs any more leave memory and the store.
     void releaseRevisions(uint64_t latest);
     // Where the served SoT's files are: the local root, or a git SoT's checked-out tree.
@@ -161,7 +164,7 @@ private:
     std::unique_ptr<SotWatcher> watcher_;  // a local SoT
     // The bundle of the revision the watcher is publishing (its thread only), so what is
     // stored is what was loaded.
-    std::optional<std::string> next_bundle_;
+    std::future<std::string> next_bundle_;
     std::unique_ptr<GitSotSource> git_source_;  // a git SoT, fed by the Gitter
     std::unique_ptr<Gitter> gitter_;
     std::unique_ptr<http::Server> user_api_;

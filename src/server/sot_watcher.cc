@@ -85,9 +85,16 @@ bool SotWatcher::pollOnce() {
             return false;
         }
     }
+    const auto started = std::chrono::steady_clock::now();
+    auto msSince = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - t)
+            .count();
+    };
     std::vector<model::SotFile> files;
     std::string read_error;
     const bool read = model::readSotDir(root_, files, read_error);
+    const auto read_ms = msSince(started);
     if (fingerprint(root_) != fp) {
         VQ_LOG_WARN("SOT_RELOAD_DEFERRED root={} reason=\"changed while being read\"",
                     root_.string());
@@ -121,8 +128,9 @@ bool SotWatcher::pollOnce() {
     holder_.set(result.model);
     loaded_fingerprint_ = fp;
     rejected_fingerprint_.clear();
-    VQ_LOG_INFO("SOT_RELOADED root={} hosts={} warnings={}", root_.string(),
-                result.model->hostCount(), result.warningCount());
+    VQ_LOG_INFO("SOT_RELOADED root={} hosts={} warnings={} read_ms={} load_ms={}", root_.string(),
+                result.model->hostCount(), result.warningCount(), read_ms,
+                msSince(started) - read_ms);
     if (on_swap_ && !on_swap_(result.model, files)) {
         VQ_LOG_WARN("SOT_RELOAD_NOT_TAKEN root={} retry=next-poll", root_.string());
         loaded_fingerprint_.clear();

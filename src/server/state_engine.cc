@@ -235,9 +235,10 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         if (current_ && revision->number <= current_->number)
             return;
     }
+    const auto started = std::chrono::steady_clock::now();
     // What changed, by the same computation `vaquero plan` prints: only hosts whose template
-    // inputs moved are rendered, outside the lock (revisions arrive one at a time, from the
-    // publisher's thread, so current_ changes only below).
+    // inputs moved are rendered, outside the lock (revisions arrive one at a time, from one
+    // thread: the server's RevisionFollower; so current_ changes only below).
     std::shared_ptr<const model::Model> before;
     {
         std::lock_guard lock(mu_);
@@ -298,8 +299,11 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         }
         for (const auto& e : changes.errors)
             VQ_LOG_ERROR("PLAN_ERROR revision={} {}", revision->number, e);
-        VQ_LOG_INFO("ROLLOUT_REVISION revision={} out_of_date={} removed={}", revision->number,
-                    stale.size(), removed);
+        VQ_LOG_INFO("ROLLOUT_REVISION revision={} out_of_date={} removed={} ms={}",
+                    revision->number, stale.size(), removed,
+                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count());
         current_ = revision;
         gone.append(rollout_->outOfDate(stale, revision->number, now));
         pending = applyLocked(gone);

@@ -235,5 +235,69 @@ TEST(ParsedSotCache, SiteFilterGivesTheSameAsFresh) {
     EXPECT_EQ(describe(loadSotFiles(files, {}, &cache)), describe(loadSotFiles(files)));
 }
 
+bool hasError(const LoadResult& r, const std::string& at, const std::string& text) {
+    return std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [&](const Diagnostic& d) {
+        return d.severity == Severity::Error && d.toString().rfind(at, 0) == 0 &&
+               d.message.find(text) != std::string::npos;
+    });
+}
+
+TEST(ParsedSotCache, AnUnchangedSiteIsSharedAndCheckedAgainOnlyWhenWhatItNamesMoves) {
+    ParsedSotCache cache;
+    std::vector<SotFile> files = baseSot();
+    for (const char* site : {"a", "b"}) {
+        put(files, std::string("sites/") + site + "/env.yml",
+            std::string("id: ") + site +
+                "\nsubnets:\n  - {id: net, cidr: 10.0.0.0/24, gateway: 10.0.0.1, dns: [10.0.0.2], "
+                "ntp: [10.0.0.3]}\nagents:\n"
+                "  - name: x\n    asset_server: {addr: 127.0.0.1, port: 24602}\n");
+    }
+    const LoadResult first = loadSotFiles(files, {}, &cache);
+    ASSERT_FALSE(first.hasErrors()) << describe(first);
+
+    // An os/ edit: both sites are the very same objects, their checks are not run again.
+    put(files, "os/os1.yml",
+        "id: os1\nmajor_version: '2'\nos_family: CoreOS\nboot:\n  kernel: http://y/k\n");
+    const LoadResult os_edit = loadSotFiles(files, {}, &cache);
+    EXPECT_EQ(describe(os_edit), describe(loadSotFiles(files)));
+    EXPECT_EQ(cache.lastLoad().sites_reused, 2u);
+    EXPECT_EQ(cache.lastLoad().sites_rechecked, 0u);
+    EXPECT_EQ(&os_edit.model->sites()[0], &first.model->sites()[0]);
+    EXPECT_EQ(os_edit.model->host("a", "a1"), first.model->host("a", "a1"));
+
+    // The workflow every host names is gone: the shared sites are checked again and the
+    // hosts refused, at their file and line.
+    drop(files, "workflows/wf.yml");
+    const LoadResult no_workflow = loadSotFiles(files, {}, &cache);
+    EXPECT_EQ(describe(no_workflow), describe(loadSotFiles(files)));
+    EXPECT_EQ(cache.lastLoad().sites_reused, 2u);
+    EXPECT_EQ(cache.lastLoad().sites_rechecked, 2u);
+    EXPECT_TRUE(hasError(no_workflow, "sites/a/hosts-1.yml:3:", "unknown workflow \"wf\""));
+    EXPECT_TRUE(hasError(no_workflow, "sites/b/hosts.yml:3:", "unknown workflow \"wf\""));
+
+    // Back again: accepted, and still the same site objects.
+    put(files, "workflows/wf.yml", "id: wf\nworkflow:\n  - boot: node\n");
+    const LoadResult back = loadSotFiles(files, {}, &cache);
+    EXPECT_FALSE(back.hasErrors());
+    EXPECT_EQ(cache.lastLoad().sites_rechecked, 2u);
+    EXPECT_EQ(&back.model->sites()[1], &first.model->sites()[1]);
+
+    // The os the hosts' boot needs removed: refused, though no site file changed.
+    drop(files, "os/os1.yml");
+    const LoadResult no_os = loadSotFiles(files, {}, &cache);
+    EXPECT_EQ(describe(no_os), describe(loadSotFiles(files)));
+    EXPECT_TRUE(hasError(no_os, "boot/node.yml:2:", "unknown os \"os1\""));
+
+    // A site file edited: that site is made again, the other one is shared.
+    put(files, "os/os1.yml",
+        "id: os1\nmajor_version: '2'\nos_family: CoreOS\nboot:\n  kernel: http://y/k\n");
+    put(files, "sites/b/hosts.yml", hostDoc("b1", 4) + hostDoc("b2", 8));
+    const LoadResult site_edit = loadSotFiles(files, {}, &cache);
+    EXPECT_EQ(describe(site_edit), describe(loadSotFiles(files)));
+    EXPECT_EQ(cache.lastLoad().sites_reused, 1u);
+    EXPECT_EQ(&site_edit.model->sites()[0], &first.model->sites()[0]);
+    EXPECT_NE(site_edit.model->host("b", "b2"), nullptr);
+}
+
 }  // namespace
 }  // namespace vq::model
