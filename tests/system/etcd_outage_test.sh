@@ -49,29 +49,8 @@ mkdir -p "$pki"
 ) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
 export VAQUERO_SERVER_SECRET=server-secret-for-tests VAQUERO_SHARED_SECRET=shared-secret-for-tests
 
-declare -a sport uport spid
-for i in 0 1; do
-  sport[$i]=$(vq_free_port)
-  uport[$i]=$(vq_free_port)
-  cat >"$VQ_TMP/server$i.yaml" <<YAML
-ServerAPI: {Addr: 127.0.0.1, Port: ${sport[$i]}, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
-UserApi: {Addr: 127.0.0.1, Port: ${uport[$i]}}
-SavePath: $VQ_TMP/state$i
-LocalDir: {PollInterval: 1}
-SoT:
-- Local: {ID: cp, Root: $sot}
-Etcd:
-  Endpoints: [${endpoints//,/, }]
-  Root: vqout
-  HA: true
-  TTL: 2
-Log: {Level: info, Location: stdout, Type: text}
-YAML
-done
-start_server() {  # index
-  vq_bg "$VAQUERO_BIN" server --config "$VQ_TMP/server$1.yaml" >>"$VQ_TMP/server$1.log" 2>&1
-  spid[$1]=${VQ_PIDS[-1]}
-}
+vq_ha_servers 2 vqout "$sot" "$pki"
+start_server() { vq_ha_start "$1"; }
 code() { curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/$2" || true; }
 ready() { [ "$(code "$1" ready)" = 200 ]; }
 live() { [ "$(code "$1" live)" = 200 ]; }

@@ -46,26 +46,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/server.key" -out "$pki/s
   vq_fail "openssl could not make a certificate"
 export VAQUERO_SERVER_SECRET=server-secret-for-tests VAQUERO_SHARED_SECRET=shared-secret-for-tests
 
-declare -a uport sport spid
-for i in 0 1 2; do
-  uport[$i]=$(vq_free_port)
-  sport[$i]=$(vq_free_port)
-  cat > "$VQ_TMP/server$i.yaml" <<YAML
-ServerAPI: {Addr: 127.0.0.1, Port: ${sport[$i]}, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
-UserApi: {Addr: 127.0.0.1, Port: ${uport[$i]}}
-SavePath: $VQ_TMP/state$i
-LocalDir: {PollInterval: 1}
-SoT:
-- Local: {ID: cp, Root: $sot}
-Etcd:
-  Endpoints: [${endpoints//,/, }]
-  Root: vqagents
-  HA: true
-  TTL: 2
-Log: {Level: info, Location: stdout, Type: text}
-YAML
-done
-ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/ready")" = 200 ]; }
+vq_ha_servers 3 vqagents "$sot" "$pki"
+ready() { vq_ha_ready "$1"; }
 wait_leader() {  # secs candidates...
   local secs=$1; shift
   local deadline=$((SECONDS + secs)) i
@@ -75,10 +57,7 @@ wait_leader() {  # secs candidates...
   done
   return 1
 }
-for i in 0 1 2; do
-  vq_bg "$VAQUERO_BIN" server --config "$VQ_TMP/server$i.yaml" >>"$VQ_TMP/server$i.log" 2>&1
-  spid[$i]=${VQ_PIDS[-1]}
-done
+for i in 0 1 2; do vq_ha_start $i; done
 leader=$(wait_leader 60 0 1 2) || { tail -5 "$VQ_TMP"/server*.log; vq_fail "no server became leader"; }
 follower=$(( (leader + 1) % 3 ))
 vq_log "leader: server $leader; the agent talks to server $follower"

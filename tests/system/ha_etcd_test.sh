@@ -30,29 +30,9 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/server.key" -out "$pki/s
   vq_fail "openssl could not make a certificate"
 export VAQUERO_SERVER_SECRET=server-secret-for-tests VAQUERO_SHARED_SECRET=shared-secret-for-tests
 
-declare -a uport spid
-for i in 0 1 2; do
-  uport[$i]=$(vq_free_port)
-  cat > "$VQ_TMP/server$i.yaml" <<YAML
-ServerAPI: {Addr: 127.0.0.1, Port: $(vq_free_port), PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
-UserApi: {Addr: 127.0.0.1, Port: ${uport[$i]}}
-SavePath: $VQ_TMP/state$i
-LocalDir: {PollInterval: 1}
-SoT:
-- Local: {ID: cp, Root: $sot}
-Etcd:
-  Endpoints: [${endpoints//,/, }]
-  Root: vqha
-  HA: true
-  TTL: 2
-Log: {Level: info, Location: stdout, Type: text}
-YAML
-done
-start_server() {  # index
-  vq_bg "$VAQUERO_BIN" server --config "$VQ_TMP/server$1.yaml" >>"$VQ_TMP/server$1.log" 2>&1
-  spid[$1]=${VQ_PIDS[-1]}
-}
-ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/ready")" = 200 ]; }
+vq_ha_servers 3 vqha "$sot" "$pki"
+start_server() { vq_ha_start "$1"; }
+ready() { vq_ha_ready "$1"; }
 live() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/live")" = 200 ]; }
 # The index of the one ready server among `$@`, or nothing.
 leader_among() {

@@ -146,4 +146,39 @@ vq_etcd_cluster() {
     --command-timeout=3s endpoint health
 }
 
+# An HA server group on the cluster vq_etcd_cluster started: vq_ha_servers N ROOT SOT PKI
+# writes $VQ_TMP/server<i>.yaml for servers 0..N-1 (HA, TTL 2 s, etcd Root ROOT, a local SoT
+# `cp` at SOT, the ServerAPI certificate PKI/server.pem and key PKI/server.key) and sets
+# sport[i] and uport[i], their ServerAPI and User API ports. vq_ha_start I starts server I
+# (appending to $VQ_TMP/server<I>.log) and sets spid[I]. vq_ha_ready I: its /ready says 200.
+vq_ha_servers() {
+  local n=$1 root=$2 sot=$3 pki=$4 i
+  declare -g -a sport=() uport=() spid=()
+  for ((i = 0; i < n; i++)); do
+    sport[$i]=$(vq_free_port)
+    uport[$i]=$(vq_free_port)
+    cat > "$VQ_TMP/server$i.yaml" <<YAML
+ServerAPI: {Addr: 127.0.0.1, Port: ${sport[$i]}, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
+UserApi: {Addr: 127.0.0.1, Port: ${uport[$i]}}
+SavePath: $VQ_TMP/state$i
+LocalDir: {PollInterval: 1}
+SoT:
+- Local: {ID: cp, Root: $sot}
+Etcd:
+  Endpoints: [${VQ_ETCD_ENDPOINTS//,/, }]
+  Root: $root
+  HA: true
+  TTL: 2
+Log: {Level: info, Location: stdout, Type: text}
+YAML
+  done
+}
+vq_ha_start() {
+  vq_bg "$VAQUERO_BIN" server --config "$VQ_TMP/server$1.yaml" >>"$VQ_TMP/server$1.log" 2>&1
+  spid[$1]=${VQ_PIDS[-1]}
+}
+vq_ha_ready() {
+  [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:${uport[$1]}/ready")" = 200 ]
+}
+
 [ -n "${VAQUERO_BIN:-}" ] || VAQUERO_BIN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/vaquero"
