@@ -12,6 +12,7 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "base/log.h"
@@ -87,15 +88,31 @@ net::awaitable<RelayResult> relay(beast::tcp_stream& client,
             options);
     }
 
-    bhttp::request<bhttp::empty_body> ureq{head ? bhttp::verb::head : bhttp::verb::get,
-                                           target.target, 11};
-    ureq.set(bhttp::field::host, target.host + ":" + std::to_string(target.port));
-    for (const auto f : kForwarded) {
-        auto v =
-            req.header(std::string_view(bhttp::to_string(f).data(), bhttp::to_string(f).size()));
-        if (!v.empty())
-            ureq.set(f, bsv(v));
+    bhttp::request<bhttp::string_body> ureq{target.whole_request ? req.method
+                                            : head               ? bhttp::verb::head
+                                                                 : bhttp::verb::get,
+                                            target.target, 11};
+    if (target.whole_request) {
+        if (req.fields != nullptr) {
+            for (const auto& f : *req.fields) {
+                // Expect: the body is read already and goes along with the request.
+                if (!isHopByHop(f.name()) && f.name() != bhttp::field::host &&
+                    f.name() != bhttp::field::expect)
+                    ureq.insert(f.name(), f.name_string(), f.value());
+            }
+        }
+        ureq.set("X-Forwarded-For", req.remote.address);
+        ureq.body() = req.body;
+        ureq.prepare_payload();
+    } else {
+        for (const auto f : kForwarded) {
+            auto v = req.header(
+                std::string_view(bhttp::to_string(f).data(), bhttp::to_string(f).size()));
+            if (!v.empty())
+                ureq.set(f, bsv(v));
+        }
     }
+    ureq.set(bhttp::field::host, target.host + ":" + std::to_string(target.port));
     ureq.keep_alive(false);
     co_await bhttp::async_write(upstream, ureq, redirect_error(use_awaitable, ec));
     if (ec)

@@ -41,6 +41,11 @@ struct ProxyTarget {
     std::string host;
     uint16_t port = 80;
     std::string target;  // origin-form: "/path?query"
+    // Relay the whole request, as to a peer of the same deployment (a follower's User API
+    // and Gitter to their leader's): its method, body and every end-to-end header. Unset
+    // (a CDN): GET or HEAD with the conditional and range headers only, nothing the client
+    // meant for Vaquero (its Authorization, say) goes further.
+    bool whole_request = false;
 };
 
 struct Response {

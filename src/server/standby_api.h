@@ -1,10 +1,10 @@
 #pragma once
 // What a `vaquero server` with Etcd.HA answers on its User API (and its Gitter, for a git
 // SoT) while it is not the leader: GET /live 200 (the process is alive), GET /ready 500
-// (send no traffic here), anything else 503 with Retry-After, naming the leader and, in
-// X-Vaquero-Leader, the address of the leader's own listener of the same kind: operators'
-// writes and git webhooks are the leader's to take. The leader's own listeners replace it
-// once it leads.
+// (send no traffic here), anything else relayed whole to the leader's own listener of the
+// same kind (operators' calls and git webhooks are the leader's to take), or 503 with
+// Retry-After while nobody leads, naming the leader in X-Vaquero-Leader when its record
+// names no such listener. The leader's own listeners replace it once it leads.
 
 #include <functional>
 #include <memory>
