@@ -103,7 +103,11 @@ void appendEvent(std::string& out, const HostEvent& e) {
 
 // Reads {"events": [event...]} (or one event alone, `single`) into HostEvents. Unknown keys
 // and their values, at any depth, are skipped; the first error stops the parse.
-constexpr uint64_t kMaxTimeMs = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
+// The latest time the system clock holds (it counts nanoseconds in 64 bits: year 2262).
+constexpr uint64_t kMaxTimeMs =
+    static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::time_point::max().time_since_epoch())
+                              .count());
 
 class EventsReader : public nlohmann::json_sax<json> {
 public:
@@ -280,8 +284,8 @@ private:
         events_.push_back(std::move(event_));
         return true;
     }
-    // The clock counts nanoseconds in 64 bits: a time past year 9999 (or before 1970) is
-    // refused rather than overflowing it.
+    // A time the clock cannot hold (past year 2262, or before 1970) is refused rather than
+    // overflowing it.
     bool setTime(uint64_t ms) {
         if (ms > kMaxTimeMs)
             return fail("event: time_ms out of range");

@@ -31,9 +31,9 @@ TEST(Wire, BadEventsAreRefused) {
     EXPECT_FALSE(decodeEvents(R"({"events": [{"kind": "X", "mac": "zz"}]})"));
     EXPECT_FALSE(decodeEvents(R"({"events": [{"source": "dhcp"}]})"));
     // Times the nanosecond clock cannot hold (found by the fuzzer as signed overflow).
-    EXPECT_FALSE(decodeEvents(R"({"events": [{"kind": "K", "time_ms": 22222222222222221}]})"));
+    EXPECT_FALSE(decodeEvents(R"({"events": [{"kind": "K", "time_ms": 22222222222221}]})"));
     EXPECT_FALSE(decodeEvents(R"({"events": [{"kind": "K", "time_ms": -1}]})"));
-    EXPECT_TRUE(decodeEvents(R"({"events": [{"kind": "K", "time_ms": 253402300799999}]})"));
+    EXPECT_TRUE(decodeEvents(R"({"events": [{"kind": "K", "time_ms": 4102444800000}]})"));
     std::string many = R"({"events": [)";
     for (size_t i = 0; i <= kMaxEventsPerBatch; ++i)
         many += std::string(i ? "," : "") + R"({"kind":"K"})";
