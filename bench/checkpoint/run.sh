@@ -64,25 +64,13 @@ for s in $(seq 1 $STAGES); do
   printf 'id: s%s\noperating_system: linux\n' "$s" > "$sot/boot/s$s.yml"
   printf '  - boot: s%s\n' "$s" >> "$sot/workflows/five.yml"
 done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/../lib.sh"
+free_port() { bench_free_port; }
 # A three-member etcd cluster on loopback, its data on the build directory's disk.
 etcd_endpoints=""
 if [[ " $STORES " == *" etcd "* ]]; then
   command -v etcd >/dev/null || { echo "checkpoint: STORES has etcd, but etcd is not installed"; exit 1; }
-  cluster=""
-  declare -a ecl epe
-  for i in 0 1 2; do
-    ecl[$i]=$(free_port); epe[$i]=$(free_port)
-    cluster+="${cluster:+,}e$i=http://127.0.0.1:${epe[$i]}"
-    etcd_endpoints+="${etcd_endpoints:+, }http://127.0.0.1:${ecl[$i]}"
-  done
-  for i in 0 1 2; do
-    etcd --name "e$i" --data-dir "$work/etcd$i" \
-      --listen-client-urls "http://127.0.0.1:${ecl[$i]}" --advertise-client-urls "http://127.0.0.1:${ecl[$i]}" \
-      --listen-peer-urls "http://127.0.0.1:${epe[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${epe[$i]}" \
-      --initial-cluster "$cluster" --initial-cluster-state new --log-level error >"$work/etcd$i.log" 2>&1 &
-    pids+=($!)
-  done
+  bench_etcd_cluster 3
 fi
 declare -A port uport
 for store in $STORES; do

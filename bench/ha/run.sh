@@ -20,24 +20,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/../lib.sh"
+free_port() { bench_free_port; }
 now_ms() { date +%s%3N; }
 
-cluster=""
-endpoints=""
-declare -a ecl epe
-for i in 0 1 2; do
-  ecl[$i]=$(free_port); epe[$i]=$(free_port)
-  cluster+="${cluster:+,}e$i=http://127.0.0.1:${epe[$i]}"
-  endpoints+="${endpoints:+, }http://127.0.0.1:${ecl[$i]}"
-done
-for i in 0 1 2; do
-  etcd --name "e$i" --data-dir "$work/etcd$i" \
-    --listen-client-urls "http://127.0.0.1:${ecl[$i]}" --advertise-client-urls "http://127.0.0.1:${ecl[$i]}" \
-    --listen-peer-urls "http://127.0.0.1:${epe[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${epe[$i]}" \
-    --initial-cluster "$cluster" --initial-cluster-state new --log-level error >"$work/etcd$i.log" 2>&1 &
-  pids+=($!)
-done
+bench_etcd_cluster 3
+endpoints=$etcd_endpoints
 
 sot=$work/sot
 mkdir -p "$sot/sites/lab" "$sot/os" "$sot/boot" "$sot/workflows"
