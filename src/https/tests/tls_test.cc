@@ -2,11 +2,10 @@
 // makes with the openssl command.
 #include <atomic>
 #include <condition_variable>
-#include <cstdlib>
-#include <filesystem>
 #include <mutex>
 #include <thread>
 
+#include "https/testing/test_pki.h"
 #include "https/tls_client.h"
 #include "https/tls_server.h"
 #include <gtest/gtest.h>
@@ -14,39 +13,16 @@
 namespace vq::https {
 namespace {
 
-namespace fs = std::filesystem;
-
 // A CA, a certificate for 127.0.0.1 signed by it, one for 127.0.0.2, and a self-signed one.
-class Pki {
+class Pki : public testing::TestPki {
 public:
-    Pki() {
-        dir_ = fs::temp_directory_path() / ("vq-tls-" + std::to_string(::getpid()));
-        fs::create_directories(dir_);
-        ok_ = run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
-                  "-subj /CN=test-ca") &&
-              issue("srv", "IP:127.0.0.1") && issue("other", "IP:127.0.0.2") &&
-              run("openssl req -x509 -newkey rsa:2048 -nodes -keyout self.key -out self.pem "
-                  "-days 2 -subj /CN=self -addext subjectAltName=IP:127.0.0.1");
+    Pki() : TestPki("tls") {
+        ok_ = ca("ca") && issue("srv", "ca", "IP:127.0.0.1") &&
+              issue("other", "ca", "IP:127.0.0.2") && selfSigned("self", "IP:127.0.0.1");
     }
-    ~Pki() { fs::remove_all(dir_); }
     bool ok() const { return ok_; }
-    std::string file(const std::string& name) const { return (dir_ / name).string(); }
 
 private:
-    bool run(const std::string& cmd) {
-        return std::system(("cd " + dir_.string() + " && " + cmd + " >/dev/null 2>&1").c_str()) ==
-               0;
-    }
-    bool issue(const std::string& name, const std::string& san) {
-        return run("openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -out " + name +
-                   ".csr -subj /CN=" + name) &&
-               run("(printf 'subjectAltName=" + san + "' > " + name + ".ext)") &&
-               run("openssl x509 -req -in " + name +
-                   ".csr -CA ca.pem -CAkey ca.key "
-                   "-CAcreateserial -days 2 -out " +
-                   name + ".pem -extfile " + name + ".ext");
-    }
-    fs::path dir_;
     bool ok_ = false;
 };
 

@@ -4,50 +4,25 @@
 // with the reason; TLS settings that cannot be read: refused before any request.
 #include "server/etcd_client.h"
 
-#include <cstdlib>
-#include <filesystem>
-
 #include "etcd/testing/fake_etcd.h"
+#include "https/testing/test_pki.h"
 #include "https/tls_context.h"
 #include "https/tls_server.h"
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 namespace vq::server {
 namespace {
 
-namespace fs = std::filesystem;
-
 // Two CAs; a certificate for 127.0.0.1 signed by the first; a client certificate too.
-class Pki {
+class Pki : public https::testing::TestPki {
 public:
-    Pki() {
-        dir_ = fs::temp_directory_path() / ("vq-etcd-tls-" + std::to_string(::getpid()));
-        fs::create_directories(dir_);
+    Pki() : TestPki("etcd-tls") {
         ok_ = ca("ca") && ca("other-ca") && issue("member", "ca", "IP:127.0.0.1") &&
               issue("client", "ca", "DNS:client");
     }
-    ~Pki() { fs::remove_all(dir_); }
     bool ok() const { return ok_; }
-    std::string file(const std::string& name) const { return (dir_ / name).string(); }
 
 private:
-    bool run(const std::string& cmd) {
-        return std::system(("cd " + dir_.string() + " && " + cmd + " >/dev/null 2>&1").c_str()) ==
-               0;
-    }
-    bool ca(const std::string& name) {
-        return run("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + name + ".key -out " +
-                   name + ".pem -days 2 -subj /CN=" + name);
-    }
-    bool issue(const std::string& name, const std::string& by, const std::string& san) {
-        return run("openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -out " + name +
-                   ".csr -subj /CN=" + name) &&
-               run("(printf 'subjectAltName=" + san + "' > " + name + ".ext)") &&
-               run("openssl x509 -req -in " + name + ".csr -CA " + by + ".pem -CAkey " + by +
-                   ".key -CAcreateserial -days 2 -out " + name + ".pem -extfile " + name + ".ext");
-    }
-    fs::path dir_;
     bool ok_ = false;
 };
 
