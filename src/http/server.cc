@@ -176,6 +176,10 @@ void Server::stop() {
     for (auto& t : d.threads)
         t.join();
     d.threads.clear();
+    // The close posted above does not run when the contexts stop first; with no thread left
+    // to race, the port is released here for sure (a successor may bind it at once).
+    boost::system::error_code ignored;
+    d.acceptor.close(ignored);
     VQ_LOG_INFO("HTTP_STOPPED port={}", d.port.load());
 }
 

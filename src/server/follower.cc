@@ -116,10 +116,12 @@ void Follower::stop() {
         bundles_->stop();
     if (revisions_)
         revisions_->stop();
-    // Destroyed, not only stopped: the leader's own listeners bind the same ports next, and
-    // an http::Server releases its port for sure only when it goes.
-    user_api_.reset();
-    gitter_.reset();
+    // The leader's own listeners bind the same ports next: a stopped listener has released
+    // its port.
+    if (user_api_)
+        user_api_->stop();
+    if (gitter_)
+        gitter_->stop();
 }
 
 }  // namespace vq::server

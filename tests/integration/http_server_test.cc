@@ -52,6 +52,25 @@ protected:
     uint16_t port_ = 0;
 };
 
+TEST_F(ServerTest, AStoppedServerHasReleasedItsPort) {
+    // A successor (a new HA leader's listener) binds the same port at once; the server object
+    // stays alive, so only stop() can have released it.
+    for (int round = 0; round < 20; ++round) {
+        server_->stop();
+        ServerOptions opts;
+        opts.address = "127.0.0.1";
+        opts.port = port_;
+        Router router;
+        router.exact("/x", [](const Request&) { return Response::text(200, "x"); });
+        auto next = std::make_unique<Server>(opts, std::move(router));
+        ASSERT_TRUE(next->start().isOk()) << "round " << round;
+        EXPECT_EQ(httpGet(port_, "/x").status, 200u);
+        next.reset();
+        server_ = std::make_unique<Server>(opts, Router());
+        ASSERT_TRUE(server_->start().isOk()) << "round " << round;
+    }
+}
+
 TEST_F(ServerTest, DecodesQueryAndReportsLocalAddress) {
     auto r = httpGet(port_, "/echo?mac=52-54-00-aa-bb-cc&hostname=node%201");
     EXPECT_EQ(r.status, 200u);
