@@ -16,6 +16,8 @@
 #include "model/sot_bundle.h"
 #include "server/dashboard_api.h"
 #include "server/etcd_client.h"
+#include "server/etcd_task_journal.h"
+#include "server/file_task_journal.h"
 #include "server/sot_status_route.h"
 #include "server/task_effects.h"
 #include "server/user_api.h"
@@ -165,9 +167,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     }
     s->pinned_->add(engine_first);
 
-    // Tasks for the sites' agents; a restart remembers which ran (SavePath/tasks.journal).
-    auto journal =
-        TaskJournal::open(std::filesystem::path(s->config_.save_path) / "tasks.journal", 10'000);
+    // Tasks for the sites' agents; a restart (or the next HA leader) remembers which ran:
+    // SavePath/tasks.journal, or etcd beside the rest of the state.
+    auto journal = s->openTaskJournal();
     if (!journal)
         return journal.status();
     TaskQueueOptions tq;
@@ -278,15 +280,31 @@ Status Server::openStore() {
     wo.fence = options_.etcd_fence;
     wo.mark = options_.etcd_mark;
     wo.on_failure = options_.on_store_failure;
-    auto writer = std::make_shared<store::EtcdWriter>(client, std::move(wo));
-    store_ = std::make_unique<store::EtcdProgressStore>(writer, keys);
-    rollout_store_ = std::make_unique<store::EtcdRolloutStore>(writer, keys);
+    etcd_writer_ = std::make_shared<store::EtcdWriter>(client, std::move(wo));
+    store_ = std::make_unique<store::EtcdProgressStore>(etcd_writer_, keys);
+    rollout_store_ = std::make_unique<store::EtcdRolloutStore>(etcd_writer_, keys);
     std::string endpoints;
     for (const auto& e : ec.endpoints)
         endpoints += (endpoints.empty() ? "" : ",") + e;
     store_where_ = "etcd " + endpoints + " " + keys.sotPrefix();
     // Reading the rollout is the first request: etcd unreachable fails the start here.
     return Status::ok();
+}
+
+Result<std::unique_ptr<TaskJournal>> Server::openTaskJournal() {
+    constexpr size_t kTasksKept = 10'000;
+    if (etcd_writer_) {
+        auto j = EtcdTaskJournal::open(etcd_writer_,
+                                       store::EtcdKeyspace{config_.etcd.root, sot_.id}, kTasksKept);
+        if (!j)
+            return j.status();
+        return std::unique_ptr<TaskJournal>(std::move(*j));
+    }
+    auto j = FileTaskJournal::open(std::filesystem::path(config_.save_path) / "tasks.journal",
+                                   kTasksKept);
+    if (!j)
+        return j.status();
+    return std::unique_ptr<TaskJournal>(std::move(*j));
 }
 
 void Server::releaseRevisions(uint64_t latest) {

@@ -48,6 +48,7 @@ class Server;
 }  // namespace vq::http
 namespace vq::store {
 class SqliteDb;
+class EtcdWriter;
 }  // namespace vq::store
 namespace vq::etcd {
 class Client;
@@ -137,7 +138,10 @@ private:
     std::unique_ptr<WorkflowEventLog> workflow_log_;
     // Opens the embedded store or etcd, as configured (open()'s first step).
     Status openStore();
+    // Where tasks' leases and results are kept: beside the store (open()'s step for tasks).
+    Result<std::unique_ptr<TaskJournal>> openTaskJournal();
     std::shared_ptr<store::SqliteDb> db_;
+    std::shared_ptr<store::EtcdWriter> etcd_writer_;  // with etcd: every store's writes
     std::unique_ptr<workflow::ProgressStore> store_;
     std::unique_ptr<workflow::RolloutStore> rollout_store_;
     std::string store_where_;

@@ -38,7 +38,7 @@ std::optional<EtcdKeyspace::Parsed> EtcdKeyspace::parse(std::string_view key) co
         return std::nullopt;
     Parsed p{std::string(key.substr(0, a)), std::string(key.substr(a + 1, b - a - 1)),
              std::string(key.substr(b + 1))};
-    if (p.site == "_revisions" || p.name.empty())
+    if (p.site == "_revisions" || p.site == "_tasks" || p.name.empty())
         return std::nullopt;
     return p;
 }

@@ -6,6 +6,7 @@
 //   <Root>/<sot>/_revision_next                    the next revision number to hand out
 //   <Root>/<sot>/_revisions/<number>/meta          a revision's metadata, written last
 //   <Root>/<sot>/_revisions/<number>/chunk/<i>     its SoT bundle, in chunks
+//   <Root>/<sot>/_tasks/<task id>                  a task's lease and result (server's journal)
 //   <Root>/<sot>/<site>/hosts/<host>               a host's rollout record
 //   <Root>/<sot>/<site>/flows/<workflow>           a workflow's record
 //   <Root>/<sot>/<site>/history/<host>             a host's recent transitions
@@ -29,6 +30,7 @@ struct EtcdKeyspace {
     std::string revisionDir(uint64_t number) const;
     std::string revisionMeta(uint64_t number) const { return revisionDir(number) + "meta"; }
     std::string revisionChunk(uint64_t number, uint64_t index) const;
+    std::string tasksPrefix() const { return sotPrefix() + "_tasks/"; }
     // `kind` is hosts, flows, history or progress; `key` is "site/name".
     std::string record(std::string_view kind, std::string_view key) const;
     std::string record(std::string_view kind, std::string_view site, std::string_view name) const;

@@ -22,6 +22,11 @@ Status EtcdProgressStore::save(const workflow::HostProgress& p) {
         {etcd::Op::put(keys_.record("progress", p.site, p.host), json::ofProgress(p))});
 }
 
+Result<EtcdProgressStore::Ticket> EtcdProgressStore::queueSave(const workflow::HostProgress& p) {
+    return writer_->submit(
+        {etcd::Op::put(keys_.record("progress", p.site, p.host), json::ofProgress(p))});
+}
+
 Result<std::vector<workflow::HostProgress>> EtcdProgressStore::all() {
     auto kvs = readSiteRecords(writer_->client(), keys_);
     if (!kvs)

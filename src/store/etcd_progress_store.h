@@ -1,7 +1,7 @@
 #pragma once
 // Host stage progress (workflow::ProgressStore) in etcd, one value per host under
 // <Root>/<sot>/<site>/progress/<host>; every save a fenced write (etcd_writer.h), applied
-// when save returns.
+// when save returns; queueSave shares a transaction with the other writes queued meanwhile.
 
 #include <memory>
 
@@ -20,6 +20,8 @@ public:
     Result<std::optional<workflow::HostProgress>> load(const std::string& site,
                                                        const std::string& host) override;
     Status save(const workflow::HostProgress& p) override;
+    Result<Ticket> queueSave(const workflow::HostProgress& p) override;
+    Status wait(Ticket ticket) override { return writer_->wait(ticket); }
     Result<std::vector<workflow::HostProgress>> all() override;
 
 private:

@@ -89,21 +89,11 @@ workflow::RolloutStore::Ticket EtcdRolloutStore::saveRollout(
             keys_.record("history", host),
             json::ofHistory(std::vector<workflow::StoredTransition>(kept.begin(), kept.end()))));
     }
-    const Ticket ticket = next_ticket_++;
-    results_[ticket] = writer_->write(ops);
-    return ticket;
+    return writer_->submit(std::move(ops));
 }
 
 Status EtcdRolloutStore::wait(Ticket ticket) {
-    std::lock_guard lock(mu_);
-    // Every ticket up to this one is finished (writes are applied when queued).
-    Status st = Status::ok();
-    for (auto it = results_.begin(); it != results_.end() && it->first <= ticket;) {
-        if (it->first == ticket)
-            st = it->second;
-        it = results_.erase(it);
-    }
-    return st;
+    return writer_->wait(ticket);
 }
 
 Status EtcdRolloutStore::saveRevision(const workflow::StoredRevision& revision) {

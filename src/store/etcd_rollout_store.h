@@ -3,8 +3,9 @@
 // (etcd_keyspace.h): one value per host record, workflow record and host history, so a
 // step writes only what it changed; every write fenced (etcd_writer.h).
 //
-// A write is applied when saveRollout returns (its ticket only carries the outcome), so
-// the state engine's order is etcd's order. Each host's history is kept in memory as well
+// saveRollout queues its write on the writer (group commit, etcd_writer.h) and the ticket
+// is waited for: writes apply in the order they were queued, so the state engine's order is
+// etcd's order. Each host's history is kept in memory as well
 // (read once by loadRollout), so that appending a transition is one put, not a read.
 //
 // Revisions are larger than etcd's request limit (1.5 MiB; a 100,000-host SoT is more):
@@ -51,8 +52,6 @@ private:
     EtcdKeyspace keys_;
     std::mutex mu_;
     std::map<std::string, std::deque<workflow::StoredTransition>, std::less<>> history_;
-    std::map<Ticket, Status> results_;
-    Ticket next_ticket_ = 1;
 };
 
 }  // namespace vq::store

@@ -1,6 +1,190 @@
 #include "store/etcd_writer.h"
 
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
 namespace vq::store {
+namespace {
+
+size_t opBytes(const etcd::Op& op) {
+    return op.key.size() + op.value.size() + op.range_end.size() + 16;
+}
+
+// Transactions under construction: puts of one key merge (the newest value wins), a key
+// is never both put and deleted in one (etcd refuses it), a range delete travels alone, and
+// a write that fits the limits stays within one transaction.
+class TxnPacker {
+public:
+    TxnPacker(size_t max_ops, size_t max_bytes) : max_ops_(max_ops), max_bytes_(max_bytes) {}
+
+    // Adds one write's operations; returns the index of the last transaction it touches.
+    size_t add(const std::vector<etcd::Op>& ops) {
+        size_t bytes = 0;
+        for (const auto& op : ops)
+            bytes += opBytes(op);
+        if (ops.size() + current().size() > max_ops_ || bytes + bytes_ > max_bytes_)
+            close();
+        for (const auto& op : ops) {
+            if (op.kind == etcd::Op::Kind::put) {
+                if (deleted_.contains(op.key))
+                    close();
+                if (auto it = put_at_.find(op.key); it != put_at_.end()) {
+                    bytes_ += op.value.size();
+                    current()[it->second].value = op.value;
+                    continue;
+                }
+                room(op);
+                put_at_[op.key] = current().size();
+            } else if (op.range_end.empty()) {
+                if (put_at_.contains(op.key) || deleted_.contains(op.key))
+                    close();
+                room(op);
+                deleted_.insert(op.key);
+            } else {
+                close();
+                current().push_back(op);
+                close();
+                continue;
+            }
+            current().push_back(op);
+            bytes_ += opBytes(op);
+        }
+        return txns_.size() - 1;
+    }
+    std::vector<std::vector<etcd::Op>>& txns() { return txns_; }
+
+private:
+    std::vector<etcd::Op>& current() {
+        if (txns_.empty())
+            txns_.emplace_back();
+        return txns_.back();
+    }
+    void close() {
+        if (!current().empty())
+            txns_.emplace_back();
+        put_at_.clear();
+        deleted_.clear();
+        bytes_ = 0;
+    }
+    // Closes the current transaction when `op` would take it past the limits.
+    void room(const etcd::Op& op) {
+        if (!current().empty() &&
+            (current().size() >= max_ops_ || bytes_ + opBytes(op) > max_bytes_))
+            close();
+    }
+
+    size_t max_ops_;
+    size_t max_bytes_;
+    std::vector<std::vector<etcd::Op>> txns_;
+    std::unordered_map<std::string, size_t> put_at_;  // key → index in the current txn
+    std::unordered_set<std::string> deleted_;         // keys deleted in the current txn
+    size_t bytes_ = 0;
+};
+
+constexpr size_t kMaxRound = 4096;  // writes taken in one round
+
+}  // namespace
+
+EtcdWriter::EtcdWriter(std::shared_ptr<etcd::Client> client, EtcdWriterOptions options)
+    : client_(std::move(client)), options_(std::move(options)) {
+    writer_ = std::thread([this] { writerLoop(); });
+}
+
+EtcdWriter::~EtcdWriter() {
+    {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+    }
+    work_cv_.notify_all();
+    if (writer_.joinable())
+        writer_.join();
+}
+
+EtcdWriter::Ticket EtcdWriter::submit(std::vector<etcd::Op> ops) {
+    Ticket t = 0;
+    {
+        std::lock_guard lock(mu_);
+        t = next_ticket_++;
+        queue_.push_back(Queued{t, std::move(ops)});
+    }
+    work_cv_.notify_one();
+    return t;
+}
+
+Status EtcdWriter::wait(Ticket ticket) {
+    std::unique_lock lock(mu_);
+    // The writer drains the queue before it stops, so every ticket ends.
+    done_cv_.wait(lock, [&] { return done_ >= ticket; });
+    auto it = failed_.find(ticket);
+    if (it == failed_.end())
+        return Status::ok();
+    Status st = std::move(it->second);
+    failed_.erase(it);
+    return st;
+}
+
+uint64_t EtcdWriter::transactions() const {
+    std::lock_guard lock(mu_);
+    return transactions_;
+}
+
+void EtcdWriter::writerLoop() {
+    for (;;) {
+        std::vector<Queued> round;
+        {
+            std::unique_lock lock(mu_);
+            work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty())
+                return;  // stopping, and every queued write is done
+            while (!queue_.empty() && round.size() < kMaxRound) {
+                round.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        std::vector<Status> results = commitRound(round);
+        {
+            std::lock_guard lock(mu_);
+            for (size_t i = 0; i < round.size(); ++i) {
+                if (!results[i])
+                    failed_.emplace(round[i].ticket, std::move(results[i]));
+            }
+            done_ = round.back().ticket;
+        }
+        done_cv_.notify_all();
+    }
+}
+
+std::vector<Status> EtcdWriter::commitRound(std::vector<Queued>& round) {
+    TxnPacker packer(options_.max_ops, options_.max_bytes);
+    std::vector<size_t> last_txn;  // per write: the last transaction holding its operations
+    last_txn.reserve(round.size());
+    for (const auto& q : round)
+        last_txn.push_back(packer.add(q.ops));
+    auto& txns = packer.txns();
+    std::vector<Status> results(round.size(), Status::ok());
+    size_t applied = 0;  // transactions committed
+    Status failure = Status::ok();
+    for (; applied < txns.size(); ++applied) {
+        Status st = commit(txns[applied]);
+        {
+            std::lock_guard lock(mu_);
+            transactions_ += txns[applied].empty() ? 0 : 1;
+        }
+        if (!st) {
+            failure = st;
+            break;
+        }
+    }
+    if (failure)
+        return results;
+    // A write whose every transaction was applied stands; the others fail.
+    for (size_t i = 0; i < round.size(); ++i) {
+        if (last_txn[i] >= applied && !round[i].ops.empty())
+            results[i] = failure;
+    }
+    return results;
+}
 
 Status EtcdWriter::commit(const std::vector<etcd::Op>& ops) {
     if (ops.empty())
@@ -18,36 +202,26 @@ Status EtcdWriter::commit(const std::vector<etcd::Op>& ops) {
     return st;
 }
 
-Status EtcdWriter::write(const std::vector<etcd::Op>& ops) {
-    std::vector<etcd::Op> batch;
-    size_t bytes = 0;
-    for (const auto& op : ops) {
-        const size_t size = op.key.size() + op.value.size() + op.range_end.size() + 16;
-        if (!batch.empty() &&
-            (batch.size() >= options_.max_ops || bytes + size > options_.max_bytes)) {
-            VQ_TRY(commit(batch));
-            batch.clear();
-            bytes = 0;
-        }
-        batch.push_back(op);
-        bytes += size;
-    }
-    return commit(batch);
-}
-
 Result<std::vector<etcd::KeyValue>> readSiteRecords(etcd::Client& client,
                                                     const EtcdKeyspace& keys) {
+    // Everything under the SoT's prefix but the two folders that are not site records
+    // (_revisions/ sorts before _tasks/).
     const std::string prefix = keys.sotPrefix();
     const std::string revisions = keys.revisionsPrefix();
-    auto before = client.getRange(prefix, revisions);
-    if (!before)
-        return before.status();
-    auto after = client.getRange(etcd::prefixEnd(revisions), etcd::prefixEnd(prefix));
-    if (!after)
-        return after.status();
-    std::vector<etcd::KeyValue> out = std::move(before->kvs);
-    for (auto& kv : after->kvs)
-        out.push_back(std::move(kv));
+    const std::string tasks = keys.tasksPrefix();
+    const std::pair<std::string, std::string> ranges[] = {
+        {prefix, revisions},
+        {etcd::prefixEnd(revisions), tasks},
+        {etcd::prefixEnd(tasks), etcd::prefixEnd(prefix)},
+    };
+    std::vector<etcd::KeyValue> out;
+    for (const auto& [from, to] : ranges) {
+        auto got = client.getRange(from, to);
+        if (!got)
+            return got.status();
+        for (auto& kv : got->kvs)
+            out.push_back(std::move(kv));
+    }
     return out;
 }
 

@@ -1,13 +1,18 @@
 // The task queue with a simulated clock: a task is leased once and only to its site, a
 // report ends it once (duplicates, strangers and other sites are ignored), and a task not
 // taken or not reported in time fails with a reason. With a journal, a restarted queue
-// never hands out again a task already leased or ended.
+// (or the next HA leader's) never hands out again a task already leased or ended.
 #include "server/task_queue.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 
+#include "etcd/testing/fake_etcd.h"
 #include <gtest/gtest.h>
+
+#include "server/etcd_task_journal.h"
+#include "server/file_task_journal.h"
 
 namespace vq::server {
 namespace {
@@ -169,25 +174,43 @@ TEST(TaskQueue, ALongPollWakesWhenATaskIsIssuedOrOnStop) {
     EXPECT_LT(std::chrono::steady_clock::now() - t1, 5s);
 }
 
-class JournaledQueue : public ::testing::Test {
+// Journaled in a file (a restarted server) or in etcd (the next HA leader, its own writer on
+// the same etcd).
+class JournaledQueue : public ::testing::TestWithParam<bool> {
 protected:
     void SetUp() override {
         dir_ = std::filesystem::temp_directory_path() /
                ("vq-task-queue-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                std::to_string(reinterpret_cast<uintptr_t>(this)));
         std::filesystem::remove_all(dir_);
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }
     std::unique_ptr<TaskQueue> open() {
-        auto j = TaskJournal::open(dir_ / "tasks.journal", 100);
-        EXPECT_TRUE(j) << j.message();
-        return std::make_unique<TaskQueue>(options(), std::move(*j), clock_);
+        std::unique_ptr<TaskJournal> journal;
+        if (GetParam()) {
+            auto client = std::make_shared<etcd::Client>(fake_);
+            auto j = EtcdTaskJournal::open(
+                std::make_shared<store::EtcdWriter>(client, store::EtcdWriterOptions{}),
+                store::EtcdKeyspace{"vq", "sot1"}, 100);
+            EXPECT_TRUE(j) << j.message();
+            journal = std::move(*j);
+        } else {
+            auto j = FileTaskJournal::open(dir_ / "tasks.journal", 100);
+            EXPECT_TRUE(j) << j.message();
+            journal = std::move(*j);
+        }
+        return std::make_unique<TaskQueue>(options(), std::move(journal), clock_);
     }
     std::filesystem::path dir_;
+    std::shared_ptr<etcd::FakeEtcd> fake_ = std::make_shared<etcd::FakeEtcd>();
     SimulatedClock clock_;
 };
 
-TEST_F(JournaledQueue, ARestartNeverHandsOutALeasedOrEndedTaskAgain) {
+INSTANTIATE_TEST_SUITE_P(FileAndEtcd, JournaledQueue, ::testing::Bool(), [](const auto& p) {
+    return p.param ? "Etcd" : "File";
+});
+
+TEST_P(JournaledQueue, ARestartNeverHandsOutALeasedOrEndedTaskAgain) {
     {
         auto q = open();
         Outcome a, b;
