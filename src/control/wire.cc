@@ -24,6 +24,27 @@ uint64_t u64(const json& j, const char* key) {
     return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
 }
 
+// A JSON string literal of `s` (quotes, backslashes and control characters escaped; other
+// bytes as they are: names are the SoT's, checked as UTF-8 when it was loaded).
+void appendJsonString(std::string& out, std::string_view s) {
+    out += '"';
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            static const char* const kHex = "0123456789abcdef";
+            out += "\\u00";
+            out += kHex[u >> 4];
+            out += kHex[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
 json servedJson(const ServedBoot& s) {
     return json{{"boot", s.boot}, {"stage", s.stage}};
 }
@@ -49,11 +70,37 @@ Result<RevisionInfo> decodeRevision(std::string_view text) {
 }
 
 std::string encodeManifest(const Manifest& m) {
-    json hosts = json::object();
-    for (const auto& [name, served] : m.hosts)
-        hosts[name] = servedJson(served);
-    return json{{"revision", m.revision}, {"changes", m.changes}, {"hosts", std::move(hosts)}}
-        .dump();
+    // Written directly: a whole manifest has one entry per host of the site (100,000 and
+    // more), and a JSON tree of them costs several times the text.
+    std::string out;
+    out.reserve(64 + m.hosts.size() * 48);
+    out +=
+        "{\"revision\":" + std::to_string(m.revision) + ",\"changes\":" + std::to_string(m.changes);
+    if (m.base != 0)
+        out += ",\"base\":" + std::to_string(m.base);
+    out += ",\"hosts\":{";
+    bool first = true;
+    for (const auto& [name, served] : m.hosts) {
+        if (!first)
+            out += ',';
+        first = false;
+        appendJsonString(out, name);
+        out += ":{\"boot\":";
+        appendJsonString(out, served.boot);
+        out += ",\"stage\":" + std::to_string(served.stage) + "}";
+    }
+    out += '}';
+    if (m.base != 0) {
+        out += ",\"removed\":[";
+        for (size_t i = 0; i < m.removed.size(); ++i) {
+            if (i != 0)
+                out += ',';
+            appendJsonString(out, m.removed[i]);
+        }
+        out += ']';
+    }
+    out += '}';
+    return out;
 }
 
 Result<Manifest> decodeManifest(std::string_view text) {
@@ -63,12 +110,21 @@ Result<Manifest> decodeManifest(std::string_view text) {
     Manifest m;
     m.revision = u64(*j, "revision");
     m.changes = u64(*j, "changes");
+    m.base = u64(*j, "base");
     auto hosts = j->find("hosts");
     if (hosts == j->end() || !hosts->is_object())
         return Status::invalidArgument("manifest: no hosts object");
     for (const auto& [name, served] : hosts->items()) {
         if (served.is_object())
             m.hosts.emplace(name, servedFrom(served));
+    }
+    if (auto removed = j->find("removed"); m.base != 0 && removed != j->end()) {
+        if (!removed->is_array())
+            return Status::invalidArgument("manifest: removed is not a list");
+        for (const auto& name : *removed) {
+            if (name.is_string())
+                m.removed.push_back(name.get<std::string>());
+        }
     }
     return m;
 }

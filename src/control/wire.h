@@ -55,10 +55,16 @@ struct RevisionInfo {
 std::string encodeRevision(const RevisionInfo& r);
 Result<RevisionInfo> decodeRevision(std::string_view json);
 
+// The state manifest of a site, whole or as a delta: with `base` set, `hosts` holds only
+// the hosts whose served boot differs from the manifest of change count `base` (the one the
+// agent named in its poll) and `removed` the hosts it no longer has, so a SoT change or a
+// checkpoint costs the agents what changed, not the whole site.
 struct Manifest {
     uint64_t revision = 0;
     uint64_t changes = 0;  // the server's change count it reflects (what the next poll names)
+    uint64_t base = 0;     // 0: whole; else a delta against the manifest of that change count
     std::unordered_map<std::string, ServedBoot> hosts;  // by host name
+    std::vector<std::string> removed;                   // a delta's hosts gone
 };
 std::string encodeManifest(const Manifest& m);
 Result<Manifest> decodeManifest(std::string_view json);

@@ -357,19 +357,44 @@ bool RemoteLinks::refreshManifest() {
     if (!m)
         return false;
     setConnected(true);
-    bool changed = false;
+    std::string to_save;
     {
         std::lock_guard lock(manifest_mu_);
-        manifest_ = m->hosts;
-        manifest_changes_ = m->changes;
+        if (m->base != 0) {
+            // A delta against what this agent named; anything else (a poll answered after
+            // the manifest was reset) asks for the whole manifest next time.
+            if (!manifest_current_ || m->base != manifest_changes_) {
+                manifest_current_ = false;
+                return false;
+            }
+            for (auto& [name, served] : m->hosts)
+                manifest_[name] = std::move(served);
+            for (const auto& name : m->removed)
+                manifest_.erase(name);
+            manifest_changes_ = m->changes;
+            // Only what moved is written again (a change of numbers alone is not worth the
+            // whole file: a restarted agent asks for the whole manifest anyway).
+            if (!m->hosts.empty() || !m->removed.empty()) {
+                wire::Manifest whole;
+                whole.revision = m->revision;
+                whole.changes = m->changes;
+                whole.hosts = manifest_;
+                to_save = wire::encodeManifest(whole);
+            }
+        } else {
+            manifest_ = std::move(m->hosts);
+            manifest_changes_ = m->changes;
+            // Compared with what is on disk, not in memory: checkpoint answers update
+            // memory only.
+            if (resp->body != saved_manifest_)
+                to_save = resp->body;
+        }
         manifest_current_ = true;
-        // Compared with what is on disk, not in memory: checkpoint answers update memory only.
-        changed = resp->body != saved_manifest_;
-        if (changed)
-            saved_manifest_ = resp->body;
+        if (!to_save.empty())
+            saved_manifest_ = to_save;
     }
-    if (changed) {
-        if (Status st = cache_.saveManifest(resp->body); !st)
+    if (!to_save.empty()) {
+        if (Status st = cache_.saveManifest(to_save); !st)
             VQ_LOG_WARN("AGENT_CACHE_WRITE_FAILED reason=\"{}\"", st.message());
     }
     return true;

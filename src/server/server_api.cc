@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log.h"
+#include "server/manifest_cache.h"
 
 namespace vq::server {
 namespace {
@@ -39,7 +40,14 @@ std::optional<uint64_t> queryNumber(const Request& req, std::string_view key) {
 
 class Api {
 public:
-    explicit Api(ServerApiContext ctx) : ctx_(std::move(ctx)) {}
+    explicit Api(ServerApiContext ctx) : ctx_(std::move(ctx)) {
+        if (ctx_.server != nullptr) {
+            Server* server = ctx_.server;
+            manifests_ = std::make_unique<ManifestCache>(
+                [server](const model::Site& site, const model::Host& host,
+                         const model::Model& model) { return server->served(site, host, model); });
+        }
+    }
 
     int64_t now() const { return ctx_.now ? ctx_.now() : auth::nowSeconds(); }
 
@@ -154,12 +162,9 @@ public:
         const model::Site* site = rev->model->site(claims->site_id);
         if (site == nullptr)
             return refuse(404, "site " + claims->site_id + " is not in the newest revision");
-        wire::Manifest m;
-        m.revision = rev->number;
-        m.changes = changes;
-        for (const auto& host : site->hosts)
-            m.hosts[host.name] = ctx_.server->served(*site, host, *rev->model);
-        return Response::json(200, wire::encodeManifest(m));
+        // Whole, or the hosts that moved since the change count the agent has.
+        auto answer = manifests_->answer(*rev->model, *site, rev->number, changes, *seen);
+        return Response::json(200, *answer);
     }
 
     Response events(const Request& req) const {
@@ -235,6 +240,7 @@ public:
 
 private:
     ServerApiContext ctx_;
+    std::unique_ptr<ManifestCache> manifests_;  // with a Server: the manifests agents poll
 };
 
 }  // namespace

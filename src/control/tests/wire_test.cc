@@ -94,6 +94,28 @@ TEST(Wire, ManifestRoundTrip) {
     EXPECT_FALSE(decodeManifest(R"({"revision": 1})"));
 }
 
+TEST(Wire, ADeltaManifestCarriesItsBaseAndRemovedHosts) {
+    Manifest m;
+    m.revision = 8;
+    m.changes = 43;
+    m.base = 42;
+    m.hosts["node \"1\"\\\n"] = ServedBoot{"disk", 2};
+    m.removed = {"gone", "also-gone"};
+    auto back = decodeManifest(encodeManifest(m));
+    ASSERT_TRUE(back) << back.message();
+    EXPECT_EQ(back->base, 42u);
+    ASSERT_EQ(back->hosts.count("node \"1\"\\\n"), 1u) << encodeManifest(m);
+    EXPECT_EQ(back->hosts["node \"1\"\\\n"].stage, 2u);
+    EXPECT_EQ(back->removed, (std::vector<std::string>{"gone", "also-gone"}));
+    // A whole manifest names no base and no removed hosts.
+    m.base = 0;
+    auto whole = decodeManifest(encodeManifest(m));
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->base, 0u);
+    EXPECT_TRUE(whole->removed.empty());
+    EXPECT_FALSE(decodeManifest(R"({"base":1,"hosts":{},"removed":"x"})"));
+}
+
 TEST(Wire, CheckpointNeedsAHost) {
     auto c = decodeCheckpoint(encodeCheckpoint({"node1", "install"}));
     ASSERT_TRUE(c);
