@@ -246,9 +246,11 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
             before = current_->model;
     }
     const plan::Plan changes = before ? plan::computePlan(before, revision->model) : plan::Plan{};
+    const auto planned = std::chrono::steady_clock::now();
     Pending pending;
     {
         std::lock_guard lock(mu_);
+        const auto locked = std::chrono::steady_clock::now();
         const model::Model& m = *revision->model;
         const TimePoint now = clock_.now();
         rollout_->updateRules(rolloutRules(m));
@@ -280,7 +282,17 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
             for (const auto& hp : sp.hosts)
                 changed.insert(sp.site + "/" + hp.host);
         }
+        const auto updated = std::chrono::steady_clock::now();
         rollout_->advanceUnchanged(revision->number, changed);
+        const auto advanced = std::chrono::steady_clock::now();
+        auto ms = [](auto from, auto to) {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+        };
+        VQ_LOG_DEBUG(
+            "ROLLOUT_REVISION_STEPS revision={} plan_ms={} lock_wait_ms={} hosts_ms={} "
+            "advance_ms={}",
+            revision->number, ms(started, planned), ms(planned, locked), ms(locked, updated),
+            ms(updated, advanced));
         std::vector<std::pair<std::string, std::string>> stale;
         for (const auto& sp : changes.sites) {
             for (const auto& hp : sp.hosts) {
