@@ -227,11 +227,20 @@ function lastBoot(events) {
   return STEPS.filter((s) => seen.has(s)).map((s) => seen.get(s));
 }
 
-// The state engine's reboots (transitions to rebooting) are the power step of a boot.
+// The state engine's reboots (transitions to rebooting) are the power step of a boot. Each
+// list comes in the order things happened (the server keeps events as they arrive), so the
+// two are merged, never sorted: times decide only where one list falls between entries of
+// the other, and an agent whose wall clock jumped back cannot reorder its own boot.
 function withPowerSteps(events, transitions) {
   const power = transitions.filter((t) => t.to === "rebooting")
     .map((t) => ({kind: "POWER_REBOOT", detail: t.reason, ms: Date.parse(t.time)}));
-  return events.concat(power).sort((a, b) => a.ms - b.ms);
+  const out = [];
+  let i = 0, j = 0;
+  while (i < events.length || j < power.length) {
+    if (j >= power.length || (i < events.length && !(power[j].ms < events[i].ms))) out.push(events[i++]);
+    else out.push(power[j++]);
+  }
+  return out;
 }
 
 function fmtDuration(ms) {
@@ -247,8 +256,9 @@ function timelineSvg(events) {
     return '<svg class="timeline" viewBox="0 0 ' + width + ' 50"><text x="20" y="30" fill="#6b7280">' +
       "No boot events yet.</text></svg>";
   }
-  const t0 = boot[0].ms;
-  const span = Math.max(1, boot[boot.length - 1].ms - t0);
+  // A step's time is until the next one started; never negative (a clock that jumped back).
+  const durs = boot.map((s, i) => (i + 1 < boot.length ? Math.max(0, boot[i + 1].ms - s.ms) : 0));
+  const span = Math.max(1, durs.reduce((a, b) => a + b, 0));
   // Each step gets a minimum share so that a 2 ms step stays readable next to a 5 min one.
   const min = (width - left - right) / (STEPS.length * 4);
   const free = width - left - right - min * boot.length;
@@ -256,7 +266,7 @@ function timelineSvg(events) {
   let out = '<svg class="timeline" viewBox="0 0 ' + width + " " + height + '" role="img" aria-label="boot timeline">';
   boot.forEach((s, i) => {
     const next = boot[i + 1];
-    const dur = next ? next.ms - s.ms : 0;
+    const dur = durs[i];
     const w = min + (next ? free * dur / span : 0);
     const color = ["#6b7280", "#0891b2", "#7c3aed", "#2563eb", "#ea580c", "#ca8a04", "#16a34a"][STEPS.indexOf(s.step)];
     out += '<g class="step" data-step="' + s.step + '"><rect x="' + x + '" y="30" width="' + Math.max(4, w - 4) +

@@ -30,6 +30,13 @@ async function toastText(page) {
   return text;
 }
 
+// Clicks what answers with a toast; a toast still shown from before (they stay 5 s) is hidden
+// first, so that toastText() reads the answer to this click and not the previous one.
+async function clickForToast(page, selector) {
+  await page.$eval("#toast", (t) => { t.hidden = true; });
+  await page.click(selector);
+}
+
 async function confirmDialog(page) {
   await page.waitForSelector("#confirm[open]", {timeout: 5000});
   await page.click("#confirm-ok");
@@ -80,12 +87,12 @@ async function lab(page) {
   let raw = await fetch(`${userUrl}/halt?site=lab&workflow=install-then-disk`, {method: "POST"});
   check(raw.status === 401, "POST /halt without a token: 401");
   await page.evaluate(() => { window.vqDashboard.token = ""; });
-  await page.click('#workflows button[data-action="halt"]');
+  await clickForToast(page, '#workflows button[data-action="halt"]');
   await confirmDialog(page);
   const refused = await toastText(page);
   check(/401/.test(refused), "the page's halt without a token is refused: " + refused);
   await page.evaluate((t) => { window.vqDashboard.token = t; }, token);
-  await page.click('#workflows button[data-action="halt"]');
+  await clickForToast(page, '#workflows button[data-action="halt"]');
   await confirmDialog(page);
   const done = await toastText(page);
   check(/halted/.test(done), "halt with the token works: " + done);
@@ -93,7 +100,7 @@ async function lab(page) {
   raw = await fetch(`${userUrl}/plan`, {headers: {Authorization: "Bearer " + token}});
   const plan = await raw.json();
   check(plan.workflows.some((w) => w.workflow === "install-then-disk" && w.halted), "the server holds it halted");
-  await page.click('#workflows button[data-action="resume"]');
+  await clickForToast(page, '#workflows button[data-action="resume"]');
   await confirmDialog(page);
   check(/resumed/.test(await toastText(page)), "resume with the token works");
 
@@ -103,8 +110,24 @@ async function lab(page) {
   const steps = await page.$$eval("svg.timeline g.step", (gs) => gs.map((g) => g.dataset.step));
   check(["ipxe", "kernel", "config", "checkpoint"].every((s) => steps.includes(s)),
     "the boot timeline draws " + steps.join(" -> "));
+  // An agent whose wall clock jumped back an hour mid-boot: the timeline keeps the order the
+  // events arrived in and draws no negative step.
+  const jumped = await page.evaluate(() => {
+    const t0 = Date.parse("2026-01-01T10:00:00Z"), back = t0 - 3600 * 1000;
+    const events = [
+      {kind: "DHCP_ACK", ms: t0}, {kind: "TFTP_DONE", ms: back + 100}, {kind: "HTTP_IPXE", ms: back + 200},
+      {kind: "HTTP_FILE", ms: back + 300}, {kind: "HTTP_CONFIG", ms: back + 400},
+      {kind: "HTTP_CHECKPOINT", ms: back + 500},
+    ];
+    const transitions = [{to: "rebooting", reason: "power action", time: new Date(t0 - 1000).toISOString()}];
+    const merged = withPowerSteps(events, transitions);
+    return {steps: lastBoot(merged).map((s) => s.step), svg: timelineSvg(merged)};
+  });
+  check(jumped.steps.join(" ") === "power dhcp tftp ipxe kernel config checkpoint",
+    "a clock jumped back keeps the boot in order: " + jumped.steps.join(" -> "));
+  check(!/width="-/.test(jumped.svg), "no negative step is drawn");
   await page.screenshot({path: out + "/host.png", fullPage: true});
-  await page.click("#reprovision");
+  await clickForToast(page, "#reprovision");
   await confirmDialog(page);
   const rep = await toastText(page);
   check(/out of date/.test(rep), "reprovision with the token works: " + rep);
