@@ -85,6 +85,21 @@ bool quietLogs() {
     return configureLogging(quiet).isOk();
 }
 
+// The server, once it has published (and packed) its first revision: agents are timed after.
+std::unique_ptr<server::ControlPlane> startServer(const server::Config& c) {
+    server::ControlPlaneOptions cpo;
+    cpo.secrets = {"shared", "server"};
+    auto cp = server::ControlPlane::create(c, cpo);
+    if (!cp || !(*cp)->start()) {
+        std::fprintf(stderr, "server failed: %s\n", cp ? "start" : cp.message().c_str());
+        return nullptr;
+    }
+    auto& plane = **cp;
+    waitFor([&] { return plane.server().revisions().latest() != nullptr; },
+            std::chrono::seconds(60));
+    return std::move(*cp);
+}
+
 // One agent of the bench site: its links to the server and its services (no boot sockets).
 struct BenchAgent {
     std::unique_ptr<remote::RemoteLinks> links;
@@ -176,16 +191,10 @@ int gitPropagation(const fs::path& sot, const fs::path& work, int rounds, int ag
     c.git_hooks = {{"bench-hook", "", "file://" + remote.string(), "bench webhook secret"}};
     c.gitter.listen = {"127.0.0.1", 0};
     c.gitter.timeout_s = 60;
-    server::ControlPlaneOptions cpo;
-    cpo.secrets = {"shared", "server"};
-    auto cp = server::ControlPlane::create(c, cpo);
-    if (!cp || !(*cp)->start()) {
-        std::fprintf(stderr, "server failed: %s\n", cp ? "start" : cp.message().c_str());
+    auto cp = startServer(c);
+    if (!cp)
         return 1;
-    }
-    auto& plane = **cp;
-    waitFor([&] { return plane.server().revisions().latest() != nullptr; },
-            std::chrono::seconds(60));
+    auto& plane = *cp;
     std::vector<std::unique_ptr<BenchAgent>> fleet;
     for (int i = 0; i < agents; ++i) {
         fleet.push_back(startAgent(work, plane.serverApiPort(), "a" + std::to_string(i), 1000));
@@ -294,17 +303,10 @@ int main(int argc, char** argv) {
         standalone_ms = msSince(t0);
     }
 
-    server::ControlPlaneOptions cpo;
-    cpo.secrets = {"shared", "server"};
-    auto cp = server::ControlPlane::create(serverConfig(sot, work), cpo);
-    if (!cp || !(*cp)->start()) {
-        std::fprintf(stderr, "server failed: %s\n", cp ? "start" : cp.message().c_str());
+    auto cp = startServer(serverConfig(sot, work));
+    if (!cp)
         return 1;
-    }
-    auto& plane = **cp;
-    // The server has packed its first bundle before agents are timed.
-    waitFor([&] { return plane.server().revisions().latest() != nullptr; },
-            std::chrono::seconds(60));
+    auto& plane = *cp;
     std::this_thread::sleep_for(std::chrono::seconds(1));
 
     const auto t0 = Steady::now();
