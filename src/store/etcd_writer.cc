@@ -87,90 +87,24 @@ constexpr size_t kMaxRound = 4096;  // writes taken in one round
 }  // namespace
 
 EtcdWriter::EtcdWriter(std::shared_ptr<etcd::Client> client, EtcdWriterOptions options)
-    : client_(std::move(client)), options_(std::move(options)) {
-    writer_ = std::thread([this] { writerLoop(); });
-}
+    : client_(std::move(client)),
+      options_(std::move(options)),
+      queue_([this](std::vector<std::vector<etcd::Op>>& round) { return commitRound(round); },
+             kMaxRound) {}
 
-EtcdWriter::~EtcdWriter() {
-    {
-        std::lock_guard lock(mu_);
-        stopping_ = true;
-    }
-    work_cv_.notify_all();
-    if (writer_.joinable())
-        writer_.join();
-}
-
-EtcdWriter::Ticket EtcdWriter::submit(std::vector<etcd::Op> ops) {
-    Ticket t = 0;
-    {
-        std::lock_guard lock(mu_);
-        t = next_ticket_++;
-        queue_.push_back(Queued{t, std::move(ops)});
-    }
-    work_cv_.notify_one();
-    return t;
-}
-
-Status EtcdWriter::wait(Ticket ticket) {
-    std::unique_lock lock(mu_);
-    // The writer drains the queue before it stops, so every ticket ends.
-    done_cv_.wait(lock, [&] { return done_ >= ticket; });
-    auto it = failed_.find(ticket);
-    if (it == failed_.end())
-        return Status::ok();
-    Status st = std::move(it->second);
-    failed_.erase(it);
-    return st;
-}
-
-uint64_t EtcdWriter::transactions() const {
-    std::lock_guard lock(mu_);
-    return transactions_;
-}
-
-void EtcdWriter::writerLoop() {
-    for (;;) {
-        std::vector<Queued> round;
-        {
-            std::unique_lock lock(mu_);
-            work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty())
-                return;  // stopping, and every queued write is done
-            while (!queue_.empty() && round.size() < kMaxRound) {
-                round.push_back(std::move(queue_.front()));
-                queue_.pop_front();
-            }
-        }
-        std::vector<Status> results = commitRound(round);
-        {
-            std::lock_guard lock(mu_);
-            for (size_t i = 0; i < round.size(); ++i) {
-                if (!results[i])
-                    failed_.emplace(round[i].ticket, std::move(results[i]));
-            }
-            done_ = round.back().ticket;
-        }
-        done_cv_.notify_all();
-    }
-}
-
-std::vector<Status> EtcdWriter::commitRound(std::vector<Queued>& round) {
+std::vector<Status> EtcdWriter::commitRound(std::vector<std::vector<etcd::Op>>& round) {
     TxnPacker packer(options_.max_ops, options_.max_bytes);
     std::vector<size_t> last_txn;  // per write: the last transaction holding its operations
     last_txn.reserve(round.size());
-    for (const auto& q : round)
-        last_txn.push_back(packer.add(q.ops));
+    for (const auto& ops : round)
+        last_txn.push_back(packer.add(ops));
     auto& txns = packer.txns();
     std::vector<Status> results(round.size(), Status::ok());
     size_t applied = 0;  // transactions committed
     Status failure = Status::ok();
     for (; applied < txns.size(); ++applied) {
         Status st = commit(txns[applied]);
-        {
-            std::lock_guard lock(mu_);
-            transactions_ += txns[applied].empty() ? 0 : 1;
-        }
+        transactions_ += txns[applied].empty() ? 0 : 1;
         if (!st) {
             failure = st;
             break;
@@ -180,7 +114,7 @@ std::vector<Status> EtcdWriter::commitRound(std::vector<Queued>& round) {
         return results;
     // A write whose every transaction was applied stands; the others fail.
     for (size_t i = 0; i < round.size(); ++i) {
-        if (last_txn[i] >= applied && !round[i].ops.empty())
+        if (last_txn[i] >= applied && !round[i].empty())
             results[i] = failure;
     }
     return results;

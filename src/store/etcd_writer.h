@@ -18,20 +18,17 @@
 // the writes already taken for that round fail with it: nothing queued behind a lost write is
 // applied ahead of it.
 
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "etcd/client.h"
 
 #include "base/result.h"
 #include "store/etcd_keyspace.h"
+#include "store/group_commit.h"
 
 namespace vq::store {
 
@@ -49,42 +46,28 @@ public:
 
     EtcdWriter(std::shared_ptr<etcd::Client> client, EtcdWriterOptions options);
     // Every queued write is committed (or failed) before it returns.
-    ~EtcdWriter();
+    ~EtcdWriter() = default;
     EtcdWriter(const EtcdWriter&) = delete;
     EtcdWriter& operator=(const EtcdWriter&) = delete;
 
     // Queues the operations; they are applied in order, after every write queued before.
-    Ticket submit(std::vector<etcd::Op> ops);
+    Ticket submit(std::vector<etcd::Op> ops) { return queue_.submit(std::move(ops)); }
     // Blocks until the write of `ticket` is applied (or failed); its Status.
-    Status wait(Ticket ticket);
+    Status wait(Ticket ticket) { return queue_.wait(ticket); }
     Status write(std::vector<etcd::Op> ops) { return wait(submit(std::move(ops))); }
     etcd::Client& client() { return *client_; }
     // Transactions sent so far (each may carry several writes).
-    uint64_t transactions() const;
+    uint64_t transactions() const { return transactions_.load(); }
 
 private:
-    struct Queued {
-        Ticket ticket;
-        std::vector<etcd::Op> ops;
-    };
-    void writerLoop();
     // Commits a round of queued writes; one Status per write.
-    std::vector<Status> commitRound(std::vector<Queued>& round);
+    std::vector<Status> commitRound(std::vector<std::vector<etcd::Op>>& round);
     Status commit(const std::vector<etcd::Op>& ops);
 
     std::shared_ptr<etcd::Client> client_;
     EtcdWriterOptions options_;
-
-    mutable std::mutex mu_;
-    std::condition_variable work_cv_;  // work for the writer
-    std::condition_variable done_cv_;  // a round finished
-    std::deque<Queued> queue_;
-    Ticket next_ticket_ = 1;
-    Ticket done_ = 0;                  // every ticket up to this one is finished
-    std::map<Ticket, Status> failed_;  // finished tickets that failed, until waited for
-    uint64_t transactions_ = 0;
-    bool stopping_ = false;
-    std::thread writer_;
+    std::atomic<uint64_t> transactions_{0};
+    GroupCommit<std::vector<etcd::Op>> queue_;  // last: its writer uses the members above
 };
 
 // Every site record of the SoT (hosts, flows, history, progress), without the revisions'

@@ -133,18 +133,13 @@ Result<std::shared_ptr<SqliteDb>> SqliteDb::openFile(const std::string& file) {
     std::shared_ptr<SqliteDb> db(new SqliteDb(file));
     if (Status st = db->init(); !st)
         return st;
-    db->writer_ = std::thread([raw = db.get()] { raw->writerLoop(); });
+    db->writer_ = std::make_unique<GroupCommit<Write>>(
+        [raw = db.get()](std::vector<Write>& batch) { return raw->commitRound(batch); }, kMaxBatch);
     return db;
 }
 
 SqliteDb::~SqliteDb() {
-    {
-        std::lock_guard lock(queue_mu_);
-        stopping_ = true;
-    }
-    queue_cv_.notify_all();
-    if (writer_.joinable())
-        writer_.join();
+    writer_.reset();  // every queued write done, before the connection closes
     for (sqlite3_stmt* s : statements_)
         sqlite3_finalize(s);
     sqlite3_close_v2(db_);
@@ -238,87 +233,37 @@ Status SqliteDb::migrate() {
         fmt::format("INSERT INTO schema_version(version) VALUES ({})", kSchemaVersion).c_str());
 }
 
-SqliteDb::Ticket SqliteDb::submit(Write write) {
-    Ticket t = 0;
-    {
-        std::lock_guard lock(queue_mu_);
-        t = next_ticket_++;
-        queue_.emplace_back(t, std::move(write));
-    }
-    queue_cv_.notify_one();
-    return t;
-}
-
-Status SqliteDb::wait(Ticket ticket) {
-    std::unique_lock lock(queue_mu_);
-    // The writer drains the queue before it stops, so every ticket ends.
-    done_cv_.wait(lock, [&] { return done_ >= ticket; });
-    auto it = failed_.find(ticket);
-    if (it == failed_.end())
-        return Status::ok();
-    Status st = std::move(it->second);
-    failed_.erase(it);
-    return st;
-}
-
 uint64_t SqliteDb::commits() const {
-    std::lock_guard lock(queue_mu_);
-    return commits_;
+    return commits_.load();
 }
 
-void SqliteDb::writerLoop() {
-    for (;;) {
-        std::vector<std::pair<Ticket, Write>> batch;
-        {
-            std::unique_lock lock(queue_mu_);
-            queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty())
-                return;  // stopping, and every queued write is done
-            while (!queue_.empty() && batch.size() < kMaxBatch) {
-                batch.push_back(std::move(queue_.front()));
-                queue_.pop_front();
-            }
-        }
-        std::vector<Status> results(batch.size());
-        bool committed = false;
-        {
-            std::lock_guard conn(conn_mu_);
-            Status begun = exec("BEGIN IMMEDIATE");
-            if (!begun) {
-                for (auto& r : results)
-                    r = begun;
-            } else {
-                for (size_t i = 0; i < batch.size(); ++i) {
-                    Status st = exec("SAVEPOINT one_write");
-                    if (st)
-                        st = batch[i].second(*this);
-                    if (!st)
-                        (void)exec("ROLLBACK TO one_write");
-                    (void)exec("RELEASE one_write");
-                    results[i] = std::move(st);
-                }
-                Status done = exec("COMMIT");
-                if (!done) {
-                    (void)exec("ROLLBACK");
-                    for (auto& r : results)
-                        r = done;
-                } else {
-                    committed = true;
-                }
-            }
-        }
-        {
-            std::lock_guard lock(queue_mu_);
-            for (size_t i = 0; i < batch.size(); ++i) {
-                if (!results[i])
-                    failed_[batch[i].first] = std::move(results[i]);
-            }
-            done_ = batch.back().first;
-            if (committed)
-                ++commits_;
-        }
-        done_cv_.notify_all();
+std::vector<Status> SqliteDb::commitRound(std::vector<Write>& batch) {
+    std::vector<Status> results(batch.size());
+    std::lock_guard conn(conn_mu_);
+    Status begun = exec("BEGIN IMMEDIATE");
+    if (!begun) {
+        for (auto& r : results)
+            r = begun;
+        return results;
     }
+    for (size_t i = 0; i < batch.size(); ++i) {
+        Status st = exec("SAVEPOINT one_write");
+        if (st)
+            st = batch[i](*this);
+        if (!st)
+            (void)exec("ROLLBACK TO one_write");
+        (void)exec("RELEASE one_write");
+        results[i] = std::move(st);
+    }
+    Status done = exec("COMMIT");
+    if (!done) {
+        (void)exec("ROLLBACK");
+        for (auto& r : results)
+            r = done;
+    } else {
+        ++commits_;
+    }
+    return results;
 }
 
 }  // namespace vq::store

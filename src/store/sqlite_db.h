@@ -10,17 +10,16 @@
 // Every failure is a Status naming the file; the code is `unavailable` when it may heal
 // (disk full, I/O error, lock), so an HTTP client is told 503.
 
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "base/result.h"
+#include "store/group_commit.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -43,9 +42,9 @@ public:
     SqliteDb& operator=(const SqliteDb&) = delete;
 
     // Queues a write for the writer thread; writes commit in the order they were queued.
-    Ticket submit(Write write);
+    Ticket submit(Write write) { return writer_->submit(std::move(write)); }
     // Blocks until the write of `ticket` is committed (or failed); its Status.
-    Status wait(Ticket ticket);
+    Status wait(Ticket ticket) { return writer_->wait(ticket); }
     Status write(Write write) { return wait(submit(std::move(write))); }
     // Runs `fn` with the connection to itself (reads, and writes at start before any other
     // thread uses the store).
@@ -69,23 +68,16 @@ private:
     explicit SqliteDb(std::string file) : file_(std::move(file)) {}
     Status init();
     Status migrate();
-    void writerLoop();
+    // One round of the group-commit writer: a transaction, a savepoint per write.
+    std::vector<Status> commitRound(std::vector<Write>& batch);
 
     std::string file_;
     std::mutex conn_mu_;  // the connection: one user at a time
     sqlite3* db_ = nullptr;
     std::vector<sqlite3_stmt*> statements_;
 
-    mutable std::mutex queue_mu_;
-    std::condition_variable queue_cv_;  // work for the writer
-    std::condition_variable done_cv_;   // a batch finished
-    std::deque<std::pair<Ticket, Write>> queue_;
-    Ticket next_ticket_ = 1;
-    Ticket done_ = 0;                  // every ticket up to this one is finished
-    std::map<Ticket, Status> failed_;  // finished tickets that failed, until waited for
-    uint64_t commits_ = 0;
-    bool stopping_ = false;
-    std::thread writer_;
+    std::atomic<uint64_t> commits_{0};
+    std::unique_ptr<GroupCommit<Write>> writer_;  // started once the file is open
 };
 
 // Resets a statement on every path out of a call, so it never holds a read lock.

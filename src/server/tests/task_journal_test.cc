@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "etcd/testing/fake_etcd.h"
+#include "etcd/testing/leadership.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -134,17 +135,14 @@ TEST_F(EtcdTaskJournalTest, KeepsTheNewestInEtcdToo) {
 }
 
 TEST_F(EtcdTaskJournalTest, ADeposedLeaderRecordsNothing) {
-    auto lease = client->leaseGrant(2);
-    ASSERT_TRUE(lease);
-    auto won = client->txn({etcd::Compare::absent("vq/leader")},
-                           {etcd::Op::put("vq/leader", "me", *lease)});
-    ASSERT_TRUE(won && won->succeeded);
+    auto leader = etcd::testing::takeLeadership(*client, "vq/leader");
+    ASSERT_TRUE(leader) << leader.message();
     store::EtcdWriterOptions fenced;
-    fenced.fence = {etcd::Compare::modRevision("vq/leader", won->revision)};
+    fenced.fence = {leader->fence};
     auto j = open(10, fenced);
     ASSERT_TRUE(j);
     ASSERT_TRUE((*j)->leased("a", "agent1"));
-    fake->expireLease(*lease);
+    fake->expireLease(leader->lease);
     ASSERT_TRUE(client->put("vq/leader", "other"));
     EXPECT_EQ((*j)->done("a", true, "").code(), StatusCode::failed_precondition);
     auto next = open(10);

@@ -1,6 +1,7 @@
 #include "etcd/http_transport.h"
 #include "etcd/testing/etcd_process.h"
 #include "etcd/testing/fake_etcd.h"
+#include "etcd/testing/leadership.h"
 #include <gtest/gtest.h>
 
 #include "store/etcd_progress_store.h"
@@ -101,21 +102,18 @@ TEST_F(OnFakeEtcd, ProgressRoundTripsBySiteAndHost) {
 }
 
 TEST_F(OnFakeEtcd, AFencedWriteIsRefusedOnceLeadershipIsLost) {
-    auto lease = client->leaseGrant(2);
-    ASSERT_TRUE(lease);
-    auto won = client->txn({etcd::Compare::absent("vq/leader")},
-                           {etcd::Op::put("vq/leader", "me", *lease)});
-    ASSERT_TRUE(won && won->succeeded);
+    auto leader = etcd::testing::takeLeadership(*client, "vq/leader");
+    ASSERT_TRUE(leader) << leader.message();
     Status seen = Status::ok();
     EtcdWriterOptions options;
-    options.fence = {etcd::Compare::modRevision("vq/leader", won->revision)};
+    options.fence = {leader->fence};
     options.on_failure = [&](const Status& st) { seen = st; };
     EtcdProgressStore s(writer(options), keys);
     HostProgress p;
     p.site = "lab";
     p.host = "h1";
     ASSERT_TRUE(s.save(p));
-    fake->expireLease(*lease);  // paused past its TTL
+    fake->expireLease(leader->lease);  // paused past its TTL
     ASSERT_TRUE(client->put("vq/leader", "other"));
     p.checkpoints = 2;
     Status st = s.save(p);
