@@ -367,6 +367,17 @@ bool RemoteLinks::refreshManifest() {
                 manifest_current_ = false;
                 return false;
             }
+            // Hosts changed here and not in the delta are as the base manifest had them.
+            const bool moved = !m->hosts.empty() || !m->removed.empty() || !local_base_.empty();
+            for (auto& [name, base] : local_base_) {
+                if (m->hosts.count(name) != 0)
+                    continue;
+                if (base)
+                    manifest_[name] = *base;
+                else
+                    manifest_.erase(name);
+            }
+            local_base_.clear();
             for (auto& [name, served] : m->hosts)
                 manifest_[name] = std::move(served);
             for (const auto& name : m->removed)
@@ -374,7 +385,7 @@ bool RemoteLinks::refreshManifest() {
             manifest_changes_ = m->changes;
             // Only what moved is written again (a change of numbers alone is not worth the
             // whole file: a restarted agent asks for the whole manifest anyway).
-            if (!m->hosts.empty() || !m->removed.empty()) {
+            if (moved) {
                 wire::Manifest whole;
                 whole.revision = m->revision;
                 whole.changes = m->changes;
@@ -383,6 +394,7 @@ bool RemoteLinks::refreshManifest() {
             }
         } else {
             manifest_ = std::move(m->hosts);
+            local_base_.clear();
             manifest_changes_ = m->changes;
             // Compared with what is on disk, not in memory: checkpoint answers update
             // memory only.
@@ -451,7 +463,7 @@ Result<std::string> RemoteLinks::checkpoint(std::string_view site,
         if (auto rev = latest(); rev && rev->model) {
             if (const model::Host* h = findHost(*rev->model, std::string(site), host)) {
                 std::lock_guard lock(manifest_mu_);
-                manifest_[h->name] = nextBoot(*rev->model, *h, boot);
+                setLocally(h->name, nextBoot(*rev->model, *h, boot));
             }
         }
         VQ_LOG_WARN("CHECKPOINT_QUEUED host={} boot={} queued={}", host, boot,
@@ -485,9 +497,17 @@ Result<std::string> RemoteLinks::checkpoint(std::string_view site,
         return answer.status();
     {
         std::lock_guard lock(manifest_mu_);
-        manifest_[std::string(host)] = answer->served;
+        setLocally(std::string(host), answer->served);
     }
     return answer->summary;
+}
+
+void RemoteLinks::setLocally(const std::string& host, control::ServedBoot served) {
+    auto it = manifest_.find(host);
+    local_base_.try_emplace(host, it == manifest_.end()
+                                      ? std::nullopt
+                                      : std::optional<control::ServedBoot>(it->second));
+    manifest_[host] = std::move(served);
 }
 
 bool RemoteLinks::sendEvents(const std::vector<std::string>& encoded) {

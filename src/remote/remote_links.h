@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -124,6 +125,12 @@ private:
     // The manifest, by host name.
     mutable std::mutex manifest_mu_;
     std::unordered_map<std::string, control::ServedBoot> manifest_;
+    // What the manifest said of hosts this agent changed itself since (checkpoint answers,
+    // queued checkpoints), nullopt for a host it did not have: a delta names only what moved
+    // on the server, so a local change the server undid meanwhile (an override) is put back
+    // from here. manifest_mu_.
+    std::unordered_map<std::string, std::optional<control::ServedBoot>> local_base_;
+    void setLocally(const std::string& host, control::ServedBoot served);  // manifest_mu_ held
     bool manifest_current_ = false;
     uint64_t manifest_changes_ = 0;  // the server's change count the manifest reflects
     std::string saved_manifest_;     // the JSON last written to the cache

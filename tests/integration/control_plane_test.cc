@@ -188,6 +188,24 @@ TEST_F(ControlPlaneTest, AgentServesItsSiteAndItsCheckpointReachesTheServer) {
     EXPECT_NE(agents.find("\"agent\":\"a1\""), std::string::npos) << agents;
 }
 
+// The agent serves a checkpoint's answer at once; the manifest's deltas name only what moved
+// on the server since the agent's last manifest, so a change the server made and undid
+// meanwhile (the host back to its first stage by an override) must still reach it.
+TEST_F(ControlPlaneTest, AnOverrideAfterACheckpointReachesTheAgent) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+    ASSERT_EQ(checkpoint().status, 200u);
+    ASSERT_TRUE(serves("disk")) << ipxe();
+    const auto over = httpGet(cp_->server().userApiPort(),
+                              "/override?site=lab&host=node-lab&boot=install", {}, "POST");
+    ASSERT_EQ(over.status, 200u) << over.body;
+    EXPECT_TRUE(eventually([&] { return serves("installer"); })) << ipxe();
+    // And the next checkpoint moves it on again, as the server says.
+    ASSERT_EQ(checkpoint().status, 200u);
+    EXPECT_TRUE(eventually([&] { return serves("disk"); })) << ipxe();
+}
+
 TEST_F(ControlPlaneTest, ANewRevisionReachesTheAgentWithinSeconds) {
     startServer();
     ASSERT_TRUE(startAgent());
