@@ -254,24 +254,30 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         const model::Model& m = *revision->model;
         const TimePoint now = clock_.now();
         rollout_->updateRules(rolloutRules(m));
-        std::set<std::string, std::less<>> present;
+        size_t in_model = 0;
         for (const auto& site : m.sites()) {
             for (const auto& host : site.hosts) {
-                std::string key = hostKey(site, host);
+                const std::string key = hostKey(site, host);
                 if (rollout_->status(key)) {
                     rollout_->updateHost(rolloutHost(m, site, host));
                 } else {
                     rollout_->addHost(rolloutHost(m, site, host), revision->number, now);
                     removed_.erase(key);  // back: a new host, its old history kept
                 }
-                present.insert(std::move(key));
+                ++in_model;
             }
         }
-        // Hosts the revision no longer has leave the rollout, whatever they were doing.
+        // Hosts the revision no longer has leave the rollout, whatever they were doing. Every
+        // host of the model is in the rollout now: only when it holds more is one gone.
         workflow::Step gone;
         size_t removed = 0;
-        for (const auto& key : rollout_->hostKeys()) {
-            if (present.count(key) == 0) {
+        if (rollout_->hostCount() > in_model) {
+            for (const auto& key : rollout_->hostKeys()) {
+                const size_t slash = key.find('/');
+                if (slash != std::string::npos &&
+                    m.host(std::string_view(key).substr(0, slash),
+                           std::string_view(key).substr(slash + 1)) != nullptr)
+                    continue;
                 gone.append(rollout_->removeHost(key, revision->number, now));
                 removed_[key] = revision->number;
                 ++removed;

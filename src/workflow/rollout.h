@@ -152,6 +152,8 @@ public:
     Step removeHost(std::string_view host, uint64_t revision, TimePoint now);
     // Keys of the hosts in the rollout (removed ones are not), in no particular order.
     std::vector<std::string> hostKeys() const;
+    // How many there are.
+    size_t hostCount() const { return index_.size(); }
     // Revision `revision` is accepted and leaves the hosts not in `changed` (all of whose
     // served bytes it changed) as they are: those provisioned or pending move onto it
     // (their bytes are the same on it), so older revisions are not pinned by hosts they no
