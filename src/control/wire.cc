@@ -1,5 +1,6 @@
 #include "control/wire.h"
 
+#include "control/json_string.h"
 #include <nlohmann/json.hpp>
 
 namespace vq::control::wire {
@@ -22,27 +23,6 @@ std::string str(const json& j, const char* key) {
 uint64_t u64(const json& j, const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_number_unsigned() ? it->get<uint64_t>() : 0;
-}
-
-// A JSON string literal of `s` (quotes, backslashes and control characters escaped; other
-// bytes as they are: names are the SoT's, checked as UTF-8 when it was loaded).
-void appendJsonString(std::string& out, std::string_view s) {
-    out += '"';
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            static const char* const kHex = "0123456789abcdef";
-            out += "\\u00";
-            out += kHex[u >> 4];
-            out += kHex[u & 15];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
 }
 
 json servedJson(const ServedBoot& s) {

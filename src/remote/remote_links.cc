@@ -386,11 +386,13 @@ bool RemoteLinks::refreshManifest() {
             // Only what moved is written again (a change of numbers alone is not worth the
             // whole file: a restarted agent asks for the whole manifest anyway).
             if (moved) {
+                // Lent to the encoder and back, rather than copied: a site's every host.
                 wire::Manifest whole;
                 whole.revision = m->revision;
                 whole.changes = m->changes;
-                whole.hosts = manifest_;
+                whole.hosts = std::move(manifest_);
                 to_save = wire::encodeManifest(whole);
+                manifest_ = std::move(whole.hosts);
             }
         } else {
             manifest_ = std::move(m->hosts);

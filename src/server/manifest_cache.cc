@@ -38,7 +38,6 @@ std::shared_ptr<const std::string> ManifestCache::answer(const model::Model& mod
         while (kept.size() > keep_)
             kept.pop_front();
         now = &kept.back();
-        std::lock_guard count(mu_);
         ++made_;
     }
     const Snapshot* base = nullptr;
@@ -78,19 +77,8 @@ std::shared_ptr<const std::string> ManifestCache::answer(const model::Model& mod
         }
         delta = std::make_shared<const std::string>(control::wire::encodeManifest(m));
     }
-    std::lock_guard count(mu_);
     ++deltas_;
     return delta;
-}
-
-uint64_t ManifestCache::made() const {
-    std::lock_guard lock(mu_);
-    return made_;
-}
-
-uint64_t ManifestCache::deltas() const {
-    std::lock_guard lock(mu_);
-    return deltas_;
 }
 
 }  // namespace vq::server

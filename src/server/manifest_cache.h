@@ -6,6 +6,7 @@
 // pass over its hosts per change, not one per agent, and a change that moved nothing sends
 // nothing but its numbers.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -41,8 +42,8 @@ public:
                                               uint64_t since);
 
     // Manifests made (one pass over a site's hosts each) and deltas answered, for tests.
-    uint64_t made() const;
-    uint64_t deltas() const;
+    uint64_t made() const { return made_.load(); }
+    uint64_t deltas() const { return deltas_.load(); }
 
 private:
     using Entries = std::unordered_map<std::string, control::ServedBoot>;
@@ -60,10 +61,10 @@ private:
 
     Served served_;
     size_t keep_;
-    mutable std::mutex mu_;  // sites_, the counters
+    std::mutex mu_;  // sites_
     std::unordered_map<std::string, std::shared_ptr<SiteCache>> sites_;
-    uint64_t made_ = 0;
-    uint64_t deltas_ = 0;
+    std::atomic<uint64_t> made_{0};
+    std::atomic<uint64_t> deltas_{0};
 };
 
 }  // namespace vq::server

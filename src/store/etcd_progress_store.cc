@@ -18,8 +18,8 @@ Result<std::optional<workflow::HostProgress>> EtcdProgressStore::load(const std:
 }
 
 Status EtcdProgressStore::save(const workflow::HostProgress& p) {
-    return writer_->write(
-        {etcd::Op::put(keys_.record("progress", p.site, p.host), json::ofProgress(p))});
+    auto ticket = queueSave(p);
+    return ticket ? writer_->wait(*ticket) : ticket.status();
 }
 
 Result<EtcdProgressStore::Ticket> EtcdProgressStore::queueSave(const workflow::HostProgress& p) {

@@ -18,20 +18,23 @@ class TxnPacker {
 public:
     TxnPacker(size_t max_ops, size_t max_bytes) : max_ops_(max_ops), max_bytes_(max_bytes) {}
 
-    // Adds one write's operations; returns the index of the last transaction it touches.
-    size_t add(const std::vector<etcd::Op>& ops) {
+    // Moves one write's operations in; returns the index of the last transaction holding
+    // one of them (what must be applied for the write to stand).
+    size_t add(std::vector<etcd::Op>& ops) {
         size_t bytes = 0;
         for (const auto& op : ops)
             bytes += opBytes(op);
         if (ops.size() + current().size() > max_ops_ || bytes + bytes_ > max_bytes_)
             close();
-        for (const auto& op : ops) {
+        size_t last = txns_.size() - 1;
+        for (auto& op : ops) {
             if (op.kind == etcd::Op::Kind::put) {
                 if (deleted_.contains(op.key))
                     close();
                 if (auto it = put_at_.find(op.key); it != put_at_.end()) {
                     bytes_ += op.value.size();
-                    current()[it->second].value = op.value;
+                    current()[it->second].value = std::move(op.value);
+                    last = txns_.size() - 1;
                     continue;
                 }
                 room(op);
@@ -43,14 +46,16 @@ public:
                 deleted_.insert(op.key);
             } else {
                 close();
-                current().push_back(op);
+                current().push_back(std::move(op));
+                last = txns_.size() - 1;
                 close();
                 continue;
             }
-            current().push_back(op);
             bytes_ += opBytes(op);
+            current().push_back(std::move(op));
+            last = txns_.size() - 1;
         }
-        return txns_.size() - 1;
+        return last;
     }
     std::vector<std::vector<etcd::Op>>& txns() { return txns_; }
 
@@ -96,36 +101,38 @@ std::vector<Status> EtcdWriter::commitRound(std::vector<std::vector<etcd::Op>>& 
     TxnPacker packer(options_.max_ops, options_.max_bytes);
     std::vector<size_t> last_txn;  // per write: the last transaction holding its operations
     last_txn.reserve(round.size());
-    for (const auto& ops : round)
+    std::vector<bool> empty;  // writes without operations stand whatever happens
+    for (auto& ops : round) {
+        empty.push_back(ops.empty());
         last_txn.push_back(packer.add(ops));
+    }
     auto& txns = packer.txns();
     std::vector<Status> results(round.size(), Status::ok());
     size_t applied = 0;  // transactions committed
     Status failure = Status::ok();
     for (; applied < txns.size(); ++applied) {
-        Status st = commit(txns[applied]);
-        transactions_ += txns[applied].empty() ? 0 : 1;
+        if (txns[applied].empty())
+            continue;
+        Status st = commit(std::move(txns[applied]));
+        ++transactions_;
         if (!st) {
             failure = st;
             break;
         }
     }
-    if (failure)
+    if (failure.isOk())
         return results;
     // A write whose every transaction was applied stands; the others fail.
     for (size_t i = 0; i < round.size(); ++i) {
-        if (last_txn[i] >= applied && !round[i].empty())
+        if (last_txn[i] >= applied && !empty[i])
             results[i] = failure;
     }
     return results;
 }
 
-Status EtcdWriter::commit(const std::vector<etcd::Op>& ops) {
-    if (ops.empty())
-        return Status::ok();
-    std::vector<etcd::Op> marked = ops;
-    marked.insert(marked.end(), options_.mark.begin(), options_.mark.end());
-    auto t = client_->txn(options_.fence, marked);
+Status EtcdWriter::commit(std::vector<etcd::Op> ops) {
+    ops.insert(ops.end(), options_.mark.begin(), options_.mark.end());
+    auto t = client_->txn(options_.fence, ops);
     Status st = Status::ok();
     if (!t)
         st = Status::withCode(t.code(), "etcd store: " + t.message());

@@ -62,7 +62,7 @@ public:
 private:
     // Commits a round of queued writes; one Status per write.
     std::vector<Status> commitRound(std::vector<std::vector<etcd::Op>>& round);
-    Status commit(const std::vector<etcd::Op>& ops);
+    Status commit(std::vector<etcd::Op> ops);  // one transaction, non-empty, marked
 
     std::shared_ptr<etcd::Client> client_;
     EtcdWriterOptions options_;

@@ -26,7 +26,6 @@ ip -n "$ns2" addr add 10.99.61.1/24 dev br0
 ip -n "$ns" link set "vqcp$$" up
 ip -n "$ns2" link set eth0 up
 ip -n "$ns2" link set br0 up
-ip -n "$ns2" link set lo up
 lab_vq_sot "$VQ_TMP/sot" server "$VQ_TMP/files"
 lab_prepare_files "$VQ_TMP/files"
 mkdir -p "$VQ_TMP/sot/sites/lab2"
