@@ -47,7 +47,7 @@ public:
 struct ServedBoot {
     std::string boot;  // empty: the host has no workflow stage and no group boot
     uint32_t stage = 0;
-    uint64_t revision = 0;  // 0: the latest
+    uint64_t revision = 0;  // 0: the latest (in a manifest: Manifest::follow)
 };
 
 // The state manifest: the server's view of every host's current boot.

@@ -26,13 +26,17 @@ uint64_t u64(const json& j, const char* key) {
 }
 
 json servedJson(const ServedBoot& s) {
-    return json{{"boot", s.boot}, {"stage", s.stage}};
+    json j{{"boot", s.boot}, {"stage", s.stage}};
+    if (s.revision != 0)
+        j["revision"] = s.revision;
+    return j;
 }
 
 ServedBoot servedFrom(const json& j) {
     ServedBoot s;
     s.boot = str(j, "boot");
     s.stage = static_cast<uint32_t>(std::min<uint64_t>(u64(j, "stage"), UINT32_MAX));
+    s.revision = u64(j, "revision");
     return s;
 }
 
@@ -58,6 +62,8 @@ std::string encodeManifest(const Manifest& m) {
         "{\"revision\":" + std::to_string(m.revision) + ",\"changes\":" + std::to_string(m.changes);
     if (m.base != 0)
         out += ",\"base\":" + std::to_string(m.base);
+    if (m.follow != 0)
+        out += ",\"follow\":" + std::to_string(m.follow);
     out += ",\"hosts\":{";
     bool first = true;
     for (const auto& [name, served] : m.hosts) {
@@ -67,7 +73,10 @@ std::string encodeManifest(const Manifest& m) {
         appendJsonString(out, name);
         out += ":{\"boot\":";
         appendJsonString(out, served.boot);
-        out += ",\"stage\":" + std::to_string(served.stage) + "}";
+        out += ",\"stage\":" + std::to_string(served.stage);
+        if (served.revision != 0)
+            out += ",\"revision\":" + std::to_string(served.revision);
+        out += '}';
     }
     out += '}';
     if (m.base != 0) {
@@ -91,6 +100,7 @@ Result<Manifest> decodeManifest(std::string_view text) {
     m.revision = u64(*j, "revision");
     m.changes = u64(*j, "changes");
     m.base = u64(*j, "base");
+    m.follow = u64(*j, "follow");
     auto hosts = j->find("hosts");
     if (hosts == j->end() || !hosts->is_object())
         return Status::invalidArgument("manifest: no hosts object");

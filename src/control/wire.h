@@ -59,10 +59,16 @@ Result<RevisionInfo> decodeRevision(std::string_view json);
 // the hosts whose served boot differs from the manifest of change count `base` (the one the
 // agent named in its poll) and `removed` the hosts it no longer has, so a SoT change or a
 // checkpoint costs the agents what changed, not the whole site.
+//
+// A host's revision is the one it is served from. Most hosts follow the newest revision the
+// server's state engine has planned (`follow`); they say 0, so that a SoT change that moves
+// them all changes one number, not every entry. A host pinned elsewhere (out of date and
+// waiting for its turn, or provisioning from an older revision) names its revision.
 struct Manifest {
     uint64_t revision = 0;
     uint64_t changes = 0;  // the server's change count it reflects (what the next poll names)
     uint64_t base = 0;     // 0: whole; else a delta against the manifest of that change count
+    uint64_t follow = 0;   // what a host's revision 0 means (0: the newest the agent holds)
     std::unordered_map<std::string, ServedBoot> hosts;  // by host name
     std::vector<std::string> removed;                   // a delta's hosts gone
 };

@@ -162,6 +162,7 @@ void RemoteLinks::loadCache() {
         if (auto decoded = wire::decodeManifest(*m)) {
             std::lock_guard lock(manifest_mu_);
             manifest_ = std::move(decoded->hosts);
+            manifest_follow_ = decoded->follow;
         }
     }
     VQ_LOG_INFO("AGENT_CACHE_LOADED server_revision={} hosts_in_manifest={}", cached->info.revision,
@@ -194,6 +195,7 @@ Status RemoteLinks::adopt(const wire::RevisionInfo& info, const std::string& blo
         std::lock_guard lock(rev_mu_);
         sequence_ = seq;
         server_revision_ = info.revision;
+        held_[info.revision] = rev;
     }
     publish(std::move(rev));
     VQ_LOG_INFO("AGENT_REVISION server_revision={} local={} bytes={} delta={}", info.revision, seq,
@@ -223,6 +225,12 @@ void RemoteLinks::publish(control::RevisionPtr rev) {
 control::RevisionPtr RemoteLinks::latest() const {
     std::lock_guard lock(rev_mu_);
     return latest_;
+}
+
+control::RevisionPtr RemoteLinks::revision(uint64_t number) const {
+    std::lock_guard lock(rev_mu_);
+    auto it = held_.find(number);
+    return it != held_.end() ? it->second : nullptr;
 }
 
 uint64_t RemoteLinks::subscribe(OnRevision on_revision) {
@@ -322,6 +330,8 @@ Status RemoteLinks::fetchRevision(const wire::RevisionInfo& info, uint64_t have)
     Status st = adopt(info, bundle->body, true);
     if (!st && model::isSotDelta(bundle->body))
         return Status::failedPrecondition(st.message());
+    if (st)
+        keepPinned();  // the manifest may have come first
     return st;
 }
 
@@ -368,7 +378,7 @@ bool RemoteLinks::refreshManifest() {
                 return false;
             }
             // Hosts changed here and not in the delta are as the base manifest had them.
-            const bool moved = !m->hosts.empty() || !m->removed.empty() || !local_base_.empty();
+            bool moved = !m->hosts.empty() || !m->removed.empty() || !local_base_.empty();
             for (auto& [name, base] : local_base_) {
                 if (m->hosts.count(name) != 0)
                     continue;
@@ -383,6 +393,7 @@ bool RemoteLinks::refreshManifest() {
             for (const auto& name : m->removed)
                 manifest_.erase(name);
             manifest_changes_ = m->changes;
+            manifest_follow_ = m->follow;
             // Only what moved is written again (a change of numbers alone is not worth the
             // whole file: a restarted agent asks for the whole manifest anyway).
             if (moved) {
@@ -390,6 +401,7 @@ bool RemoteLinks::refreshManifest() {
                 wire::Manifest whole;
                 whole.revision = m->revision;
                 whole.changes = m->changes;
+                whole.follow = m->follow;
                 whole.hosts = std::move(manifest_);
                 to_save = wire::encodeManifest(whole);
                 manifest_ = std::move(whole.hosts);
@@ -398,6 +410,7 @@ bool RemoteLinks::refreshManifest() {
             manifest_ = std::move(m->hosts);
             local_base_.clear();
             manifest_changes_ = m->changes;
+            manifest_follow_ = m->follow;
             // Compared with what is on disk, not in memory: checkpoint answers update
             // memory only.
             if (resp->body != saved_manifest_)
@@ -411,7 +424,72 @@ bool RemoteLinks::refreshManifest() {
         if (Status st = cache_.saveManifest(to_save); !st)
             VQ_LOG_WARN("AGENT_CACHE_WRITE_FAILED reason=\"{}\"", st.message());
     }
+    keepPinned();
     return true;
+}
+
+void RemoteLinks::keepPinned() {
+    std::lock_guard one(pinning_mu_);  // the watch and manifest threads both call it
+    std::set<uint64_t> wanted;
+    {
+        std::lock_guard lock(manifest_mu_);
+        wanted.insert(manifest_follow_);
+        for (const auto& [name, served] : manifest_)
+            wanted.insert(served.revision);
+    }
+    std::vector<uint64_t> missing;
+    {
+        std::lock_guard lock(rev_mu_);
+        wanted.insert(server_revision_);
+        std::erase_if(held_, [&](const auto& kv) { return wanted.count(kv.first) == 0; });
+        for (uint64_t r : wanted) {
+            // Newer ones come through the watch; 0 is the newest.
+            if (r != 0 && r < server_revision_ && held_.count(r) == 0 &&
+                pinned_missing_.count(r) == 0)
+                missing.push_back(r);
+        }
+    }
+    for (uint64_t r : missing) {
+        if (stopping())
+            return;
+        fetchPinned(r);
+    }
+}
+
+// A revision hosts are pinned to that this agent never held (it started later, or from its
+// cache): downloaded whole and loaded on its own. Until then, and when the server no longer
+// has it, those hosts are served the newest revision.
+void RemoteLinks::fetchPinned(uint64_t revision) {
+    https::ClientRequest get;
+    get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(revision);
+    get.timeout = std::chrono::seconds(120);
+    auto bundle = session_->send(get);
+    if (!bundle || bundle->status != 200) {
+        const std::string why = bundle ? wire::errorMessage(bundle->body) : bundle.message();
+        VQ_LOG_WARN("AGENT_PINNED_REVISION_MISSING revision={} reason=\"{}\" serving=newest",
+                    revision, why);
+        if (bundle && bundle->status == 404) {
+            std::lock_guard lock(rev_mu_);
+            pinned_missing_.insert(revision);
+        }
+        return;
+    }
+    ServedSot loader;
+    auto loaded = loader.load(bundle->body);
+    if (!loaded) {
+        VQ_LOG_WARN("AGENT_PINNED_REVISION_REFUSED revision={} reason=\"{}\" serving=newest",
+                    revision, loaded.message());
+        std::lock_guard lock(rev_mu_);
+        pinned_missing_.insert(revision);
+        return;
+    }
+    auto rev = std::make_shared<control::ModelRevision>();
+    rev->number = revision;
+    rev->loaded = std::chrono::system_clock::now();
+    rev->model = loaded->model;
+    VQ_LOG_INFO("AGENT_PINNED_REVISION revision={} bytes={}", revision, bundle->body.size());
+    std::lock_guard lock(rev_mu_);
+    held_[revision] = std::move(rev);
 }
 
 void RemoteLinks::manifestLoop() {
@@ -432,8 +510,12 @@ control::ServedBoot RemoteLinks::served(const model::Site&,
                                         const model::Model& model) {
     {
         std::lock_guard lock(manifest_mu_);
-        if (auto it = manifest_.find(host.name); it != manifest_.end())
-            return it->second;
+        if (auto it = manifest_.find(host.name); it != manifest_.end()) {
+            control::ServedBoot s = it->second;
+            if (s.revision == 0)
+                s.revision = manifest_follow_;
+            return s;
+        }
     }
     // Not in the manifest yet (a host new in this revision): its first stage, as the server
     // serves a host without progress.
@@ -465,7 +547,10 @@ Result<std::string> RemoteLinks::checkpoint(std::string_view site,
         if (auto rev = latest(); rev && rev->model) {
             if (const model::Host* h = findHost(*rev->model, std::string(site), host)) {
                 std::lock_guard lock(manifest_mu_);
-                setLocally(h->name, nextBoot(*rev->model, *h, boot));
+                control::ServedBoot next = nextBoot(*rev->model, *h, boot);
+                if (auto it = manifest_.find(h->name); it != manifest_.end())
+                    next.revision = it->second.revision;  // still provisioning from it
+                setLocally(h->name, std::move(next));
             }
         }
         VQ_LOG_WARN("CHECKPOINT_QUEUED host={} boot={} queued={}", host, boot,

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -73,6 +74,9 @@ public:
 
     // control::RevisionFeed
     control::RevisionPtr latest() const override;
+    // By the server's revision number, as the manifest names it: the newest revision and the
+    // older ones hosts are pinned to (kept from before, or fetched when pinned).
+    control::RevisionPtr revision(uint64_t number) const override;
     uint64_t subscribe(OnRevision on_revision) override;
     void unsubscribe(uint64_t id) override;
     // control::StateManifest
@@ -96,6 +100,10 @@ private:
     void senderLoop();
     void extraSenderLoop();
     bool refreshManifest();
+    // Keeps the revisions the manifest serves hosts from (fetching those missing) and
+    // drops the others.
+    void keepPinned();
+    void fetchPinned(uint64_t revision);
     bool sendEvents(const std::vector<std::string>& encoded);
     bool drainCheckpoints();
     void setConnected(bool up);
@@ -118,6 +126,10 @@ private:
     uint64_t sequence_ = 0;         // local revision numbers: the server's may restart
     uint64_t server_revision_ = 0;  // the server's number of latest_
     uint64_t server_newest_ = 0;    // the newest the server announced
+    // By server number: latest_ and the older revisions hosts are pinned to.
+    std::map<uint64_t, control::RevisionPtr> held_;
+    std::set<uint64_t> pinned_missing_;  // pinned, and the server no longer has them
+    std::mutex pinning_mu_;              // one keepPinned() at a time
     std::map<uint64_t, OnRevision> subscribers_;
     uint64_t next_subscriber_ = 1;
     std::condition_variable have_revision_;
@@ -133,6 +145,7 @@ private:
     void setLocally(const std::string& host, control::ServedBoot served);  // manifest_mu_ held
     bool manifest_current_ = false;
     uint64_t manifest_changes_ = 0;  // the server's change count the manifest reflects
+    uint64_t manifest_follow_ = 0;   // what a host's revision 0 means (Manifest::follow)
     std::string saved_manifest_;     // the JSON last written to the cache
 
     // Events waiting for the sender.

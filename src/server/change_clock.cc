@@ -2,6 +2,13 @@
 
 namespace vq::server {
 
+uint64_t ChangeClock::startCount() {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    return us > 0 ? static_cast<uint64_t>(us) : 1;
+}
+
 void ChangeClock::tick() {
     {
         std::lock_guard lock(mu_);

@@ -24,7 +24,12 @@ public:
 private:
     mutable std::mutex mu_;
     std::condition_variable changed_;
-    uint64_t count_ = 1;  // never 0: agents that hold nothing say 0
+    // Starts at the microseconds since the epoch, so that a count from an earlier run of the
+    // server (or another leader) is older than every count of this one: an agent holding it
+    // is sent a whole manifest, never a delta against a manifest it does not hold. Never 0:
+    // agents that hold nothing say 0.
+    uint64_t count_ = startCount();
+    static uint64_t startCount();
     bool closed_ = false;
 };
 

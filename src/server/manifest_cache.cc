@@ -5,6 +5,63 @@
 #include "base/log.h"
 
 namespace vq::server {
+namespace {
+
+bool same(const control::ServedBoot& a, const control::ServedBoot& b) {
+    return a.boot == b.boot && a.stage == b.stage && a.revision == b.revision;
+}
+
+}  // namespace
+
+void ManifestCache::make(SiteCache& cache,
+                         const model::Model& model,
+                         const model::Site& site,
+                         uint64_t revision,
+                         uint64_t changes) {
+    // Read before the hosts: a host the engine moves meanwhile names its revision instead.
+    const uint64_t follow = follow_ ? follow_() : 0;
+    const bool first = cache.changes == 0;
+    auto& entries = cache.entries;
+    if (first)
+        entries.reserve(site.hosts.size());
+    size_t seen = 0;
+    for (const auto& host : site.hosts) {
+        control::ServedBoot s = served_(site, host, model);
+        if (follow != 0 && s.revision == follow)
+            s.revision = 0;
+        auto [it, added] = entries.try_emplace(host.name);
+        if (added) {
+            it->second = Entry{std::move(s), changes};
+        } else if (!same(it->second.served, s)) {
+            it->second.served = std::move(s);
+            it->second.moved = changes;
+        }
+        ++seen;
+    }
+    if (entries.size() > seen) {
+        for (auto it = entries.begin(); it != entries.end();) {
+            if (model.host(site.id, it->first) != nullptr) {
+                ++it;
+                continue;
+            }
+            cache.removed.emplace_back(changes, it->first);
+            it = entries.erase(it);
+        }
+        // A delta from before the oldest removal remembered could not name every host gone.
+        while (cache.removed.size() > removals_) {
+            cache.oldest = cache.removed.front().first;
+            cache.removed.pop_front();
+        }
+    }
+    if (first)
+        cache.oldest = changes;
+    cache.changes = changes;
+    cache.revision = revision;
+    cache.follow = follow;
+    cache.whole.reset();
+    cache.delta.clear();
+    ++made_;
+}
 
 std::shared_ptr<const std::string> ManifestCache::answer(const model::Model& model,
                                                          const model::Site& site,
@@ -20,65 +77,42 @@ std::shared_ptr<const std::string> ManifestCache::answer(const model::Model& mod
         cache = slot;
     }
     std::lock_guard lock(cache->mu);
-    auto& kept = cache->kept;
-    Snapshot* now = nullptr;
-    for (auto& s : kept) {
-        if (s.changes == changes && s.revision == revision)
-            now = &s;
-    }
-    if (now == nullptr) {
-        auto entries = std::make_shared<Entries>();
-        entries->reserve(site.hosts.size());
-        for (const auto& host : site.hosts)
-            entries->emplace(host.name, served_(site, host, model));
-        // A newer count replaces an older one made for the same count (a revision that
-        // arrived between the two polls); the rest stay as bases for deltas.
-        std::erase_if(kept, [&](const Snapshot& s) { return s.changes == changes; });
-        kept.push_back(Snapshot{changes, revision, std::move(entries), nullptr, {}});
-        while (kept.size() > keep_)
-            kept.pop_front();
-        now = &kept.back();
-        ++made_;
-    }
-    const Snapshot* base = nullptr;
-    if (since != 0 && since != changes) {
-        for (const auto& s : kept) {
-            if (s.changes == since)
-                base = &s;
-        }
-    }
-    VQ_LOG_DEBUG("MANIFEST_ANSWER site={} changes={} since={} form={}", site.id, changes, since,
-                 base != nullptr ? "delta" : "whole");
-    if (base == nullptr) {
-        if (!now->whole) {
-            control::wire::Manifest m;
-            m.revision = now->revision;
-            m.changes = now->changes;
-            m.hosts = *now->entries;
-            now->whole = std::make_shared<const std::string>(control::wire::encodeManifest(m));
-        }
-        return now->whole;
-    }
-    auto& delta = now->delta[since];
+    // A manifest made for a later count than the one asked for is at least as new.
+    if (changes > cache->changes)
+        make(*cache, model, site, revision, changes);
+    const bool delta = since != 0 && since >= cache->oldest && since <= cache->changes;
+    VQ_LOG_DEBUG("MANIFEST_ANSWER site={} changes={} since={} form={}", site.id, cache->changes,
+                 since, delta ? "delta" : "whole");
+    control::wire::Manifest m;
+    m.revision = cache->revision;
+    m.changes = cache->changes;
+    m.follow = cache->follow;
     if (!delta) {
-        control::wire::Manifest m;
-        m.revision = now->revision;
-        m.changes = now->changes;
+        if (!cache->whole) {
+            m.hosts.reserve(cache->entries.size());
+            for (const auto& [name, e] : cache->entries)
+                m.hosts.emplace(name, e.served);
+            cache->whole = std::make_shared<const std::string>(control::wire::encodeManifest(m));
+        }
+        return cache->whole;
+    }
+    auto& answer = cache->delta[since];
+    if (!answer) {
         m.base = since;
-        for (const auto& [name, served] : *now->entries) {
-            auto it = base->entries->find(name);
-            if (it == base->entries->end() || it->second.boot != served.boot ||
-                it->second.stage != served.stage)
-                m.hosts.emplace(name, served);
+        for (const auto& [name, e] : cache->entries) {
+            if (e.moved > since)
+                m.hosts.emplace(name, e.served);
         }
-        for (const auto& [name, served] : *base->entries) {
-            if (now->entries->count(name) == 0)
-                m.removed.push_back(name);
+        for (auto it = cache->removed.rbegin(); it != cache->removed.rend() && it->first > since;
+             ++it) {
+            // A host gone and back since is in `hosts`, as it is now.
+            if (cache->entries.count(it->second) == 0)
+                m.removed.push_back(it->second);
         }
-        delta = std::make_shared<const std::string>(control::wire::encodeManifest(m));
+        answer = std::make_shared<const std::string>(control::wire::encodeManifest(m));
     }
     ++deltas_;
-    return delta;
+    return answer;
 }
 
 }  // namespace vq::server

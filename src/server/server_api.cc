@@ -45,7 +45,8 @@ public:
             Server* server = ctx_.server;
             manifests_ = std::make_unique<ManifestCache>(
                 [server](const model::Site& site, const model::Host& host,
-                         const model::Model& model) { return server->served(site, host, model); });
+                         const model::Model& model) { return server->served(site, host, model); },
+                [server] { return server->stateEngine().revision(); });
         }
     }
 

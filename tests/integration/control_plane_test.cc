@@ -220,6 +220,42 @@ TEST_F(ControlPlaneTest, ANewRevisionReachesTheAgentWithinSeconds) {
     EXPECT_LT(ms, 5000);
 }
 
+// A host out of date waits for its turn on the revision it was provisioned from: the agent
+// serves it that revision's bytes, not the newest revision's, until its rollout starts.
+TEST_F(ControlPlaneTest, AnOutOfDateHostIsServedItsPinnedRevisionUntilItsTurn) {
+    startServer();
+    ASSERT_TRUE(startAgent());
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+    ASSERT_TRUE(serves("disk", "disk"));
+    const auto halt =
+        httpGet(cp_->server().userApiPort(), "/halt?site=lab&workflow=two", {}, "POST");
+    ASSERT_EQ(halt.status, 200u) << halt.body;
+    const uint64_t before = links_->latest()->number;
+    writeSot(dir_ / "sot", "disk-v2");
+    auto pending = [&] {
+        return httpGet(cp_->server().userApiPort(), "/hosts").body.find("\"phase\":\"pending\"") !=
+               std::string::npos;
+    };
+    ASSERT_TRUE(eventually([&] { return links_->latest()->number > before && pending(); }))
+        << httpGet(cp_->server().userApiPort(), "/hosts").body;
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_TRUE(serves("disk", "disk"))
+            << "pinned to the revision it was provisioned from: " << ipxe("disk");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    // An agent that never held that revision (a new one, no cache) fetches it for the host.
+    stopAgent();
+    fs::remove_all(dir_ / "agent");
+    ASSERT_TRUE(startAgent());
+    EXPECT_TRUE(eventually([&] { return serves("disk", "disk"); }))
+        << ipxe("disk") << httpGet(cp_->server().userApiPort(), "/hosts").body;
+    const auto resume =
+        httpGet(cp_->server().userApiPort(), "/resume?site=lab&workflow=two", {}, "POST");
+    ASSERT_EQ(resume.status, 200u) << resume.body;
+    EXPECT_TRUE(eventually([&] { return serves("disk-v2", "disk"); })) << ipxe("disk");
+}
+
 TEST_F(ControlPlaneTest, CheckpointDuringAnOutageIsDeliveredToTheNextServer) {
     startServer();
     ASSERT_TRUE(startAgent());

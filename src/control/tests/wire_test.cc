@@ -116,6 +116,27 @@ TEST(Wire, ADeltaManifestCarriesItsBaseAndRemovedHosts) {
     EXPECT_FALSE(decodeManifest(R"({"base":1,"hosts":{},"removed":"x"})"));
 }
 
+// Hosts on the followed revision say nothing of it; a host pinned elsewhere names its own,
+// and so does a checkpoint's answer.
+TEST(Wire, AManifestCarriesTheFollowedRevisionAndEachPinnedOne) {
+    Manifest m;
+    m.revision = 9;
+    m.changes = 44;
+    m.follow = 9;
+    m.hosts["follows"] = ServedBoot{"disk", 1};
+    m.hosts["pinned"] = ServedBoot{"install", 0, 7};
+    const std::string text = encodeManifest(m);
+    EXPECT_EQ(text.find("\"revision\":0"), std::string::npos) << text;
+    auto back = decodeManifest(text);
+    ASSERT_TRUE(back) << back.message();
+    EXPECT_EQ(back->follow, 9u);
+    EXPECT_EQ(back->hosts["follows"].revision, 0u);
+    EXPECT_EQ(back->hosts["pinned"].revision, 7u);
+    auto answer = decodeCheckpointAnswer(encodeCheckpointAnswer({"done", {"disk", 1, 7}}));
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->served.revision, 7u);
+}
+
 TEST(Wire, CheckpointNeedsAHost) {
     auto c = decodeCheckpoint(encodeCheckpoint({"node1", "install"}));
     ASSERT_TRUE(c);

@@ -1,5 +1,6 @@
-// Manifests are made once per change count and shared; an agent naming a change count still
-// kept gets only what moved since; one naming a forgotten or no count gets the whole.
+// Manifests are made once per change count and shared; an agent naming any change count since
+// the first manifest gets only what moved since; one naming an unknown, forgotten or no count
+// gets the whole. Revisions are written relative to the one the engine planned last.
 #include "server/manifest_cache.h"
 
 #include "control/wire.h"
@@ -36,17 +37,20 @@ std::shared_ptr<const model::Model> threeHosts(bool without_h3 = false) {
 struct ManifestCacheTest : ::testing::Test {
     std::map<std::string, control::ServedBoot> state{
         {"h1", {"b1", 0}}, {"h2", {"b1", 0}}, {"h3", {"b1", 0}}};
+    uint64_t follow = 0;
+    size_t removals = 100;
     ManifestCache cache{[this](const model::Site&, const model::Host& h, const model::Model&) {
                             return state[h.name];
                         },
-                        2};
+                        [this] { return follow; }, removals};
     std::shared_ptr<const model::Model> m = threeHosts();
 
     control::wire::Manifest ask(uint64_t changes,
                                 uint64_t since,
-                                const std::shared_ptr<const model::Model>& model = nullptr) {
+                                const std::shared_ptr<const model::Model>& model = nullptr,
+                                ManifestCache* from = nullptr) {
         const auto& use = model ? model : m;
-        auto text = cache.answer(*use, *use->site("s1"), 1, changes, since);
+        auto text = (from ? *from : cache).answer(*use, *use->site("s1"), 1, changes, since);
         auto decoded = control::wire::decodeManifest(*text);
         EXPECT_TRUE(decoded) << *text;
         return decoded ? *decoded : control::wire::Manifest{};
@@ -63,7 +67,7 @@ TEST_F(ManifestCacheTest, AgentsPollingTogetherShareOneManifest) {
     EXPECT_EQ(whole.hosts.size(), 3u);
 }
 
-TEST_F(ManifestCacheTest, AnAgentNamingAKeptCountGetsWhatMoved) {
+TEST_F(ManifestCacheTest, AnAgentNamingAKnownCountGetsWhatMoved) {
     (void)ask(5, 0);
     state["h2"] = {"b1", 1};
     auto delta = ask(6, 5);
@@ -79,22 +83,82 @@ TEST_F(ManifestCacheTest, AnAgentNamingAKeptCountGetsWhatMoved) {
     EXPECT_TRUE(quiet.hosts.empty());
 }
 
+TEST_F(ManifestCacheTest, EveryCountSinceTheFirstManifestGetsADelta) {
+    (void)ask(5, 0);
+    state["h2"] = {"b1", 1};
+    (void)ask(6, 5);
+    state["h3"] = {"b1", 1};
+    (void)ask(7, 6);
+    (void)ask(8, 7);
+    (void)ask(9, 8);
+    auto since5 = ask(10, 5);
+    EXPECT_EQ(since5.base, 5u);
+    EXPECT_EQ(since5.hosts.size(), 2u);
+    auto since6 = ask(10, 6);
+    ASSERT_EQ(since6.hosts.size(), 1u);
+    EXPECT_EQ(since6.hosts.count("h3"), 1u);
+    EXPECT_TRUE(ask(10, 10).hosts.empty()) << "the count it holds: nothing moved";
+}
+
+TEST_F(ManifestCacheTest, AManifestMadeForALaterCountAnswersAnEarlierOne) {
+    (void)ask(9, 0);
+    auto earlier = ask(8, 0);
+    EXPECT_EQ(earlier.changes, 9u);
+    EXPECT_EQ(cache.made(), 1u);
+}
+
 TEST_F(ManifestCacheTest, HostsGoneAreNamed) {
     (void)ask(5, 0);
     auto fewer = threeHosts(/*without_h3=*/true);
     auto delta = ask(6, 5, fewer);
     EXPECT_EQ(delta.removed, std::vector<std::string>{"h3"});
     EXPECT_TRUE(delta.hosts.empty());
+    // Back again: named as it is now, not as gone.
+    auto back = ask(7, 5);
+    EXPECT_TRUE(back.removed.empty());
+    EXPECT_EQ(back.hosts.count("h3"), 1u);
 }
 
-TEST_F(ManifestCacheTest, AForgottenOrUnknownCountGetsTheWholeManifest) {
+TEST_F(ManifestCacheTest, AnUnknownOrForgottenCountGetsTheWholeManifest) {
     (void)ask(5, 0);
-    (void)ask(6, 5);
-    (void)ask(7, 6);  // keeps 2: 5 is forgotten
-    auto whole = ask(8, 5);
-    EXPECT_EQ(whole.base, 0u);
-    EXPECT_EQ(whole.hosts.size(), 3u);
-    EXPECT_EQ(ask(9, 4242).base, 0u);
+    EXPECT_EQ(ask(6, 4242).base, 0u) << "a count this cache never made (another server's)";
+    EXPECT_EQ(ask(7, 4).base, 0u) << "a count older than the first manifest";
+    // Removals are remembered up to a bound: a delta that needs a forgotten one is whole.
+    ManifestCache small{[this](const model::Site&, const model::Host& h, const model::Model&) {
+                            return state[h.name];
+                        },
+                        {},
+                        1};
+    auto three = threeHosts(), two = threeHosts(true);
+    (void)ask(5, 0, three, &small);
+    (void)ask(6, 5, two, &small);    // h3 gone at 6
+    (void)ask(7, 6, three, &small);  // back
+    (void)ask(8, 7, two, &small);    // gone at 8: the removal at 6 is forgotten
+    EXPECT_EQ(ask(9, 5, two, &small).base, 0u);
+    auto since6 = ask(9, 6, two, &small);
+    EXPECT_EQ(since6.base, 6u);
+    EXPECT_EQ(since6.removed, std::vector<std::string>{"h3"});
+}
+
+// Hosts on the revision the engine planned last say 0, so a SoT change that moves every
+// unchanged host onto it changes `follow`, not every entry; a host pinned elsewhere names
+// its revision, and a move of its revision alone is in the delta.
+TEST_F(ManifestCacheTest, RevisionsAreWrittenRelativeToTheFollowedOne) {
+    follow = 7;
+    state = {{"h1", {"b1", 0, 7}}, {"h2", {"b1", 0, 6}}, {"h3", {"b1", 0, 7}}};
+    auto whole = ask(5, 0);
+    EXPECT_EQ(whole.follow, 7u);
+    EXPECT_EQ(whole.hosts["h1"].revision, 0u);
+    EXPECT_EQ(whole.hosts["h2"].revision, 6u);
+    follow = 8;
+    state = {{"h1", {"b1", 0, 8}}, {"h2", {"b1", 0, 6}}, {"h3", {"b1", 0, 8}}};
+    auto next = ask(6, 5);
+    EXPECT_EQ(next.follow, 8u);
+    EXPECT_TRUE(next.hosts.empty()) << "h1 and h3 follow, h2 stays pinned";
+    state["h2"].revision = 8;  // h2 starts its provisioning from 8
+    auto moved = ask(7, 6);
+    ASSERT_EQ(moved.hosts.size(), 1u);
+    EXPECT_EQ(moved.hosts["h2"].revision, 0u);
 }
 
 }  // namespace
