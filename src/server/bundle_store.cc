@@ -152,6 +152,25 @@ Result<std::shared_ptr<const std::string>> BundleStore::blob(uint64_t revision,
             if (have != 0 && have != revision && candidate->revision->number == have)
                 base = candidate;
         }
+        for (const auto& candidate : older_packed_) {
+            if (!p && candidate->revision->number == revision)
+                p = candidate;
+        }
+    }
+    if (!p && older_) {
+        auto older = older_(revision);
+        if (older) {
+            p = std::make_shared<Packed>();
+            p->revision = older->first;
+            p->files = older->second;
+            std::lock_guard lock(mu_);
+            older_packed_.push_back(p);
+            while (older_packed_.size() > keep_)
+                older_packed_.pop_front();
+        }
+    }
+    {
+        std::lock_guard lock(mu_);
         if (!p)
             return Status::notFound("revision " + std::to_string(revision) + " is not kept");
         if (base) {

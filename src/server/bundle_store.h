@@ -40,6 +40,12 @@ public:
     using FilesOf =
         std::function<Result<std::vector<model::SotFile>>(const control::ModelRevision&)>;
     void setFiles(FilesOf files_of) { files_of_ = std::move(files_of); }
+    // Where a revision no longer kept comes from (the server's pinned revisions): an agent
+    // that never held the revision a host is pinned to downloads it whole. Unset: not_found.
+    using Older = std::function<
+        Result<std::pair<control::RevisionPtr, std::shared_ptr<const std::vector<model::SotFile>>>>(
+            uint64_t)>;
+    void setOlder(Older older) { older_ = std::move(older); }
 
     // Follows `feed` (the current revision is packed at once).
     void start(control::RevisionFeed& feed);
@@ -65,13 +71,15 @@ private:
 
     std::string root_;
     FilesOf files_of_;
+    Older older_;
     size_t keep_;
     ChangeClock* packed_clock_;
     control::RevisionFeed* feed_ = nullptr;
     uint64_t subscription_ = 0;
     mutable std::mutex mu_;
     std::condition_variable changed_;
-    std::deque<std::shared_ptr<Packed>> packed_;  // oldest first
+    std::deque<std::shared_ptr<Packed>> packed_;        // oldest first
+    std::deque<std::shared_ptr<Packed>> older_packed_;  // from older_, the last few asked for
     control::RevisionPtr to_pack_;
     bool stopping_ = false;
     std::thread packer_;

@@ -63,6 +63,8 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
                    : (std::filesystem::path(config.save_path) / "git" / sot.id / "tree").string();
     }
     cp->bundles_ = std::make_unique<BundleStore>(root, 4, &cp->server_->manifestChanges());
+    cp->bundles_->setOlder(
+        [server = cp->server_.get()](uint64_t n) { return server->pinnedRevision(n); });
 
     http::Router router;
     ServerApiContext ctx;

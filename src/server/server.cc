@@ -424,6 +424,24 @@ uint16_t Server::userApiPort() const {
     return user_api_ ? user_api_->port() : 0;
 }
 
+Result<std::pair<control::RevisionPtr, Server::RevisionFiles>> Server::pinnedRevision(
+    uint64_t number) {
+    control::RevisionPtr rev = revisions_.revision(number);
+    if (!rev)
+        return Status::notFound("revision " + std::to_string(number) + " is not pinned");
+    if (rev->files)
+        return std::make_pair(rev, rev->files);
+    auto stored = rollout_store_->revision(number);
+    if (!stored)
+        return stored.status();
+    if (!*stored)
+        return Status::notFound("revision " + std::to_string(number) + " is not stored");
+    auto files = model::unpackSot((*stored)->bundle);
+    if (!files)
+        return files.status();
+    return std::make_pair(rev, std::make_shared<const std::vector<NamedFile>>(std::move(*files)));
+}
+
 control::ServedBoot Server::served(const model::Site& site,
                                    const model::Host& host,
                                    const model::Model& model) {

@@ -94,6 +94,10 @@ public:
     control::RevisionFeed& revisions() { return revisions_; }
     workflow::WorkflowEngine& engine() { return *engine_; }
     StateEngine& stateEngine() { return *state_; }
+    // A revision some host is pinned to (or a kept one), with the files it was loaded from:
+    // what an agent that never held it downloads. not_found when the server has neither.
+    using RevisionFiles = std::shared_ptr<const std::vector<NamedFile>>;
+    Result<std::pair<control::RevisionPtr, RevisionFiles>> pinnedRevision(uint64_t number);
     // Power actions and containers waiting for, or run by, the sites' agents.
     TaskQueue& tasks() { return *tasks_; }
     // 0 when the User API is not served.

@@ -82,5 +82,38 @@ TEST_F(BundleStoreTest, AnAgentHoldingAKeptRevisionGetsOnlyTheChange) {
     store.stop();
 }
 
+// A revision no longer kept that a host is pinned to comes from `older` (the server's pinned
+// revisions), as the agent's site only.
+TEST_F(BundleStoreTest, ARevisionNoLongerKeptComesFromOlder) {
+    BundleStore store(root_.string(), 1);
+    store.start(log_);
+    const uint64_t r1 = publish(store);
+    auto files1 = model::unpackSot(**store.blob(r1, "test-site"));
+    ASSERT_TRUE(files1);
+    auto all1 = model::readSotFiles(root_);
+    ASSERT_TRUE(all1);
+    auto rev1 = log_.find(r1);
+    ASSERT_TRUE(rev1);
+    write("os/new.yml", "id: new\nmajor_version: '1'\nos_family: Linux\nboot:\n  kernel: k\n");
+    publish(store);
+    EXPECT_EQ(store.blob(r1, "test-site").code(), StatusCode::not_found) << "no older: not kept";
+    int asked = 0;
+    store.setOlder(
+        [&](uint64_t n) -> Result<std::pair<control::RevisionPtr,
+                                            std::shared_ptr<const std::vector<model::SotFile>>>> {
+            ++asked;
+            if (n != r1)
+                return Status::notFound("not pinned");
+            return std::make_pair(rev1, std::make_shared<const std::vector<model::SotFile>>(*all1));
+        });
+    auto again = store.blob(r1, "test-site");
+    ASSERT_TRUE(again) << again.message();
+    EXPECT_EQ(*model::unpackSot(**again), *files1) << "the site's files only, as before";
+    (void)store.blob(r1, "test-site");
+    EXPECT_EQ(asked, 1) << "packed once, then kept for the next agent";
+    EXPECT_EQ(store.blob(r1 + 7, "test-site").code(), StatusCode::not_found);
+    store.stop();
+}
+
 }  // namespace
 }  // namespace vq::server
