@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -25,6 +27,10 @@ public:
     // Loads a whole bundle, or a delta made against base() (failed_precondition when it was
     // made against another). Changes nothing until accept().
     Result<Loaded> load(std::string_view blob);
+    // A whole bundle and the deltas that followed it, each with the revision it applies to
+    // (the agent's cache), loaded as one.
+    Result<Loaded> loadChain(std::string_view bundle,
+                             const std::vector<std::pair<uint64_t, std::string>>& deltas);
     // What `loaded`, server revision `revision`, becomes: the base of the next delta.
     void accept(Loaded& loaded, uint64_t revision);
 
@@ -33,6 +39,8 @@ public:
     const std::vector<model::SotFile>& files() const { return files_; }
 
 private:
+    Result<Loaded> loadFiles(std::vector<model::SotFile> files, bool from_delta);
+
     std::vector<model::SotFile> files_;
     uint64_t base_ = 0;
     model::ParsedSotCache parsed_;

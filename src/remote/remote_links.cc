@@ -153,7 +153,16 @@ void RemoteLinks::loadCache() {
         VQ_LOG_INFO("AGENT_CACHE_EMPTY dir={}", options_.cache_dir.string());
         return;
     }
-    if (Status st = adopt(cached->info, cached->blob, false); !st) {
+    std::vector<std::pair<uint64_t, std::string>> chain;
+    for (auto& d : cached->deltas)
+        chain.emplace_back(d.base, std::move(d.blob));
+    Status adopted = Status::ok();
+    {
+        std::unique_lock sot_lock(sot_mu_);
+        adopted =
+            install(cached->info, sot_.loadChain(cached->blob, chain), cached->blob.size(), {});
+    }
+    if (Status st = adopted; !st) {
         VQ_LOG_WARN("AGENT_CACHE_UNUSABLE dir={} reason=\"{}\"", options_.cache_dir.string(),
                     st.message());
         return;
@@ -172,7 +181,14 @@ void RemoteLinks::loadCache() {
 // Loads a revision the server sent (whole or as a delta) or the cache held, and serves it.
 // The cache is written after the agent serves it: it matters only for the next start.
 Status RemoteLinks::adopt(const wire::RevisionInfo& info, const std::string& blob, bool save) {
-    auto loaded = sot_.load(blob);
+    std::unique_lock sot_lock(sot_mu_);
+    return install(info, sot_.load(blob), blob.size(), save ? &blob : nullptr);
+}
+
+Status RemoteLinks::install(const wire::RevisionInfo& info,
+                            Result<ServedSot::Loaded> loaded,
+                            size_t bytes,
+                            const std::string* save) {
     if (!loaded)
         return loaded.status();
     if (loaded->model->site(options_.session.site_id) == nullptr)
@@ -190,6 +206,7 @@ Status RemoteLinks::adopt(const wire::RevisionInfo& info, const std::string& blo
     rev->loaded = std::chrono::system_clock::now();
     rev->model = loaded->model;
     const bool from_delta = loaded->from_delta;
+    const uint64_t base = sot_.base();
     sot_.accept(*loaded, info.revision);
     {
         std::lock_guard lock(rev_mu_);
@@ -199,11 +216,16 @@ Status RemoteLinks::adopt(const wire::RevisionInfo& info, const std::string& blo
     }
     publish(std::move(rev));
     VQ_LOG_INFO("AGENT_REVISION server_revision={} local={} bytes={} delta={}", info.revision, seq,
-                blob.size(), from_delta);
-    if (save) {
-        // The cache holds whole bundles: a delta is applied to what it held.
-        const std::string whole = from_delta ? model::packSot(sot_.files()) : std::string();
-        if (Status st = cache_.saveRevision({info, from_delta ? whole : blob}); !st)
+                bytes, from_delta);
+    if (save != nullptr) {
+        // A delta joins the cached chain; a whole bundle, or a delta the chain takes no more
+        // of, starts it again (the delta applied to what the cache held, packed whole).
+        Status st =
+            from_delta ? cache_.saveDelta(info, base, *save) : Status::failedPrecondition("whole");
+        if (st.code() == StatusCode::failed_precondition) {
+            st = cache_.saveRevision({info, from_delta ? model::packSot(sot_.files()) : *save, {}});
+        }
+        if (!st)
             VQ_LOG_WARN("AGENT_CACHE_WRITE_FAILED reason=\"{}\"", st.message());
     }
     return Status::ok();
@@ -431,9 +453,11 @@ bool RemoteLinks::refreshManifest() {
 void RemoteLinks::keepPinned() {
     std::lock_guard one(pinning_mu_);  // the watch and manifest threads both call it
     std::set<uint64_t> wanted;
+    uint64_t follow = 0;
     {
         std::lock_guard lock(manifest_mu_);
-        wanted.insert(manifest_follow_);
+        follow = manifest_follow_;
+        wanted.insert(follow);
         for (const auto& [name, served] : manifest_)
             wanted.insert(served.revision);
     }
@@ -441,7 +465,11 @@ void RemoteLinks::keepPinned() {
     {
         std::lock_guard lock(rev_mu_);
         wanted.insert(server_revision_);
-        std::erase_if(held_, [&](const auto& kv) { return wanted.count(kv.first) == 0; });
+        // Those newer than the followed one may be followed next (the engine has not planned
+        // them yet), so they stay too.
+        std::erase_if(held_, [&](const auto& kv) {
+            return wanted.count(kv.first) == 0 && kv.first < follow;
+        });
         for (uint64_t r : wanted) {
             // Newer ones come through the watch; 0 is the newest.
             if (r != 0 && r < server_revision_ && held_.count(r) == 0 &&
@@ -456,12 +484,20 @@ void RemoteLinks::keepPinned() {
     }
 }
 
-// A revision hosts are pinned to that this agent never held (it started later, or from its
-// cache): downloaded whole and loaded on its own. Until then, and when the server no longer
-// has it, those hosts are served the newest revision.
+// A revision hosts are pinned to that this agent never held (it started later or from its
+// cache, or went past it to a newer one): downloaded as a delta from the revision it serves
+// and loaded through the same parse cache, so it costs what a new revision costs. Until
+// then, and when the server no longer has it, those hosts are served the newest revision.
 void RemoteLinks::fetchPinned(uint64_t revision) {
+    uint64_t have = 0;
+    {
+        std::lock_guard lock(sot_mu_);
+        have = sot_.base();
+    }
     https::ClientRequest get;
     get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(revision);
+    if (have != 0)
+        get.target += "&have=" + std::to_string(have);
     get.timeout = std::chrono::seconds(120);
     auto bundle = session_->send(get);
     if (!bundle || bundle->status != 200) {
@@ -474,8 +510,11 @@ void RemoteLinks::fetchPinned(uint64_t revision) {
         }
         return;
     }
-    ServedSot loader;
-    auto loaded = loader.load(bundle->body);
+    std::unique_lock sot_lock(sot_mu_);
+    if (model::isSotDelta(bundle->body) && sot_.base() != have)
+        return;  // a newer revision came meanwhile: asked again at the next manifest
+    auto loaded = sot_.load(bundle->body);  // not accepted: the newest stays the base
+    sot_lock.unlock();
     if (!loaded) {
         VQ_LOG_WARN("AGENT_PINNED_REVISION_REFUSED revision={} reason=\"{}\" serving=newest",
                     revision, loaded.message());

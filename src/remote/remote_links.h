@@ -93,6 +93,11 @@ private:
     RemoteLinks(RemoteOptions options, std::unique_ptr<ServerSession> session);
     void loadCache();
     Status adopt(const control::wire::RevisionInfo& info, const std::string& blob, bool save);
+    // Serves a loaded revision; with `save`, the blob received is cached too. sot_mu_ held.
+    Status install(const control::wire::RevisionInfo& info,
+                   Result<ServedSot::Loaded> loaded,
+                   size_t bytes,
+                   const std::string* save);
     Status fetchRevision(const control::wire::RevisionInfo& info, uint64_t have);
     void publish(control::RevisionPtr rev);
     void watchLoop();
@@ -115,7 +120,9 @@ private:
     std::unique_ptr<ServerSession> session_;
     std::unique_ptr<RemoteTasks> tasks_;  // on session_
     RevisionCache cache_;
-    ServedSot sot_;  // the served revision's files and parses (the watch thread's)
+    // The newest revision's files and parses; pinned older revisions are loaded through it.
+    std::mutex sot_mu_;
+    ServedSot sot_;
     std::unique_ptr<DiskQueue> queued_checkpoints_;
     std::unique_ptr<DiskQueue> queued_events_;
 

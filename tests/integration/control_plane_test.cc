@@ -288,14 +288,20 @@ TEST_F(ControlPlaneTest, AgentLogsInAgainWhenItsSessionIsRefused) {
     EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
 }
 
+// The cache holds the first revision whole and the next as the delta it came as: the agent
+// starts from the newest, the chain applied.
 TEST_F(ControlPlaneTest, AgentStartsFromItsCacheWhenTheServerIsDown) {
     startServer();
     ASSERT_TRUE(startAgent());
     ASSERT_TRUE(eventually([&] { return links_->inSync(); }));
+    writeSot(dir_ / "sot", "disk-v2");
+    ASSERT_TRUE(eventually([&] { return serves("disk-v2", "disk"); })) << ipxe("disk");
+    EXPECT_TRUE(fs::exists(dir_ / "agent/delta-2.zst")) << "the change cached as its delta";
     stopAgent();
     cp_.reset();
     ASSERT_TRUE(startAgent("lab", std::chrono::seconds(1)));
     EXPECT_TRUE(serves("installer")) << ipxe();
+    EXPECT_TRUE(serves("disk-v2", "disk")) << ipxe("disk");
     EXPECT_FALSE(links_->inSync());
 }
 
