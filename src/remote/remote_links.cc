@@ -414,6 +414,7 @@ bool RemoteLinks::refreshManifest() {
                 manifest_[name] = std::move(served);
             for (const auto& name : m->removed)
                 manifest_.erase(name);
+            pins_dirty_ = pins_dirty_ || moved;
             manifest_changes_ = m->changes;
             manifest_follow_ = m->follow;
             // Only what moved is written again (a change of numbers alone is not worth the
@@ -430,6 +431,7 @@ bool RemoteLinks::refreshManifest() {
             }
         } else {
             manifest_ = std::move(m->hosts);
+            pins_dirty_ = true;
             local_base_.clear();
             manifest_changes_ = m->changes;
             manifest_follow_ = m->follow;
@@ -457,9 +459,14 @@ void RemoteLinks::keepPinned() {
     {
         std::lock_guard lock(manifest_mu_);
         follow = manifest_follow_;
+        if (pins_dirty_) {  // a pass over every host only when some entry moved
+            pins_.clear();
+            for (const auto& [name, served] : manifest_)
+                pins_.insert(served.revision);
+            pins_dirty_ = false;
+        }
+        wanted = pins_;
         wanted.insert(follow);
-        for (const auto& [name, served] : manifest_)
-            wanted.insert(served.revision);
     }
     std::vector<uint64_t> missing;
     {
@@ -634,6 +641,7 @@ void RemoteLinks::setLocally(const std::string& host, control::ServedBoot served
                                       ? std::nullopt
                                       : std::optional<control::ServedBoot>(it->second));
     manifest_[host] = std::move(served);
+    pins_dirty_ = true;
 }
 
 bool RemoteLinks::sendEvents(const std::vector<std::string>& encoded) {

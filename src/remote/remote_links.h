@@ -153,6 +153,8 @@ private:
     bool manifest_current_ = false;
     uint64_t manifest_changes_ = 0;  // the server's change count the manifest reflects
     uint64_t manifest_follow_ = 0;   // what a host's revision 0 means (Manifest::follow)
+    std::set<uint64_t> pins_;        // the revisions the manifest's entries name
+    bool pins_dirty_ = true;         // an entry moved since pins_ was counted
     std::string saved_manifest_;     // the JSON last written to the cache
 
     // Events waiting for the sender.

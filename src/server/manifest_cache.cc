@@ -1,5 +1,7 @@
 #include "server/manifest_cache.h"
 
+#include <vector>
+
 #include "control/wire.h"
 
 #include "base/log.h"
@@ -18,15 +20,27 @@ void ManifestCache::make(SiteCache& cache,
                          const model::Site& site,
                          uint64_t revision,
                          uint64_t changes) {
-    // Read before the hosts: a host the engine moves meanwhile names its revision instead.
-    const uint64_t follow = follow_ ? follow_() : 0;
+    // The hosts are read between two reads of the followed revision: when the engine
+    // planned a revision meanwhile, some hosts were read before and some after, and they are
+    // read again (else the hosts read before would name the old revision, and every entry
+    // would move twice). A few tries: revisions are rare.
+    uint64_t follow = 0;
+    std::vector<control::ServedBoot> now(site.hosts.size());
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        follow = follow_ ? follow_() : 0;
+        for (size_t i = 0; i < site.hosts.size(); ++i)
+            now[i] = served_(site, site.hosts[i], model);
+        if ((follow_ ? follow_() : 0) == follow)
+            break;
+    }
     const bool first = cache.changes == 0;
     auto& entries = cache.entries;
     if (first)
         entries.reserve(site.hosts.size());
     size_t seen = 0;
-    for (const auto& host : site.hosts) {
-        control::ServedBoot s = served_(site, host, model);
+    for (size_t i = 0; i < site.hosts.size(); ++i) {
+        const model::Host& host = site.hosts[i];
+        control::ServedBoot& s = now[i];
         if (follow != 0 && s.revision == follow)
             s.revision = 0;
         auto [it, added] = entries.try_emplace(host.name);
@@ -110,6 +124,8 @@ std::shared_ptr<const std::string> ManifestCache::answer(const model::Model& mod
                 m.removed.push_back(it->second);
         }
         answer = std::make_shared<const std::string>(control::wire::encodeManifest(m));
+        VQ_LOG_DEBUG("MANIFEST_DELTA site={} changes={} since={} hosts={} removed={}", site.id,
+                     cache->changes, since, m.hosts.size(), m.removed.size());
     }
     ++deltas_;
     return answer;

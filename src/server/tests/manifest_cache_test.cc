@@ -161,5 +161,30 @@ TEST_F(ManifestCacheTest, RevisionsAreWrittenRelativeToTheFollowedOne) {
     EXPECT_EQ(moved.hosts["h2"].revision, 0u);
 }
 
+// The engine plans a revision while the manifest is being made: the hosts read before it
+// would name the old revision and those read after the new one, so they are read again.
+TEST_F(ManifestCacheTest, ARevisionPlannedWhileTheManifestIsMadeMovesNoEntry) {
+    follow = 7;
+    state = {{"h1", {"b1", 0, 7}}, {"h2", {"b1", 0, 7}}, {"h3", {"b1", 0, 7}}};
+    (void)ask(5, 0);
+    int reads = 0;
+    ManifestCache racing{[&](const model::Site&, const model::Host& h, const model::Model&) {
+                             if (++reads == 2) {  // the engine moves everyone onto 8
+                                 follow = 8;
+                                 for (auto& [name, s] : state)
+                                     s.revision = 8;
+                             }
+                             return state[h.name];
+                         },
+                         [this] { return follow; }};
+    follow = 7;
+    for (auto& [name, s] : state)
+        s.revision = 7;
+    auto whole = ask(5, 0, nullptr, &racing);
+    EXPECT_EQ(whole.follow, 8u);
+    for (const auto& [name, s] : whole.hosts)
+        EXPECT_EQ(s.revision, 0u) << name << " read again after the engine moved";
+}
+
 }  // namespace
 }  // namespace vq::server
