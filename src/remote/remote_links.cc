@@ -335,15 +335,19 @@ void RemoteLinks::watchLoop() {
     }
 }
 
-// unavailable when the download failed (asked again), another error when the revision is
-// refused (failed_precondition: a delta that does not apply to the files held).
-Status RemoteLinks::fetchRevision(const wire::RevisionInfo& info, uint64_t have) {
+Result<https::ClientResponse> RemoteLinks::downloadBundle(uint64_t revision, uint64_t have) {
     https::ClientRequest get;
-    get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(info.revision);
+    get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(revision);
     if (have != 0)
         get.target += "&have=" + std::to_string(have);
     get.timeout = std::chrono::seconds(120);
-    auto bundle = session_->send(get);
+    return session_->send(get);
+}
+
+// unavailable when the download failed (asked again), another error when the revision is
+// refused (failed_precondition: a delta that does not apply to the files held).
+Status RemoteLinks::fetchRevision(const wire::RevisionInfo& info, uint64_t have) {
+    auto bundle = downloadBundle(info.revision, have);
     if (!bundle || bundle->status != 200) {
         const std::string why = bundle ? wire::errorMessage(bundle->body) : bundle.message();
         VQ_LOG_WARN("AGENT_BUNDLE_FAILED revision={} reason=\"{}\"", info.revision, why);
@@ -501,12 +505,7 @@ void RemoteLinks::fetchPinned(uint64_t revision) {
         std::lock_guard lock(sot_mu_);
         have = sot_.base();
     }
-    https::ClientRequest get;
-    get.target = std::string(wire::kBundle) + "?revision=" + std::to_string(revision);
-    if (have != 0)
-        get.target += "&have=" + std::to_string(have);
-    get.timeout = std::chrono::seconds(120);
-    auto bundle = session_->send(get);
+    auto bundle = downloadBundle(revision, have);
     if (!bundle || bundle->status != 200) {
         const std::string why = bundle ? wire::errorMessage(bundle->body) : bundle.message();
         VQ_LOG_WARN("AGENT_PINNED_REVISION_MISSING revision={} reason=\"{}\" serving=newest",

@@ -99,6 +99,9 @@ private:
                    size_t bytes,
                    const std::string* save);
     Status fetchRevision(const control::wire::RevisionInfo& info, uint64_t have);
+    // GET bundle: `revision` whole, or as a delta against `have` (0: none) when the server
+    // still has it.
+    Result<https::ClientResponse> downloadBundle(uint64_t revision, uint64_t have);
     void publish(control::RevisionPtr rev);
     void watchLoop();
     void manifestLoop();
