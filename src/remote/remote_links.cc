@@ -477,9 +477,16 @@ void RemoteLinks::keepPinned() {
         std::lock_guard lock(rev_mu_);
         wanted.insert(server_revision_);
         // Those newer than the followed one may be followed next (the engine has not planned
-        // them yet), so they stay too.
+        // them yet), so they stay too: the newest few, should the engine lag far behind.
+        size_t newer = 0;
+        for (auto it = held_.rbegin(); it != held_.rend(); ++it)
+            newer += it->first > follow ? 1 : 0;
         std::erase_if(held_, [&](const auto& kv) {
-            return wanted.count(kv.first) == 0 && kv.first < follow;
+            if (wanted.count(kv.first) != 0)
+                return false;
+            if (kv.first < follow)
+                return true;
+            return newer > kHeldAhead ? (--newer, true) : false;  // oldest first
         });
         for (uint64_t r : wanted) {
             // Newer ones come through the watch; 0 is the newest.

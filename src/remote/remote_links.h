@@ -136,7 +136,9 @@ private:
     uint64_t sequence_ = 0;         // local revision numbers: the server's may restart
     uint64_t server_revision_ = 0;  // the server's number of latest_
     uint64_t server_newest_ = 0;    // the newest the server announced
-    // By server number: latest_ and the older revisions hosts are pinned to.
+    // By server number: latest_ and the older revisions hosts are pinned to, and up to
+    // kHeldAhead newer than the followed one.
+    static constexpr size_t kHeldAhead = 8;
     std::map<uint64_t, control::RevisionPtr> held_;
     std::set<uint64_t> pinned_missing_;  // pinned, and the server no longer has them
     std::mutex pinning_mu_;              // one keepPinned() at a time
