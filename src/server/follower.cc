@@ -61,6 +61,7 @@ Result<std::unique_ptr<Follower>> Follower::create(const Config& config,
     f->bundles_->setFiles([r = f->revisions_.get()](const control::ModelRevision& rev) {
         return r->files(rev.number);
     });
+    f->bundles_->setOlder([r = f->revisions_.get()](uint64_t n) { return r->older(n); });
     f->agents_ = std::make_unique<AgentRegistry>();
 
     ServerApiContext reads;

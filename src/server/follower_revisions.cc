@@ -57,32 +57,16 @@ Status FollowerRevisions::refresh() {
     const uint64_t newest = *std::max_element(numbers->begin(), numbers->end());
     if (auto have = latest(); have && have->number == newest)
         return Status::ok();
-    auto stored = store_->revision(newest);
-    if (!stored)
-        return stored.status();
-    if (!*stored)
+    auto kept = loadStored(newest);
+    if (!kept && kept.code() == StatusCode::not_found)
         return Status::ok();  // pruned meanwhile: the next poll reads the newer one
-    auto files = model::unpackSot((*stored)->bundle);
-    if (!files)
-        return files.status().prefixed("revision " + std::to_string(newest));
-    model::LoadResult loaded = model::loadSotFiles(*files);
-    if (!loaded.model || loaded.hasErrors()) {
-        std::string first = loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().toString();
-        return Status::invalidArgument("revision " + std::to_string(newest) + ": " +
-                                       std::to_string(loaded.errorCount()) +
-                                       " error(s) in its SoT, first: " + first);
-    }
-    auto rev = std::make_shared<control::ModelRevision>();
-    rev->number = newest;
-    rev->source_id = (*stored)->source_id;
-    rev->commit = (*stored)->commit;
-    rev->loaded = (*stored)->loaded;
-    rev->model = loaded.model;
+    if (!kept)
+        return kept.status();
+    const control::RevisionPtr rev = kept->revision;
     std::map<uint64_t, OnRevision> tell;
     {
         std::lock_guard lock(mu_);
-        kept_.push_back(
-            {rev, std::make_shared<const std::vector<model::SotFile>>(std::move(*files))});
+        kept_.push_back(std::move(*kept));
         if (kept_.size() > kKeep)
             kept_.erase(kept_.begin());
         tell = subscribers_;
@@ -91,6 +75,46 @@ Status FollowerRevisions::refresh() {
     for (auto& [id, fn] : tell)
         fn(rev);
     return Status::ok();
+}
+
+Result<FollowerRevisions::Kept> FollowerRevisions::loadStored(uint64_t number) const {
+    auto stored = store_->revision(number);
+    if (!stored)
+        return stored.status();
+    if (!*stored)
+        return Status::notFound("revision " + std::to_string(number) + " is not stored");
+    auto files = model::unpackSot((*stored)->bundle);
+    if (!files)
+        return files.status().prefixed("revision " + std::to_string(number));
+    model::LoadResult loaded = model::loadSotFiles(*files);
+    if (!loaded.model || loaded.hasErrors()) {
+        std::string first = loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().toString();
+        return Status::invalidArgument("revision " + std::to_string(number) + ": " +
+                                       std::to_string(loaded.errorCount()) +
+                                       " error(s) in its SoT, first: " + first);
+    }
+    auto rev = std::make_shared<control::ModelRevision>();
+    rev->number = number;
+    rev->source_id = (*stored)->source_id;
+    rev->commit = (*stored)->commit;
+    rev->loaded = (*stored)->loaded;
+    rev->model = loaded.model;
+    return Kept{rev, std::make_shared<const std::vector<model::SotFile>>(std::move(*files))};
+}
+
+Result<std::pair<control::RevisionPtr, std::shared_ptr<const std::vector<model::SotFile>>>>
+FollowerRevisions::older(uint64_t number) const {
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& k : kept_) {
+            if (k.revision->number == number)
+                return std::make_pair(k.revision, k.files);
+        }
+    }
+    auto kept = loadStored(number);
+    if (!kept)
+        return kept.status();
+    return std::make_pair(kept->revision, kept->files);
 }
 
 Result<std::vector<model::SotFile>> FollowerRevisions::files(uint64_t number) const {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "control/links.h"
@@ -38,6 +39,10 @@ public:
 
     // The SoT files of a kept revision (the newest few), for the bundles agents download.
     Result<std::vector<model::SotFile>> files(uint64_t number) const;
+    // Any stored revision with its files (a kept one, or loaded from the store): what an
+    // agent whose host is pinned to an older revision downloads (BundleStore::setOlder).
+    Result<std::pair<control::RevisionPtr, std::shared_ptr<const std::vector<model::SotFile>>>>
+    older(uint64_t number) const;
 
     control::RevisionPtr latest() const override;
     control::RevisionPtr revision(uint64_t number) const override;
@@ -50,6 +55,7 @@ private:
         std::shared_ptr<const std::vector<model::SotFile>> files;
     };
     void loop();
+    Result<Kept> loadStored(uint64_t number) const;
 
     std::unique_ptr<workflow::RolloutStore> store_;
     std::chrono::milliseconds interval_;

@@ -73,6 +73,25 @@ TEST(FollowerRevisions, TheNewestStoredRevisionIsLoadedAndToldOnce) {
     EXPECT_FALSE(f.revisions->files(3));
 }
 
+// A revision a host is pinned to that this server never kept (it was never the newest here,
+// or is no longer among the kept): loaded from the store for the agent that asks.
+TEST(FollowerRevisions, AnOlderStoredRevisionIsLoadedOnRequest) {
+    Fixture f;
+    f.save(3, "node1");
+    f.save(4, "node2");
+    ASSERT_TRUE(f.revisions->refresh());
+    ASSERT_EQ(f.revisions->revision(3), nullptr) << "never the newest here";
+    auto older = f.revisions->older(3);
+    ASSERT_TRUE(older) << older.message();
+    EXPECT_EQ(older->first->number, 3u);
+    EXPECT_EQ(older->first->model->site("lab")->hosts.front().name, "node1");
+    EXPECT_EQ(older->second->size(), 5u);
+    auto kept = f.revisions->older(4);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->first, f.revisions->latest()) << "a kept one is not loaded again";
+    EXPECT_EQ(f.revisions->older(9).code(), StatusCode::not_found);
+}
+
 TEST(FollowerRevisions, ALateSubscriberIsToldTheLatest) {
     Fixture f;
     f.save(1, "node1");
