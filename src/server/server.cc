@@ -426,7 +426,11 @@ uint16_t Server::userApiPort() const {
 
 Result<std::pair<control::RevisionPtr, Server::RevisionFiles>> Server::pinnedRevision(
     uint64_t number) {
-    control::RevisionPtr rev = revisions_.revision(number);
+    // Only what some host needs: loading any stored revision an agent names would let one
+    // agent make the server load (and keep) old models at will.
+    control::RevisionPtr rev = revisions_.find(number);
+    if (!rev && state_->pinnedRevisions().count(number) != 0)
+        rev = revisions_.revision(number);
     if (!rev)
         return Status::notFound("revision " + std::to_string(number) + " is not pinned");
     if (rev->files)

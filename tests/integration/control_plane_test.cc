@@ -244,6 +244,14 @@ TEST_F(ControlPlaneTest, AnOutOfDateHostIsServedItsPinnedRevisionUntilItsTurn) {
             << "pinned to the revision it was provisioned from: " << ipxe("disk");
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+    // Four more revisions, so that the server no longer keeps revision 1's bundle among the
+    // newest: it packs it from the revision the host is pinned to.
+    for (int i = 1; i <= 4; ++i) {
+        const uint64_t now = links_->latest()->number;
+        writeFile(dir_ / "sot/os/extra.yml", "id: extra\nmajor_version: '" + std::to_string(i) +
+                                                 "'\nos_family: Linux\nboot:\n  kernel: k\n");
+        ASSERT_TRUE(eventually([&] { return links_->latest()->number > now; })) << i;
+    }
     // An agent that never held that revision (a new one, no cache) fetches it for the host.
     stopAgent();
     fs::remove_all(dir_ / "agent");
