@@ -174,6 +174,27 @@ void RemoteLinks::loadCache() {
             manifest_follow_ = decoded->follow;
         }
     }
+    // The older revisions hosts were pinned to, as cached beside it.
+    for (uint64_t r : cache_.pinnedRevisions()) {
+        auto blob = cache_.loadPinned(r);
+        if (!blob)
+            continue;
+        std::unique_lock sot_lock(sot_mu_);
+        auto loaded = sot_.load(*blob);  // whole: not made the base
+        sot_lock.unlock();
+        if (!loaded) {
+            VQ_LOG_WARN("AGENT_CACHE_PINNED_UNUSABLE revision={} reason=\"{}\"", r,
+                        loaded.message());
+            continue;
+        }
+        auto rev = std::make_shared<control::ModelRevision>();
+        rev->number = r;
+        rev->loaded = std::chrono::system_clock::now();
+        rev->model = loaded->model;
+        std::lock_guard lock(rev_mu_);
+        held_[r] = std::move(rev);
+        cached_pins_.insert(r);
+    }
     VQ_LOG_INFO("AGENT_CACHE_LOADED server_revision={} hosts_in_manifest={}", cached->info.revision,
                 manifest_.size());
 }
@@ -460,6 +481,7 @@ void RemoteLinks::keepPinned() {
     std::lock_guard one(pinning_mu_);  // the watch and manifest threads both call it
     std::set<uint64_t> wanted;
     uint64_t follow = 0;
+    uint64_t newest = 0;
     {
         std::lock_guard lock(manifest_mu_);
         follow = manifest_follow_;
@@ -475,6 +497,7 @@ void RemoteLinks::keepPinned() {
     std::vector<uint64_t> missing;
     {
         std::lock_guard lock(rev_mu_);
+        newest = server_revision_;
         wanted.insert(server_revision_);
         // Those newer than the followed one may be followed next (the engine has not planned
         // them yet), so they stay too: the newest few, should the engine lag far behind.
@@ -500,6 +523,39 @@ void RemoteLinks::keepPinned() {
             return;
         fetchPinned(r);
     }
+    cachePinned(newest);
+}
+
+// The older revisions the manifest's entries name are cached whole beside the newest, so
+// an agent started from its cache during an outage serves those hosts what it served them.
+void RemoteLinks::cachePinned(uint64_t newest) {
+    std::set<uint64_t> pinned;
+    {
+        std::lock_guard lock(manifest_mu_);
+        for (uint64_t r : pins_) {
+            if (r != 0 && r < newest)
+                pinned.insert(r);
+        }
+    }
+    if (pinned == cached_pins_)
+        return;
+    std::set<uint64_t> now;
+    for (uint64_t r : pinned) {
+        if (cached_pins_.count(r) != 0) {
+            now.insert(r);
+            continue;
+        }
+        {
+            std::lock_guard lock(rev_mu_);
+            if (pinned_missing_.count(r) != 0)
+                continue;
+        }
+        auto whole = downloadBundle(r, 0);
+        if (whole && whole->status == 200 && cache_.savePinned(r, whole->body))
+            now.insert(r);
+    }
+    cache_.dropPinnedExcept(now);
+    cached_pins_ = std::move(now);
 }
 
 // A revision hosts are pinned to that this agent never held (it started later or from its

@@ -112,6 +112,7 @@ private:
     // drops the others.
     void keepPinned();
     void fetchPinned(uint64_t revision);
+    void cachePinned(uint64_t newest);  // pinning_mu_ held
     bool sendEvents(const std::vector<std::string>& encoded);
     bool drainCheckpoints();
     void setConnected(bool up);
@@ -142,6 +143,7 @@ private:
     std::map<uint64_t, control::RevisionPtr> held_;
     std::set<uint64_t> pinned_missing_;  // pinned, and the server no longer has them
     std::mutex pinning_mu_;              // one keepPinned() at a time
+    std::set<uint64_t> cached_pins_;     // pinned revisions cached on disk (pinning_mu_)
     std::map<uint64_t, OnRevision> subscribers_;
     uint64_t next_subscriber_ = 1;
     std::condition_variable have_revision_;

@@ -127,6 +127,47 @@ Result<CachedRevision> RevisionCache::loadRevision() {
     return out;
 }
 
+namespace {
+
+std::string pinnedFile(uint64_t revision) {
+    return "pinned-" + std::to_string(revision) + ".zst";
+}
+
+}  // namespace
+
+Status RevisionCache::savePinned(uint64_t revision, const std::string& blob) {
+    return replaceFile(dir_ / pinnedFile(revision), blob);
+}
+
+void RevisionCache::dropPinnedExcept(const std::set<uint64_t>& keep) {
+    std::error_code ec;
+    for (uint64_t r : pinnedRevisions()) {
+        if (keep.count(r) == 0)
+            fs::remove(dir_ / pinnedFile(r), ec);
+    }
+}
+
+std::set<uint64_t> RevisionCache::pinnedRevisions() const {
+    std::set<uint64_t> out;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind("pinned-", 0) != 0 || name.size() <= 11 ||
+            name.compare(name.size() - 4, 4, ".zst") != 0)
+            continue;
+        const std::string digits = name.substr(7, name.size() - 11);
+        if (digits.empty() || digits.size() > 19 ||
+            digits.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        out.insert(std::stoull(digits));
+    }
+    return out;
+}
+
+Result<std::string> RevisionCache::loadPinned(uint64_t revision) const {
+    return readWhole(dir_ / pinnedFile(revision));
+}
+
 Status RevisionCache::saveManifest(const std::string& json) {
     return replaceFile(dir_ / "manifest.json", json);
 }

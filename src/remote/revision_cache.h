@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,13 @@ public:
     // quarter of the bundle and 64 KiB): save the whole instead.
     Status saveDelta(const control::wire::RevisionInfo& info, uint64_t base, std::string blob);
     Result<CachedRevision> loadRevision();  // not_found when nothing is cached
+    // Whole bundles of the older revisions hosts are pinned to (pinned-<N>.zst), so that an
+    // agent started from its cache serves them too.
+    Status savePinned(uint64_t revision, const std::string& blob);
+    // Removes the pinned bundles of every revision but those in `keep`.
+    void dropPinnedExcept(const std::set<uint64_t>& keep);
+    std::set<uint64_t> pinnedRevisions() const;
+    Result<std::string> loadPinned(uint64_t revision) const;
     Status saveManifest(const std::string& json);
     Result<std::string> loadManifest() const;
 

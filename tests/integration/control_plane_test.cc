@@ -258,6 +258,15 @@ TEST_F(ControlPlaneTest, AnOutOfDateHostIsServedItsPinnedRevisionUntilItsTurn) {
     ASSERT_TRUE(startAgent());
     EXPECT_TRUE(eventually([&] { return serves("disk", "disk"); }))
         << ipxe("disk") << httpGet(cp_->server().userApiPort(), "/hosts").body;
+    // Its cache holds that revision too: started from it while the server is down, the agent
+    // still serves the host its pinned revision.
+    ASSERT_TRUE(eventually([&] { return fs::exists(dir_ / "agent/pinned-1.zst"); }));
+    stopAgent();
+    cp_.reset();
+    ASSERT_TRUE(startAgent("lab", std::chrono::seconds(1)));
+    EXPECT_TRUE(serves("disk", "disk")) << "from the cache: " << ipxe("disk");
+    startServer();
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
     const auto resume =
         httpGet(cp_->server().userApiPort(), "/resume?site=lab&workflow=two", {}, "POST");
     ASSERT_EQ(resume.status, 200u) << resume.body;

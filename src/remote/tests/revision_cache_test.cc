@@ -101,6 +101,20 @@ TEST_F(RevisionCacheTest, ACacheWrittenBeforeChainsStillLoads) {
     EXPECT_FALSE(fs::exists(dir / "bundle.zst"));
 }
 
+TEST_F(RevisionCacheTest, PinnedRevisionsAreKeptBesideAndDroppedWhenNoLongerPinned) {
+    RevisionCache cache(dir);
+    ASSERT_TRUE(cache.saveRevision({{9, "local", ""}, model::packSot({{"os/x.yml", "9"}}), {}}));
+    ASSERT_TRUE(cache.savePinned(3, "three"));
+    ASSERT_TRUE(cache.savePinned(5, "five"));
+    std::ofstream(dir / "pinned-x.zst") << "not a revision";
+    EXPECT_EQ(cache.pinnedRevisions(), (std::set<uint64_t>{3, 5}));
+    EXPECT_EQ(*cache.loadPinned(5), "five");
+    cache.dropPinnedExcept({5});
+    EXPECT_EQ(cache.pinnedRevisions(), std::set<uint64_t>{5});
+    EXPECT_EQ(cache.loadPinned(3).code(), StatusCode::not_found);
+    EXPECT_TRUE(RevisionCache(dir).loadRevision()) << "the newest is untouched";
+}
+
 TEST_F(RevisionCacheTest, AnIndexNamingAPathOutsideIsRefused) {
     fs::create_directories(dir);
     std::ofstream(dir / "revision.json")
