@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "model/sot_bundle.h"
+#include "server/stored_revision_files.h"
 
 namespace vq::server {
 namespace {
@@ -78,15 +79,10 @@ Status FollowerRevisions::refresh() {
 }
 
 Result<FollowerRevisions::Kept> FollowerRevisions::loadStored(uint64_t number) const {
-    auto stored = store_->revision(number);
+    auto stored = storedRevisionFiles(*store_, number);
     if (!stored)
         return stored.status();
-    if (!*stored)
-        return Status::notFound("revision " + std::to_string(number) + " is not stored");
-    auto files = model::unpackSot((*stored)->bundle);
-    if (!files)
-        return files.status().prefixed("revision " + std::to_string(number));
-    model::LoadResult loaded = model::loadSotFiles(*files);
+    model::LoadResult loaded = model::loadSotFiles(stored->files);
     if (!loaded.model || loaded.hasErrors()) {
         std::string first = loaded.diagnostics.empty() ? "" : loaded.diagnostics.front().toString();
         return Status::invalidArgument("revision " + std::to_string(number) + ": " +
@@ -95,11 +91,11 @@ Result<FollowerRevisions::Kept> FollowerRevisions::loadStored(uint64_t number) c
     }
     auto rev = std::make_shared<control::ModelRevision>();
     rev->number = number;
-    rev->source_id = (*stored)->source_id;
-    rev->commit = (*stored)->commit;
-    rev->loaded = (*stored)->loaded;
+    rev->source_id = stored->revision.source_id;
+    rev->commit = stored->revision.commit;
+    rev->loaded = stored->revision.loaded;
     rev->model = loaded.model;
-    return Kept{rev, std::make_shared<const std::vector<model::SotFile>>(std::move(*files))};
+    return Kept{rev, std::make_shared<const std::vector<model::SotFile>>(std::move(stored->files))};
 }
 
 Result<std::pair<control::RevisionPtr, std::shared_ptr<const std::vector<model::SotFile>>>>

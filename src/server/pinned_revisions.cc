@@ -2,6 +2,7 @@
 
 #include "base/log.h"
 #include "model/sot_bundle.h"
+#include "server/stored_revision_files.h"
 
 namespace vq::server {
 
@@ -23,22 +24,20 @@ control::RevisionPtr PinnedRevisions::get(uint64_t number) {
         unloadable_.insert(number);
         return nullptr;
     };
-    auto stored = store_.revision(number);
+    auto stored = storedRevisionFiles(store_, number);
     if (!stored)
-        return refuse(stored.message());
-    if (!*stored)
-        return refuse("not in the store");
-    auto files = model::unpackSot((*stored)->bundle);
-    if (!files)
-        return refuse(files.message());
-    auto loaded = model::loadSotFiles(*files, options_);
+        return refuse(stored.code() == StatusCode::not_found ? "not in the store"
+                                                             : stored.message());
+    auto loaded = model::loadSotFiles(stored->files, options_);
     if (!loaded.model || loaded.hasErrors())
         return refuse(std::to_string(loaded.errorCount()) + " error(s) loading its SoT");
     auto rev = std::make_shared<control::ModelRevision>();
     rev->number = number;
-    rev->source_id = (*stored)->source_id;
-    rev->commit = (*stored)->commit;
-    rev->loaded = (*stored)->loaded;
+    rev->source_id = stored->revision.source_id;
+    rev->commit = stored->revision.commit;
+    rev->loaded = stored->revision.loaded;
+    // Kept: agents that never held this revision download it (BundleStore::setOlder).
+    rev->files = std::make_shared<const std::vector<NamedFile>>(std::move(stored->files));
     rev->model = loaded.model;
     VQ_LOG_INFO("REVISION_LOADED revision={} hosts={}", number, rev->model->hostCount());
     kept_[number] = rev;

@@ -19,6 +19,7 @@
 #include "server/etcd_task_journal.h"
 #include "server/file_task_journal.h"
 #include "server/sot_status_route.h"
+#include "server/stored_revision_files.h"
 #include "server/task_effects.h"
 #include "server/user_api.h"
 #include "server/user_api_auth.h"
@@ -435,15 +436,11 @@ Result<std::pair<control::RevisionPtr, Server::RevisionFiles>> Server::pinnedRev
         return Status::notFound("revision " + std::to_string(number) + " is not pinned");
     if (rev->files)
         return std::make_pair(rev, rev->files);
-    auto stored = rollout_store_->revision(number);
+    auto stored = storedRevisionFiles(*rollout_store_, number);
     if (!stored)
         return stored.status();
-    if (!*stored)
-        return Status::notFound("revision " + std::to_string(number) + " is not stored");
-    auto files = model::unpackSot((*stored)->bundle);
-    if (!files)
-        return files.status();
-    return std::make_pair(rev, std::make_shared<const std::vector<NamedFile>>(std::move(*files)));
+    return std::make_pair(rev,
+                          std::make_shared<const std::vector<NamedFile>>(std::move(stored->files)));
 }
 
 control::ServedBoot Server::served(const model::Site& site,
