@@ -95,8 +95,9 @@ public:
             buf.insert(buf.begin(), digits[u % static_cast<uint64_t>(base)]);
             u /= static_cast<uint64_t>(base);
         }
-        while (static_cast<int>(buf.size()) < prec)
-            buf.insert(buf.begin(), '0');
+        // At once: one zero at a time is quadratic in the precision (up to a million).
+        if (static_cast<int>(buf.size()) < prec)
+            buf.insert(0, static_cast<size_t>(prec) - buf.size(), '0');
         if (f.sharp) {
             if (base == 2) {
                 buf.insert(0, "0b");

@@ -2,6 +2,7 @@
 
 #include "tmpl/template.h"
 
+#include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -171,6 +172,21 @@ TEST(TemplateBounds, RangeProducingGigabytesStopsAtTheOutputLimit) {
     ASSERT_FALSE(r.isOk());
     EXPECT_NE(r.message().find("output exceeds 64 MiB"), std::string::npos) << r.message();
     EXPECT_NE(r.message().find("t:1:"), std::string::npos) << r.message();
+}
+
+// Found by fuzzing: a zero-padded integer of a million digits (Go's largest width) was
+// padded one zero at a time, quadratic in the width: minutes for one printf, also through
+// a bad verb (which prints its argument with the same flags).
+TEST(TemplateBounds, AMillionDigitsOfZeroPaddingAreWrittenAtOnce) {
+    TemplateSet set;
+    ASSERT_TRUE(set.parse("t", "{{printf \"%01000000d|%01000000z\" 7 7}}"));
+    const auto started = std::chrono::steady_clock::now();
+    auto r = set.execute("t", Value());
+    ASSERT_TRUE(r.isOk()) << r.message();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    ASSERT_GT(r->size(), 2'000'000u);
+    EXPECT_EQ(r->substr(999'995, 6), "00007|");
+    EXPECT_NE(r->find("%!z(int=0000"), std::string::npos) << r->substr(1'000'000, 40);
 }
 
 TEST(TemplateBounds, RangeThatWritesNothingStopsAtTheStepLimit) {
