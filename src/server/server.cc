@@ -139,6 +139,10 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     auto last = s->rollout_store_->latestRevision();
     if (!last)
         return last.status();
+    StateEngineOptions state_options;
+    auto rollout = s->rollout_store_->loadRollout(state_options.history);
+    if (!rollout)
+        return rollout.status();
     control::RevisionPtr engine_first;
     bool publish_current = true;
     if (*last) {
@@ -157,7 +161,18 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         } else {
             engine_first = s->pinned_->get(stored.number);  // planned against it below
         }
-        VQ_LOG_INFO("REVISIONS_RESTORED last={} sot_changed={}", stored.number, publish_current);
+        // A revision stored but not yet planned when the server stopped (it stops between
+        // the two writes): the engine starts from the revision it planned and plans the
+        // newer one again, so the hosts it changes are not taken as provisioned from it.
+        if (rollout->follow != 0 && rollout->follow < stored.number) {
+            if (auto planned = s->pinned_->get(rollout->follow); planned) {
+                VQ_LOG_WARN("REVISION_NOT_PLANNED revision={} planned={}: planned again",
+                            stored.number, rollout->follow);
+                engine_first = planned;  // the stored one follows it (subscribeLast below)
+            }
+        }
+        VQ_LOG_INFO("REVISIONS_RESTORED last={} planned={} sot_changed={}", stored.number,
+                    rollout->follow, publish_current);
     }
     if (!engine_first) {
         engine_first = s->revisions_.publish(first_model, s->sot_.id, first_commit);
@@ -184,7 +199,6 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         s->own_effects_ = std::make_unique<TaskEffects>(*s->tasks_, fx);
         effects = s->own_effects_.get();
     }
-    StateEngineOptions state_options;
     state_options.events = s->feed_sink_.get();  // the engine logs HOST_STATE itself
     state_options.stages = s->engine_.get();
     state_options.store = s->rollout_store_.get();
@@ -198,9 +212,6 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         "vaquero_checkpoint_duration_seconds",
         "Time to store a checkpoint and move its host on, before it is answered.");
     s->state_ = std::make_unique<StateEngine>(engine_first, effects, state_options);
-    auto rollout = s->rollout_store_->loadRollout(state_options.history);
-    if (!rollout)
-        return rollout.status();
     s->state_->restore(*rollout);
     // Last, and once serving on a thread of its own: planning the rollout of a large site takes
     // long; agents are told first and the next SoT change is loaded meanwhile.

@@ -121,6 +121,10 @@ StateEngine::StateEngine(control::RevisionPtr first,
                 "vaquero_host_transitions_total", "Rollout transitions, by the phase entered.",
                 {{"to", std::string(toString(static_cast<Phase>(i)))}});
         }
+        records_written_ = &options_.metrics->counter(
+            "vaquero_rollout_records_written_total",
+            "Host rollout records written to the store (hosts that only follow a new revision "
+            "are not rewritten).");
     }
     const uint64_t number = current_ ? current_->number : 0;
     if (current_ && current_->model) {
@@ -137,7 +141,8 @@ void StateEngine::restore(const workflow::RolloutState& state) {
     Pending pending;
     {
         std::lock_guard lock(mu_);
-        workflow::Step step = rollout_->restore(state.hosts, state.flows, clock_.now());
+        workflow::Step step =
+            rollout_->restore(state.hosts, state.flows, clock_.now(), state.follow);
         // Stored hosts the model no longer has were removed (before the restart, or while
         // the server was down): their history stays readable.
         for (const auto& r : state.hosts) {
@@ -154,9 +159,11 @@ void StateEngine::restore(const workflow::RolloutState& state) {
             if (!list.empty())
                 since_[key] = list.back().time;
         }
-        VQ_LOG_INFO("ROLLOUT_RESTORED hosts={} workflows={} rerun={}", state.hosts.size(),
-                    state.flows.size(), step.actions.size());
-        pending.actions = std::move(step.actions);
+        VQ_LOG_INFO("ROLLOUT_RESTORED hosts={} workflows={} planned={} rerun={}",
+                    state.hosts.size(), state.flows.size(), state.follow, step.actions.size());
+        // Stored at once: the revision planned (a first start, or one other than the stored)
+        // and the records that must name theirs now.
+        pending = applyLocked(step);
     }
     (void)settle(std::move(pending));
 }
@@ -446,6 +453,8 @@ StateEngine::Pending StateEngine::applyLocked(const workflow::Step& step) {
     pending.released = rollout_->takeReleased();
     workflow::RolloutChanges changes = rollout_->takeChanges();
     if (options_.store != nullptr && (!changes.empty() || !step.transitions.empty())) {
+        if (records_written_ != nullptr)
+            records_written_->inc(changes.hosts.size());
         std::vector<workflow::StoredTransition> stored;
         stored.reserve(step.transitions.size());
         for (const auto& t : step.transitions)

@@ -191,6 +191,7 @@ private:
     // Hosts removed from the SoT → the revision that removed them (0: found at a restart).
     std::map<std::string, uint64_t, std::less<>> removed_;
     std::array<metrics::Counter*, workflow::kPhaseCount> transitions_{};  // by target phase
+    metrics::Counter* records_written_ = nullptr;
     workflow::WallTime started_{};
 
     std::mutex tick_mu_;

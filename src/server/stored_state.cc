@@ -51,7 +51,10 @@ Result<SotState> readSot(workflow::RolloutStore& rollout, workflow::ProgressStor
     auto state = rollout.loadRollout(kAllHistory);
     if (!state)
         return state.status();
+    out.follow = state->follow;
     for (auto& h : state->hosts) {
+        if (h.follows())
+            h.revision = h.provisioned_revision = state->follow;
         auto [site, name] = splitKey(h.key);
         out.sites[site].hosts[name] = std::move(h);
     }
@@ -104,11 +107,24 @@ Status writeSot(const SotState& state,
             VQ_TRY(progress.save(copy));
         }
     }
+    // After the records, as the rollout writes it; never over a store's own (its records
+    // that follow it would move): the records written here name their revisions anyway.
+    Result<workflow::RolloutState> existing =
+        state.follow != 0 ? rollout.loadRollout(0)
+                          : Result<workflow::RolloutState>(workflow::RolloutState{});
+    if (!existing)
+        return existing.status();
+    if (state.follow != 0 && existing->follow == 0) {
+        workflow::RolloutChanges follow;
+        follow.follow = state.follow;
+        VQ_TRY(rollout.wait(rollout.saveRollout(std::move(follow), {}, kAllHistory)));
+    }
     return Status::ok();
 }
 
 SotState renameSites(SotState state, const std::string& site) {
     SotState out;
+    out.follow = state.follow;
     out.revisions = std::move(state.revisions);
     for (auto& [from, s] : state.sites) {
         SiteState& to = out.sites[site];

@@ -23,6 +23,10 @@ struct SiteState {
 };
 
 struct SotState {
+    // The revision the rollout planned last (0: none stored). Host records name their
+    // revisions here: none follows it (workflow::HostRecord::follows), so a site's records
+    // mean the same in any store.
+    uint64_t follow = 0;
     std::map<uint64_t, workflow::StoredRevision> revisions;
     std::map<std::string, SiteState> sites;
     bool empty() const { return revisions.empty() && sites.empty(); }

@@ -4,6 +4,7 @@
 //   <Root>/leader                                  the HA leader (election.h)
 //   <Root>/writer                                  the HA leader that wrote last (etcd_writer.h)
 //   <Root>/<sot>/_revision_next                    the next revision number to hand out
+//   <Root>/<sot>/_rollout_follow                   the revision the rollout planned last
 //   <Root>/<sot>/_revisions/<number>/meta          a revision's metadata, written last
 //   <Root>/<sot>/_revisions/<number>/chunk/<i>     its SoT bundle, in chunks
 //   <Root>/<sot>/_tasks/<task id>                  a task's lease and result (server's journal)
@@ -27,6 +28,7 @@ struct EtcdKeyspace {
     std::string sotPrefix() const { return root + "/" + sot + "/"; }
     std::string revisionsPrefix() const { return sotPrefix() + "_revisions/"; }
     std::string revisionCounter() const { return sotPrefix() + "_revision_next"; }
+    std::string rolloutFollow() const { return sotPrefix() + "_rollout_follow"; }
     std::string revisionDir(uint64_t number) const;
     std::string revisionMeta(uint64_t number) const { return revisionDir(number) + "meta"; }
     std::string revisionChunk(uint64_t number, uint64_t index) const;

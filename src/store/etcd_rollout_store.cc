@@ -23,6 +23,14 @@ std::string sha256Hex(std::string_view bytes) {
     return out;
 }
 
+std::optional<uint64_t> parseNumber(std::string_view v) {
+    uint64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size())
+        return std::nullopt;
+    return n;
+}
+
 }  // namespace
 
 Result<workflow::RolloutState> EtcdRolloutStore::loadRollout(size_t history) {
@@ -30,6 +38,15 @@ Result<workflow::RolloutState> EtcdRolloutStore::loadRollout(size_t history) {
     if (!kvs)
         return kvs.status();
     workflow::RolloutState state;
+    auto follow = writer_->client().get(keys_.rolloutFollow());
+    if (!follow)
+        return follow.status();
+    if (*follow) {
+        auto n = parseNumber((*follow)->value);
+        if (!n)
+            return Status::internal(keys_.rolloutFollow() + ": not a number: " + (*follow)->value);
+        state.follow = *n;
+    }
     std::lock_guard lock(mu_);
     history_.clear();
     for (const auto& kv : *kvs) {
@@ -89,6 +106,9 @@ workflow::RolloutStore::Ticket EtcdRolloutStore::saveRollout(
             keys_.record("history", host),
             json::ofHistory(std::vector<workflow::StoredTransition>(kept.begin(), kept.end()))));
     }
+    // Last: the writer keeps the order, so it lands with the records or after them.
+    if (changes.follow != 0)
+        ops.push_back(etcd::Op::put(keys_.rolloutFollow(), std::to_string(changes.follow)));
     return writer_->submit(std::move(ops));
 }
 
@@ -124,12 +144,10 @@ Result<uint64_t> EtcdRolloutStore::allocateRevisionNumber(uint64_t at_least) {
         return counter.status();
     uint64_t number = std::max<uint64_t>(at_least, 1);
     if (*counter) {
-        uint64_t stored = 0;
-        const std::string& v = (*counter)->value;
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), stored);
-        if (ec != std::errc() || p != v.data() + v.size())
-            return Status::error(keys_.revisionCounter() + ": not a number: " + v);
-        number = std::max(number, stored);
+        auto stored = parseNumber((*counter)->value);
+        if (!stored)
+            return Status::error(keys_.revisionCounter() + ": not a number: " + (*counter)->value);
+        number = std::max(number, *stored);
     }
     auto numbers = revisionNumbers();
     if (!numbers)

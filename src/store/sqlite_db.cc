@@ -79,6 +79,16 @@ INSERT OR IGNORE INTO revision_counter (id, next)
     SELECT 0, coalesce(max(number), 0) + 1 FROM revisions;
 )";
 
+// Version 4: the revision the rollout planned last. A rollout_hosts row of a provisioned
+// host with revision and provisioned_revision 0 follows it (workflow::HostRecord::follows),
+// so a SoT change that leaves a host as it is does not rewrite its row.
+constexpr const char* kSchemaV4 = R"(
+CREATE TABLE IF NOT EXISTS rollout_follow (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    revision INTEGER NOT NULL
+);
+)";
+
 // Full disk, I/O errors, locks and files that went away can heal (space freed, lock
 // released): the caller may retry, and an HTTP client is told 503. Anything else is ours.
 StatusCode codeOf(int sqlite_code) {
@@ -228,6 +238,8 @@ Status SqliteDb::migrate() {
         VQ_TRY(exec(kSchemaV2));
     if (version < 3)
         VQ_TRY(exec(kSchemaV3));
+    if (version < 4)
+        VQ_TRY(exec(kSchemaV4));
     VQ_TRY(exec("DELETE FROM schema_version"));
     return exec(
         fmt::format("INSERT INTO schema_version(version) VALUES ({})", kSchemaVersion).c_str());

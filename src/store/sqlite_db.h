@@ -28,7 +28,7 @@ namespace vq::store {
 
 class SqliteDb {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr const char* kFileName = "vaquero.db";
     using Ticket = uint64_t;
     using Write = std::function<Status(SqliteDb&)>;

@@ -75,6 +75,9 @@ Result<std::unique_ptr<SqliteRolloutStore>> SqliteRolloutStore::on(std::shared_p
              "(SELECT coalesce(max(number), 0) + 1 FROM revisions))"},
             {&s->q_.set_next_revision,
              "INSERT OR REPLACE INTO revision_counter (id, next) VALUES (0, ?1)"},
+            {&s->q_.follow, "SELECT revision FROM rollout_follow WHERE id = 0"},
+            {&s->q_.set_follow,
+             "INSERT OR REPLACE INTO rollout_follow (id, revision) VALUES (0, ?1)"},
         };
         for (const auto& [slot, sql] : statements) {
             auto stmt = d.prepare(sql);
@@ -92,6 +95,14 @@ Result<std::unique_ptr<SqliteRolloutStore>> SqliteRolloutStore::on(std::shared_p
 Result<workflow::RolloutState> SqliteRolloutStore::loadRollout(size_t history) {
     return db_->read([&](SqliteDb& d) -> Result<workflow::RolloutState> {
         workflow::RolloutState out;
+        {
+            StmtReset reset{q_.follow};
+            const int rc = sqlite3_step(q_.follow);
+            if (rc == SQLITE_ROW)
+                out.follow = column64(q_.follow, 0);
+            else if (rc != SQLITE_DONE)
+                return d.error("read the planned revision");
+        }
         {
             StmtReset reset{q_.hosts};
             int rc = 0;
@@ -214,6 +225,11 @@ SqliteRolloutStore::Ticket SqliteRolloutStore::saveRollout(
             bindText(q, 1, host);
             sqlite3_bind_int64(q, 2, static_cast<sqlite3_int64>(history));
             VQ_TRY(stepDone(d, q, "trim transitions of " + host));
+        }
+        if (changes.follow != 0) {
+            StmtReset reset{q_.set_follow};
+            sqlite3_bind_int64(q_.set_follow, 1, static_cast<sqlite3_int64>(changes.follow));
+            VQ_TRY(stepDone(d, q_.set_follow, "save the planned revision"));
         }
         return Status::ok();
     });

@@ -51,6 +51,8 @@ private:
         sqlite3_stmt* drop_revision = nullptr;
         sqlite3_stmt* next_revision = nullptr;
         sqlite3_stmt* set_next_revision = nullptr;
+        sqlite3_stmt* follow = nullptr;
+        sqlite3_stmt* set_follow = nullptr;
     } q_;
 };
 

@@ -315,21 +315,34 @@ std::vector<std::string> Rollout::hostKeys() const {
 
 void Rollout::advanceUnchanged(uint64_t revision,
                                const std::set<std::string, std::less<>>& changed) {
+    const uint64_t before = latest_;
     latest_ = std::max(latest_, revision);
     for (const auto& [key, i] : index_) {
         Host& h = hosts_[i];
         if (h.rolled_back || changed.count(key) != 0)
             continue;
         if (h.st.phase == Phase::provisioned && h.st.provisioned_revision < revision) {
-            touch(h);
+            const bool followed = follows(h, before);
             h.st.revision = revision;
             h.st.provisioned_revision = revision;
             h.previous_revision = 0;
+            // A host that followed the planned revision still does: its stored record says
+            // so already, only its pins move.
+            if (followed && follows(h, latest_))
+                unpinned_.insert(i);
+            else
+                touch(h);
         } else if (h.st.phase == Phase::pending && h.st.revision < revision) {
             touch(h);
             h.st.revision = revision;  // not started: its target's bytes are the newest's
         }
     }
+}
+
+bool Rollout::follows(const Host& h, uint64_t planned) const {
+    return !h.removed && h.st.phase == Phase::provisioned && h.st.revision == planned &&
+           h.st.provisioned_revision == planned && h.st.attempts == 0 && h.previous_revision == 0 &&
+           h.queued_revision == 0 && !h.rolled_back && !h.revalidate;
 }
 
 void Rollout::startReboot(Host& h, TimePoint now, Step& out) {
@@ -631,41 +644,37 @@ std::vector<std::string> Rollout::hostsOf(std::string_view workflow) const {
     return out;
 }
 
-namespace {
-
-HostRecord recordOf(const std::string& key,
-                    const HostStatus& st,
-                    uint64_t previous,
-                    uint64_t queued,
-                    bool rolled_back) {
+HostRecord Rollout::recordOf(const Host& h, bool stored) const {
     HostRecord r;
-    r.key = key;
-    r.phase = st.phase;
-    r.stage = st.stage;
-    r.revision = st.revision;
-    r.provisioned_revision = st.provisioned_revision;
-    r.attempts = st.attempts;
-    r.previous_revision = previous;
-    r.queued_revision = queued;
-    r.rolled_back = rolled_back;
+    r.key = h.spec.key;
+    r.phase = h.st.phase;
+    r.stage = h.st.stage;
+    r.attempts = h.st.attempts;
+    r.previous_revision = h.previous_revision;
+    r.queued_revision = h.queued_revision;
+    r.rolled_back = h.rolled_back;
+    r.revalidate = h.revalidate;
+    if (!stored || !follows(h, latest_)) {
+        r.revision = h.st.revision;
+        r.provisioned_revision = h.st.provisioned_revision;
+    }
     return r;
 }
 
-}  // namespace
-
 RolloutChanges Rollout::takeChanges() {
     RolloutChanges out;
-    for (size_t i : changed_hosts_) {
-        const Host& h = hosts_[i];
-        out.hosts.push_back(
-            recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
-        out.hosts.back().revalidate = h.revalidate;
-    }
+    out.hosts.reserve(changed_hosts_.size());
+    for (size_t i : changed_hosts_)
+        out.hosts.push_back(recordOf(hosts_[i], true));
     changed_hosts_.clear();
     if (flows_changed_) {
         for (const auto& f : flows_)
             out.flows.push_back(FlowRecord{f.rules.id, f.halted, f.halt_reason, f.changing});
         flows_changed_ = false;
+    }
+    if (latest_ != stored_follow_) {
+        out.follow = latest_;
+        stored_follow_ = latest_;
     }
     return out;
 }
@@ -674,32 +683,37 @@ void Rollout::markAllChanged() {
     for (size_t i = 0; i < hosts_.size(); ++i)
         changed_hosts_.insert(i);
     flows_changed_ = true;
+    stored_follow_ = 0;
 }
 
 std::vector<HostRecord> Rollout::records() const {
     std::vector<HostRecord> out;
     out.reserve(hosts_.size());
-    for (const auto& h : hosts_) {
-        out.push_back(
-            recordOf(h.spec.key, h.st, h.previous_revision, h.queued_revision, h.rolled_back));
-        out.back().revalidate = h.revalidate;
-    }
+    for (const auto& h : hosts_)
+        out.push_back(recordOf(h, false));
     return out;
 }
 
 Step Rollout::restore(const std::vector<HostRecord>& hosts,
                       const std::vector<FlowRecord>& flows,
-                      TimePoint now) {
+                      TimePoint now,
+                      uint64_t follow) {
     Step out;
+    const uint64_t planned = follow != 0 ? follow : latest_;
     for (const auto& r : hosts) {
         Host* h = find(r.key);
         if (h == nullptr || r.phase == Phase::removed)
             continue;  // gone from the model, or back in it after a removal: a new host
-        unpinned_.insert(static_cast<size_t>(h - hosts_.data()));
+        const auto index = static_cast<size_t>(h - hosts_.data());
+        unpinned_.insert(index);
         h->st.phase = r.phase;
         h->st.stage = std::min(r.stage, h->spec.stages - 1);
-        h->st.revision = r.revision;
-        h->st.provisioned_revision = r.provisioned_revision;
+        h->st.revision = r.follows() ? planned : r.revision;
+        h->st.provisioned_revision = r.follows() ? planned : r.provisioned_revision;
+        // Its record follows a revision this rollout is not on: written out again, named, so
+        // that storing this rollout's own revision does not move it.
+        if (r.follows() && planned != latest_)
+            changed_hosts_.insert(index);
         h->st.attempts = r.attempts;
         h->st.since = now;
         h->previous_revision = r.previous_revision;
@@ -718,6 +732,7 @@ Step Rollout::restore(const std::vector<HostRecord>& hosts,
             f->changing = r.changing;
         }
     }
+    stored_follow_ = follow;
     return out;
 }
 

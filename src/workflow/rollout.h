@@ -191,20 +191,27 @@ public:
     std::vector<std::pair<std::string, std::array<size_t, kPhaseCount>>> phaseCounts() const;
 
     // Persistence (rollout_record.h). The records of the hosts and workflows changed since
-    // the last call: what the caller writes, with the step's transitions, before it acts.
+    // the last call, and the planned revision when it moved: what the caller writes, with
+    // the step's transitions, before it acts. A host provisioned from the planned revision,
+    // with nothing to roll back to, is written as following it (HostRecord::follows), and
+    // is not written again when only the planned revision moves.
     RolloutChanges takeChanges();
     // Everything counts as changed (the next takeChanges writes it all): after a write the
     // store refused, so nothing stays behind.
     void markAllChanged();
+    // Every host's record, revisions named (none written as following).
     std::vector<HostRecord> records() const;
     // Puts stored records back on the hosts and workflows this rollout knows (others are
     // gone from the model and ignored); their time in the phase counts from `now`. A host
     // found rebooting is not power-cycled again: it waits for its checkpoint or its timeout.
-    // The answer holds the container runs whose results a restart lost (before_shutdown,
-    // validate): they run again. Nothing restored counts as a change.
+    // Records that follow are provisioned from `follow` (the stored planned revision; 0:
+    // this rollout's). The answer holds the container runs whose results a restart lost
+    // (before_shutdown, validate): they run again. Nothing restored counts as a change,
+    // but for following records when `follow` is not this rollout's revision.
     Step restore(const std::vector<HostRecord>& hosts,
                  const std::vector<FlowRecord>& flows,
-                 TimePoint now);
+                 TimePoint now,
+                 uint64_t follow = 0);
     // Every revision a host needs served or may go back to: what each host is provisioned
     // from, was provisioned from, would roll back to, or has queued. Counted as hosts change,
     // so asking is cheap on a large model.
@@ -248,6 +255,11 @@ private:
     size_t failedCount(const Flow& f) const;
     size_t standing(const Flow& f) const;
 
+    // Provisioned from `planned` with nothing pending, queued or to roll back to: its record
+    // can follow the planned revision instead of naming it.
+    bool follows(const Host& h, uint64_t planned) const;
+    HostRecord recordOf(const Host& h, bool stored) const;
+
     void touch(const Host& h);
     // Brings pins_ up to date with the hosts touched since (mutable: a cache of the hosts).
     void syncPins() const;
@@ -261,6 +273,7 @@ private:
     std::set<size_t> changed_hosts_;  // indices into hosts_ since takeChanges
     bool flows_changed_ = false;
     uint64_t latest_ = 0;                // the newest revision: where an unchanged host ends up
+    uint64_t stored_follow_ = 0;         // latest_ as takeChanges last handed it out
     mutable std::set<size_t> unpinned_;  // hosts touched since syncPins
     mutable std::map<uint64_t, size_t> pins_;  // revision → hosts pinning it
     mutable std::set<uint64_t> released_;      // since takeReleased

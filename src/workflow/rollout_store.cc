@@ -7,6 +7,7 @@ namespace vq::workflow {
 Result<RolloutState> MemoryRolloutStore::loadRollout(size_t history) {
     std::lock_guard lock(mu_);
     RolloutState s;
+    s.follow = follow_;
     for (const auto& [key, h] : hosts_)
         s.hosts.push_back(h);
     for (const auto& [id, f] : flows_)
@@ -33,6 +34,8 @@ RolloutStore::Ticket MemoryRolloutStore::saveRollout(RolloutChanges changes,
         hosts_[h.key] = std::move(h);
     for (auto& f : changes.flows)
         flows_[f.id] = std::move(f);
+    if (changes.follow != 0)
+        follow_ = changes.follow;
     for (auto& tr : transitions) {
         auto& list = history_[tr.transition.host];
         list.push_back(std::move(tr));

@@ -40,6 +40,9 @@ struct StoredRevision {
 };
 
 struct RolloutState {
+    // The revision the rollout planned last: what hosts that follow() are provisioned from.
+    // 0 when none was stored (then no record follows).
+    uint64_t follow = 0;
     std::vector<HostRecord> hosts;
     std::vector<FlowRecord> flows;
     // Per host key, oldest first, at most the `history` asked for.
@@ -100,6 +103,7 @@ private:
     mutable std::mutex mu_;
     std::map<std::string, HostRecord, std::less<>> hosts_;
     std::map<std::string, FlowRecord, std::less<>> flows_;
+    uint64_t follow_ = 0;
     std::map<std::string, std::deque<StoredTransition>, std::less<>> history_;
     std::map<uint64_t, StoredRevision> revisions_;
     std::map<Ticket, Status> results_;

@@ -17,10 +17,13 @@
 
 #include "http/server.h"
 #include "model/load.h"
+#include "model/sot_bundle.h"
 #include "render/boot_renderer.h"
 #include "render/compiled.h"
 #include "server/recording_effects.h"
 #include "server/user_api.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_rollout_store.h"
 
 namespace vq::standalone {
 namespace {
@@ -519,6 +522,42 @@ TEST(StateEngineOverHttp, AnEditWhileDownIsTheNextRevisionAfterARestart) {
     EXPECT_NE(story["transitions"][0]["reason"].get<std::string>().find("iPXE script changed"),
               std::string::npos)
         << story.dump();
+}
+
+// The server stopped after storing a revision and before planning it (two writes): the
+// restart plans it again, so the hosts it changes go out of date instead of being taken as
+// provisioned from it.
+TEST(StateEngineOverHttp, ARevisionStoredButNotPlannedIsPlannedAfterARestart) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    writeSot(sot, labFiles());
+    {
+        Service svc(sot, dir.path / "state");
+        ASSERT_TRUE(svc.s);
+        EXPECT_EQ(svc.s->server().stateEngine().revision(), 1u);
+    }
+    std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS3");
+    {  // revision 2, stored as the server stores it before the rollout plans it
+        auto db = store::SqliteDb::openDir((dir.path / "state").string());
+        ASSERT_TRUE(db) << db.message();
+        auto rollout = store::SqliteRolloutStore::on(*db);
+        ASSERT_TRUE(rollout) << rollout.message();
+        auto bundle = model::bundleOfDir(sot);
+        ASSERT_TRUE(bundle) << bundle.message();
+        ASSERT_TRUE((*rollout)->saveRevision(
+            workflow::StoredRevision{2, "local", "", std::chrono::system_clock::now(), *bundle}));
+        auto state = (*rollout)->loadRollout(1);
+        ASSERT_TRUE(state) << state.message();
+        EXPECT_EQ(state->follow, 1u) << "the first start stored the revision it planned";
+    }
+    server::RecordingEffects fx;
+    Service svc(sot, dir.path / "state", &fx);
+    ASSERT_TRUE(svc.s);
+    EXPECT_EQ(svc.s->server().stateEngine().revision(), 2u) << "the SoT is revision 2: no third";
+    ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
+    EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
+                               {"m1", "rebooting"}, {"w1", "pending"}, {"w2", "pending"}}));
 }
 
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {

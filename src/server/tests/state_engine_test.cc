@@ -227,6 +227,57 @@ TEST(StateEngineStore, ARestartResumesTheRolloutWithoutASecondPowerAction) {
     EXPECT_EQ(second.host("lab", "b")->status.phase, workflow::Phase::failed);
 }
 
+// A SoT change writes the records of the hosts it changed and the revision the others follow:
+// the store's work per change grows with the change, not with the site.
+TEST(StateEngineStore, ARevisionWritesOnlyTheHostsItChanged) {
+    Lab lab;
+    for (int n = 2; n <= 9; ++n)
+        lab.hosts += hostDoc(std::string(1, static_cast<char>('a' + n - 1)), n, true);
+    workflow::MemoryRolloutStore store;
+    metrics::Registry registry;
+    StateEngineOptions options;
+    options.store = &store;
+    options.metrics = &registry;
+    SimulatedClock clock;
+    RecordingEffects fx;
+    StateEngine engine(revision(lab, 1), &fx, options, clock);
+    engine.restore(*store.loadRollout(50));
+    EXPECT_EQ(store.loadRollout(50)->follow, 1u) << "the first start stores what it planned";
+    auto written = [&] {
+        metrics::Exposition out;
+        engine.collect(out);
+        const std::string text = registry.render(out);
+        const std::string name = "\nvaquero_rollout_records_written_total ";
+        const size_t at = text.find(name);
+        return at == std::string::npos
+                   ? std::string("?")
+                   : text.substr(at + name.size(), text.find('\n', at + 1) - at - name.size());
+    };
+    EXPECT_EQ(written(), "0");
+    lab.kickstart = "install {{.host.name}}{{if eq .host.name \"c\"}} again{{end}}\n";
+    engine.onRevision(revision(lab, 2));
+    EXPECT_EQ(written(), "1") << "c alone";
+    lab.policy = "policy:\n  timeout: 99\n";  // changes no host's bytes
+    engine.onRevision(revision(lab, 3));
+    engine.onRevision(revision(lab, 4));
+    EXPECT_EQ(written(), "1");
+    auto state = store.loadRollout(50);
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->follow, 4u);
+    ASSERT_EQ(state->hosts.size(), 1u);
+    EXPECT_EQ(state->hosts[0].key, "lab/c");
+    EXPECT_EQ(state->hosts[0].revision, 2u) << "in flight on the revision that changed it";
+
+    // A restart on revision 4 puts the others on it, c where it was.
+    RecordingEffects fx2;
+    StateEngine second(revision(lab, 4), &fx2, StateEngineOptions{}, clock);
+    second.restore(*state);
+    EXPECT_EQ(second.host("lab", "a")->status.provisioned_revision, 4u);
+    EXPECT_EQ(second.host("lab", "i")->status.provisioned_revision, 4u);
+    EXPECT_EQ(second.host("lab", "c")->status.revision, 2u);
+    EXPECT_EQ(second.host("lab", "c")->status.phase, workflow::Phase::rebooting);
+}
+
 TEST(StateEngineStore, AStepTheStoreRefusesIsNotActedOn) {
     Lab lab;
     workflow::MemoryRolloutStore store;

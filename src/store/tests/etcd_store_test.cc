@@ -36,6 +36,11 @@ TEST_F(OnFakeEtcd, RecordsAndHistorySurviveReopening) {
     EXPECT_TRUE(client->get("vq/sot1/lab/flows/w").value());
 }
 
+TEST_F(OnFakeEtcd, ThePlannedRevisionSurvivesReopening) {
+    contract::thePlannedRevisionSurvivesReopening([&] { return rollout(); });
+    EXPECT_EQ(client->get("vq/sot1/_rollout_follow").value()->value, "4");
+}
+
 TEST_F(OnFakeEtcd, RevisionsKeepTheirBundleAndPruneAroundPins) {
     contract::revisionsKeepTheirBundleAndPruneAroundPins([&] { return rollout(); });
 }
@@ -175,6 +180,7 @@ TEST(EtcdStoreOnRealEtcd, RolloutContract) {
     const EtcdKeyspace keys{"vq", "sot1"};
     auto reopen = [&] { return std::make_unique<EtcdRolloutStore>(writer, keys); };
     contract::recordsAndHistorySurviveReopening(reopen);
+    contract::thePlannedRevisionSurvivesReopening(reopen);
     contract::revisionsKeepTheirBundleAndPruneAroundPins(reopen);
     // A revision above etcd's 1.5 MiB request limit.
     std::string big(4 * 1024 * 1024, 'x');

@@ -4,6 +4,7 @@
 // store object on the same storage, as a restart would.
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include <gtest/gtest.h>
@@ -63,6 +64,42 @@ inline void recordsAndHistorySurviveReopening(const Reopen& reopen) {
     // At most `history` (4) rows per host stay in the file.
     auto wider = s->loadRollout(100);
     EXPECT_EQ(wider->history["lab/a"].size(), 4u);
+}
+
+// The revision the rollout planned is kept beside the records that follow it; a write that
+// does not name one leaves it as it was.
+inline void thePlannedRevisionSurvivesReopening(const Reopen& reopen) {
+    {
+        auto s = reopen();
+        auto empty = s->loadRollout(4);
+        ASSERT_TRUE(empty) << empty.message();
+        EXPECT_EQ(empty->follow, 0u) << "nothing planned yet";
+        HostRecord follows;
+        follows.key = "lab/f";
+        RolloutChanges c{{follows}, {}};
+        c.follow = 3;
+        ASSERT_TRUE(s->wait(s->saveRollout(c, {}, 4)));
+        HostRecord named;
+        named.key = "lab/n";
+        named.phase = Phase::pending;
+        named.revision = 4;
+        named.provisioned_revision = 3;
+        ASSERT_TRUE(s->wait(s->saveRollout(RolloutChanges{{named}, {}}, {}, 4)));
+    }
+    auto s = reopen();
+    auto state = s->loadRollout(4);
+    ASSERT_TRUE(state) << state.message();
+    EXPECT_EQ(state->follow, 3u);
+    std::map<std::string, HostRecord> by_key;
+    for (const auto& h : state->hosts)
+        by_key[h.key] = h;
+    ASSERT_TRUE(by_key.contains("lab/f") && by_key.contains("lab/n"));
+    EXPECT_TRUE(by_key["lab/f"].follows());
+    EXPECT_FALSE(by_key["lab/n"].follows());
+    RolloutChanges moved;
+    moved.follow = 4;
+    ASSERT_TRUE(s->wait(s->saveRollout(moved, {}, 4)));
+    EXPECT_EQ(reopen()->loadRollout(4)->follow, 4u);
 }
 
 inline void revisionsKeepTheirBundleAndPruneAroundPins(const Reopen& reopen) {

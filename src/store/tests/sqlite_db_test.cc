@@ -61,7 +61,8 @@ TEST(SqliteDb, MigratesAVersionOneFileKeepingItsRows) {
     }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    EXPECT_EQ(scalar(db, "SELECT group_concat(version) FROM schema_version"), "3");
+    EXPECT_EQ(scalar(db, "SELECT group_concat(version) FROM schema_version"), "4");
+    EXPECT_EQ(scalar(db, "SELECT count(*) FROM rollout_follow"), "0");
     EXPECT_EQ(scalar(db, "SELECT boot FROM host_progress WHERE host = 'h1'"), "disk");
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM rollout_hosts"), "0");
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM revisions"), "0");

@@ -107,7 +107,7 @@ TEST(SqliteProgressStore, UsesWalAndRecordsTheSchemaVersion) {
         return out;
     };
     EXPECT_EQ(scalar("PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(scalar("SELECT version FROM schema_version"), "3");
+    EXPECT_EQ(scalar("SELECT version FROM schema_version"), "4");
     // A newer schema is refused, not misread.
     ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr),
               SQLITE_OK);

@@ -38,6 +38,11 @@ TEST(SqliteRolloutStore, RecordsAndHistorySurviveReopening) {
     contract::recordsAndHistorySurviveReopening([&] { return open(dir.path); });
 }
 
+TEST(SqliteRolloutStore, ThePlannedRevisionSurvivesReopening) {
+    TempDir dir;
+    contract::thePlannedRevisionSurvivesReopening([&] { return open(dir.path); });
+}
+
 TEST(SqliteRolloutStore, RevisionsKeepTheirBundleAndPruneAroundPins) {
     TempDir dir;
     contract::revisionsKeepTheirBundleAndPruneAroundPins([&] { return open(dir.path); });

@@ -37,11 +37,16 @@ WorkflowRules rules(std::string id, int max_concurrent, OnFailure then = OnFailu
 struct Stored {
     std::map<std::string, HostRecord> hosts;
     std::map<std::string, FlowRecord> flows;
+    uint64_t follow = 0;
+    size_t host_writes = 0;
     void write(RolloutChanges c) {
+        host_writes += c.hosts.size();
         for (auto& h : c.hosts)
             hosts[h.key] = std::move(h);
         for (auto& f : c.flows)
             flows[f.id] = std::move(f);
+        if (c.follow != 0)
+            follow = c.follow;
     }
     std::vector<HostRecord> hostList() const {
         std::vector<HostRecord> out;
@@ -59,7 +64,11 @@ struct Stored {
 
 TEST(RolloutRestore, ChangesNameOnlyWhatMovedAndAreTakenOnce) {
     Rollout r({rules("w", 1)}, {host("a", "w"), host("b", "w"), host("c", "w")}, 1, {});
-    EXPECT_TRUE(r.takeChanges().empty()) << "a new rollout has nothing to write";
+    RolloutChanges first = r.takeChanges();
+    EXPECT_TRUE(first.hosts.empty() && first.flows.empty())
+        << "a new rollout writes only the revision it follows";
+    EXPECT_EQ(first.follow, 1u);
+    EXPECT_TRUE(r.takeChanges().empty());
     r.outOfDate("b", 2, "changed", {});
     RolloutChanges c = r.takeChanges();
     ASSERT_EQ(c.hosts.size(), 1u);
@@ -87,7 +96,8 @@ TEST(RolloutRestore, ARebootingHostIsNotCycledAgainAfterARestart) {
     stored.write(before.takeChanges());
 
     Rollout after({rules("w", 1)}, specs, 1, TimePoint{} + 5s);
-    Step resumed = after.restore(stored.hostList(), stored.flowList(), TimePoint{} + 5s);
+    Step resumed =
+        after.restore(stored.hostList(), stored.flowList(), TimePoint{} + 5s, stored.follow);
     EXPECT_TRUE(resumed.actions.empty()) << "the power action was already handed out";
     EXPECT_EQ(after.status("a")->phase, Phase::rebooting);
     EXPECT_EQ(after.status("b")->phase, Phase::pending);
@@ -136,6 +146,90 @@ TEST(RolloutRestore, UnknownKeysAndOutOfRangeStagesAreHarmless) {
     EXPECT_EQ(r.pinnedRevisions(), (std::set<uint64_t>{1, 3}));
 }
 
+// A SoT change writes the records of the hosts it changed and the revision the others now
+// follow; a restart puts the others on that revision.
+TEST(RolloutRestore, HostsAnUnchangedRevisionLeavesAsTheyAreAreNotWrittenAgain) {
+    const std::vector<RolloutHost> specs = {host("a", "w"), host("b", "w"), host("c", "w")};
+    Rollout live({rules("w", 0)}, specs, 1, {});
+    Stored stored;
+    stored.write(live.takeChanges());
+    // b is reprovisioned from revision 2; once done it follows like the others.
+    live.advanceUnchanged(2, {"b"});
+    live.outOfDate("b", 2, "edit", {});
+    stored.write(live.takeChanges());
+    EXPECT_EQ(stored.host_writes, 1u) << "only b";
+    EXPECT_EQ(stored.follow, 2u);
+    live.actionDone("b", ActionKind::reboot, true, "", {});
+    live.checkpoint("b", 0, {});
+    ASSERT_EQ(live.status("b")->phase, Phase::provisioned);
+    stored.write(live.takeChanges());
+    EXPECT_TRUE(stored.hosts.at("b").follows()) << "provisioned from the planned revision";
+
+    // Ten revisions that change nothing: one number each, no record.
+    const size_t writes = stored.host_writes;
+    for (uint64_t n = 3; n <= 12; ++n) {
+        live.advanceUnchanged(n, {});
+        stored.write(live.takeChanges());
+    }
+    EXPECT_EQ(stored.host_writes, writes);
+    EXPECT_EQ(stored.follow, 12u);
+    EXPECT_EQ(live.pinnedRevisions(), (std::set<uint64_t>{12}));
+
+    Rollout after({rules("w", 0)}, specs, stored.follow, {});
+    after.restore(stored.hostList(), stored.flowList(), {}, stored.follow);
+    EXPECT_EQ(after.records(), live.records());
+    EXPECT_TRUE(after.takeChanges().empty());
+}
+
+// A host provisioned from a revision the rollout had not planned (told out of date before the
+// revision was planned) names it; when the planned revision moves past, it follows, and its
+// record must say so.
+TEST(RolloutRestore, AHostThatDidNotFollowIsWrittenWhenTheRevisionMovesIt) {
+    const std::vector<RolloutHost> specs = {host("a", "w")};
+    Rollout live({rules("w", 0)}, specs, 1, {});
+    Stored stored;
+    live.outOfDate("a", 5, "edit", {});
+    live.actionDone("a", ActionKind::reboot, true, "", {});
+    live.checkpoint("a", 0, {});
+    ASSERT_EQ(live.status("a")->phase, Phase::provisioned);
+    stored.write(live.takeChanges());
+    ASSERT_FALSE(stored.hosts.at("a").follows());
+    EXPECT_EQ(stored.hosts.at("a").revision, 5u);
+
+    live.advanceUnchanged(6, {});
+    RolloutChanges c = live.takeChanges();
+    ASSERT_EQ(c.hosts.size(), 1u) << "its stored record names revision 5";
+    EXPECT_TRUE(c.hosts[0].follows());
+    stored.write(std::move(c));
+    Rollout after({rules("w", 0)}, specs, stored.follow, {});
+    after.restore(stored.hostList(), stored.flowList(), {}, stored.follow);
+    EXPECT_EQ(after.status("a")->revision, 6u);
+    EXPECT_EQ(after.records(), live.records());
+}
+
+// Stored by a rollout that planned revision 3, restored by one on revision 2 (the server
+// plans 3 again after the restart): the following records are on 3 and named, so that
+// writing revision 2 as the planned one moves none of them.
+TEST(RolloutRestore, FollowingRecordsOfAnotherRevisionAreNamedOnRestore) {
+    const std::vector<RolloutHost> specs = {host("a", "w"), host("b", "w")};
+    HostRecord a;
+    a.key = "a";  // follows
+    HostRecord b;
+    b.key = "b";
+    b.phase = Phase::pending;
+    b.revision = 3;
+    b.provisioned_revision = 1;
+    Rollout r({rules("w", 0)}, specs, 2, {});
+    r.restore({a, b}, {}, {}, 3);
+    EXPECT_EQ(r.status("a")->revision, 3u);
+    EXPECT_EQ(r.status("a")->provisioned_revision, 3u);
+    RolloutChanges c = r.takeChanges();
+    ASSERT_EQ(c.hosts.size(), 1u);
+    EXPECT_EQ(c.hosts[0].key, "a");
+    EXPECT_EQ(c.hosts[0].revision, 3u) << "named: the stored planned revision becomes 2";
+    EXPECT_EQ(c.follow, 2u);
+}
+
 // Random histories with restarts: whatever happens, a rollout rebuilt from the stored
 // changes equals the one that wrote them.
 TEST(RolloutRestoreProperty, StoredChangesRebuildTheSameRollout) {
@@ -154,7 +248,7 @@ TEST(RolloutRestoreProperty, StoredChangesRebuildTheSameRollout) {
         Stored stored;
         for (int i = 0; i < 200; ++i) {
             const std::string& k = keys[rng() % keys.size()];
-            switch (rng() % 8) {
+            switch (rng() % 9) {
                 case 0:
                     live->outOfDate(k, ++revision, "edit", now);
                     break;
@@ -177,11 +271,26 @@ TEST(RolloutRestoreProperty, StoredChangesRebuildTheSameRollout) {
                 case 6:
                     live->halt(rng() % 2 ? "w" : "v", "operator");
                     break;
-                default: {  // a restart
+                case 7: {  // a SoT change: some hosts changed, the others move onto it
+                    ++revision;
+                    std::set<std::string, std::less<>> changed;
+                    std::vector<std::pair<std::string, std::string>> stale;
+                    for (const auto& key : keys) {
+                        if (rng() % 3 == 0) {
+                            changed.insert(key);
+                            stale.emplace_back(key, "edit");
+                        }
+                    }
+                    live->advanceUnchanged(revision, changed);
+                    live->outOfDate(stale, revision, now);
+                    break;
+                }
+                default: {  // a restart, on the revision the rollout planned
                     stored.write(live->takeChanges());
-                    auto next = std::make_unique<Rollout>(wf, specs, 1, now);
-                    next->restore(stored.hostList(), stored.flowList(), now);
+                    auto next = std::make_unique<Rollout>(wf, specs, stored.follow, now);
+                    next->restore(stored.hostList(), stored.flowList(), now, stored.follow);
                     ASSERT_EQ(next->records(), live->records()) << "seed " << seed << " step " << i;
+                    ASSERT_EQ(next->pinnedRevisions(), live->pinnedRevisions()) << "seed " << seed;
                     for (const char* f : {"w", "v"})
                         ASSERT_EQ(next->halted(f), live->halted(f)) << "seed " << seed;
                     live = std::move(next);
