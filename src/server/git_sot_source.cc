@@ -11,6 +11,7 @@
 
 #include "base/file_set.h"
 #include "base/log.h"
+#include "server/config_repos.h"
 
 namespace vq::server {
 namespace fs = std::filesystem;
@@ -66,7 +67,9 @@ GitSotSource::GitSotSource(SotSourceConfig sot,
       hook_(std::move(hook)),
       dir_(std::move(dir)),
       options_(std::move(options)),
-      mirror_(std::move(mirror)) {}
+      mirror_(std::move(mirror)),
+      config_repos_(std::make_unique<ConfigRepos>(
+          dir_ / "config", options_.hooks, sot_.branch, options_.fetch_deadline)) {}
 
 GitSotSource::~GitSotSource() = default;
 
@@ -99,6 +102,13 @@ std::string GitSotSource::servedCommit() const {
 GitSotAttempt GitSotSource::lastAttempt() const {
     std::lock_guard lock(mu_);
     return last_;
+}
+
+bool GitSotSource::follows(const std::string& hook_id) const {
+    if (hook_id == hook_.id)
+        return true;
+    std::lock_guard lock(mu_);
+    return !config_hook_.empty() && config_hook_ == hook_id;
 }
 
 void GitSotSource::record(const GitSotAttempt& attempt) {
@@ -159,6 +169,25 @@ std::shared_ptr<const model::Model> GitSotSource::load(const std::string& commit
     }
     std::sort(files.begin(), files.end(),
               [](const git::TreeFile& a, const git::TreeFile& b) { return a.path < b.path; });
+    if (result.model) {
+        auto config = config_repos_->take(*result.model);
+        if (!config) {
+            attempt.outcome = GitSotAttempt::Outcome::refused;
+            attempt.reason = config.message();
+            return nullptr;
+        }
+        std::string hook_id;
+        if (*config) {
+            files = withSharedDefinitions(std::move(files), (*config)->files);
+            key += "|" + (*config)->key;
+            overlaid = true;
+            attempt.config = (*config)->summary;
+            hook_id = (*config)->hook_id;
+            VQ_LOG_INFO("SOT_CONFIG sot={} {}", sot_.id, attempt.config);
+        }
+        std::lock_guard lock(mu_);
+        config_hook_ = hook_id;
+    }
     const fs::path tree_dir = dir_ / "tree";
     if (Status st = git::writeTree(files, tree_dir); !st) {
         attempt.outcome = GitSotAttempt::Outcome::fetch_failed;

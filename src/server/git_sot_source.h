@@ -10,6 +10,10 @@
 // boot/, workflows/, assets/) come from the branch head, because one revision holds one set
 // of them. A tag or commit the repository does not have falls back to the branch head, as
 // the original did, and says so in the log and in the status.
+//
+// Configuration repositories (config_repos.h): when the sites name one in a `config:`
+// document, the shared definitions come from it instead, and a push to it (its GitHook)
+// refreshes this SoT like a push to the SoT's own repository.
 
 #include <chrono>
 #include <filesystem>
@@ -29,6 +33,8 @@ class Mirror;
 
 namespace vq::server {
 
+class ConfigRepos;
+
 // What one refresh did, for the webhook's answer, the log and GET /sot.
 struct GitSotAttempt {
     enum class Outcome { accepted, unchanged, refused, fetch_failed };
@@ -39,6 +45,7 @@ struct GitSotAttempt {
     std::string reason;                     // why refused or failed
     std::vector<std::string> errors;        // the SoT's errors, "file:line:col: error: ..."
     std::vector<std::string> release_tags;  // one line per site with a release_tag
+    std::string config;  // where the shared definitions came from when the sites name it
 };
 
 std::string_view toString(GitSotAttempt::Outcome outcome);
@@ -57,6 +64,7 @@ public:
         model::LoadOptions load;
         Accept accept;  // an error message refuses the model
         std::chrono::seconds fetch_deadline{120};
+        std::vector<GitHookConfig> hooks;  // the GitHooks configuration repositories name
     };
 
     // Opens (or creates) the mirror; fetches nothing yet.
@@ -82,6 +90,9 @@ public:
     // The checked-out tree the last load read (rewritten by the next refresh).
     std::filesystem::path treeDir() const { return dir_ / "tree"; }
     const GitHookConfig& hook() const { return hook_; }
+    // Whether a push to GitHook `id` concerns this SoT: its own, or that of the configuration
+    // repository its sites named at the last load.
+    bool follows(const std::string& hook_id) const;
     // The served commit and the last attempt (copies: callers are other threads).
     std::string servedCommit() const;
     GitSotAttempt lastAttempt() const;
@@ -106,12 +117,14 @@ private:
     std::filesystem::path dir_;
     Options options_;
     std::unique_ptr<git::Mirror> mirror_;
+    std::unique_ptr<ConfigRepos> config_repos_;
     std::mutex refresh_mu_;  // one fetch at a time
     // Parsed files of the last load: a push parses only the files it changed.
     model::ParsedSotCache parsed_;
     mutable std::mutex mu_;  // guards what follows
     OnAccepted on_accepted_;
-    std::string served_key_;  // branch commit + resolved release tags of the served tree
+    std::string config_hook_;  // the configuration repository's GitHook at the last load
+    std::string served_key_;   // branch commit + resolved release tags of the served tree
     std::string served_commit_;
     GitSotAttempt last_;
 };

@@ -26,6 +26,8 @@ nlohmann::json describe(const GitSotSource& source, const GitSotAttempt& a) {
         j["errors"] = a.errors;
     if (!a.release_tags.empty())
         j["release_tags"] = a.release_tags;
+    if (!a.config.empty())
+        j["config"] = a.config;
     return j;
 }
 
@@ -102,10 +104,13 @@ http::Response Gitter::handle(const http::Request& req) const {
     unsigned status = 0;
     std::vector<std::string> followed;
     for (GitSotSource* source : sources_) {
-        if (source->hook().id != hook->id)
+        if (!source->follows(hook->id))
             continue;
-        followed.push_back(source->sot().branch);
-        if (!tag && source->sot().branch != branch)
+        // A push to the SoT's configuration repository: its ref is the sites' to name, and
+        // a load that takes nothing new from it is "unchanged".
+        const bool own = source->hook().id == hook->id;
+        followed.push_back(own ? source->sot().branch : "its configuration repository");
+        if (own && !tag && source->sot().branch != branch)
             continue;
         VQ_LOG_INFO("WEBHOOK_PUSH hook={} sot={} ref={} after={}", id, source->sot().id, push->ref,
                     push->after);

@@ -107,6 +107,15 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         }
         VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
                     first.model->hostCount(), first.warningCount());
+        for (const auto& site : first.model->sites()) {
+            if (site.config) {
+                VQ_LOG_WARN(
+                    "SOT_CONFIG_IGNORED sot={} site={} config={}: a local SoT serves its own "
+                    "assets/, os/, boot/ and workflows/; configuration repositories are followed "
+                    "for git SoTs (SoT[].Git)",
+                    s->sot_.id, site.id, site.config->id);
+            }
+        }
         first_model = first.model;
     }
     s->models_.set(first_model);
@@ -343,6 +352,7 @@ Result<GitSotSource::Loaded> Server::openGitSot(const model::LoadOptions& load_o
     GitSotSource::Options options;
     options.load = load_options;
     options.accept = options_.accept;
+    options.hooks = config_.git_hooks;
     auto source = GitSotSource::open(sot_, *hook, config_.save_path, std::move(options));
     if (!source)
         return source.status();

@@ -22,6 +22,8 @@ nlohmann::json attemptJson(const GitSotAttempt& a) {
                      {"release_tags", a.release_tags}};
     if (!a.reason.empty())
         j["reason"] = a.reason;
+    if (!a.config.empty())
+        j["config"] = a.config;
     return j;
 }
 

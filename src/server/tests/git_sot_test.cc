@@ -2,6 +2,7 @@
 // commits to with the git tool, the server's mirror of it, and the Gitter's answers to
 // webhook deliveries (signed, unsigned, for other branches, for unknown hooks).
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -59,6 +60,7 @@ protected:
         first_ = remote_->commitAndPush("first");
         ASSERT_FALSE(first_.empty());
         hook_ = GitHookConfig{"sot-hook", "", remote_->url(), kSecret};
+        hooks_ = {hook_};
         sot_.kind = SotSourceConfig::Kind::Git;
         sot_.id = "sot-git";
         sot_.hook_id = hook_.id;
@@ -72,7 +74,9 @@ protected:
 
     // Opens the source and loads the branch; accepted loads after it are counted.
     std::optional<GitSotSource::Loaded> open() {
-        auto s = GitSotSource::open(sot_, hook_, (root_ / "save").string(), {});
+        GitSotSource::Options options;
+        options.hooks = hooks_;
+        auto s = GitSotSource::open(sot_, hook_, (root_ / "save").string(), options);
         EXPECT_TRUE(s) << s.message();
         if (!s)
             return std::nullopt;
@@ -97,6 +101,7 @@ protected:
     std::optional<git::testing::LocalRemote> remote_;
     std::string first_;
     GitHookConfig hook_;
+    std::vector<GitHookConfig> hooks_;  // every GitHook of the server's configuration
     SotSourceConfig sot_;
     std::unique_ptr<GitSotSource> source_;
     std::shared_ptr<const model::Model> served_;
@@ -230,6 +235,131 @@ struct Delivery {
 std::string pushBody(const std::string& ref, const std::string& after) {
     return nlohmann::json{{"ref", ref}, {"after", after}, {"repository", {{"full_name", "t/sot"}}}}
         .dump();
+}
+
+// --- configuration repositories (`config:` documents) ---
+
+std::string installerOs(const std::string& kernel) {
+    return "id: installer\nmajor_version: '1'\nos_family: Linux\nboot:\n  kernel: " + kernel + "\n";
+}
+
+class ConfigRepoTest : public GitSotTest {
+protected:
+    void SetUp() override {
+        GitSotTest::SetUp();
+        if (IsSkipped() || HasFatalFailure())
+            return;
+        config_.emplace(root_ / "config");
+        ASSERT_TRUE(config_->ok());
+        writeDefinitions(*config_);
+        config_->write("os/installer.yml", installerOs("http://10.99.0.5/from-config"));
+        config_->write("sites/ignored/env.yml", "not: read");  // sites come from the SoT
+        ASSERT_FALSE(config_->commitAndPush("definitions").empty());
+        config_hook_ = GitHookConfig{"config-hook", "", config_->url(), kSecret};
+        hooks_.push_back(config_hook_);
+        // The SoT's own repository: sites only, the first cluster document names the
+        // configuration.
+        remote_->remove("os");
+        remote_->remove("boot");
+        remote_->remove("workflows");
+        remote_->write("sites/lab/hosts.yml", clusterConfig("config-hook", config_->url()) +
+                                                  "---\n" + host("node1", "52:54:00:00:00:01"));
+        ASSERT_FALSE(remote_->commitAndPush("advanced SoT").empty());
+    }
+    static std::string clusterConfig(const std::string& id,
+                                     const std::string& url,
+                                     const std::string& type = "git") {
+        return "config:\n  id: " + id + "\n  type: " + type + "\n  url: " + url + "\n";
+    }
+    std::string servedKernel() const {
+        const model::Os* os = served_ ? served_->os("installer") : nullptr;
+        return os ? os->kernel : "";
+    }
+    std::optional<git::testing::LocalRemote> config_;
+    GitHookConfig config_hook_;
+};
+
+TEST_F(ConfigRepoTest, TheSharedDefinitionsComeFromTheRepositoryTheSitesName) {
+    auto loaded = open();
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(servedKernel(), "http://10.99.0.5/from-config");
+    EXPECT_NE(servedHost("node1"), nullptr);
+    EXPECT_EQ(served_->site("ignored"), nullptr) << "sites/ come from the SoT only";
+    const auto last = source_->lastAttempt();
+    EXPECT_NE(last.config.find(config_->head()), std::string::npos) << last.config;
+
+    // A push to the configuration repository arrives on its own GitHook and is a new revision.
+    config_->write("os/installer.yml", installerOs("http://10.99.0.5/pushed"));
+    const std::string pushed = config_->commitAndPush("new kernel");
+    Gitter gitter(GitterConfig{}, hooks_, {source_.get()});
+    Delivery d("config-hook", nlohmann::json{{"ref", "refs/heads/main"}, {"after", pushed}}.dump());
+    auto r = gitter.handle(d.sign(kSecret).req);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_EQ(published_, 1);
+    EXPECT_EQ(servedKernel(), "http://10.99.0.5/pushed");
+    EXPECT_NE(r.body.find(pushed), std::string::npos) << r.body;
+    // Delivered again: nothing new.
+    Delivery again("config-hook", d.req.body);
+    EXPECT_EQ(gitter.handle(again.sign(kSecret).req).status, 200u);
+    EXPECT_EQ(published_, 1);
+}
+
+TEST_F(ConfigRepoTest, ARefNamesABranchATagOrACommit) {
+    const std::string first = config_->head();
+    ASSERT_TRUE(config_->tag("v1"));
+    config_->write("os/installer.yml", installerOs("http://10.99.0.5/head"));
+    ASSERT_FALSE(config_->commitAndPush("moves on").empty());
+    remote_->write("sites/lab/hosts.yml", clusterConfig("config-hook", config_->url()) +
+                                              "  ref: v1\n---\n" +
+                                              host("node1", "52:54:00:00:00:01"));
+    ASSERT_FALSE(remote_->commitAndPush("pinned to the tag").empty());
+    ASSERT_TRUE(open());
+    EXPECT_EQ(servedKernel(), "http://10.99.0.5/from-config") << "the tag, not the head";
+    EXPECT_NE(source_->lastAttempt().config.find(first), std::string::npos);
+}
+
+TEST_F(ConfigRepoTest, AConfigurationOnTheServersDiskIsReadAsItIs) {
+    const fs::path dir = root_ / "local-config";
+    fs::create_directories(dir / "os");
+    fs::copy(config_->work() / "boot", dir / "boot", fs::copy_options::recursive);
+    fs::copy(config_->work() / "workflows", dir / "workflows", fs::copy_options::recursive);
+    std::ofstream(dir / "os/installer.yml") << installerOs("http://10.99.0.5/local");
+    remote_->write("sites/lab/hosts.yml", clusterConfig("defs", dir.string(), "local") + "---\n" +
+                                              host("node1", "52:54:00:00:00:01"));
+    ASSERT_FALSE(remote_->commitAndPush("local configuration").empty());
+    ASSERT_TRUE(open());
+    EXPECT_EQ(servedKernel(), "http://10.99.0.5/local");
+    // A change to the directory is loaded at the next refresh.
+    std::ofstream(dir / "os/installer.yml", std::ios::trunc) << installerOs("http://10.99.0.5/l2");
+    EXPECT_EQ(source_->refresh("test").outcome, GitSotAttempt::Outcome::accepted);
+    EXPECT_EQ(servedKernel(), "http://10.99.0.5/l2");
+    EXPECT_EQ(source_->refresh("test").outcome, GitSotAttempt::Outcome::unchanged);
+}
+
+TEST_F(ConfigRepoTest, SitesNamingDifferentRepositoriesOrAnUnknownHookAreRefused) {
+    remote_->write("sites/other/env.yml", env("other"));
+    remote_->write("sites/other/hosts.yml", clusterConfig("sot-hook", remote_->url()) + "---\n" +
+                                                host("node2", "52:54:00:00:00:02"));
+    ASSERT_FALSE(remote_->commitAndPush("two configurations").empty());
+    auto s = GitSotSource::open(sot_, hook_, (root_ / "save").string(), [&] {
+        GitSotSource::Options o;
+        o.hooks = hooks_;
+        return o;
+    }());
+    ASSERT_TRUE(s) << s.message();
+    auto loaded = (*s)->loadInitial();
+    ASSERT_FALSE(loaded);
+    EXPECT_NE(loaded.message().find("different configuration repositories"), std::string::npos)
+        << loaded.message();
+
+    remote_->remove("sites/other");
+    remote_->write("sites/lab/hosts.yml", clusterConfig("nobody", config_->url()) + "---\n" +
+                                              host("node1", "52:54:00:00:00:01"));
+    ASSERT_FALSE(remote_->commitAndPush("unknown hook").empty());
+    auto again = (*s)->loadInitial();
+    ASSERT_FALSE(again);
+    EXPECT_NE(again.message().find("config id 'nobody' names no GitHook"), std::string::npos)
+        << again.message();
 }
 
 class GitterTest : public GitSotTest {

@@ -1,0 +1,70 @@
+#pragma once
+// The Advanced SoT's configuration repositories. A site whose env.yml, or the first document
+// of one of its cluster files, is a `config:` document takes the shared definitions (assets/,
+// os/, boot/, workflows/: everything outside sites/) from the repository it names instead of
+// from the SoT's own tree ("a config section takes precedence"):
+//
+//   config: {id: <GitHook ID>, type: git, url: <repository>, ref: <branch, tag or commit>}
+//   config: {id: <name>, type: local, url: <directory on the server>}
+//
+// A git repository is mirrored under <dir>/<id>.git and fetched on every load; the GitHook
+// `id` names is the webhook a push to it arrives on, and its token is sent only to its own
+// URL (a SoT cannot make the server send a token elsewhere). `ref` defaults to the SoT's
+// branch. An unreachable repository serves what was fetched last, loudly. One revision holds
+// one set of shared definitions, so every site that names a configuration must name the same.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/file_set.h"
+#include "base/result.h"
+#include "model/model.h"
+#include "server/config.h"
+
+namespace vq::git {
+class Mirror;
+}
+
+namespace vq::server {
+
+class ConfigRepos {
+public:
+    // What a load takes from the configuration repository.
+    struct Taken {
+        std::vector<NamedFile> files;  // outside sites/ only
+        std::string key;               // changes when what is taken changes
+        std::string summary;           // for the log and GET /sot
+        std::string hook_id;           // a git repository's GitHook ("" for local)
+    };
+
+    ConfigRepos(std::filesystem::path dir,
+                std::vector<GitHookConfig> hooks,
+                std::string default_ref,
+                std::chrono::seconds fetch_deadline);
+    ~ConfigRepos();
+
+    // The configuration the model's sites name, fetched: nullopt when no site names one; an
+    // error when sites disagree, a GitHook is unknown, or nothing can be read.
+    Result<std::optional<Taken>> take(const model::Model& model);
+
+private:
+    Result<Taken> takeGit(const model::SotConfig& config);
+    Result<Taken> takeLocal(const model::SotConfig& config);
+
+    std::filesystem::path dir_;
+    std::vector<GitHookConfig> hooks_;
+    std::string default_ref_;
+    std::chrono::seconds fetch_deadline_;
+    std::map<std::string, std::unique_ptr<git::Mirror>> mirrors_;  // by id + "\n" + url
+};
+
+// Everything of `files` outside sites/ replaced by `shared` (which has nothing under sites/).
+std::vector<NamedFile> withSharedDefinitions(std::vector<NamedFile> files,
+                                             const std::vector<NamedFile>& shared);
+
+}  // namespace vq::server
