@@ -208,22 +208,43 @@ private:
             const model::Host* before;
         };
         std::vector<Job> jobs;
-        for (const auto& host : site.hosts) {
-            const model::Host* before =
-                old_site != nullptr ? old_.host(old_site->id, host.name) : nullptr;
-            if (before == nullptr && options_.unchanged_files.count(host.origin.file) != 0) {
-                ++plan.hosts_old;  // the same document, with inputs the caller found equal
-                continue;
+        if (old_site == &site) {
+            // The same site object in both models (none of its files changed): every host is
+            // the same document, so only the definitions it names can have moved. Decided once
+            // per (workflow, boot) pair, not hashed per host: on a large site this is what a
+            // change that moves no host costs.
+            std::map<std::pair<std::string_view, std::string_view>, bool> moved;
+            for (const auto& host : site.hosts) {
+                auto [it, fresh] = moved.try_emplace({host.workflow, host.boot}, false);
+                if (fresh) {
+                    it->second =
+                        old_fp_.workflow(host.workflow) != new_fp_.workflow(host.workflow) ||
+                        old_fp_.boot(host.boot) != new_fp_.boot(host.boot);
+                }
+                if (it->second)
+                    jobs.push_back({&host, &host});
             }
-            if (before != nullptr) {
-                // The same host object in both models (a site they share) is the same document:
-                // only what it refers to can have moved.
-                const uint64_t doc_old = before == &host ? 0 : InputFingerprints::document(*before);
-                const uint64_t doc_new = before == &host ? 0 : InputFingerprints::document(host);
-                if (old_fp_.host(*old_site, *before, doc_old) == new_fp_.host(site, host, doc_new))
-                    continue;  // same inputs, same bytes: not even rendered
+        } else {
+            for (const auto& host : site.hosts) {
+                const model::Host* before =
+                    old_site != nullptr ? old_.host(old_site->id, host.name) : nullptr;
+                if (before == nullptr && options_.unchanged_files.count(host.origin.file) != 0) {
+                    ++plan.hosts_old;  // the same document, with inputs the caller found equal
+                    continue;
+                }
+                if (before != nullptr) {
+                    // The same host object in both models (a site they share) is the same document:
+                    // only what it refers to can have moved.
+                    const uint64_t doc_old =
+                        before == &host ? 0 : InputFingerprints::document(*before);
+                    const uint64_t doc_new =
+                        before == &host ? 0 : InputFingerprints::document(host);
+                    if (old_fp_.host(*old_site, *before, doc_old) ==
+                        new_fp_.host(site, host, doc_new))
+                        continue;  // same inputs, same bytes: not even rendered
+                }
+                jobs.push_back({&host, before});
             }
-            jobs.push_back({&host, before});
         }
         plan.hosts_rendered += jobs.size();
         std::vector<std::optional<HostPlan>> planned(jobs.size());
@@ -241,7 +262,7 @@ private:
             changed.push_back(std::move(*hp));
         }
         assignSiteWaves(changed, sp, plan);
-        if (old_site != nullptr) {
+        if (old_site != nullptr && old_site != &site) {  // a shared site lost no host
             for (const auto& h : old_site->hosts) {
                 if (new_.host(site.id, h.name) == nullptr)
                     sp.hosts.push_back(removed(*old_site, h));

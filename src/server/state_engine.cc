@@ -263,6 +263,27 @@ void StateEngine::onRevision(const control::RevisionPtr& revision) {
         rollout_->updateRules(rolloutRules(m));
         size_t in_model = 0;
         for (const auto& site : m.sites()) {
+            if (before && before->site(site.id) == &site) {
+                // The same site object as the last revision's: its hosts are the same documents,
+                // all in the rollout, and their settings move only with the definitions they
+                // name (stage count, before_shutdown, validate): compared once per (workflow,
+                // boot), not rebuilt per host.
+                std::map<std::pair<std::string_view, std::string_view>, bool> moved;
+                for (const auto& host : site.hosts) {
+                    auto [it, fresh] = moved.try_emplace({host.workflow, host.boot}, false);
+                    if (fresh) {
+                        const workflow::RolloutHost was = rolloutHost(*before, site, host),
+                                                    is = rolloutHost(m, site, host);
+                        it->second = was.stages != is.stages ||
+                                     was.has_before_shutdown != is.has_before_shutdown ||
+                                     was.has_validate != is.has_validate;
+                    }
+                    if (it->second)
+                        rollout_->updateHost(rolloutHost(m, site, host));
+                }
+                in_model += site.hosts.size();
+                continue;
+            }
             for (const auto& host : site.hosts) {
                 const std::string key = hostKey(site, host);
                 if (rollout_->status(key)) {

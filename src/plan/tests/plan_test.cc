@@ -78,6 +78,39 @@ TEST(Plan, SnippetChangeReprovisionsExactlyTheHostUsingIt) {
     EXPECT_EQ(p.hosts_rendered, 1u);  // web1's inputs did not move: never rendered
 }
 
+// Loaded through one parse cache, an unchanged site is the same object in both models, and
+// its hosts are judged by the definitions they name, once per (workflow, boot).
+TEST(Plan, ASiteBothModelsShareIsJudgedByTheDefinitionsItsHostsName) {
+    model::ParsedSotCache cache;
+    Sot a;
+    auto first = a.load(&cache);
+    Sot b = a;
+    b["assets/untyped/snippets/db.cfg"] = "{{define \"db\"}}engine=mysql{{end}}";
+    auto second = b.load(&cache);
+    ASSERT_TRUE(first && second);
+    ASSERT_EQ(first->site("lab"), second->site("lab")) << "the site is shared";
+    Plan p = computePlan(first, second);
+    auto hosts = hostsOf(p);
+    ASSERT_EQ(hosts.size(), 1u);
+    EXPECT_EQ(hosts[0]->host, "db1");
+    EXPECT_EQ(hosts[0]->reasons[0].text, "stage 1 (boot db): config changed");
+    EXPECT_EQ(p.hosts_rendered, 1u);
+
+    Sot c = b;
+    c.replace("os/linux.yml", "console: ttyS0", "console: ttyS1");  // both hosts boot it
+    auto third = c.load(&cache);
+    ASSERT_EQ(second->site("lab"), third->site("lab"));
+    p = computePlan(second, third);
+    EXPECT_EQ(hostsOf(p).size(), 2u);
+
+    Sot d = c;
+    d["os/unused.yml"] = "id: unused\nos_family: Debian\nboot:\n  kernel: k\n";
+    auto fourth = d.load(&cache);
+    p = computePlan(third, fourth);
+    EXPECT_FALSE(p.hasChanges());
+    EXPECT_EQ(p.hosts_rendered, 0u) << "no host names it";
+}
+
 TEST(Plan, NewAndRemovedHosts) {
     Sot a, b;
     b["sites/lab/inventory.yml"] = Sot::webHost("web1", 1) + "---\n" + Sot::dbHost("db2", 3);

@@ -72,8 +72,10 @@ public:
         return files;
     }
 
-    std::shared_ptr<const model::Model> load() const {
-        model::LoadResult r = model::loadSotFiles(files());
+    // With `cache`, a site whose files did not change since the last load through it is the
+    // very same object in both models (as the server loads revisions).
+    std::shared_ptr<const model::Model> load(model::ParsedSotCache* cache = nullptr) const {
+        model::LoadResult r = model::loadSotFiles(files(), {}, cache);
         for (const auto& d : r.diagnostics) {
             if (d.severity == model::Severity::Error)
                 ADD_FAILURE() << d.toString();

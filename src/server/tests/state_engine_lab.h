@@ -61,8 +61,12 @@ struct Lab {
     }
 };
 
-inline control::RevisionPtr revision(const Lab& lab, uint64_t number) {
-    auto loaded = model::loadSotFiles(lab.files());
+// With `cache`, an unchanged site is the same object as in the last revision loaded through
+// it (as the server loads revisions).
+inline control::RevisionPtr revision(const Lab& lab,
+                                     uint64_t number,
+                                     model::ParsedSotCache* cache = nullptr) {
+    auto loaded = model::loadSotFiles(lab.files(), {}, cache);
     EXPECT_TRUE(loaded.model && !loaded.hasErrors());
     for (const auto& d : loaded.diagnostics)
         ADD_FAILURE() << d.toString();

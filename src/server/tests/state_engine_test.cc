@@ -114,6 +114,41 @@ TEST(StateEngine, AChangedValidateContainerPutsTheHostOutOfDate) {
     EXPECT_EQ(story->front().transition.reason, "stage 2 (boot disk): containers changed");
 }
 
+// Revisions loaded through one parse cache share an unchanged site object: its hosts still
+// take the settings the definitions they name give them (here: validate containers added to
+// their last boot, without a change to any site file).
+TEST(StateEngine, ASharedSiteStillTakesItsHostsNewSettings) {
+    Lab lab;
+    model::ParsedSotCache cache;
+    SimulatedClock clock;
+    RecordingEffects fx;
+    auto first = revision(lab, 1, &cache);
+    StateEngine engine(first, &fx, StateEngineOptions{}, clock);
+    lab.validate = "validate:\n  - image: localhost/check\n    command: test -e /ok\n";
+    auto second = revision(lab, 2, &cache);
+    ASSERT_EQ(first->model->site("lab"), second->model->site("lab")) << "the site is shared";
+    engine.onRevision(second);
+    ASSERT_EQ(fx.requests().size(), 1u) << "a is out of date: its disk boot's containers changed";
+    fx.answer(0, true);
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "install"));
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "disk"));
+    EXPECT_EQ(engine.host("lab", "a")->status.phase, workflow::Phase::validating);
+
+    // The containers removed again, the site still shared.
+    fx.answer(1, true);
+    ASSERT_EQ(engine.host("lab", "a")->status.phase, workflow::Phase::provisioned);
+    lab.validate.clear();
+    auto third = revision(lab, 3, &cache);
+    ASSERT_EQ(second->model->site("lab"), third->model->site("lab"));
+    engine.onRevision(third);
+    EXPECT_EQ(engine.host("lab", "a")->status.phase, workflow::Phase::rebooting);
+    fx.answer(2, true);
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "install"));
+    ASSERT_TRUE(engine.checkpoint("lab", "a", "disk"));
+    EXPECT_EQ(engine.host("lab", "a")->status.phase, workflow::Phase::provisioned)
+        << "no validate containers any more";
+}
+
 TEST(StateEngine, RulesArePerSiteWithTheSitePolicy) {
     Lab lab;
     lab.policy = "policy:\n  timeout: 90\n  on_failure: {retry: 2, then: rollback}\n";
