@@ -499,24 +499,35 @@ TEST(StateEngineOverHttp, HostsAreServedFromTheRevisionTheyArePinnedTo) {
 
 // A SoT edited while the server was down is the next revision, planned against the stored
 // one (loaded from its files): the hosts it changes are out of date after the restart.
-TEST(StateEngineOverHttp, AnEditWhileDownIsTheNextRevisionAfterARestart) {
-    TempDir dir;
-    const fs::path sot = dir.path / "sot";
+// Revision 1 served and stopped, then the installer OS edited while the server is down.
+void servedOnceThenEdited(const fs::path& sot, const fs::path& state) {
     writeSot(sot, labFiles());
     {
-        Service svc(sot, dir.path / "state");
+        Service svc(sot, state);
         ASSERT_TRUE(svc.s);
         EXPECT_EQ(svc.s->server().stateEngine().revision(), 1u);
     }
     std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS3");
+}
+
+// After the edit: m1 (the master) is power-cycled first, the workers wait for it.
+void expectTheEditRollsOut(const Service& svc, server::RecordingEffects& fx) {
+    ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
+    EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
+                               {"m1", "rebooting"}, {"w1", "pending"}, {"w2", "pending"}}));
+}
+
+TEST(StateEngineOverHttp, AnEditWhileDownIsTheNextRevisionAfterARestart) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot";
+    ASSERT_NO_FATAL_FAILURE(servedOnceThenEdited(sot, dir.path / "state"));
     server::RecordingEffects fx;  // acts from the start: the new revision comes with it
     Service svc(sot, dir.path / "state", &fx);
     ASSERT_TRUE(svc.s);
     EXPECT_EQ(svc.s->server().stateEngine().revision(), 2u);
     ASSERT_EQ(fx.requests().size(), 1u);
-    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
-    EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
-                               {"m1", "rebooting"}, {"w1", "pending"}, {"w2", "pending"}}));
+    expectTheEditRollsOut(svc, fx);
     auto story = nlohmann::json::parse(httpGet(svc.userPort(), "/hosts/lab/w1").body);
     ASSERT_FALSE(story["transitions"].empty()) << story.dump();
     EXPECT_NE(story["transitions"][0]["reason"].get<std::string>().find("iPXE script changed"),
@@ -530,13 +541,7 @@ TEST(StateEngineOverHttp, AnEditWhileDownIsTheNextRevisionAfterARestart) {
 TEST(StateEngineOverHttp, ARevisionStoredButNotPlannedIsPlannedAfterARestart) {
     TempDir dir;
     const fs::path sot = dir.path / "sot";
-    writeSot(sot, labFiles());
-    {
-        Service svc(sot, dir.path / "state");
-        ASSERT_TRUE(svc.s);
-        EXPECT_EQ(svc.s->server().stateEngine().revision(), 1u);
-    }
-    std::ofstream(sot / "os/installer.yml", std::ios::trunc) << installerOs("ttyS3");
+    ASSERT_NO_FATAL_FAILURE(servedOnceThenEdited(sot, dir.path / "state"));
     {  // revision 2, stored as the server stores it before the rollout plans it
         auto db = store::SqliteDb::openDir((dir.path / "state").string());
         ASSERT_TRUE(db) << db.message();
@@ -554,10 +559,7 @@ TEST(StateEngineOverHttp, ARevisionStoredButNotPlannedIsPlannedAfterARestart) {
     Service svc(sot, dir.path / "state", &fx);
     ASSERT_TRUE(svc.s);
     EXPECT_EQ(svc.s->server().stateEngine().revision(), 2u) << "the SoT is revision 2: no third";
-    ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
-    EXPECT_EQ(fx.requests()[0].host, "lab/m1");
-    EXPECT_EQ(phases(svc), (std::map<std::string, std::string>{
-                               {"m1", "rebooting"}, {"w1", "pending"}, {"w2", "pending"}}));
+    expectTheEditRollsOut(svc, fx);
 }
 
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {
