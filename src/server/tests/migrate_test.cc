@@ -129,6 +129,32 @@ TEST_F(Migrate, EmbeddedToEtcdToEmbeddedIsIdentical) {
     EXPECT_EQ(first.revisions.size(), 1u);
 }
 
+// A record that follows the planned revision (stored without naming it) arrives naming it,
+// and the planned revision comes along: the copy means the same in a store of another kind.
+TEST_F(Migrate, AHostFollowingThePlannedRevisionKeepsItAcrossStores) {
+    fillEmbedded(a.path);
+    {
+        auto db = store::SqliteDb::openDir(a.path.string());
+        ASSERT_TRUE(db);
+        auto r = store::SqliteRolloutStore::on(*db);
+        HostRecord follows;
+        follows.key = "lab/node2";
+        RolloutChanges c{{follows}, {}};
+        c.follow = 3;
+        ASSERT_TRUE((*r)->wait((*r)->saveRollout(c, {}, 10)));
+    }
+    const SotState source = readEmbedded(a.path);
+    EXPECT_EQ(source.follow, 3u);
+    EXPECT_EQ(source.sites.at("lab").hosts.at("node2").revision, 3u) << "named when read";
+    ASSERT_EQ(run({}, embedded(a.path), etcdConfig()), 0) << err.str();
+    EXPECT_EQ(client->get("vq/cp/_rollout_follow").value()->value, "3");
+    ASSERT_EQ(run({}, etcdConfig(), embedded(b.path)), 0) << err.str();
+    const SotState copy = readEmbedded(b.path);
+    EXPECT_EQ(copy.follow, 3u);
+    EXPECT_EQ(copy.sites.at("lab").hosts.at("node2").provisioned_revision, 3u);
+    EXPECT_EQ(firstDifference(source, copy), "");
+}
+
 TEST_F(Migrate, EachBrokenRuleIsExit2NamingIt) {
     const Config src = embedded(a.path);
     const Config dst = etcdConfig();
