@@ -22,6 +22,7 @@ namespace {
 
 struct PowerFlags {
     std::string sot;
+    std::string config_dir;
     std::string site;
     std::string host;
     std::string action;
@@ -75,7 +76,7 @@ int runPower(const PowerFlags& f) {
                   << "\" (expected status, on, off, cycle, soft or pxe)\n";
         return kExitUsage;
     }
-    SotInput input = loadSotFor("power", f.sot, f.site);
+    SotInput input = loadSotFor("power", f.sot, f.site, f.config_dir);
     if (!input.model)
         return input.exit_code;
     Result<Found> found = findHost(*input.model, f);
@@ -117,6 +118,7 @@ void addPowerCommand(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "power", "Run one power action on a host through its BMC (IPMI) or SSH, from the SoT");
     cmd->add_option("--sot", flags->sot, "Source-of-truth directory")->required();
+    addConfigDirOption(*cmd, flags->config_dir);
     cmd->add_option("--site", flags->site, "Only look in this site (env id or directory)");
     cmd->add_option("--host", flags->host, "Host name in the SoT")->required();
     cmd->add_option("action", flags->action, "status, on, off, cycle, soft or pxe")->required();

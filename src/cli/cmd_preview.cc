@@ -17,6 +17,7 @@ namespace {
 
 struct PreviewFlags {
     std::string sot;
+    std::string config_dir;
     std::string mac;
     std::string boot;
     std::string site;
@@ -26,7 +27,7 @@ struct PreviewFlags {
 };
 
 int runPreview(const PreviewFlags& f) {
-    SotInput input = loadSotFor("preview", f.sot, f.site);
+    SotInput input = loadSotFor("preview", f.sot, f.site, f.config_dir);
     if (!input.model)
         return input.exit_code;
     render::RendererOptions options;
@@ -54,6 +55,7 @@ void addPreviewCommand(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand(
         "preview", "Print what a host would receive: its unattended config, or its iPXE script");
     cmd->add_option("--sot", flags->sot, "Source-of-truth directory")->required();
+    addConfigDirOption(*cmd, flags->config_dir);
     cmd->add_option("--mac", flags->mac, "MAC address of the host (any common spelling)")
         ->required();
     cmd->add_flag("--ipxe", flags->ipxe, "Print the iPXE boot script instead of the config");

@@ -1,10 +1,12 @@
-// vaquero validate --sot DIR [--site ID] [--strict] [--format text|json]
+// vaquero validate --sot DIR [--config-dir DIR] [--site ID] [--strict] [--format text|json]
 
 #include <filesystem>
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/sot_input.h"
 #include "model/load.h"
+#include "model/shared_definitions.h"
 #include "render/render_checks.h"
 
 namespace vq::cli {
@@ -12,6 +14,7 @@ namespace {
 
 struct ValidateOptions {
     std::string sot;
+    std::string config_dir;  // the shared definitions' checkout (Advanced SoT)
     std::string site;
     bool strict = false;
     std::string format = "text";
@@ -21,7 +24,10 @@ int runValidate(const ValidateOptions& opts) {
     model::LoadOptions load;
     load.site = opts.site;
     const std::filesystem::path root(opts.sot);
-    model::LoadResult result = model::loadSot(root, load);
+    const std::filesystem::path config_root(opts.config_dir);
+    model::LoadResult result = opts.config_dir.empty()
+                                   ? model::loadSot(root, load)
+                                   : model::loadSotWithDefinitions(root, config_root, load);
     if (result.io_failure) {
         for (const auto& d : result.diagnostics)
             std::cerr << "vaquero validate: " << d.message << "\n";
@@ -38,7 +44,8 @@ int runValidate(const ValidateOptions& opts) {
         if (opts.strict)
             d.severity = model::Severity::Error;
         // Point at the file as the operator names it, so editors can jump to it.
-        d.file = (root / d.file).lexically_normal().generic_string();
+        const bool shared = !opts.config_dir.empty() && !model::isSiteFile(d.file);
+        d.file = ((shared ? config_root : root) / d.file).lexically_normal().generic_string();
     }
     size_t errors = 0;
     for (const auto& d : diags)
@@ -48,6 +55,19 @@ int runValidate(const ValidateOptions& opts) {
     } else {
         for (const auto& d : diags)
             std::cout << d.toString() << "\n";
+        if (opts.config_dir.empty() && result.model) {
+            for (const auto& site : result.model->sites()) {
+                if (site.config) {
+                    // Not the URL: it may carry credentials.
+                    std::cout << "note: site " << site.id << " takes assets/, os/, boot/ and "
+                              << "workflows/ from the " << site.config->type << " configuration '"
+                              << site.config->id
+                              << "' (its config: document); give --config-dir with a checkout "
+                              << "of it to check them together\n";
+                    break;
+                }
+            }
+        }
         const size_t hosts = result.model ? result.model->hostCount() : 0;
         const size_t sites = result.model ? result.model->sites().size() : 0;
         std::cout << opts.sot << ": " << model::diagnosticsSummary(diags) << " (" << result.files
@@ -66,6 +86,7 @@ void addValidateCommand(CLI::App& app, Context& ctx) {
     cmd->add_option("--sot,--sot-dir", opts->sot,
                     "SoT directory (assets/, os/, boot/, workflows/, sites/)")
         ->required();
+    addConfigDirOption(*cmd, opts->config_dir);
     cmd->add_option("--site", opts->site, "Only this site (env id or directory under sites/)");
     cmd->add_flag("--strict", opts->strict, "Treat warnings as errors");
     cmd->add_option("--format", opts->format, "Output format")

@@ -3,11 +3,17 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "model/shared_definitions.h"
 
 namespace vq::cli {
 
-SotInput loadSotFor(const std::string& command, const std::string& sot, const std::string& site) {
-    model::LoadResult loaded = model::loadSot(sot, model::LoadOptions{site});
+SotInput loadSotFor(const std::string& command,
+                    const std::string& sot,
+                    const std::string& site,
+                    const std::string& config_dir) {
+    model::LoadResult loaded = config_dir.empty() ? model::loadSot(sot, model::LoadOptions{site})
+                                                  : model::loadSotWithDefinitions(
+                                                        sot, config_dir, model::LoadOptions{site});
     if (loaded.io_failure || !loaded.model) {
         for (const auto& d : loaded.diagnostics)
             std::cerr << d.toString() << "\n";
@@ -22,6 +28,12 @@ SotInput loadSotFor(const std::string& command, const std::string& sot, const st
         return {nullptr, kExitFailure};
     }
     return {loaded.model, kExitOk};
+}
+
+void addConfigDirOption(CLI::App& cmd, std::string& config_dir) {
+    cmd.add_option("--config-dir", config_dir,
+                   "Take assets/, os/, boot/ and workflows/ from this directory (a checkout of "
+                   "the configuration repository the sites' config: documents name)");
 }
 
 }  // namespace vq::cli

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "model/load.h"
 
 namespace vq::cli {
@@ -15,7 +17,14 @@ struct SotInput {
     int exit_code = 0;                          // set when model is null
 };
 
-// `command` names the command in the message ("preview", "power").
-SotInput loadSotFor(const std::string& command, const std::string& sot, const std::string& site);
+// `command` names the command in the message ("preview", "power"). With `config_dir`, the
+// shared definitions come from there (the Advanced SoT: model/shared_definitions.h).
+SotInput loadSotFor(const std::string& command,
+                    const std::string& sot,
+                    const std::string& site,
+                    const std::string& config_dir = {});
+
+// Adds --config-dir to a command that reads a SoT.
+void addConfigDirOption(CLI::App& cmd, std::string& config_dir);
 
 }  // namespace vq::cli

@@ -10,16 +10,13 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
+#include "model/shared_definitions.h"
 #include "model/sot_bundle.h"
 
 namespace vq::server {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool underSites(const std::string& path) {
-    return path.compare(0, 6, "sites/") == 0;
-}
 
 bool sameConfig(const model::SotConfig& a, const model::SotConfig& b) {
     return a.id == b.id && a.type == b.type && a.url == b.url && a.ref == b.ref;
@@ -70,7 +67,7 @@ Result<std::optional<ConfigRepos::Taken>> ConfigRepos::take(const model::Model& 
     auto taken = config.type == "local" ? takeLocal(config) : takeGit(config);
     if (!taken)
         return taken.status().prefixed("site " + first->id + "'s configuration repository");
-    std::erase_if(taken->files, [](const NamedFile& f) { return underSites(f.path); });
+    std::erase_if(taken->files, [](const NamedFile& f) { return model::isSiteFile(f.path); });
     return std::optional<Taken>(std::move(*taken));
 }
 
@@ -138,15 +135,6 @@ Result<ConfigRepos::Taken> ConfigRepos::takeLocal(const model::SotConfig& config
     out.key = fmt::format("local:{:016x}", hash.digest());
     out.summary = "configuration directory " + config.url;
     return out;
-}
-
-std::vector<NamedFile> withSharedDefinitions(std::vector<NamedFile> files,
-                                             const std::vector<NamedFile>& shared) {
-    std::erase_if(files, [](const NamedFile& f) { return !underSites(f.path); });
-    files.insert(files.end(), shared.begin(), shared.end());
-    std::sort(files.begin(), files.end(),
-              [](const NamedFile& a, const NamedFile& b) { return a.path < b.path; });
-    return files;
 }
 
 }  // namespace vq::server

@@ -63,8 +63,4 @@ private:
     std::map<std::string, std::unique_ptr<git::Mirror>> mirrors_;  // by id + "\n" + url
 };
 
-// Everything of `files` outside sites/ replaced by `shared` (which has nothing under sites/).
-std::vector<NamedFile> withSharedDefinitions(std::vector<NamedFile> files,
-                                             const std::vector<NamedFile>& shared);
-
 }  // namespace vq::server

@@ -11,6 +11,7 @@
 
 #include "base/file_set.h"
 #include "base/log.h"
+#include "model/shared_definitions.h"
 #include "server/config_repos.h"
 
 namespace vq::server {
@@ -178,7 +179,7 @@ std::shared_ptr<const model::Model> GitSotSource::load(const std::string& commit
         }
         std::string hook_id;
         if (*config) {
-            files = withSharedDefinitions(std::move(files), (*config)->files);
+            files = model::withSharedDefinitions(std::move(files), (*config)->files);
             key += "|" + (*config)->key;
             overlaid = true;
             attempt.config = (*config)->summary;

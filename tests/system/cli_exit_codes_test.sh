@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The binary's exit codes as scripts see them (README "Commands"): 0 success, 2 a usage
-# error (migrate's flag rules among them, named). Needs no root and no tool, so it never
-# skips.
+# The binary's exit codes as scripts see them (README "Commands"): 0 success, 1 a SoT with
+# errors, 2 a usage error (migrate's flag rules among them, named); and validate of an
+# Advanced SoT (sites only, a config: document naming the definitions) with and without
+# --config-dir. Needs no root and no tool, so it never skips.
 source "$(dirname "$0")/lib.sh"
 [ -x "$VAQUERO_BIN" ] || vq_fail "no vaquero binary at $VAQUERO_BIN"
 
@@ -27,4 +28,17 @@ expect_exit 2 "^vaquero migrate: --src-site needs --src-sot" migrate --src a.yam
 expect_exit 2 "a.yaml" migrate --src a.yaml --dst b.yaml
 expect_exit 2 "" no-such-command
 expect_exit 2 "" validate --no-such-flag
-echo "PASS: exit codes 0 and 2"
+
+# An Advanced SoT: sites/ only, the definitions in a directory of their own.
+src=${VQ_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+mkdir -p "$VQ_TMP/adv" "$VQ_TMP/defs"
+cp -r "$src/examples/vagrant-lab/local/sites" "$VQ_TMP/adv/"
+for d in assets boot os workflows; do cp -r "$src/examples/vagrant-lab/local/$d" "$VQ_TMP/defs/"; done
+printf 'config:\n  id: defs\n  type: local\n  url: %s\n' "$VQ_TMP/defs" > "$VQ_TMP/adv/sites/test-site/cluster-config.yml"
+expect_exit 1 "" validate --sot "$VQ_TMP/adv"
+grep -q "note: site test-site takes assets/, os/, boot/ and workflows/ from the local configuration 'defs'" "$VQ_TMP/out" || {
+  cat "$VQ_TMP/out"; vq_fail "validate does not say where the definitions are"; }
+expect_exit 0 "" validate --sot "$VQ_TMP/adv" --config-dir "$VQ_TMP/defs"
+grep -q ": ok$" "$VQ_TMP/out" || { cat "$VQ_TMP/out"; vq_fail "validate --config-dir is not ok"; }
+expect_exit 2 "" validate --sot "$VQ_TMP/adv" --config-dir "$VQ_TMP/nowhere"
+echo "PASS: exit codes 0, 1 and 2"
