@@ -24,4 +24,16 @@ LoadResult loadSotWithDefinitions(const std::filesystem::path& sot,
                                   const std::filesystem::path& definitions,
                                   const LoadOptions& options = {});
 
+// A local SoT as the server loads it: the directory `root`, and when its sites name a
+// configuration of type local (a directory), the shared definitions from that directory.
+struct LocalSotLoad {
+    LoadResult result;
+    std::vector<SotFile> files;         // what the model was loaded from
+    std::filesystem::path definitions;  // the configuration directory named ("" if none)
+    std::string ignored;                // a configuration named but not taken, and why
+};
+LocalSotLoad loadLocalSot(const std::filesystem::path& root,
+                          const LoadOptions& options = {},
+                          ParsedSotCache* cache = nullptr);
+
 }  // namespace vq::model

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "etcd/client.h"
@@ -13,6 +15,7 @@
 #include "base/version.h"
 #include "http/server.h"
 #include "model/load.h"
+#include "model/shared_definitions.h"
 #include "model/sot_bundle.h"
 #include "server/dashboard_api.h"
 #include "server/etcd_client.h"
@@ -85,6 +88,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     model::LoadOptions load_options;
     std::shared_ptr<const model::Model> first_model;
     std::string first_commit;
+    std::optional<std::string> first_bundle;  // a local SoT's, its definitions included
     if (s->sot_.kind == SotSourceConfig::Kind::Git) {
         auto git = s->openGitSot(load_options);
         if (!git)
@@ -92,9 +96,14 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         first_model = git->model;
         first_commit = git->commit;
     } else {
-        auto first = model::loadSot(s->sot_.root, load_options, &s->sot_cache_);
-        if (first.io_failure || !first.model)
-            return Status::unavailable("cannot read SoT " + s->sot_.root);
+        auto local = model::loadLocalSot(s->sot_.root, load_options, &s->sot_cache_);
+        const model::LoadResult& first = local.result;
+        if (first.io_failure || !first.model) {
+            std::string why;
+            for (const auto& d : first.diagnostics)
+                why += ": " + d.message;
+            return Status::unavailable("cannot read SoT " + s->sot_.root + why);
+        }
         if (first.hasErrors()) {
             for (const auto& d : first.diagnostics)
                 std::cerr << d.toString() << "\n";
@@ -107,16 +116,14 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         }
         VQ_LOG_INFO("SOT_LOADED id={} root={} hosts={} warnings={}", s->sot_.id, s->sot_.root,
                     first.model->hostCount(), first.warningCount());
-        for (const auto& site : first.model->sites()) {
-            if (site.config) {
-                VQ_LOG_WARN(
-                    "SOT_CONFIG_IGNORED sot={} site={} config={}: a local SoT serves its own "
-                    "assets/, os/, boot/ and workflows/; configuration repositories are followed "
-                    "for git SoTs (SoT[].Git)",
-                    s->sot_.id, site.id, site.config->id);
-            }
-        }
+        if (!local.ignored.empty())
+            VQ_LOG_WARN("SOT_CONFIG_IGNORED sot={} reason=\"{}\"", s->sot_.id, local.ignored);
+        if (!local.definitions.empty())
+            VQ_LOG_INFO("SOT_CONFIG sot={} definitions={}", s->sot_.id, local.definitions.string());
         first_model = first.model;
+        s->definitions_dir_ = local.definitions;
+        // What is stored as the revision is what the model was loaded from.
+        first_bundle = model::packSot(std::move(local.files));
     }
     s->models_.set(first_model);
     Server* self = s.get();
@@ -140,7 +147,14 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
 
     // Where the rollout stood: the last stored revision is what the engine starts from; the
     // SoT as it is now is that revision again, or the next one.
-    auto bundle = model::bundleOfDir(s->sotDir());
+    auto bundle =
+        first_bundle ? Result<std::string>(*first_bundle) : model::bundleOfDir(s->sotDir());
+    if (first_bundle) {
+        // The first publication below stores this bundle, not the directory's alone.
+        std::promise<std::string> ready;
+        ready.set_value(*first_bundle);
+        s->next_bundle_ = ready.get_future();
+    }
     if (!bundle) {
         return Status::unavailable("cannot read SoT " + s->sotDir().string() + ": " +
                                    bundle.message());
@@ -236,6 +250,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     if (publish_current && !s->revisions_.publish(first_model, s->sot_.id, first_commit))
         return Status::unavailable("cannot store the next revision number in SavePath " +
                                    s->config_.save_path);
+    s->next_bundle_ = {};  // the first bundle, if no publication took it
 
     if (s->git_source_) {
         s->git_source_->onAccepted([self](const GitSotSource::Loaded& loaded) {
@@ -265,7 +280,8 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         // A change is loaded once it has held still this long (a file truncated and not yet
         // rewritten is a valid, empty, inventory); short, as agents wait for it.
         std::min<std::chrono::milliseconds>(std::chrono::seconds(s->config_.poll_interval_s),
-                                            kSotSettle));
+                                            kSotSettle),
+        s->definitions_dir_);
     return s;
 }
 

@@ -169,7 +169,8 @@ private:
     // After the engine its answers call, before the effects that submit to it.
     std::unique_ptr<TaskQueue> tasks_;
     std::unique_ptr<Effects> own_effects_;
-    std::unique_ptr<SotWatcher> watcher_;  // a local SoT
+    std::unique_ptr<SotWatcher> watcher_;    // a local SoT
+    std::filesystem::path definitions_dir_;  // its configuration directory, if its sites name one
     // The bundle of the revision the watcher is publishing (its thread only), so what is
     // stored is what was loaded.
     std::future<std::string> next_bundle_;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "model/shared_definitions.h"
 
 namespace vq::server {
 namespace fs = std::filesystem;
@@ -18,8 +19,10 @@ SotWatcher::SotWatcher(fs::path root,
                        Accept accept,
                        OnSwap on_swap,
                        model::ParsedSotCache* cache,
-                       std::chrono::milliseconds settle)
+                       std::chrono::milliseconds settle,
+                       fs::path definitions)
     : root_(std::move(root)),
+      definitions_(std::move(definitions)),
       options_(std::move(options)),
       holder_(holder),
       interval_(interval),
@@ -27,7 +30,14 @@ SotWatcher::SotWatcher(fs::path root,
       on_swap_(std::move(on_swap)),
       cache_(cache),
       settle_(settle) {
-    loaded_fingerprint_ = holder_.get() ? fingerprint(root_) : std::string();
+    loaded_fingerprint_ = holder_.get() ? currentFingerprint() : std::string();
+}
+
+std::string SotWatcher::currentFingerprint() const {
+    std::string fp = fingerprint(root_);
+    if (!definitions_.empty())
+        fp += "== definitions " + definitions_.string() + "\n" + fingerprint(definitions_);
+    return fp;
 }
 
 SotWatcher::~SotWatcher() {
@@ -69,7 +79,7 @@ std::string SotWatcher::fingerprint(const fs::path& root) {
 
 bool SotWatcher::pollOnce() {
     settling_ = false;
-    const std::string fp = fingerprint(root_);
+    const std::string fp = currentFingerprint();
     if (fp == loaded_fingerprint_ || fp == rejected_fingerprint_)
         return false;
     if (settle_.count() > 0) {
@@ -91,24 +101,30 @@ bool SotWatcher::pollOnce() {
                    std::chrono::steady_clock::now() - t)
             .count();
     };
-    std::vector<model::SotFile> files;
-    std::string read_error;
-    const bool read = model::readSotDir(root_, files, read_error);
+    model::LocalSotLoad loaded = model::loadLocalSot(root_, options_, cache_);
     const auto read_ms = msSince(started);
-    if (fingerprint(root_) != fp) {
+    if (currentFingerprint() != fp) {
         VQ_LOG_WARN("SOT_RELOAD_DEFERRED root={} reason=\"changed while being read\"",
                     root_.string());
         settling_ = true;
         return false;
     }
-    model::LoadResult result;
-    if (read)
-        result = model::loadSotFiles(files, options_, cache_);
+    if (loaded.definitions != definitions_) {
+        // Another configuration directory: watched from now on, the load judged below.
+        definitions_ = loaded.definitions;
+        VQ_LOG_INFO("SOT_CONFIG root={} definitions={}", root_.string(),
+                    definitions_.empty() ? std::string("the SoT's own") : definitions_.string());
+    }
+    if (!loaded.ignored.empty())
+        VQ_LOG_WARN("SOT_CONFIG_IGNORED root={} reason=\"{}\"", root_.string(), loaded.ignored);
+    const std::string loaded_fp = currentFingerprint();
+    model::LoadResult& result = loaded.result;
+    const std::vector<model::SotFile>& files = loaded.files;
     std::string refusal;
-    if (!read) {
-        refusal = "cannot read " + root_.string() + ": " + read_error;
-    } else if (result.io_failure || !result.model) {
+    if (result.io_failure || !result.model) {
         refusal = "cannot read " + root_.string();
+        for (const auto& d : result.diagnostics)
+            refusal += ": " + d.message;
     } else if (result.hasErrors()) {
         for (const auto& d : result.diagnostics) {
             if (d.severity == model::Severity::Error) {
@@ -122,11 +138,11 @@ bool SotWatcher::pollOnce() {
     if (!refusal.empty()) {
         VQ_LOG_ERROR("SOT_RELOAD_REJECTED root={} reason=\"{}\" keeping=last-good-model",
                      root_.string(), refusal);
-        rejected_fingerprint_ = fp;
+        rejected_fingerprint_ = loaded_fp;
         return false;
     }
     holder_.set(result.model);
-    loaded_fingerprint_ = fp;
+    loaded_fingerprint_ = loaded_fp;
     rejected_fingerprint_.clear();
     VQ_LOG_INFO("SOT_RELOADED root={} hosts={} warnings={} read_ms={} load_ms={}", root_.string(),
                 result.model->hostCount(), result.warningCount(), read_ms,

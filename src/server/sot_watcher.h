@@ -9,6 +9,10 @@
 // is dropped and read again. And a change is loaded only once it has held still for `settle`
 // (a file truncated and not yet rewritten is a valid, empty, inventory): measured on the
 // steady clock, between polls that see the same fingerprint.
+//
+// When the SoT's sites name a configuration directory (`config: {type: local, url: DIR}`),
+// the shared definitions come from DIR (model::loadLocalSot) and DIR is watched too (by its
+// fingerprint, so a change there is seen within the poll interval).
 
 #include <chrono>
 #include <condition_variable>
@@ -45,7 +49,8 @@ public:
                Accept accept = {},
                OnSwap on_swap = {},
                model::ParsedSotCache* cache = nullptr,
-               std::chrono::milliseconds settle = std::chrono::milliseconds(0));
+               std::chrono::milliseconds settle = std::chrono::milliseconds(0),
+               std::filesystem::path definitions = {});
     ~SotWatcher();
 
     // One poll now (tests); true when the model was replaced.
@@ -59,8 +64,11 @@ public:
 private:
     void run();
     bool stopping();
+    // The SoT's fingerprint and, when it takes them from a directory, its definitions'.
+    std::string currentFingerprint() const;
 
     std::filesystem::path root_;
+    std::filesystem::path definitions_;  // the configuration directory of the last load
     model::LoadOptions options_;
     control::ModelHolder& holder_;
     std::chrono::milliseconds interval_;

@@ -562,6 +562,38 @@ TEST(StateEngineOverHttp, ARevisionStoredButNotPlannedIsPlannedAfterARestart) {
     expectTheEditRollsOut(svc, fx);
 }
 
+// A local SoT whose sites name a configuration directory (`config: {type: local}`): the
+// definitions come from there, a restart with neither changed is no new revision (what is
+// stored is the pair), and an edit in the directory is the next revision.
+TEST(StateEngineOverHttp, ALocalSotTakesItsDefinitionsFromItsConfigurationDirectory) {
+    TempDir dir;
+    const fs::path sot = dir.path / "sot", defs = dir.path / "defs";
+    std::vector<model::SotFile> sites, shared;
+    for (auto& f : labFiles())
+        (f.path.starts_with("sites/") ? sites : shared).push_back(f);
+    sites.push_back({"sites/lab/cluster-config.yml",
+                     "config:\n  id: defs\n  type: local\n  url: " + defs.string() + "\n"});
+    writeSot(sot, sites);
+    writeSot(defs, shared);
+    auto ipxe = [](Service& svc) {
+        return httpGet(svc.bootPort(), std::string("/ipxe?mac=") + kWorker1 + "&boot=install").body;
+    };
+    {
+        Service svc(sot, dir.path / "state");
+        ASSERT_TRUE(svc.s);
+        EXPECT_EQ(svc.s->server().stateEngine().revision(), 1u);
+        EXPECT_NE(ipxe(svc).find("ttyS0"), std::string::npos) << ipxe(svc);
+    }
+    server::RecordingEffects fx;  // the edit below reboots hosts: recorded, not sent
+    Service svc(sot, dir.path / "state", &fx);
+    ASSERT_TRUE(svc.s);
+    EXPECT_EQ(svc.s->server().stateEngine().revision(), 1u) << "nothing changed: revision 1";
+    std::ofstream(defs / "os/installer.yml", std::ios::trunc) << installerOs("ttyS7");
+    ASSERT_TRUE(waitForRevision(svc, 2)) << "an edit in the configuration directory";
+    ASSERT_TRUE(fx.waitFor(1, std::chrono::seconds(5)));
+    EXPECT_EQ(fx.requests()[0].host, "lab/m1") << "the master first";
+}
+
 TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {
     std::shared_ptr<const model::Model> none;
     http::Router router;

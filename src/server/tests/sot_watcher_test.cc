@@ -1,5 +1,6 @@
 #include "server/sot_watcher.h"
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
@@ -58,6 +59,47 @@ TEST_F(SotWatcherTest, ValidChangeSwapsInvalidKeepsLastGood) {
     write("sites/test-site/inventory.yml", saved, false);
     EXPECT_TRUE(w.pollOnce());
     EXPECT_NE(holder_.get(), second);
+}
+
+// A site's config: document naming a directory: the definitions come from there, a change
+// there is a reload, and what is handed on is the SoT with those definitions.
+TEST_F(SotWatcherTest, AConfigurationDirectoryIsTakenAndWatched) {
+    std::vector<model::SotFile> handed;
+    SotWatcher w(
+        root_, {}, holder_, std::chrono::milliseconds(50), {},
+        [&](const std::shared_ptr<const model::Model>&, const std::vector<model::SotFile>& files) {
+            handed = files;
+            return true;
+        });
+    const fs::path defs = root_.string() + "-defs";
+    fs::remove_all(defs);
+    fs::create_directories(defs);
+    for (const char* d : {"assets", "boot", "os", "workflows"})
+        fs::rename(root_ / d, defs / d);
+    write("sites/test-site/cluster-config.yml",
+          "config:\n  id: defs\n  type: local\n  url: " + defs.string() + "\n", false);
+    ASSERT_TRUE(w.pollOnce()) << "sites only, definitions from " << defs;
+    const auto os = [&] { return holder_.get()->os("coreos-1053.2.0-stable"); };
+    ASSERT_NE(os(), nullptr);
+    EXPECT_NE(std::find_if(handed.begin(), handed.end(),
+                           [](const model::SotFile& f) { return f.path == "os/coreos-pxe.yml"; }),
+              handed.end())
+        << "the revision holds the definitions it was loaded with";
+    EXPECT_FALSE(w.pollOnce());
+
+    std::ofstream(defs / "os/coreos-pxe.yml", std::ios::app) << "# touched\n";
+    EXPECT_TRUE(w.pollOnce()) << "a change in the configuration directory is a reload";
+
+    // Gone: the SoT does not load (its workflows are unknown), the last good one serves.
+    fs::rename(defs, defs.string() + ".away");
+    const auto served = holder_.get();
+    EXPECT_FALSE(w.pollOnce());
+    EXPECT_EQ(holder_.get(), served);
+    fs::rename(defs.string() + ".away", defs);
+    EXPECT_FALSE(w.pollOnce()) << "back as it was: what is served";
+    std::ofstream(defs / "os/coreos-pxe.yml", std::ios::app) << "# again\n";
+    EXPECT_TRUE(w.pollOnce());
+    fs::remove_all(defs);
 }
 
 TEST_F(SotWatcherTest, AcceptHookCanRefuse) {
