@@ -317,25 +317,47 @@ void Rollout::advanceUnchanged(uint64_t revision,
                                const std::set<std::string, std::less<>>& changed) {
     const uint64_t before = latest_;
     latest_ = std::max(latest_, revision);
-    for (const auto& [key, i] : index_) {
+    size_t moved = 0;  // followers whose pins move from `before` to `revision` together
+    for (size_t i = 0; i < hosts_.size(); ++i) {
         Host& h = hosts_[i];
-        if (h.rolled_back || changed.count(key) != 0)
+        if (h.removed || h.rolled_back || (!changed.empty() && changed.count(h.spec.key) != 0))
             continue;
         if (h.st.phase == Phase::provisioned && h.st.provisioned_revision < revision) {
             const bool followed = follows(h, before);
             h.st.revision = revision;
             h.st.provisioned_revision = revision;
             h.previous_revision = 0;
-            // A host that followed the planned revision still does: its stored record says
-            // so already, only its pins move.
-            if (followed && follows(h, latest_))
-                unpinned_.insert(i);
-            else
+            if (!followed || !follows(h, latest_)) {
                 touch(h);
+                continue;
+            }
+            // It followed and still does: its stored record says so already. Its pins move
+            // with every other follower's at once, below, unless they wait for syncPins.
+            const std::array<uint64_t, 4> synced{before, before, 0, 0};
+            if (h.pins == synced && unpinned_.count(i) == 0) {
+                h.pins = {revision, revision, 0, 0};
+                ++moved;
+            } else {
+                unpinned_.insert(i);
+            }
         } else if (h.st.phase == Phase::pending && h.st.revision < revision) {
             touch(h);
             h.st.revision = revision;  // not started: its target's bytes are the newest's
         }
+    }
+    if (moved != 0) {
+        // Each follower counted `before` twice (revision, provisioned revision).
+        if (auto it = pins_.find(before); it != pins_.end()) {
+            it->second -= std::min(it->second, 2 * moved);
+            if (it->second == 0) {
+                pins_.erase(it);
+                released_.insert(before);
+            }
+        }
+        size_t& now = pins_[revision];
+        if (now == 0)
+            released_.erase(revision);
+        now += 2 * moved;
     }
 }
 
