@@ -111,8 +111,8 @@ private:
     // Keeps the revisions the manifest serves hosts from (fetching those missing) and
     // drops the others.
     void keepPinned();
-    void fetchPinned(uint64_t revision);
-    void cachePinned(uint64_t newest);  // pinning_mu_ held
+    void fetchPinned(uint64_t revision);  // pinning_mu_ held
+    void cachePinned(uint64_t newest);    // pinning_mu_ held
     bool sendEvents(const std::vector<std::string>& encoded);
     bool drainCheckpoints();
     void setConnected(bool up);

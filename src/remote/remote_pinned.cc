@@ -4,6 +4,7 @@
 #include "remote/remote_links.h"
 
 #include "base/log.h"
+#include "model/sot_bundle.h"
 #include "model/sot_delta.h"
 
 namespace vq::remote {
@@ -129,6 +130,12 @@ void RemoteLinks::fetchPinned(uint64_t revision) {
         pinned_missing_.insert(revision);
         return;
     }
+    // Cached from the files it was loaded from: the whole bundle is not downloaded again.
+    const Status cached =
+        loaded->from_delta ? cache_.savePinned(revision, model::packSot(std::move(loaded->files)))
+                           : cache_.savePinned(revision, bundle->body);
+    if (cached)
+        cached_pins_.insert(revision);
     auto rev = std::make_shared<control::ModelRevision>();
     rev->number = revision;
     rev->loaded = std::chrono::system_clock::now();
