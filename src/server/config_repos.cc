@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
 
 #include "git/mirror.h"
 #include "git/tree_files.h"
@@ -11,7 +12,6 @@
 
 #include "base/log.h"
 #include "model/shared_definitions.h"
-#include "model/sot_bundle.h"
 
 namespace vq::server {
 namespace {
@@ -26,12 +26,13 @@ std::string describe(const model::SotConfig& c) {
     return fmt::format("{} {} ({})", c.type, git::urlWithoutCredentials(c.url), c.id);
 }
 
-// A mirror directory name from the GitHook id: letters, digits, '-', '_' and '.' kept.
-std::string dirName(const std::string& id) {
+// A mirror's directory: the GitHook id (letters, digits, '-' and '_' kept) and a hash of the
+// URL, so that a configuration moved to another repository is not fetched into the old one.
+std::string dirName(const std::string& id, const std::string& url) {
     std::string out;
     for (char c : id)
         out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-    return out.empty() ? "_" : out;
+    return fmt::format("{}-{:016x}.git", out, plan::fnv64(url));
 }
 
 }  // namespace
@@ -64,7 +65,13 @@ Result<std::optional<ConfigRepos::Taken>> ConfigRepos::take(const model::Model& 
     if (first == nullptr)
         return std::optional<Taken>();
     const model::SotConfig& config = *first->config;
-    auto taken = config.type == "local" ? takeLocal(config) : takeGit(config);
+    if (config.type != "git") {
+        // A directory on the server is not for whoever pushes to the SoT to choose.
+        return Status::invalidArgument(
+            "site " + first->id + " names a " + config.type +
+            " configuration: a git SoT takes its configuration from git (type: git)");
+    }
+    auto taken = takeGit(config);
     if (!taken)
         return taken.status().prefixed("site " + first->id + "'s configuration repository");
     std::erase_if(taken->files, [](const NamedFile& f) { return model::isSiteFile(f.path); });
@@ -88,7 +95,7 @@ Result<ConfigRepos::Taken> ConfigRepos::takeGit(const model::SotConfig& config) 
         if (git::urlWithoutCredentials(config.url) == git::urlWithoutCredentials(hook->url))
             remote.token = hook->token;
         remote.deadline = fetch_deadline_;
-        auto mirror = git::Mirror::open(dir_ / (dirName(config.id) + ".git"), remote);
+        auto mirror = git::Mirror::open(dir_ / dirName(config.id, config.url), remote);
         if (!mirror)
             return mirror.status();
         it = mirrors_.emplace(slot, std::move(*mirror)).first;
@@ -120,20 +127,6 @@ Result<ConfigRepos::Taken> ConfigRepos::takeGit(const model::SotConfig& config) 
     out.summary = fmt::format("configuration {} {} = {}", git::urlWithoutCredentials(config.url),
                               ref, *commit);
     out.hook_id = config.id;
-    return out;
-}
-
-Result<ConfigRepos::Taken> ConfigRepos::takeLocal(const model::SotConfig& config) {
-    auto files = model::readSotFiles(config.url);
-    if (!files)
-        return files.status().prefixed(describe(config));
-    plan::Fnv64 hash;
-    for (const auto& f : *files)
-        hash.field(f.path).field(f.data);
-    Taken out;
-    out.files = std::move(*files);
-    out.key = fmt::format("local:{:016x}", hash.digest());
-    out.summary = "configuration directory " + config.url;
     return out;
 }
 

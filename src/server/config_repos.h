@@ -1,17 +1,19 @@
 #pragma once
-// The Advanced SoT's configuration repositories. A site whose env.yml, or the first document
-// of one of its cluster files, is a `config:` document takes the shared definitions (assets/,
-// os/, boot/, workflows/: everything outside sites/) from the repository it names instead of
-// from the SoT's own tree ("a config section takes precedence"):
+// The Advanced SoT's configuration repositories, for a git SoT. A site whose env.yml, or the
+// first document of one of its cluster files, is a `config:` document takes the shared
+// definitions (assets/, os/, boot/, workflows/: everything outside sites/) from the
+// repository it names instead of from the SoT's own tree ("a config section takes
+// precedence"):
 //
 //   config: {id: <GitHook ID>, type: git, url: <repository>, ref: <branch, tag or commit>}
-//   config: {id: <name>, type: local, url: <directory on the server>}
 //
-// A git repository is mirrored under <dir>/<id>.git and fetched on every load; the GitHook
-// `id` names is the webhook a push to it arrives on, and its token is sent only to its own
-// URL (a SoT cannot make the server send a token elsewhere). `ref` defaults to the SoT's
-// branch. An unreachable repository serves what was fetched last, loudly. One revision holds
-// one set of shared definitions, so every site that names a configuration must name the same.
+// The repository is mirrored under <dir>/<id>-<url hash>.git and fetched on every load; the
+// GitHook `id` names is the webhook a push to it arrives on, and its token is sent only to
+// its own URL (a SoT cannot make the server send a token elsewhere). `ref` defaults to the
+// SoT's branch. An unreachable repository serves what was fetched last, loudly. `type: local`
+// (a directory on the server) is refused here: not for whoever pushes to choose (a local SoT
+// follows those: model::loadLocalSot). One revision holds one set of shared definitions, so
+// every site that names a configuration must name the same.
 
 #include <chrono>
 #include <filesystem>
@@ -39,7 +41,7 @@ public:
         std::vector<NamedFile> files;  // outside sites/ only
         std::string key;               // changes when what is taken changes
         std::string summary;           // for the log and GET /sot
-        std::string hook_id;           // a git repository's GitHook ("" for local)
+        std::string hook_id;           // the repository's GitHook
     };
 
     ConfigRepos(std::filesystem::path dir,
@@ -54,7 +56,6 @@ public:
 
 private:
     Result<Taken> takeGit(const model::SotConfig& config);
-    Result<Taken> takeLocal(const model::SotConfig& config);
 
     std::filesystem::path dir_;
     std::vector<GitHookConfig> hooks_;

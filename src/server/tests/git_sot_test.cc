@@ -2,7 +2,6 @@
 // commits to with the git tool, the server's mirror of it, and the Gitter's answers to
 // webhook deliveries (signed, unsigned, for other branches, for unknown hooks).
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 
@@ -318,22 +317,18 @@ TEST_F(ConfigRepoTest, ARefNamesABranchATagOrACommit) {
     EXPECT_NE(source_->lastAttempt().config.find(first), std::string::npos);
 }
 
-TEST_F(ConfigRepoTest, AConfigurationOnTheServersDiskIsReadAsItIs) {
-    const fs::path dir = root_ / "local-config";
-    fs::create_directories(dir / "os");
-    fs::copy(config_->work() / "boot", dir / "boot", fs::copy_options::recursive);
-    fs::copy(config_->work() / "workflows", dir / "workflows", fs::copy_options::recursive);
-    std::ofstream(dir / "os/installer.yml") << installerOs("http://10.99.0.5/local");
-    remote_->write("sites/lab/hosts.yml", clusterConfig("defs", dir.string(), "local") + "---\n" +
-                                              host("node1", "52:54:00:00:00:01"));
-    ASSERT_FALSE(remote_->commitAndPush("local configuration").empty());
+// A directory on the server is not for whoever pushes to the SoT to name: refused, and the
+// last good revision keeps serving.
+TEST_F(ConfigRepoTest, ALocalConfigurationIsRefusedForAGitSot) {
     ASSERT_TRUE(open());
-    EXPECT_EQ(servedKernel(), "http://10.99.0.5/local");
-    // A change to the directory is loaded at the next refresh.
-    std::ofstream(dir / "os/installer.yml", std::ios::trunc) << installerOs("http://10.99.0.5/l2");
-    EXPECT_EQ(source_->refresh("test").outcome, GitSotAttempt::Outcome::accepted);
-    EXPECT_EQ(servedKernel(), "http://10.99.0.5/l2");
-    EXPECT_EQ(source_->refresh("test").outcome, GitSotAttempt::Outcome::unchanged);
+    remote_->write("sites/lab/hosts.yml", clusterConfig("defs", "/etc", "local") + "---\n" +
+                                              host("node1", "52:54:00:00:00:01"));
+    ASSERT_FALSE(remote_->commitAndPush("a directory on the server").empty());
+    const auto a = source_->refresh("test");
+    EXPECT_EQ(a.outcome, GitSotAttempt::Outcome::refused);
+    EXPECT_NE(a.reason.find("a git SoT takes its configuration from git"), std::string::npos)
+        << a.reason;
+    EXPECT_EQ(servedKernel(), "http://10.99.0.5/from-config") << "the last good one serves";
 }
 
 TEST_F(ConfigRepoTest, SitesNamingDifferentRepositoriesOrAnUnknownHookAreRefused) {
