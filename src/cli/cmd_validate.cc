@@ -24,10 +24,16 @@ int runValidate(const ValidateOptions& opts) {
     model::LoadOptions load;
     load.site = opts.site;
     const std::filesystem::path root(opts.sot);
-    const std::filesystem::path config_root(opts.config_dir);
-    model::LoadResult result = opts.config_dir.empty()
-                                   ? model::loadSot(root, load)
-                                   : model::loadSotWithDefinitions(root, config_root, load);
+    std::filesystem::path config_root(opts.config_dir);
+    model::LoadResult result;
+    if (opts.config_dir.empty()) {
+        // As the server loads a local SoT: a configuration directory its sites name included.
+        model::LocalSotLoad local = model::loadLocalSot(root, load);
+        result = std::move(local.result);
+        config_root = local.definitions;
+    } else {
+        result = model::loadSotWithDefinitions(root, config_root, load);
+    }
     if (result.io_failure) {
         for (const auto& d : result.diagnostics)
             std::cerr << "vaquero validate: " << d.message << "\n";
@@ -44,7 +50,7 @@ int runValidate(const ValidateOptions& opts) {
         if (opts.strict)
             d.severity = model::Severity::Error;
         // Point at the file as the operator names it, so editors can jump to it.
-        const bool shared = !opts.config_dir.empty() && !model::isSiteFile(d.file);
+        const bool shared = !config_root.empty() && !model::isSiteFile(d.file);
         d.file = ((shared ? config_root : root) / d.file).lexically_normal().generic_string();
     }
     size_t errors = 0;
@@ -55,7 +61,7 @@ int runValidate(const ValidateOptions& opts) {
     } else {
         for (const auto& d : diags)
             std::cout << d.toString() << "\n";
-        if (opts.config_dir.empty() && result.model) {
+        if (config_root.empty() && result.model) {
             for (const auto& site : result.model->sites()) {
                 if (site.config) {
                     // Not the URL: it may carry credentials.

@@ -34,11 +34,18 @@ src=${VQ_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 mkdir -p "$VQ_TMP/adv" "$VQ_TMP/defs"
 cp -r "$src/examples/vagrant-lab/local/sites" "$VQ_TMP/adv/"
 for d in assets boot os workflows; do cp -r "$src/examples/vagrant-lab/local/$d" "$VQ_TMP/defs/"; done
-printf 'config:\n  id: defs\n  type: local\n  url: %s\n' "$VQ_TMP/defs" > "$VQ_TMP/adv/sites/test-site/cluster-config.yml"
+# A configuration in git: validate says so, and checks a checkout of it with --config-dir.
+printf 'config:\n  id: defs\n  type: git\n  url: https://git.example.invalid/defs\n' > "$VQ_TMP/adv/sites/test-site/cluster-config.yml"
 expect_exit 1 "" validate --sot "$VQ_TMP/adv"
-grep -q "note: site test-site takes assets/, os/, boot/ and workflows/ from the local configuration 'defs'" "$VQ_TMP/out" || {
+grep -q "note: site test-site takes assets/, os/, boot/ and workflows/ from the git configuration 'defs'" "$VQ_TMP/out" || {
   cat "$VQ_TMP/out"; vq_fail "validate does not say where the definitions are"; }
 expect_exit 0 "" validate --sot "$VQ_TMP/adv" --config-dir "$VQ_TMP/defs"
 grep -q ": ok$" "$VQ_TMP/out" || { cat "$VQ_TMP/out"; vq_fail "validate --config-dir is not ok"; }
 expect_exit 2 "" validate --sot "$VQ_TMP/adv" --config-dir "$VQ_TMP/nowhere"
+# A configuration directory (type local): followed as the server follows it.
+printf 'config:\n  id: defs\n  type: local\n  url: %s\n' "$VQ_TMP/defs" > "$VQ_TMP/adv/sites/test-site/cluster-config.yml"
+expect_exit 0 "" validate --sot "$VQ_TMP/adv"
+echo "broken: [" > "$VQ_TMP/defs/os/broken.yml"
+expect_exit 1 "" validate --sot "$VQ_TMP/adv"
+grep -q "^$VQ_TMP/defs/os/broken.yml:" "$VQ_TMP/out" || { cat "$VQ_TMP/out"; vq_fail "an error in the definitions does not name their file"; }
 echo "PASS: exit codes 0, 1 and 2"
