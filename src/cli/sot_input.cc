@@ -11,9 +11,11 @@ SotInput loadSotFor(const std::string& command,
                     const std::string& sot,
                     const std::string& site,
                     const std::string& config_dir) {
-    model::LoadResult loaded = config_dir.empty() ? model::loadSot(sot, model::LoadOptions{site})
-                                                  : model::loadSotWithDefinitions(
-                                                        sot, config_dir, model::LoadOptions{site});
+    // Without --config-dir, as the server loads a local SoT (its configuration directory too).
+    model::LoadResult loaded =
+        config_dir.empty()
+            ? model::loadLocalSot(sot, model::LoadOptions{site}).result
+            : model::loadSotWithDefinitions(sot, config_dir, model::LoadOptions{site});
     if (loaded.io_failure || !loaded.model) {
         for (const auto& d : loaded.diagnostics)
             std::cerr << d.toString() << "\n";

@@ -18,7 +18,8 @@ struct SotInput {
 };
 
 // `command` names the command in the message ("preview", "power"). With `config_dir`, the
-// shared definitions come from there (the Advanced SoT: model/shared_definitions.h).
+// shared definitions come from there (the Advanced SoT: model/shared_definitions.h); without
+// it, from the configuration directory the sites name, if any, as the server loads them.
 SotInput loadSotFor(const std::string& command,
                     const std::string& sot,
                     const std::string& site,
