@@ -1,6 +1,5 @@
 #include "server/config_repos.h"
 
-#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -11,7 +10,6 @@
 #include <fmt/format.h>
 
 #include "base/log.h"
-#include "model/shared_definitions.h"
 
 namespace vq::server {
 namespace {
@@ -74,7 +72,6 @@ Result<std::optional<ConfigRepos::Taken>> ConfigRepos::take(const model::Model& 
     auto taken = takeGit(config);
     if (!taken)
         return taken.status().prefixed("site " + first->id + "'s configuration repository");
-    std::erase_if(taken->files, [](const NamedFile& f) { return model::isSiteFile(f.path); });
     return std::optional<Taken>(std::move(*taken));
 }
 

@@ -38,7 +38,7 @@ class ConfigRepos {
 public:
     // What a load takes from the configuration repository.
     struct Taken {
-        std::vector<NamedFile> files;  // outside sites/ only
+        std::vector<NamedFile> files;  // its tree (model::withSharedDefinitions takes what counts)
         std::string key;               // changes when what is taken changes
         std::string summary;           // for the log and GET /sot
         std::string hook_id;           // the repository's GitHook

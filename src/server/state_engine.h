@@ -51,14 +51,12 @@
 #include "base/event.h"
 #include "base/result.h"
 #include "server/effects.h"
+#include "server/rollout_of_model.h"
 #include "workflow/engine.h"
 #include "workflow/rollout.h"
 #include "workflow/rollout_store.h"
 
 namespace vq::server {
-
-// "site/host": the key of a host in the rollout and the API.
-std::string hostKey(const model::Site& site, const model::Host& host);
 
 struct StateEngineOptions {
     EventSink* events = nullptr;                 // HOST_STATE events; may be null
@@ -199,13 +197,5 @@ private:
     bool stopping_ = false;
     std::thread ticker_;
 };
-
-// The rollout's view of a model: one RolloutHost per host, one WorkflowRules per site and
-// workflow (deps + the site's policy).
-std::vector<workflow::RolloutHost> rolloutHosts(const model::Model& model);
-std::vector<workflow::WorkflowRules> rolloutRules(const model::Model& model);
-workflow::RolloutHost rolloutHost(const model::Model& model,
-                                  const model::Site& site,
-                                  const model::Host& host);
 
 }  // namespace vq::server
