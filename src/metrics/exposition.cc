@@ -68,6 +68,14 @@ std::string formatValue(double v) {
     return fmt::format("{}", v);
 }
 
+Labels Exposition::withCommon(const Labels& labels) const {
+    if (common_.empty())
+        return labels;
+    Labels all = common_;
+    all.insert(all.end(), labels.begin(), labels.end());
+    return all;
+}
+
 Exposition::Family* Exposition::family(std::string_view name, std::string_view help, Kind kind) {
     auto it = families_.find(name);
     if (it == families_.end())
@@ -80,7 +88,8 @@ void Exposition::counter(std::string_view name,
                          const Labels& labels,
                          double v) {
     if (Family* f = family(name, help, Kind::counter))
-        f->samples += fmt::format("{}{} {}\n", name, formatLabels(labels), formatValue(v));
+        f->samples +=
+            fmt::format("{}{} {}\n", name, formatLabels(withCommon(labels)), formatValue(v));
 }
 
 void Exposition::gauge(std::string_view name,
@@ -88,16 +97,18 @@ void Exposition::gauge(std::string_view name,
                        const Labels& labels,
                        double v) {
     if (Family* f = family(name, help, Kind::gauge))
-        f->samples += fmt::format("{}{} {}\n", name, formatLabels(labels), formatValue(v));
+        f->samples +=
+            fmt::format("{}{} {}\n", name, formatLabels(withCommon(labels)), formatValue(v));
 }
 
 void Exposition::histogram(std::string_view name,
                            std::string_view help,
-                           const Labels& labels,
+                           const Labels& given,
                            const HistogramSnapshot& h) {
     Family* f = family(name, help, Kind::histogram);
     if (f == nullptr)
         return;
+    const Labels labels = withCommon(given);
     for (size_t i = 0; i < h.bounds.size(); ++i) {
         f->samples += fmt::format("{}_bucket{} {}\n", name,
                                   formatLabels(labels, "le=\"" + formatValue(h.bounds[i]) + "\""),

@@ -31,6 +31,10 @@ public:
 
     std::string render() const;
 
+    // Labels put first on every sample added from now on (a part of the process among
+    // several of the same kind: {sot="..."}); empty: none.
+    void setCommonLabels(Labels common) { common_ = std::move(common); }
+
 private:
     struct Family {
         Kind kind = Kind::counter;
@@ -38,6 +42,9 @@ private:
         std::string samples;  // "name{labels} value\n" lines
     };
     Family* family(std::string_view name, std::string_view help, Kind kind);
+    Labels withCommon(const Labels& labels) const;
+
+    Labels common_;
 
     std::map<std::string, Family, std::less<>> families_;
 };

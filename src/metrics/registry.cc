@@ -56,6 +56,11 @@ std::string Registry::render() const {
 }
 
 std::string Registry::render(Exposition& out) const {
+    gather(out);
+    return out.render();
+}
+
+void Registry::gather(Exposition& out) const {
     std::lock_guard lock(mu_);
     for (const auto& [name, f] : counters_)
         for (const auto& [labels, c] : f.children)
@@ -68,7 +73,6 @@ std::string Registry::render(Exposition& out) const {
             out.histogram(name, f.help, labels, h->snapshot());
     for (const auto& [id, collect] : collectors_)
         collect(out);
-    return out.render();
 }
 
 }  // namespace vq::metrics

@@ -41,6 +41,8 @@ public:
     std::string render() const;
     // The same, with samples already gathered by the caller (`out` is consumed).
     std::string render(Exposition& out) const;
+    // Adds this registry's samples to `out` (several registries in one exposition).
+    void gather(Exposition& out) const;
 
 private:
     template <typename M>

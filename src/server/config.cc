@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <iostream>
@@ -189,9 +190,6 @@ void parseSots(Reader& rd, const YAML::Node& list, Config& c) {
                 sot.branch = "master";
                 rd.warn(git, path + "Git.Branch: not set, following 'master'");
             }
-            // The ID names the SoT's directory under SavePath/git/.
-            if (sot.id.find('/') != std::string::npos || sot.id == "." || sot.id == "..")
-                rd.error(git, path + "ID: '" + sot.id + "' cannot name a directory");
             const bool known = std::any_of(c.git_hooks.begin(), c.git_hooks.end(),
                                            [&](const auto& h) { return h.id == sot.hook_id; });
             if (sot.hook_id.empty()) {
@@ -202,6 +200,9 @@ void parseSots(Reader& rd, const YAML::Node& list, Config& c) {
         }
         if (sot.id.empty()) {
             rd.error(item, path + "ID: required");
+        } else if (sot.id.find('/') != std::string::npos || sot.id == "." || sot.id == "..") {
+            // The ID names the SoT's directories under SavePath (git/<ID>, sots/<ID>).
+            rd.error(item, path + "ID: '" + sot.id + "' cannot name a directory");
         } else if (!ids.insert(sot.id).second) {
             rd.error(item, path + "ID: duplicate SoT ID '" + sot.id + "'");
         }
@@ -436,6 +437,12 @@ ConfigResult loadConfig(const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return parseConfig(text.str(), path);
+}
+
+std::string sotStateDir(const Config& config, std::string_view sot_id) {
+    if (config.sots.empty() || config.sots.front().id == sot_id)
+        return config.save_path;
+    return (std::filesystem::path(config.save_path) / "sots" / std::string(sot_id)).string();
 }
 
 }  // namespace vq::server

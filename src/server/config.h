@@ -122,6 +122,11 @@ struct ConfigResult {
     bool ok() const { return errors.empty(); }
 };
 
+// Where the embedded store (vaquero.db) and the task journal of a SoT live: SavePath for the
+// first SoT listed (where a server of one SoT always kept them), SavePath/sots/<ID> for the
+// others.
+std::string sotStateDir(const Config& config, std::string_view sot_id);
+
 // Parses YAML text; `file` names it in messages.
 ConfigResult parseConfig(std::string_view text, const std::string& file);
 // Reads and parses a file; an unreadable file is an error.

@@ -1,14 +1,15 @@
 #include "server/control_plane.h"
 
-#include <filesystem>
-
 #include "https/tls_context.h"
 #include "https/tls_server.h"
 
 #include "base/log.h"
+#include "base/version.h"
+#include "http/server.h"
 #include "server/agent_registry.h"
 #include "server/bundle_store.h"
 #include "server/server_api.h"
+#include "server/user_api_listener.h"
 
 namespace vq::server {
 
@@ -37,44 +38,69 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
     cp->config_ = config;
     cp->options_ = options;
     cp->agents_ = std::make_unique<AgentRegistry>();
-    ServerOptions so;
-    so.user_api = options.user_api;
-    so.etcd = options.etcd;
-    so.etcd_fence = options.etcd_fence;
-    so.etcd_mark = options.etcd_mark;
-    so.on_store_failure = options.on_store_failure;
-    so.user_api_routes = [agents = cp->agents_.get()](http::Router& router) {
+    auto agents_route = [agents = cp->agents_.get()](http::Router& router) {
         router.exact("/agents", [agents](const http::Request&) {
             return http::Response::json(200, agents->json());
         });
     };
-    auto server = Server::open(config, std::move(so));
-    if (!server)
-        return server.status();
-    cp->server_ = std::move(*server);
-
-    // The directory the served SoT is loaded from (the server serves the first SoT): a local
-    // root, or the tree the git source checks out.
-    std::string root;
-    if (!config.sots.empty()) {
-        const SotSourceConfig& sot = config.sots.front();
-        root = sot.kind == SotSourceConfig::Kind::Local
-                   ? sot.root
-                   : (std::filesystem::path(config.save_path) / "git" / sot.id / "tree").string();
+    const bool several = config.sots.size() > 1;
+    // Opened in SoT[] order: each SoT's sites are checked against those opened before it.
+    cp->sots_.reserve(config.sots.size());
+    for (const auto& sot : config.sots) {
+        ServerOptions so;
+        so.sot_id = sot.id;
+        so.user_api = options.user_api && !several;
+        so.gitter = !several;
+        so.etcd = options.etcd;
+        so.etcd_fence = options.etcd_fence;
+        so.etcd_mark = options.etcd_mark;
+        so.on_store_failure = options.on_store_failure;
+        if (several) {
+            so.feed = &cp->feed_;
+            so.accept = [plane = cp.get(), id = sot.id](const model::Model& m) {
+                return plane->siteTakenBy(m, id);
+            };
+        } else {
+            so.user_api_routes = agents_route;
+        }
+        auto server = Server::open(config, std::move(so));
+        if (!server)
+            return several ? server.status().prefixed("SoT " + sot.id) : server.status();
+        Sot part;
+        part.server = std::move(*server);
+        part.bundles = std::make_unique<BundleStore>(part.server->sotDir().string(), 4,
+                                                     &part.server->manifestChanges());
+        part.bundles->setOlder(
+            [server = part.server.get()](uint64_t n) { return server->pinnedRevision(n); });
+        cp->sots_.push_back(std::move(part));
     }
-    cp->bundles_ = std::make_unique<BundleStore>(root, 4, &cp->server_->manifestChanges());
-    cp->bundles_->setOlder(
-        [server = cp->server_.get()](uint64_t n) { return server->pinnedRevision(n); });
+    if (cp->sots_.empty()) {
+        return Status::invalidArgument(where + ": no SoT to serve (SoT[].Local or SoT[].Git)");
+    }
+    if (several) {
+        std::vector<GitSotSource*> sources;
+        for (auto& part : cp->sots_) {
+            if (GitSotSource* git = part.server->gitSource())
+                sources.push_back(git);
+        }
+        if (!sources.empty())
+            cp->gitter_ = std::make_unique<Gitter>(config.gitter, config.git_hooks, sources);
+        VQ_LOG_INFO("SOTS_SERVED count={}", cp->sots_.size());
+    }
 
     http::Router router;
-    ServerApiContext ctx;
-    ctx.server = cp->server_.get();
-    ctx.bundles = cp->bundles_.get();
-    ctx.agents = cp->agents_.get();
-    ctx.shared_secret = options.secrets.shared_secret;
-    ctx.server_secret = options.secrets.server_secret;
-    ctx.watch_timeout = options.watch_timeout;
-    addServerApiRoutes(router, ctx);
+    std::vector<ServerApiContext> contexts;
+    for (auto& part : cp->sots_) {
+        ServerApiContext ctx;
+        ctx.server = part.server.get();
+        ctx.bundles = part.bundles.get();
+        ctx.agents = cp->agents_.get();
+        ctx.shared_secret = options.secrets.shared_secret;
+        ctx.server_secret = options.secrets.server_secret;
+        ctx.watch_timeout = options.watch_timeout;
+        contexts.push_back(std::move(ctx));
+    }
+    addServerApiRoutes(router, contexts);
     https::TlsServerOptions to;
     to.address = config.server_api.endpoint.addr;
     to.port = static_cast<uint16_t>(config.server_api.endpoint.port);
@@ -82,13 +108,65 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
     return cp;
 }
 
+std::string ControlPlane::siteTakenBy(const model::Model& m, const std::string& self) const {
+    for (const auto& part : sots_) {
+        if (part.server->sot().id == self)
+            continue;
+        auto theirs = part.server->revisions().latest();
+        if (!theirs || !theirs->model)
+            continue;
+        for (const auto& site : m.sites()) {
+            if (theirs->model->site(site.id) != nullptr) {
+                return "site " + site.id + " is served by SoT " + part.server->sot().id +
+                       ": a site belongs to one SoT";
+            }
+        }
+    }
+    return {};
+}
+
+std::string ControlPlane::metricsText() const {
+    metrics::Exposition out;
+    out.gauge("vaquero_build_info", "The running build; the value is always 1.",
+              {{"version", std::string(version())}}, 1);
+    for (const auto& part : sots_) {
+        out.setCommonLabels({{"sot", part.server->sot().id}});
+        part.server->collectMetrics(out);
+    }
+    return out.render();
+}
+
 ControlPlane::~ControlPlane() {
     stop();
 }
 
 Status ControlPlane::start() {
-    VQ_TRY(server_->start());
-    bundles_->start(server_->revisions());
+    for (auto& part : sots_) {
+        if (Status st = part.server->start(); !st) {
+            stop();
+            return st;
+        }
+        part.bundles->start(part.server->revisions());
+    }
+    if (gitter_) {
+        if (Status st = gitter_->start(); !st) {
+            stop();
+            return st;
+        }
+    }
+    if (sots_.size() > 1 && options_.user_api) {
+        UserApiListenerOptions ua;
+        for (auto& part : sots_)
+            ua.sots.push_back(part.server->view());
+        ua.feed = &feed_;
+        ua.metrics = [this] { return metricsText(); };
+        ua.more_routes = [agents = agents_.get()](http::Router& router) {
+            router.exact("/agents", [agents](const http::Request&) {
+                return http::Response::json(200, agents->json());
+            });
+        };
+        user_api_ = startUserApi(config_, std::move(ua));
+    }
     if (Status st = api_->start(); !st) {
         stop();
         return st.prefixed("ServerAPI");
@@ -100,21 +178,38 @@ Status ControlPlane::start() {
 void ControlPlane::stop() {
     // Long polls wait on the bundle store, the manifest's clock and the task queue: wake them
     // before the listener waits for them.
-    if (bundles_)
-        bundles_->stop();
-    if (server_) {
-        server_->manifestChanges().close();
-        server_->tasks().stop();
+    for (auto& part : sots_) {
+        part.bundles->stop();
+        part.server->manifestChanges().close();
+        part.server->tasks().stop();
     }
     if (api_)
         api_->stop();
-    if (server_)
-        server_->stop();
+    if (user_api_) {
+        user_api_->stop();
+        user_api_.reset();
+    }
+    if (gitter_)
+        gitter_->stop();
+    for (auto& part : sots_)
+        part.server->stop();
     started_ = false;
 }
 
 uint16_t ControlPlane::serverApiPort() const {
     return api_ ? api_->port() : 0;
+}
+
+uint16_t ControlPlane::userApiPort() const {
+    if (user_api_)
+        return user_api_->port();
+    return sots_.size() == 1 ? sots_.front().server->userApiPort() : 0;
+}
+
+uint16_t ControlPlane::gitterPort() const {
+    if (gitter_)
+        return gitter_->port();
+    return sots_.size() == 1 ? sots_.front().server->gitterPort() : 0;
 }
 
 }  // namespace vq::server

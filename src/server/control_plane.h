@@ -3,6 +3,11 @@
 // serves its agents over the network: the ServerAPI over HTTPS with JWT sessions, the SoT
 // bundles agents download, and the registry behind GET /agents. Tests build it in-process;
 // runServer() is the command around it.
+//
+// Every SoT[] entry is served: one Server each (its own revisions, store and rollout), behind
+// one ServerAPI, one Gitter and one User API. An agent's calls go to the SoT that has its
+// site, so a site ID must be in one SoT only: a SoT naming another's site is refused at start
+// and on every reload (the last good revision keeps serving).
 
 #include <chrono>
 #include <functional>
@@ -18,6 +23,9 @@
 
 namespace vq::https {
 class TlsServer;
+}
+namespace vq::http {
+class Server;
 }
 namespace vq::etcd {
 class Client;
@@ -56,17 +64,34 @@ public:
     Status start();
     void stop();
 
-    Server& server() { return *server_; }
+    // The first SoT's server; sots() counts them all.
+    Server& server() { return *sots_.front().server; }
+    Server& server(size_t i) { return *sots_.at(i).server; }
+    size_t sots() const { return sots_.size(); }
     AgentRegistry& agents() { return *agents_; }
     uint16_t serverApiPort() const;
+    uint16_t userApiPort() const;  // 0 when the User API is not served
+    uint16_t gitterPort() const;   // 0 when no SoT is fed from git
 
 private:
+    struct Sot {
+        std::unique_ptr<Server> server;
+        std::unique_ptr<BundleStore> bundles;
+    };
     ControlPlane() = default;
+    // The SoT (other than `self`) that serves a site of `model`, as a refusal; empty: none.
+    std::string siteTakenBy(const model::Model& model, const std::string& self) const;
+    std::string metricsText() const;
+
     Config config_;
     ControlPlaneOptions options_;
     std::unique_ptr<AgentRegistry> agents_;
-    std::unique_ptr<Server> server_;
-    std::unique_ptr<BundleStore> bundles_;
+    ChangeFeed feed_;  // several SoTs: the dashboard's, shared by their servers
+    std::vector<Sot> sots_;
+    // Several SoTs: one Gitter for their git sources, one User API for all (one SoT: its
+    // server's own).
+    std::unique_ptr<Gitter> gitter_;
+    std::unique_ptr<http::Server> user_api_;
     std::unique_ptr<https::TlsServer> api_;
     bool started_ = false;
 };

@@ -61,53 +61,24 @@ const HostRolloutView* nextRollout(const std::vector<HostRolloutView>& views,
     return nullptr;
 }
 
-http::Response asset(const std::string& rest) {
-    const ui::Asset* a = ui::findAsset(rest.empty() ? "index.html" : rest);
-    if (a == nullptr)
-        return http::Response::error(404, "no dashboard file " + rest);
-    http::Response r =
-        http::Response::text(200, std::string(a->body), std::string(a->content_type));
-    r.header("Cache-Control", "no-cache");
-    return r;
-}
-
-}  // namespace
-
-// Written by hand rather than through a JSON tree: the list is the dashboard's first request
-// and 10,000 hosts must cost milliseconds, not a tree of 100,000 nodes.
-std::string dashboardHostsJson(const DashboardContext& ctx) {
-    auto m = ctx.model ? ctx.model() : nullptr;
-    if (!m)
-        return R"({"sites":[],"hosts":[]})";
+// The hosts of one SoT, appended to the list `out` (`first`: nothing in it yet).
+void appendHosts(const model::Model& m, const SotView& view, std::string& out, bool& first) {
     // In model order, like the loop below: matched by walking both, without a lookup table.
     std::vector<HostRolloutView> rollout;
-    if (ctx.state != nullptr)
-        rollout = ctx.state->hosts();
+    if (view.state != nullptr)
+        rollout = view.state->hosts();
     size_t next_rollout = 0;
     std::unordered_map<std::string, workflow::HostProgress> progress;
-    if (ctx.engine != nullptr) {
-        for (auto& p : ctx.engine->all())
+    if (view.engine != nullptr) {
+        for (auto& p : view.engine->all())
             progress.emplace(p.site + "/" + p.host, std::move(p));
     }
     std::unordered_map<std::string, HostEvent> latest;
-    if (ctx.host_events != nullptr)
-        latest = ctx.host_events->latest();
-
-    std::string out;
-    out.reserve(64 + m->hostCount() * 200);
-    out += R"({"sites":[)";
-    bool first = true;
-    for (const auto& site : m->sites()) {
-        out += first ? "{" : ",{";
-        first = false;
-        out += R"("id":)" + jsonString(site.id) + R"(,"name":)" + jsonString(site.name) +
-               R"(,"hosts":)" + std::to_string(site.hosts.size()) + "}";
-    }
-    out += R"(],"hosts":[)";
-    first = true;
+    if (view.host_events != nullptr)
+        latest = view.host_events->latest();
     std::string key;
     const bool keyed = !progress.empty() || !latest.empty();
-    for (const auto& site : m->sites()) {
+    for (const auto& site : m.sites()) {
         for (const auto& host : site.hosts) {
             if (keyed)
                 key.assign(site.id).append("/").append(host.name);
@@ -143,6 +114,51 @@ std::string dashboardHostsJson(const DashboardContext& ctx) {
             out += "}";
         }
     }
+}
+
+http::Response asset(const std::string& rest) {
+    const ui::Asset* a = ui::findAsset(rest.empty() ? "index.html" : rest);
+    if (a == nullptr)
+        return http::Response::error(404, "no dashboard file " + rest);
+    http::Response r =
+        http::Response::text(200, std::string(a->body), std::string(a->content_type));
+    r.header("Cache-Control", "no-cache");
+    return r;
+}
+
+}  // namespace
+
+// Written by hand rather than through a JSON tree: the list is the dashboard's first request
+// and 10,000 hosts must cost milliseconds, not a tree of 100,000 nodes.
+std::string dashboardHostsJson(const DashboardContext& ctx) {
+    struct Part {
+        std::shared_ptr<const model::Model> model;
+        const SotView* view;
+    };
+    std::vector<Part> parts;
+    size_t host_count = 0;
+    for (const auto& v : ctx.sots) {
+        if (auto m = v.model ? v.model() : nullptr) {
+            host_count += m->hostCount();
+            parts.push_back({std::move(m), &v});
+        }
+    }
+    std::string out;
+    out.reserve(64 + host_count * 200);
+    out += R"({"sites":[)";
+    bool first = true;
+    for (const auto& part : parts) {
+        for (const auto& site : part.model->sites()) {
+            out += first ? "{" : ",{";
+            first = false;
+            out += R"("id":)" + jsonString(site.id) + R"(,"name":)" + jsonString(site.name) +
+                   R"(,"hosts":)" + std::to_string(site.hosts.size()) + "}";
+        }
+    }
+    out += R"(],"hosts":[)";
+    first = true;
+    for (const auto& part : parts)
+        appendHosts(*part.model, *part.view, out, first);
     out += "]}";
     return out;
 }

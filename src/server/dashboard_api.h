@@ -8,21 +8,16 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "http/router.h"
-#include "model/model.h"
 #include "server/change_feed.h"
-#include "server/host_event_log.h"
-#include "server/state_engine.h"
-#include "workflow/engine.h"
+#include "server/sot_view.h"
 
 namespace vq::server {
 
 struct DashboardContext {
-    std::function<std::shared_ptr<const model::Model>()> model;
-    workflow::WorkflowEngine* engine = nullptr;
-    StateEngine* state = nullptr;
-    const HostEventLog* host_events = nullptr;
+    std::vector<SotView> sots;   // the hosts of every SoT, in the order given
     ChangeFeed* feed = nullptr;  // must outlive the router's server
 };
 

@@ -50,26 +50,33 @@ Result<std::unique_ptr<Follower>> Follower::create(const Config& config,
         return Status::invalidArgument("the shared secret and the server secret are required");
     std::unique_ptr<Follower> f(new Follower());
 
-    // The revisions the leader stored, and their bundles.
-    const std::string sot_id = config.sots.empty() ? std::string() : config.sots.front().id;
-    f->revisions_ = std::make_unique<FollowerRevisions>(
-        std::make_unique<store::EtcdRolloutStore>(
-            std::make_shared<store::EtcdWriter>(etcd, store::EtcdWriterOptions{}),
-            store::EtcdKeyspace{config.etcd.root, sot_id}),
-        kRevisionPoll);
-    f->bundles_ = std::make_unique<BundleStore>(std::string(), kBundlesKept);
-    f->bundles_->setFiles([r = f->revisions_.get()](const control::ModelRevision& rev) {
-        return r->files(rev.number);
-    });
-    f->bundles_->setOlder([r = f->revisions_.get()](uint64_t n) { return r->older(n); });
+    // The revisions the leader stored, and their bundles, for each SoT.
+    std::vector<ServerApiContext> reads;
     f->agents_ = std::make_unique<AgentRegistry>();
+    for (const auto& sot : config.sots) {
+        auto revisions = std::make_unique<FollowerRevisions>(
+            std::make_unique<store::EtcdRolloutStore>(
+                std::make_shared<store::EtcdWriter>(etcd, store::EtcdWriterOptions{}),
+                store::EtcdKeyspace{config.etcd.root, sot.id}),
+            kRevisionPoll);
+        auto bundles = std::make_unique<BundleStore>(std::string(), kBundlesKept);
+        bundles->setFiles([r = revisions.get()](const control::ModelRevision& rev) {
+            return r->files(rev.number);
+        });
+        bundles->setOlder([r = revisions.get()](uint64_t n) { return r->older(n); });
+        ServerApiContext ctx;
+        ctx.revisions = revisions.get();
+        ctx.bundles = bundles.get();
+        ctx.agents = f->agents_.get();
+        ctx.shared_secret = secrets.shared_secret;
+        ctx.server_secret = secrets.server_secret;
+        reads.push_back(std::move(ctx));
+        f->revisions_.push_back(std::move(revisions));
+        f->bundles_.push_back(std::move(bundles));
+    }
+    if (reads.empty())
+        return Status::invalidArgument("no SoT to serve (SoT[].Local or SoT[].Git)");
 
-    ServerApiContext reads;
-    reads.revisions = f->revisions_.get();
-    reads.bundles = f->bundles_.get();
-    reads.agents = f->agents_.get();
-    reads.shared_secret = secrets.shared_secret;
-    reads.server_secret = secrets.server_secret;
     etcd::Election* e = &election;
     FollowerApiOptions fo;
     fo.listen = config.server_api.endpoint;
@@ -98,8 +105,10 @@ Result<std::unique_ptr<Follower>> Follower::create(const Config& config,
 }
 
 void Follower::start() {
-    revisions_->start();
-    bundles_->start(*revisions_);
+    for (size_t i = 0; i < revisions_.size(); ++i) {
+        revisions_[i]->start();
+        bundles_[i]->start(*revisions_[i]);
+    }
     if (Status st = api_->start(); !st)
         VQ_LOG_WARN("SERVER_API_UNAVAILABLE reason=\"{}\"", st.message());
     if (Status st = user_api_->start(); !st)
@@ -113,10 +122,10 @@ void Follower::start() {
 void Follower::stop() {
     if (api_)
         api_->stop();  // first: nothing new reaches what stops below
-    if (bundles_)
-        bundles_->stop();
-    if (revisions_)
-        revisions_->stop();
+    for (auto& b : bundles_)
+        b->stop();
+    for (auto& r : revisions_)
+        r->stop();
     // The leader's own listeners bind the same ports next: a stopped listener has released
     // its port.
     if (user_api_)

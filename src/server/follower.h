@@ -7,6 +7,7 @@
 // call answered meanwhile may still be running on its own thread.
 
 #include <memory>
+#include <vector>
 
 #include "base/result.h"
 #include "server/config.h"
@@ -45,8 +46,9 @@ public:
 
 private:
     Follower() = default;
-    std::unique_ptr<FollowerRevisions> revisions_;
-    std::unique_ptr<BundleStore> bundles_;
+    // Per SoT (SoT[] order): the revisions the leader stored, and their bundles.
+    std::vector<std::unique_ptr<FollowerRevisions>> revisions_;
+    std::vector<std::unique_ptr<BundleStore>> bundles_;
     std::unique_ptr<AgentRegistry> agents_;
     std::unique_ptr<FollowerApi> api_;
     std::unique_ptr<StandbyApi> user_api_;

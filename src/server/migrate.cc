@@ -1,6 +1,7 @@
 #include "server/migrate.h"
 
 #include <filesystem>
+#include <map>
 #include <ostream>
 #include <set>
 
@@ -40,19 +41,37 @@ public:
             s->name_ = "etcd " + config.etcd.root + "/";
             return s;
         }
-        const auto file = std::filesystem::path(config.save_path) / store::SqliteDb::kFileName;
-        if (must_exist && !std::filesystem::exists(file))
-            return Status::notFound("no embedded store at " + file.string());
-        auto db = store::SqliteDb::openDir(config.save_path);
-        if (!db)
-            return db.status();
-        s->db_ = *db;
-        s->name_ = "embedded " + file.string();
+        s->embedded_ = true;
+        s->must_exist_ = must_exist;
+        s->name_ = "embedded " + s->fileOf(s->embeddedDefault());
+        if (must_exist && !std::filesystem::exists(s->fileOf(s->embeddedDefault())) &&
+            config.sots.size() <= 1)
+            return Status::notFound("no embedded store at " + s->fileOf(s->embeddedDefault()));
         return s;
     }
 
-    bool embedded() const { return db_ != nullptr; }
+    bool embedded() const { return embedded_; }
     const std::string& name() const { return name_; }
+
+    // The embedded store's SoTs when no --src-sot names one: of a configuration listing
+    // several, those whose store exists (each in its own directory); else the one SoT.
+    std::vector<std::string> embeddedSots() const {
+        if (config_.sots.size() <= 1)
+            return {embeddedDefault()};
+        std::vector<std::string> out;
+        for (const auto& sot : config_.sots) {
+            if (std::filesystem::exists(fileOf(sot.id)))
+                out.push_back(sot.id);
+        }
+        return out;
+    }
+    // A SoT's embedded store file: a configuration of one SoT (or none) keeps it in SavePath
+    // whatever its ID; one of several, where that SoT's server keeps it (config.h).
+    std::string fileOf(const std::string& sot) const {
+        const std::string dir =
+            config_.sots.size() <= 1 ? config_.save_path : sotStateDir(config_, sot);
+        return (std::filesystem::path(dir) / store::SqliteDb::kFileName).string();
+    }
 
     // The SoTs it holds: etcd's are the names under Root; the embedded store's is given.
     Result<std::vector<std::string>> sots() {
@@ -71,12 +90,16 @@ public:
     }
 
     Result<SotState> read(const std::string& sot) {
-        auto [rollout, progress] = stores(sot);
-        return readSot(*rollout, *progress);
+        auto st = stores(sot);
+        if (!st)
+            return st.status();
+        return readSot(*st->first, *st->second);
     }
     Status write(const std::string& sot, const SotState& state) {
-        auto [rollout, progress] = stores(sot);
-        return writeSot(state, *rollout, *progress);
+        auto st = stores(sot);
+        if (!st)
+            return st.status();
+        return writeSot(state, *st->first, *st->second);
     }
     // Removes a SoT's records (all of it, or one site's).
     Status remove(const std::string& sot, const std::string& site) {
@@ -86,7 +109,10 @@ public:
             auto n = client_->delPrefix(prefix);
             return n ? Status::ok() : n.status();
         }
-        return db_->write([&site](store::SqliteDb& d) -> Status {
+        auto db = dbOf(sot);
+        if (!db)
+            return db.status();
+        return (*db)->write([&site](store::SqliteDb& d) -> Status {
             if (site.empty()) {
                 return d.exec(
                     "DELETE FROM host_progress; DELETE FROM rollout_hosts; DELETE FROM "
@@ -107,31 +133,50 @@ public:
 
 private:
     Side() = default;
-    std::pair<std::unique_ptr<workflow::RolloutStore>, std::unique_ptr<workflow::ProgressStore>>
-    stores(const std::string& sot) {
+    std::string embeddedDefault() const {
+        return config_.sots.empty() ? std::string("default") : config_.sots.front().id;
+    }
+    // The SoT's embedded store, opened once.
+    Result<std::shared_ptr<store::SqliteDb>> dbOf(const std::string& sot) {
+        if (auto it = dbs_.find(sot); it != dbs_.end())
+            return it->second;
+        const std::string file = fileOf(sot);
+        if (must_exist_ && !std::filesystem::exists(file))
+            return Status::notFound("no embedded store at " + file);
+        auto db = store::SqliteDb::openDir(std::filesystem::path(file).parent_path().string());
+        if (!db)
+            return db.status();
+        dbs_.emplace(sot, *db);
+        return *db;
+    }
+    using Stores = std::pair<std::unique_ptr<workflow::RolloutStore>,
+                             std::unique_ptr<workflow::ProgressStore>>;
+    Result<Stores> stores(const std::string& sot) {
         if (embedded()) {
-            auto r = store::SqliteRolloutStore::on(db_);
-            auto p = store::SqliteProgressStore::on(db_);
-            return {r ? std::move(*r) : nullptr, p ? std::move(*p) : nullptr};
+            auto db = dbOf(sot);
+            if (!db)
+                return db.status();
+            auto r = store::SqliteRolloutStore::on(*db);
+            if (!r)
+                return r.status();
+            auto p = store::SqliteProgressStore::on(*db);
+            if (!p)
+                return p.status();
+            return Stores(std::move(*r), std::move(*p));
         }
         const store::EtcdKeyspace keys{config_.etcd.root, sot};
-        return {std::make_unique<store::EtcdRolloutStore>(writer_, keys),
-                std::make_unique<store::EtcdProgressStore>(writer_, keys)};
+        return Stores(std::make_unique<store::EtcdRolloutStore>(writer_, keys),
+                      std::make_unique<store::EtcdProgressStore>(writer_, keys));
     }
 
     Config config_;
     std::string name_;
-    std::shared_ptr<store::SqliteDb> db_;
+    bool embedded_ = false;
+    bool must_exist_ = false;
+    std::map<std::string, std::shared_ptr<store::SqliteDb>> dbs_;
     std::shared_ptr<etcd::Client> client_;
     std::shared_ptr<store::EtcdWriter> writer_;
 };
-
-// The embedded store's SoT: the flag's, else the configuration's first, else "default".
-std::string embeddedSot(const Config& config, const std::string& flag) {
-    if (!flag.empty())
-        return flag;
-    return config.sots.empty() ? std::string("default") : config.sots.front().id;
-}
 
 }  // namespace
 
@@ -160,10 +205,10 @@ int runMigrate(const MigrateFlags& flags,
 
     // What moves: source SoT id -> (destination SoT id, its state after renaming).
     std::vector<std::string> src_sots;
-    if (from.embedded()) {
-        src_sots.push_back(embeddedSot(src_config, flags.src_sot));
-    } else if (!flags.src_sot.empty()) {
+    if (!flags.src_sot.empty()) {
         src_sots.push_back(flags.src_sot);
+    } else if (from.embedded()) {
+        src_sots = from.embeddedSots();
     } else {
         auto all = from.sots();
         if (!all) {
@@ -197,15 +242,14 @@ int runMigrate(const MigrateFlags& flags,
             s = renameSites(std::move(s), flags.dst_site);
         }
         std::string target = flags.dst_sot.empty() ? sot : flags.dst_sot;
-        if (to.embedded())
-            target = embeddedSot(dst_config, flags.dst_sot.empty() ? sot : flags.dst_sot);
         if (s.empty())
             continue;
         moves.push_back(Move{sot, target, std::move(s)});
     }
-    if (to.embedded() && moves.size() > 1) {
-        err << "vaquero migrate: the embedded store holds one SoT; the source has " << moves.size()
-            << " (give --src-sot)\n";
+    if (to.embedded() && moves.size() > 1 && dst_config.sots.size() <= 1) {
+        err << "vaquero migrate: the embedded store of a server of one SoT holds one; the source "
+               "has "
+            << moves.size() << " (give --src-sot, or list them all in the destination's SoT)\n";
         return kUsage;
     }
     if (moves.empty()) {

@@ -145,7 +145,7 @@ int runServer(const ServeOptions& options) {
     if (Status st = cp.start(); !st)
         return fail(st.message());
     VQ_LOG_INFO("SERVER_READY server_api={}:{} user_api={}:{}", config.server_api.endpoint.addr,
-                cp.serverApiPort(), config.user_api.addr, cp.server().userApiPort());
+                cp.serverApiPort(), config.user_api.addr, cp.userApiPort());
 
     VQ_LOG_INFO("SERVER_STOPPING signal={}", waitForStopSignal(signals));
     cp.stop();

@@ -17,15 +17,12 @@
 #include "model/load.h"
 #include "model/shared_definitions.h"
 #include "model/sot_bundle.h"
-#include "server/dashboard_api.h"
 #include "server/etcd_client.h"
 #include "server/etcd_task_journal.h"
 #include "server/file_task_journal.h"
-#include "server/sot_status_route.h"
 #include "server/stored_revision_files.h"
 #include "server/task_effects.h"
-#include "server/user_api.h"
-#include "server/user_api_auth.h"
+#include "server/user_api_listener.h"
 #include "store/etcd_progress_store.h"
 #include "store/etcd_rollout_store.h"
 #include "store/sqlite_db.h"
@@ -53,7 +50,9 @@ private:
 };
 
 Server::Server(Config config, ServerOptions options)
-    : config_(std::move(config)), options_(std::move(options)) {}
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      feed_(options_.feed != nullptr ? *options_.feed : own_feed_) {}
 
 Server::~Server() {
     stop();
@@ -63,17 +62,14 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     std::unique_ptr<Server> s(new Server(config, std::move(options)));
     const SotSourceConfig* sot = nullptr;
     for (const auto& source : s->config_.sots) {
-        if (sot == nullptr) {
+        if (sot == nullptr && (s->options_.sot_id.empty() || source.id == s->options_.sot_id))
             sot = &source;
-        } else {
-            VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: one SoT is served ({})", source.id,
-                        sot->id);
-        }
     }
-    if (sot == nullptr) {
-        const std::string where = s->config_.file.empty() ? "the configuration" : s->config_.file;
+    const std::string where = s->config_.file.empty() ? "the configuration" : s->config_.file;
+    if (sot == nullptr && !s->options_.sot_id.empty())
+        return Status::invalidArgument(where + ": no SoT '" + s->options_.sot_id + "'");
+    if (sot == nullptr)
         return Status::invalidArgument(where + ": no SoT to serve (SoT[].Local or SoT[].Git)");
-    }
     s->sot_ = *sot;
 
     // Host state first: an unusable store is a startup error, not a failed checkpoint.
@@ -162,6 +158,15 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
     auto last = s->rollout_store_->latestRevision();
     if (!last)
         return last.status();
+    // A store is kept where the SoT's place in SoT[] puts it (the first in SavePath): another
+    // SoT's there means the list was reordered, and its hosts' state is not this SoT's.
+    if (*last && s->config_.sots.size() > 1 && !s->config_.etcd.present &&
+        (*last)->source_id != s->sot_.id) {
+        return Status::failedPrecondition(
+            s->store_where_ + " holds the state of SoT '" + (*last)->source_id + "', not of '" +
+            s->sot_.id + "': the first SoT[] entry keeps its state in SavePath, the others in " +
+            "SavePath/sots/<ID>; list the SoTs in their former order");
+    }
     StateEngineOptions state_options;
     auto rollout = s->rollout_store_->loadRollout(state_options.history);
     if (!rollout)
@@ -287,7 +292,7 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
 
 Status Server::openStore() {
     if (!config_.etcd.present) {
-        auto db = store::SqliteDb::openDir(config_.save_path);
+        auto db = store::SqliteDb::openDir(sotStateDir(config_, sot_.id));
         if (!db) {
             return Status::withCode(db.code(),
                                     "cannot open the state store in SavePath: " + db.message());
@@ -337,8 +342,8 @@ Result<std::unique_ptr<TaskJournal>> Server::openTaskJournal() {
             return j.status();
         return std::unique_ptr<TaskJournal>(std::move(*j));
     }
-    auto j = FileTaskJournal::open(std::filesystem::path(config_.save_path) / "tasks.journal",
-                                   kTasksKept);
+    auto j = FileTaskJournal::open(
+        std::filesystem::path(sotStateDir(config_, sot_.id)) / "tasks.journal", kTasksKept);
     if (!j)
         return j.status();
     return std::unique_ptr<TaskJournal>(std::move(*j));
@@ -373,8 +378,10 @@ Result<GitSotSource::Loaded> Server::openGitSot(const model::LoadOptions& load_o
     if (!source)
         return source.status();
     git_source_ = std::move(*source);
-    gitter_ = std::make_unique<Gitter>(config_.gitter, config_.git_hooks,
-                                       std::vector<GitSotSource*>{git_source_.get()});
+    if (options_.gitter) {
+        gitter_ = std::make_unique<Gitter>(config_.gitter, config_.git_hooks,
+                                           std::vector<GitSotSource*>{git_source_.get()});
+    }
     return git_source_->loadInitial();
 }
 
@@ -382,48 +389,12 @@ Status Server::start() {
     if (gitter_)
         VQ_TRY(gitter_->start());
     if (options_.user_api) {
-        http::Router router;
-        UserApiContext ctx;
-        ctx.model = [this] { return models_.get(); };
-        ctx.engine = engine_.get();
-        ctx.state = state_.get();
-        ctx.metrics = [this] { return metricsText(); };
-        ctx.host_events = &host_events_;
-        addUserApiRoutes(router, ctx);
-        addSotStatusRoute(router, sot_, git_source_.get());
-        if (options_.user_api_routes)
-            options_.user_api_routes(router);
-        DashboardContext dashboard;
-        dashboard.model = ctx.model;
-        dashboard.engine = engine_.get();
-        dashboard.state = state_.get();
-        dashboard.host_events = &host_events_;
-        dashboard.feed = &feed_;
-        addDashboardRoutes(router, dashboard);
-        auto auth = std::make_shared<UserApiAuth>(
-            UserApiAuthConfig{config_.user_api_token, config_.user_api_read_without_token});
-        if (!auth->enabled()) {
-            VQ_LOG_WARN(
-                "USER_API_OPEN addr={}:{} reason=\"no UserApi.Token: anyone who reaches "
-                "the User API may act on hosts\"",
-                config_.user_api.addr, config_.user_api.port);
-        }
-        router.guard([auth](const http::Request& req) { return auth->check(req); });
-        http::ServerOptions opts;
-        opts.address = config_.user_api.addr;
-        opts.port = static_cast<uint16_t>(config_.user_api.port);
-        opts.threads = 1;
-        user_api_ = std::make_unique<http::Server>(opts, std::move(router));
-        // A port already taken (another instance on this machine) leaves the server running
-        // without its User API: the boot path matters more.
-        if (Status st = user_api_->start(); st) {
-            VQ_LOG_INFO("USER_API_READY addr={}:{}", config_.user_api.addr, user_api_->port());
-        } else {
-            std::cerr << "warning: User API not served: " << st.message() << "\n";
-            VQ_LOG_WARN("USER_API_UNAVAILABLE addr={}:{} reason=\"{}\"", config_.user_api.addr,
-                        config_.user_api.port, st.message());
-            user_api_.reset();
-        }
+        UserApiListenerOptions ua;
+        ua.sots = {view()};
+        ua.feed = &feed_;
+        ua.metrics = [this] { return metricsText(); };
+        ua.more_routes = options_.user_api_routes;
+        user_api_ = startUserApi(config_, std::move(ua));
     }
     tasks_->start();
     state_->start();
@@ -535,10 +506,26 @@ Result<std::string> Server::checkpoint(std::string_view site,
     return t->summary();
 }
 
+SotView Server::view() {
+    SotView v;
+    v.sot = &sot_;
+    v.git = git_source_.get();
+    v.model = [this] { return models_.get(); };
+    v.engine = engine_.get();
+    v.state = state_.get();
+    v.host_events = &host_events_;
+    return v;
+}
+
 std::string Server::metricsText() const {
     metrics::Exposition out;
     out.gauge("vaquero_build_info", "The running build; the value is always 1.",
               {{"version", std::string(version())}}, 1);
+    collectMetrics(out);
+    return out.render();
+}
+
+void Server::collectMetrics(metrics::Exposition& out) const {
     out.counter("vaquero_events_reported_total", "Host events reported by agents.", {},
                 static_cast<double>(events_reported_.load(std::memory_order_relaxed)));
     out.gauge("vaquero_tasks", "Tasks for the sites' agents, by state.", {{"state", "waiting"}},
@@ -546,7 +533,7 @@ std::string Server::metricsText() const {
     out.gauge("vaquero_tasks", "Tasks for the sites' agents, by state.", {{"state", "leased"}},
               static_cast<double>(tasks_->leased()));
     state_->collect(out);
-    return metrics_.render(out);
+    metrics_.gather(out);
 }
 
 }  // namespace vq::server

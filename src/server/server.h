@@ -37,6 +37,7 @@
 #include "server/pinned_revisions.h"
 #include "server/revision_follower.h"
 #include "server/revision_log.h"
+#include "server/sot_view.h"
 #include "server/sot_watcher.h"
 #include "server/state_engine.h"
 #include "server/task_queue.h"
@@ -57,6 +58,16 @@ class Client;
 namespace vq::server {
 
 struct ServerOptions {
+    // The SoT[] entry served, by ID; empty: the first. A server of several SoTs is one
+    // Server each (control_plane.h); each keeps its state in sotStateDir() (config.h), or
+    // under <Etcd.Root>/<ID>/.
+    std::string sot_id;
+    // A git SoT's own Gitter listens for its webhooks; off when one Gitter serves the
+    // sources of several (gitSource()).
+    bool gitter = true;
+    // Where the dashboard's live updates go; null: this server's own feed. Several servers
+    // share one. Must outlive the server.
+    ChangeFeed* feed = nullptr;
     // Receives every workflow transition (HOST_STAGE_DONE, HOST_PROVISIONED, ...) besides
     // the log; may be null; must outlive the server.
     EventSink* workflow_events = nullptr;
@@ -115,6 +126,17 @@ public:
     // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
     // containers, checkpoints, events, the revision, the build.
     std::string metricsText() const;
+    // The same samples but the build's, added to `out` (a process serving several SoTs).
+    void collectMetrics(metrics::Exposition& out) const;
+
+    const SotSourceConfig& sot() const { return sot_; }
+    // Null for a local SoT.
+    GitSotSource* gitSource() { return git_source_.get(); }
+    // What the User API and the dashboard read of this server's SoT.
+    SotView view();
+    // The directory the served SoT is loaded from: the local root, or the tree a git
+    // source checks out.
+    std::filesystem::path sotDir() const;
 
     // control::StateManifest
     control::ServedBoot served(const model::Site& site,
@@ -134,8 +156,10 @@ private:
 
     Config config_;
     ServerOptions options_;
-    // What changed, for the dashboard's live updates; transitions reach it through the sink.
-    ChangeFeed feed_;
+    // What changed, for the dashboard's live updates (options_.feed when shared);
+    // transitions reach it through the sink.
+    ChangeFeed own_feed_;
+    ChangeFeed& feed_;
     ChangeClock manifest_changes_;
     std::unique_ptr<ChangeFeedSink> feed_sink_;
     SotSourceConfig sot_;
@@ -164,8 +188,6 @@ private:
     std::unique_ptr<RevisionFollower> rollout_follower_;  // hands revisions to state_
     // Revisions no host needs any more leave memory and the store.
     void releaseRevisions(uint64_t latest);
-    // Where the served SoT's files are: the local root, or a git SoT's checked-out tree.
-    std::filesystem::path sotDir() const;
     // After the engine its answers call, before the effects that submit to it.
     std::unique_ptr<TaskQueue> tasks_;
     std::unique_ptr<Effects> own_effects_;

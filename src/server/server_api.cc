@@ -52,6 +52,12 @@ public:
 
     int64_t now() const { return ctx_.now ? ctx_.now() : auth::nowSeconds(); }
 
+    // The revisions of the SoT this answers for.
+    control::RevisionFeed& feed() const {
+        return ctx_.revisions != nullptr ? *ctx_.revisions : ctx_.server->revisions();
+    }
+    const ServerApiContext& context() const { return ctx_; }
+
     // The session's claims, or the refusal to answer.
     Result<auth::AgentClaims> authorize(const Request& req) const {
         const auto token = auth::bearerToken(req.header("Authorization"));
@@ -77,9 +83,7 @@ public:
             auth::verifyLoginToken(body["token"].get<std::string>(), ctx_.shared_secret, now());
         if (!claims)
             return refuse(claims.status());
-        control::RevisionFeed& feed =
-            ctx_.revisions != nullptr ? *ctx_.revisions : ctx_.server->revisions();
-        auto rev = feed.latest();
+        auto rev = feed().latest();
         // A follower that has read no revision yet cannot tell: not a refusal.
         if (!rev || !rev->model)
             return refuse(503, "no revision to check the site against yet");
@@ -244,39 +248,90 @@ private:
     std::unique_ptr<ManifestCache> manifests_;  // with a Server: the manifests agents poll
 };
 
-}  // namespace
+// The SoTs a server serves, one Api each: a call goes to the SoT whose newest revision has
+// the site its token names (checked here only to choose; the Api checks it again to answer).
+class Apis {
+public:
+    explicit Apis(const std::vector<ServerApiContext>& sots) {
+        for (const auto& ctx : sots)
+            apis_.push_back(std::make_unique<Api>(ctx));
+    }
 
-namespace {
+    const Api& forLogin(const Request& req) const {
+        if (apis_.size() == 1)
+            return *apis_.front();
+        const auto body = nlohmann::json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body.contains("token") || !body["token"].is_string())
+            return *apis_.front();
+        const Api& any = *apis_.front();
+        auto claims = auth::verifyLoginToken(body["token"].get<std::string>(),
+                                             any.context().shared_secret, any.now());
+        return claims ? ofSite(claims->site_id) : any;
+    }
 
-void addReadRoutes(http::Router& router, const std::shared_ptr<Api>& api) {
+    const Api& forSession(const Request& req) const {
+        if (apis_.size() == 1)
+            return *apis_.front();
+        const Api& any = *apis_.front();
+        auto claims = auth::verifySessionToken(auth::bearerToken(req.header("Authorization")),
+                                               any.context().server_secret, any.now());
+        return claims ? ofSite(claims->site_id) : any;
+    }
+
+private:
+    const Api& ofSite(const std::string& site) const {
+        for (const auto& api : apis_) {
+            auto rev = api->feed().latest();
+            if (rev && rev->model && rev->model->site(site) != nullptr)
+                return *api;
+        }
+        return *apis_.front();  // which answers that it does not serve the site
+    }
+
+    std::vector<std::unique_ptr<Api>> apis_;
+};
+
+void addReadRoutes(http::Router& router, const std::shared_ptr<Apis>& apis) {
     router.exact(
-        std::string(wire::kLogin), [api](const Request& r) { return api->login(r); },
+        std::string(wire::kLogin), [apis](const Request& r) { return apis->forLogin(r).login(r); },
         http::Methods{http::Method::post});
-    router.exact(std::string(wire::kWatch), [api](const Request& r) { return api->watch(r); });
-    router.exact(std::string(wire::kBundle), [api](const Request& r) { return api->bundle(r); });
+    router.exact(std::string(wire::kWatch),
+                 [apis](const Request& r) { return apis->forSession(r).watch(r); });
+    router.exact(std::string(wire::kBundle),
+                 [apis](const Request& r) { return apis->forSession(r).bundle(r); });
 }
 
 }  // namespace
 
+void addServerApiReadRoutes(http::Router& router, const std::vector<ServerApiContext>& sots) {
+    addReadRoutes(router, std::make_shared<Apis>(sots));
+}
+
+void addServerApiRoutes(http::Router& router, const std::vector<ServerApiContext>& sots) {
+    auto apis = std::make_shared<Apis>(sots);
+    const http::Methods post{http::Method::post};
+    addReadRoutes(router, apis);
+    router.exact(std::string(wire::kManifest),
+                 [apis](const Request& r) { return apis->forSession(r).manifest(r); });
+    router.exact(
+        std::string(wire::kEvents),
+        [apis](const Request& r) { return apis->forSession(r).events(r); }, post);
+    router.exact(
+        std::string(wire::kCheckpoint),
+        [apis](const Request& r) { return apis->forSession(r).checkpoint(r); }, post);
+    router.exact(std::string(wire::kTasks),
+                 [apis](const Request& r) { return apis->forSession(r).tasks(r); });
+    router.exact(
+        std::string(wire::kTaskResults),
+        [apis](const Request& r) { return apis->forSession(r).taskResults(r); }, post);
+}
+
 void addServerApiReadRoutes(http::Router& router, const ServerApiContext& ctx) {
-    addReadRoutes(router, std::make_shared<Api>(ctx));
+    addServerApiReadRoutes(router, std::vector<ServerApiContext>{ctx});
 }
 
 void addServerApiRoutes(http::Router& router, const ServerApiContext& ctx) {
-    auto api = std::make_shared<Api>(ctx);
-    const http::Methods post{http::Method::post};
-    addReadRoutes(router, api);
-    router.exact(std::string(wire::kManifest),
-                 [api](const Request& r) { return api->manifest(r); });
-    router.exact(
-        std::string(wire::kEvents), [api](const Request& r) { return api->events(r); }, post);
-    router.exact(
-        std::string(wire::kCheckpoint), [api](const Request& r) { return api->checkpoint(r); },
-        post);
-    router.exact(std::string(wire::kTasks), [api](const Request& r) { return api->tasks(r); });
-    router.exact(
-        std::string(wire::kTaskResults), [api](const Request& r) { return api->taskResults(r); },
-        post);
+    addServerApiRoutes(router, std::vector<ServerApiContext>{ctx});
 }
 
 }  // namespace vq::server

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "http/router.h"
 #include "server/agent_registry.h"
@@ -29,6 +30,11 @@ struct ServerApiContext {
 };
 
 void addServerApiRoutes(http::Router& router, const ServerApiContext& ctx);
+// A server of several SoTs: one context each (its server or revisions, its bundles; the
+// secrets and the agent registry alike in all). A call goes to the SoT whose newest revision
+// has its token's site, so an agent reads nothing of a SoT its site is not in.
+void addServerApiRoutes(http::Router& router, const std::vector<ServerApiContext>& sots);
+void addServerApiReadRoutes(http::Router& router, const std::vector<ServerApiContext>& sots);
 // Only login, revisions (watch) and bundles: what a follower answers itself (`server` may
 // be null; `revisions`, `bundles` and `agents` must be set).
 void addServerApiReadRoutes(http::Router& router, const ServerApiContext& ctx);

@@ -27,25 +27,40 @@ nlohmann::json attemptJson(const GitSotAttempt& a) {
     return j;
 }
 
+nlohmann::json sotJson(const SotSourceConfig& sot, const GitSotSource* git) {
+    nlohmann::json j{{"id", sot.id}};
+    if (git == nullptr) {
+        j["kind"] = "local";
+        j["root"] = sot.root;
+    } else {
+        j["kind"] = "git";
+        j["url"] = git::urlWithoutCredentials(git->hook().url);
+        j["hook"] = git->hook().id;
+        j["branch"] = sot.branch;
+        j["served_commit"] = git->servedCommit();
+        const auto last = git->lastAttempt();
+        if (!last.trigger.empty())
+            j["last_attempt"] = attemptJson(last);
+    }
+    return j;
+}
+
 }  // namespace
 
-void addSotStatusRoute(http::Router& router, const SotSourceConfig& sot, const GitSotSource* git) {
-    router.exact("/sot", [&sot, git](const http::Request&) {
-        nlohmann::json j{{"id", sot.id}};
-        if (git == nullptr) {
-            j["kind"] = "local";
-            j["root"] = sot.root;
-        } else {
-            j["kind"] = "git";
-            j["url"] = git::urlWithoutCredentials(git->hook().url);
-            j["hook"] = git->hook().id;
-            j["branch"] = sot.branch;
-            j["served_commit"] = git->servedCommit();
-            const auto last = git->lastAttempt();
-            if (!last.trigger.empty())
-                j["last_attempt"] = attemptJson(last);
-        }
-        return http::Response::json(200, j.dump(2) + "\n");
+void addSotStatusRoute(http::Router& router, const std::vector<SotView>& views) {
+    std::vector<std::pair<const SotSourceConfig*, const GitSotSource*>> sots;
+    for (const auto& v : views) {
+        if (v.sot != nullptr)
+            sots.emplace_back(v.sot, v.git);
+    }
+    router.exact("/sot", [sots](const http::Request&) {
+        if (sots.size() == 1)
+            return http::Response::json(200,
+                                        sotJson(*sots[0].first, sots[0].second).dump(2) + "\n");
+        nlohmann::json all = nlohmann::json::array();
+        for (const auto& [sot, git] : sots)
+            all.push_back(sotJson(*sot, git));
+        return http::Response::json(200, nlohmann::json{{"sots", all}}.dump(2) + "\n");
     });
 }
 

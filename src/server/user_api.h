@@ -16,25 +16,22 @@
 //   GET  /plan                              per workflow: halted or blocked, hosts per
 //                                           phase, pending hosts in order (JSON)
 //   GET  /metrics                           Prometheus text format
+// A server of several SoTs answers a site's requests from the SoT that has the site; /hosts
+// lists the hosts of all of them, /plan answers {"sots": [each SoT's plan, with "sot"]}.
 
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "http/router.h"
-#include "model/model.h"
-#include "server/host_event_log.h"
-#include "server/state_engine.h"
-#include "workflow/engine.h"
+#include "server/sot_view.h"
 
 namespace vq::server {
 
 struct UserApiContext {
-    std::function<std::shared_ptr<const model::Model>()> model;  // null result = not ready
-    workflow::WorkflowEngine* engine = nullptr;
-    StateEngine* state = nullptr;               // null: no rollout fields nor routes answer 503
-    std::function<std::string()> metrics;       // GET /metrics (Prometheus text); unset: 404
-    const HostEventLog* host_events = nullptr;  // null: /hosts/<site>/<host>/events is 404
+    // The SoTs served; a view's null state: no rollout fields, and its routes answer 503.
+    std::vector<SotView> sots;
+    std::function<std::string()> metrics;  // GET /metrics (Prometheus text); unset: 404
 };
 
 // The original's exact answers.

@@ -49,6 +49,11 @@ Result<std::unique_ptr<Standalone>> Standalone::create(const server::Config& con
             return m.site(site) == nullptr ? "site " + site + " disappeared" : std::string();
         };
     }
+    // One site, so one SoT: the first. `vaquero server` serves every SoT[] entry.
+    for (size_t i = 1; i < config.sots.size(); ++i) {
+        VQ_LOG_WARN("CONFIG_WARNING SoT {} ignored: standalone serves one SoT ({})",
+                    config.sots[i].id, config.sots.front().id);
+    }
     auto server = server::Server::open(config, std::move(so));
     if (!server)
         return server.status();

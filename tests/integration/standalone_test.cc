@@ -598,7 +598,9 @@ TEST(WorkflowOverHttp, ReadyOnlyOnceAModelIsLoaded) {
     std::shared_ptr<const model::Model> none;
     http::Router router;
     server::UserApiContext ctx;
-    ctx.model = [&none] { return none; };
+    server::SotView view;
+    view.model = [&none] { return none; };
+    ctx.sots.push_back(view);
     server::addUserApiRoutes(router, ctx);
     http::ServerOptions opts;
     opts.address = "127.0.0.1";

@@ -83,6 +83,28 @@ TEST(Metrics, CollectorsJoinTheirFamiliesWhateverTheOrder) {
     EXPECT_EQ(r.render().find("x=\"y\""), std::string::npos);
 }
 
+TEST(Metrics, RegistriesOfSeveralPartsShareFamiliesApartByTheirCommonLabel) {
+    Registry a, b;
+    a.counter("vq_c_total", "C.", {{"kind", "x"}}).inc();
+    b.counter("vq_c_total", "C.", {{"kind", "x"}}).inc(3);
+    b.histogram("vq_h_seconds", "H.", {}, std::vector<double>{1.0}).observe(0.5);
+    Exposition e;
+    e.setCommonLabels({{"sot", "one"}});
+    a.gather(e);
+    e.setCommonLabels({{"sot", "two"}});
+    b.gather(e);
+    e.setCommonLabels({});
+    e.gauge("vq_build", "B.", {}, 1);
+    EXPECT_EQ(e.render(),
+              "# HELP vq_build B.\n# TYPE vq_build gauge\nvq_build 1\n"
+              "# HELP vq_c_total C.\n# TYPE vq_c_total counter\n"
+              "vq_c_total{sot=\"one\",kind=\"x\"} 1\nvq_c_total{sot=\"two\",kind=\"x\"} 3\n"
+              "# HELP vq_h_seconds H.\n# TYPE vq_h_seconds histogram\n"
+              "vq_h_seconds_bucket{sot=\"two\",le=\"1\"} 1\n"
+              "vq_h_seconds_bucket{sot=\"two\",le=\"+Inf\"} 1\n"
+              "vq_h_seconds_sum{sot=\"two\"} 0.5\nvq_h_seconds_count{sot=\"two\"} 1\n");
+}
+
 TEST(Metrics, AKindMismatchIsIgnoredNotMixed) {
     Exposition e;
     e.counter("vq_m_total", "M.", {}, 1);

@@ -39,8 +39,10 @@ TEST(DashboardHosts, ListsHostsWithAddressesAndLastEventButNoBmc) {
     e.mac = MacAddr::parse("52:54:00:00:00:01");
     events.record(*m, "lab", e);
     DashboardContext ctx;
-    ctx.model = [m] { return m; };
-    ctx.host_events = &events;
+    SotView view;
+    view.model = [m] { return m; };
+    view.host_events = &events;
+    ctx.sots.push_back(view);
     const std::string body = dashboardHostsJson(ctx);
     EXPECT_EQ(body.find("hunter2-canary"), std::string::npos) << body;
     EXPECT_EQ(body.find("10.99.0.21"), std::string::npos) << "the BMC interface stays out";

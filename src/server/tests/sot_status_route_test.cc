@@ -11,7 +11,9 @@ TEST(SotStatusRoute, LocalSotIsDescribed) {
     sot.id = "local";
     sot.root = "/srv/sot";
     http::Router router;
-    addSotStatusRoute(router, sot, nullptr);
+    SotView view;
+    view.sot = &sot;
+    addSotStatusRoute(router, {view});
     http::Request req;
     req.path = "/sot";
     auto r = router.dispatch(req);
@@ -19,6 +21,27 @@ TEST(SotStatusRoute, LocalSotIsDescribed) {
     auto j = nlohmann::json::parse(r.body);
     EXPECT_EQ(j["kind"], "local");
     EXPECT_EQ(j["root"], "/srv/sot");
+}
+
+TEST(SotStatusRoute, EverySotOfAServerOfSeveralIsDescribed) {
+    SotSourceConfig a, b;
+    a.id = "a";
+    a.root = "/srv/a";
+    b.id = "b";
+    b.root = "/srv/b";
+    SotView va, vb;
+    va.sot = &a;
+    vb.sot = &b;
+    http::Router router;
+    addSotStatusRoute(router, {va, vb});
+    http::Request req;
+    req.path = "/sot";
+    auto r = router.dispatch(req);
+    ASSERT_EQ(r.status, 200u);
+    auto j = nlohmann::json::parse(r.body);
+    ASSERT_EQ(j["sots"].size(), 2u) << r.body;
+    EXPECT_EQ(j["sots"][0]["id"], "a");
+    EXPECT_EQ(j["sots"][1]["root"], "/srv/b");
 }
 
 }  // namespace
