@@ -46,9 +46,14 @@ void writeSite(const fs::path& sot, const std::string& site, const std::string& 
                   "    mac: " + mac + "\n    ipv4: 10.99.0.10\nworkflow: two\n");
 }
 
-void writeSot(const fs::path& sot, const std::string& disk_dir) {
-    writeSite(sot, "lab", kMac);
-    writeSite(sot, "other", "52:54:00:00:00:99");
+const char* const kEdgeMac = "52:54:00:12:34:57";
+
+void writeSot(const fs::path& sot,
+              const std::string& disk_dir,
+              const std::vector<std::pair<std::string, std::string>>& sites = {
+                  {"lab", kMac}, {"other", "52:54:00:00:00:99"}}) {
+    for (const auto& [site, mac] : sites)
+        writeSite(sot, site, mac);
     for (auto [os, dir] :
          {std::pair<std::string, std::string>{"installer", "installer"}, {"localdisk", disk_dir}}) {
         writeFile(sot / "os" / (os + ".yml"),
@@ -127,7 +132,7 @@ protected:
         o.session.shared_secret = "shared";
         o.session.site_id = site;
         o.session.agent_id = "a1";
-        o.cache_dir = dir_ / "agent";
+        o.cache_dir = dir_ / ("agent-" + site);
         o.watch_wait = std::chrono::seconds(1);
         o.manifest_interval = std::chrono::milliseconds(200);
         o.retry = std::chrono::milliseconds(100);
@@ -150,13 +155,22 @@ protected:
         links_.reset();
     }
 
-    std::string ipxe(const std::string& boot = "") {
+    std::string ipxe(const std::string& boot = "", const std::string& mac = kMac) {
         return httpGet(agent_->httpPort(),
-                       std::string("/ipxe?mac=") + kMac + (boot.empty() ? "" : "&boot=" + boot))
+                       "/ipxe?mac=" + mac + (boot.empty() ? "" : "&boot=" + boot))
             .body;
     }
-    bool serves(const std::string& dir, const std::string& boot = "") {
-        return ipxe(boot).find("/files/" + dir + "/vmlinuz") != std::string::npos;
+    bool serves(const std::string& dir,
+                const std::string& boot = "",
+                const std::string& mac = kMac) {
+        return ipxe(boot, mac).find("/files/" + dir + "/vmlinuz") != std::string::npos;
+    }
+    // A second SoT, "edge-sot", whose site "edge" boots its own disk.
+    void addEdgeSot(const std::vector<std::pair<std::string, std::string>>& sites = {
+                        {"edge", kEdgeMac}}) {
+        writeSot(dir_ / "sot2", "edge-disk", sites);
+        config_.sots.push_back(
+            {server::SotSourceConfig::Kind::Local, "edge-sot", (dir_ / "sot2").string(), "", ""});
     }
     bool serverHasHostAt(const std::string& boot) {
         return httpGet(cp_->server().userApiPort(), "/hosts")
@@ -254,13 +268,13 @@ TEST_F(ControlPlaneTest, AnOutOfDateHostIsServedItsPinnedRevisionUntilItsTurn) {
     }
     // An agent that never held that revision (a new one, no cache) fetches it for the host.
     stopAgent();
-    fs::remove_all(dir_ / "agent");
+    fs::remove_all(dir_ / "agent-lab");
     ASSERT_TRUE(startAgent());
     EXPECT_TRUE(eventually([&] { return serves("disk", "disk"); }))
         << ipxe("disk") << httpGet(cp_->server().userApiPort(), "/hosts").body;
     // Its cache holds that revision too: started from it while the server is down, the agent
     // still serves the host its pinned revision.
-    ASSERT_TRUE(eventually([&] { return fs::exists(dir_ / "agent/pinned-1.zst"); }));
+    ASSERT_TRUE(eventually([&] { return fs::exists(dir_ / "agent-lab/pinned-1.zst"); }));
     stopAgent();
     cp_.reset();
     ASSERT_TRUE(startAgent("lab", std::chrono::seconds(1)));
@@ -313,7 +327,7 @@ TEST_F(ControlPlaneTest, AgentStartsFromItsCacheWhenTheServerIsDown) {
     ASSERT_TRUE(eventually([&] { return links_->inSync(); }));
     writeSot(dir_ / "sot", "disk-v2");
     ASSERT_TRUE(eventually([&] { return serves("disk-v2", "disk"); })) << ipxe("disk");
-    EXPECT_TRUE(fs::exists(dir_ / "agent/delta-2.zst")) << "the change cached as its delta";
+    EXPECT_TRUE(fs::exists(dir_ / "agent-lab/delta-2.zst")) << "the change cached as its delta";
     stopAgent();
     cp_.reset();
     ASSERT_TRUE(startAgent("lab", std::chrono::seconds(1)));
@@ -334,6 +348,84 @@ TEST_F(ControlPlaneTest, UnknownSiteIsRefusedAtLogin) {
     Status st = startAgent("nowhere", std::chrono::seconds(2));
     ASSERT_FALSE(st);
     EXPECT_NE(st.message().find("not served"), std::string::npos) << st.message();
+}
+
+// Two SoTs behind one server: each agent is served its own SoT's site, its checkpoint reaches
+// that SoT's store, a change of one SoT is a revision of that SoT alone, and the User API
+// answers for both.
+TEST_F(ControlPlaneTest, EachSotServesTheAgentsOfItsOwnSites) {
+    addEdgeSot();
+    startServer();
+    ASSERT_EQ(cp_->sots(), 2u);
+    ASSERT_TRUE(startAgent("edge"));
+    EXPECT_TRUE(serves("installer", "", kEdgeMac)) << ipxe("", kEdgeMac);
+    EXPECT_TRUE(serves("edge-disk", "disk", kEdgeMac)) << ipxe("disk", kEdgeMac);
+    ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
+    auto cp = httpGet(agent_->httpPort(), std::string("/checkpoint/") + kEdgeMac + "?boot=install");
+    ASSERT_EQ(cp.status, 200u) << cp.body;
+    EXPECT_EQ(cp_->server(1).engine().all().size(), 1u) << "stored in the edge SoT's store";
+    EXPECT_TRUE(cp_->server(0).engine().all().empty()) << "nothing in the first SoT's store";
+    EXPECT_TRUE(fs::exists(dir_ / "server/sots/edge-sot/vaquero.db"));
+    EXPECT_TRUE(fs::exists(dir_ / "server/vaquero.db"));
+
+    const uint16_t user_api = cp_->userApiPort();
+    ASSERT_NE(user_api, 0u);
+    const auto hosts = httpGet(user_api, "/hosts").body;
+    EXPECT_NE(hosts.find("\"host\":\"node-edge\""), std::string::npos) << hosts;
+    EXPECT_NE(hosts.find("\"host\":\"node-lab\""), std::string::npos) << hosts;
+    const auto sot = httpGet(user_api, "/sot").body;
+    EXPECT_NE(sot.find("\"edge-sot\""), std::string::npos) << sot;
+    EXPECT_NE(httpGet(user_api, "/metrics").body.find("sot=\"edge-sot\""), std::string::npos);
+    const auto halt = httpGet(user_api, "/halt?site=edge&workflow=two", {}, "POST");
+    EXPECT_EQ(halt.status, 200u) << halt.body;
+    EXPECT_NE(httpGet(user_api, "/plan").body.find("\"halted\":true"), std::string::npos);
+    EXPECT_NE(httpGet(user_api, "/agents").body.find("\"site\":\"edge\""), std::string::npos);
+
+    writeSot(dir_ / "sot2", "edge-disk-v2", {{"edge", kEdgeMac}});
+    EXPECT_TRUE(eventually([&] { return cp_->server(1).stateEngine().revision() == 2; }));
+    EXPECT_EQ(cp_->server(0).stateEngine().revision(), 1u) << "the other SoT did not change";
+    stopAgent();
+
+    ASSERT_TRUE(startAgent("lab"));
+    EXPECT_TRUE(serves("installer")) << ipxe();
+    EXPECT_EQ(ipxe("", kEdgeMac).find("edge"), std::string::npos) << "not the lab's host";
+}
+
+TEST_F(ControlPlaneTest, ASiteIsServedByOneSotOnly) {
+    addEdgeSot({{"edge", kEdgeMac}, {"lab", "52:54:00:00:00:98"}});
+    {
+        server::ControlPlaneOptions o;
+        o.secrets = {"shared", "server"};
+        auto cp = server::ControlPlane::create(config_, o);
+        ASSERT_FALSE(cp);
+        EXPECT_NE(cp.message().find("site lab is served by SoT local"), std::string::npos)
+            << cp.message();
+    }
+    // A reload that takes another SoT's site is refused; the SoT keeps its last revision.
+    fs::remove_all(dir_ / "sot2");
+    writeSot(dir_ / "sot2", "edge-disk", {{"edge", kEdgeMac}});
+    startServer();
+    writeSot(dir_ / "sot2", "edge-disk-v2", {{"edge", kEdgeMac}, {"other", "52:54:00:00:00:98"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // two polls
+    EXPECT_EQ(cp_->server(1).stateEngine().revision(), 1u);
+    fs::remove_all(dir_ / "sot2/sites/other");
+    EXPECT_TRUE(eventually([&] { return cp_->server(1).stateEngine().revision() == 2; }))
+        << "the next good change is taken";
+}
+
+// Each SoT's state is kept where its place in SoT[] puts it: reordered, the list would give
+// one SoT the other's hosts, so the server refuses to start.
+TEST_F(ControlPlaneTest, SotsListedInAnotherOrderAreRefused) {
+    addEdgeSot();
+    startServer();
+    cp_.reset();
+    std::swap(config_.sots[0], config_.sots[1]);
+    server::ControlPlaneOptions o;
+    o.secrets = {"shared", "server"};
+    auto cp = server::ControlPlane::create(config_, o);
+    ASSERT_FALSE(cp);
+    EXPECT_NE(cp.message().find("holds the state of SoT 'local'"), std::string::npos)
+        << cp.message();
 }
 
 TEST_F(ControlPlaneTest, ThroughAFollowerACheckpointWaitsAtTheAgentUntilALeaderTakesIt) {

@@ -4,7 +4,9 @@
 # site's namespace: the server decides the reboots, each site's agent runs its own (and none
 # of the other site's). A session of site sa reads nothing of site sb (revision, bundle,
 # manifest, tasks: 403). A task for a site without an agent fails after Tasks.PickupTimeout
-# and the host's failure policy applies. The BMC passwords appear in no log.
+# and the host's failure policy applies. The BMC passwords appear in no log. The sites come
+# from two SoTs (sa from one, sb and sc from the other): one server serves both, each with its
+# own revisions and store, and its User API answers for all three sites.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/power/bmc.sh"
 vq_require_root
@@ -37,8 +39,6 @@ vq_bmc_config "$VQ_TMP/bmc-b" 10.99.41.2 623 admin "$canary_b"
 vq_bmc_start "$nsa" "$VQ_TMP/bmc-a"
 vq_bmc_start "$nsb" "$VQ_TMP/bmc-b"
 
-sot=$VQ_TMP/sot
-mkdir -p "$sot/os" "$sot/boot" "$sot/workflows"
 site() {  # id agent host mac bmc-addr password subnet-prefix
   mkdir -p "$sot/sites/$1"
   cat > "$sot/sites/$1/env.yml" <<YAML
@@ -71,20 +71,27 @@ interfaces:
 workflow: plain
 YAML
 }
-site sa a1 na 52:54:00:00:30:0a 10.99.31.2 "$canary_a" 10.99.30
-site sb b1 nb 52:54:00:00:40:0a 10.99.41.2 "$canary_b" 10.99.40
-site sc c1 nc 52:54:00:00:50:0a 10.99.51.2 NoAgentPw 10.99.50  # no agent runs for sc
-cat > "$sot/os/linux.yml" <<'YAML'
+definitions() {
+  mkdir -p "$sot/os" "$sot/boot" "$sot/workflows"
+  cat > "$sot/os/linux.yml" <<'YAML'
 id: linux
 major_version: '1'
 os_family: Linux
 boot:
   kernel: "{{.env.agentURL}}/files/vmlinuz"
 YAML
-printf 'id: plain\noperating_system: linux\n' > "$sot/boot/plain.yml"
-printf 'id: plain\nworkflow:\n  - boot: plain\n' > "$sot/workflows/plain.yml"
-"$VAQUERO_BIN" validate --sot "$sot" >"$VQ_TMP/validate.log" 2>&1 ||
-  { cat "$VQ_TMP/validate.log"; vq_fail "the test SoT does not validate"; }
+  printf 'id: plain\noperating_system: linux\n' > "$sot/boot/plain.yml"
+  printf 'id: plain\nworkflow:\n  - boot: plain\n' > "$sot/workflows/plain.yml"
+  "$VAQUERO_BIN" validate --sot "$sot" >"$VQ_TMP/validate.log" 2>&1 ||
+    { cat "$VQ_TMP/validate.log"; vq_fail "the test SoT $sot does not validate"; }
+}
+sot=$VQ_TMP/sot
+site sa a1 na 52:54:00:00:30:0a 10.99.31.2 "$canary_a" 10.99.30
+definitions
+sot=$VQ_TMP/sot2
+site sb b1 nb 52:54:00:00:40:0a 10.99.41.2 "$canary_b" 10.99.40
+site sc c1 nc 52:54:00:00:50:0a 10.99.51.2 NoAgentPw 10.99.50  # no agent runs for sc
+definitions
 
 pki=$VQ_TMP/pki
 mkdir -p "$pki"
@@ -104,7 +111,8 @@ SavePath: $VQ_TMP/server-state
 LocalDir: {PollInterval: 1}
 Tasks: {PickupTimeout: 3}
 SoT:
-- Local: {ID: sites, Root: $sot}
+- Local: {ID: sites, Root: $VQ_TMP/sot}
+- Local: {ID: more, Root: $VQ_TMP/sot2}
 Log: {Level: info, Location: stdout, Type: text}
 YAML
 for s in a b; do
@@ -133,6 +141,13 @@ serving() { ip netns exec "$1" curl -sf -m 2 "http://127.0.0.1:8080/ipxe?mac=$2"
 vq_wait_for 20 serving "$nsa" 52:54:00:00:30:0a || { cat "$VQ_TMP/agent-a.log"; vq_fail "agent a1 does not serve na"; }
 vq_wait_for 20 serving "$nsb" 52:54:00:00:40:0a || { cat "$VQ_TMP/agent-b.log"; vq_fail "agent b1 does not serve nb"; }
 serving "$nsa" 52:54:00:00:40:0a && vq_fail "agent a1 serves site sb's host"
+grep -q "SOTS_SERVED count=2" "$VQ_TMP/server.log" || vq_fail "the server does not serve both SoTs"
+[ -f "$VQ_TMP/server-state/vaquero.db" ] && [ -f "$VQ_TMP/server-state/sots/more/vaquero.db" ] ||
+  vq_fail "each SoT's store is not in its own place: $(find "$VQ_TMP/server-state" -name '*.db')"
+user http://127.0.0.1:24604/sot | python3 -c '
+import json, sys
+ids = [s["id"] for s in json.load(sys.stdin)["sots"]]
+sys.exit(0 if ids == ["sites", "more"] else "GET /sot: %s" % ids)' || vq_fail "GET /sot does not list both SoTs"
 
 # A session of site sa reads nothing of site sb.
 jwt() {  # secret payload-json

@@ -9,7 +9,9 @@
 # answer reaches the new leader again, which records it without moving the host: counted
 # and printed as delivered twice). A follower's User API relays to the leader's. Then a
 # second agent behind a round-robin TCP load balancer over all three servers (the dead one
-# included) gets in sync and checkpoints 100 hosts to `provisioned` on the new leader.
+# included) gets in sync and checkpoints 100 hosts to `provisioned` on the new leader. The
+# servers serve a second SoT (site edge): an agent of that site, through the follower too,
+# is answered from that SoT's revisions and its checkpoint reaches that SoT's store.
 source "$(dirname "$0")/lib.sh"
 vq_require_tools curl python3 openssl etcd etcdctl
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
@@ -45,6 +47,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/server.key" -out "$pki/s
   -days 2 -subj /CN=vq-ha -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 ||
   vq_fail "openssl could not make a certificate"
 export VAQUERO_SERVER_SECRET=server-secret-for-tests VAQUERO_SHARED_SECRET=shared-secret-for-tests
+
+# --- a second SoT, one host in site edge ------------------------------------------------------
+sot2=$VQ_TMP/sot2
+vq_two_stage_sot "$sot2" 52:54:00:ed:00:01
+mv "$sot2/sites/lab" "$sot2/sites/edge"
+sed -i 's/^id: lab$/id: edge/; s/name: a1/name: e1/' "$sot2/sites/edge/env.yml"
+sed -i 's/^name: node1$/name: edge1/' "$sot2/sites/edge/inventory.yml"
+export VQ_HA_MORE_SOTS="- Local: {ID: edge, Root: $sot2}"
 
 vq_ha_servers 3 vqagents "$sot" "$pki"
 ready() { vq_ha_ready "$1"; }
@@ -91,6 +101,25 @@ grep -q "AGENT_LOGIN site=lab agent=a1" "$VQ_TMP/server$follower.log" ||
   vq_fail "the follower did not answer the agent's login itself"
 curl -sf -m 10 "http://127.0.0.1:${uport[$leader]}/agents" | vq_matches '"agent":"a1"' ||
   vq_fail "the leader does not know the agent whose calls the follower forwarded"
+
+# --- an agent of the second SoT's site, through the follower ---------------------------------
+eport=$(vq_free_port)
+sed "s|agent-state|agent-edge-state|" "$VQ_TMP/agent.yaml" >"$VQ_TMP/agent-edge.yaml"
+vq_bg env VAQUERO_SITE_ID=edge VAQUERO_AGENT_ID=e1 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent-edge.yaml" \
+  --listen 127.0.0.1 --http-port "$eport" --no-boot-services >"$VQ_TMP/agent-edge.log" 2>&1
+edge_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$eport/ready")" = 200 ]; }
+vq_wait_for 60 edge_ready || { tail -20 "$VQ_TMP/agent-edge.log"; vq_fail "the edge agent did not get in sync through the follower"; }
+grep -q "AGENT_LOGIN site=edge agent=e1" "$VQ_TMP/server$follower.log" ||
+  vq_fail "the follower did not answer the edge agent's login from the second SoT"
+curl -sf -m 10 "http://127.0.0.1:$eport/checkpoint/52:54:00:ed:00:01?boot=install" >/dev/null ||
+  vq_fail "the edge host's checkpoint was refused"
+edge_at_disk() {
+  curl -sf -m 5 "http://127.0.0.1:${uport[$leader]}/hosts" |
+    python3 -c 'import json,sys; sys.exit(0 if any(h.get("site") == "edge" and h.get("boot") == "disk" for h in json.load(sys.stdin)["hosts"]) else 1)'
+}
+vq_wait_for 20 edge_at_disk || vq_fail "the edge host's checkpoint did not reach the leader"
+[ -n "$(ETCDCTL_API=3 etcdctl --endpoints="$endpoints" get --prefix --keys-only vqagents/edge/edge/ | head -1)" ] ||
+  vq_fail "nothing of the edge SoT under vqagents/edge/ in etcd"
 
 # --- HOSTS checkpoints through the agent; kill -9 the leader a third of the way ---------
 python3 "$here/ha/checkpoint_hosts.py" "$agent_url" install "$VQ_TMP/macs" $((HOSTS / 3)) \

@@ -148,7 +148,8 @@ vq_etcd_cluster() {
 
 # An HA server group on the cluster vq_etcd_cluster started: vq_ha_servers N ROOT SOT PKI
 # writes $VQ_TMP/server<i>.yaml for servers 0..N-1 (HA, TTL 2 s, etcd Root ROOT, a local SoT
-# `cp` at SOT, the ServerAPI certificate PKI/server.pem and key PKI/server.key) and sets
+# `cp` at SOT, then the SoT[] lines in VQ_HA_MORE_SOTS if set, the ServerAPI certificate
+# PKI/server.pem and key PKI/server.key) and sets
 # sport[i] and uport[i], their ServerAPI and User API ports. vq_ha_start I starts server I
 # (appending to $VQ_TMP/server<I>.log) and sets spid[I]. vq_ha_ready I: its /ready says 200.
 vq_ha_servers() {
@@ -164,6 +165,7 @@ SavePath: $VQ_TMP/state$i
 LocalDir: {PollInterval: 1}
 SoT:
 - Local: {ID: cp, Root: $sot}
+${VQ_HA_MORE_SOTS:-}
 Etcd:
   Endpoints: [${VQ_ETCD_ENDPOINTS//,/, }]
   Root: $root

@@ -208,6 +208,36 @@ TEST_F(Migrate, RenamesASiteAndDeletesOnlyItsSource) {
     EXPECT_TRUE(client->get("vq/cp/edge/hosts/node1").value());  // the other one is not
 }
 
+// A server of several SoTs keeps each SoT's embedded store in its own directory: each moves
+// from its own, and into its own.
+TEST_F(Migrate, EachSotOfAServerOfSeveralMovesFromAndToItsOwnStore) {
+    Config src = embedded(a.path);
+    SotSourceConfig edge;
+    edge.id = "edge";
+    src.sots.push_back(edge);
+    fillEmbedded(a.path);
+    fillEmbedded(a.path / "sots/edge");
+    ASSERT_EQ(run({}, src, etcdConfig()), 0) << err.str();
+    EXPECT_TRUE(client->get("vq/cp/lab/hosts/node1").value());
+    EXPECT_TRUE(client->get("vq/edge/lab/hosts/node1").value());
+
+    Config dst = src;
+    dst.save_path = b.path.string();
+    ASSERT_EQ(run({}, etcdConfig(), dst), 0) << err.str();
+    ASSERT_TRUE(fs::exists(b.path / "sots/edge/vaquero.db"));
+    EXPECT_EQ(
+        firstDifference(readEmbedded(a.path / "sots/edge"), readEmbedded(b.path / "sots/edge")),
+        "");
+    EXPECT_EQ(firstDifference(readEmbedded(a.path), readEmbedded(b.path)), "");
+
+    // One SoT by name, from its own store, with its records only.
+    MigrateFlags only;
+    only.src_sot = "edge";
+    only.dst_sot = "moved";
+    ASSERT_EQ(run(only, src, etcdConfig()), 0) << err.str();
+    EXPECT_TRUE(client->get("vq/moved/edge/hosts/node1").value());
+}
+
 TEST_F(Migrate, AMissingEmbeddedSourceIsAUsageError) {
     EXPECT_EQ(run({}, embedded(a.path / "nothing"), etcdConfig()), 2);
     EXPECT_NE(err.str().find("no embedded store"), std::string::npos);
