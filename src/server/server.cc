@@ -164,8 +164,10 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         (*last)->source_id != s->sot_.id) {
         return Status::failedPrecondition(
             s->store_where_ + " holds the state of SoT '" + (*last)->source_id + "', not of '" +
-            s->sot_.id + "': the first SoT[] entry keeps its state in SavePath, the others in " +
-            "SavePath/sots/<ID>; list the SoTs in their former order");
+            s->sot_.id +
+            "' (the first SoT[] entry keeps its state in SavePath, the others in "
+            "SavePath/sots/<ID>): list the SoTs in their former order, or give the SoT its "
+            "former ID");
     }
     StateEngineOptions state_options;
     auto rollout = s->rollout_store_->loadRollout(state_options.history);
