@@ -38,7 +38,8 @@ LoadResult loadSotWithDefinitions(const std::filesystem::path& sot,
 
 LocalSotLoad loadLocalSot(const std::filesystem::path& root,
                           const LoadOptions& options,
-                          ParsedSotCache* cache) {
+                          ParsedSotCache* cache,
+                          const FetchDefinitions& fetch) {
     LocalSotLoad out;
     std::string error;
     if (!readSotDir(root, out.files, error)) {
@@ -71,9 +72,25 @@ LocalSotLoad loadLocalSot(const std::filesystem::path& root,
             return out;
         }
     }
+    if (config->type == "git" && fetch) {
+        auto fetched = fetch(*config);
+        if (!fetched) {
+            out.result = LoadResult{};
+            out.result.io_failure = true;
+            out.result.diagnostics.push_back(
+                Diagnostic{root.string(), 0, 0, Severity::Error, "",
+                           "site " + site + "'s configuration repository: " + fetched.message()});
+            return out;
+        }
+        out.files = withSharedDefinitions(std::move(out.files), fetched->files);
+        fetched->files.clear();
+        out.fetched = std::move(*fetched);
+        out.result = loadSotFiles(out.files, options, cache);
+        return out;
+    }
     if (config->type != "local") {
         out.ignored = "site " + site + " names a " + config->type +
-                      " configuration: a local SoT follows configuration directories only";
+                      " configuration, and no GitHook can bring it to a local SoT";
         return out;
     }
     out.definitions = config->url;  // named: watched even while it cannot be read

@@ -10,10 +10,11 @@
 // The repository is mirrored under <dir>/<id>-<url hash>.git and fetched on every load; the
 // GitHook `id` names is the webhook a push to it arrives on, and its token is sent only to
 // its own URL (a SoT cannot make the server send a token elsewhere). `ref` defaults to the
-// SoT's branch. An unreachable repository serves what was fetched last, loudly. `type: local`
-// (a directory on the server) is refused here: not for whoever pushes to choose (a local SoT
-// follows those: model::loadLocalSot). One revision holds one set of shared definitions, so
-// every site that names a configuration must name the same.
+// SoT's branch (`master` for a local SoT). An unreachable repository serves what was fetched
+// last, loudly. `type: local` (a directory on the server) is refused here: not for whoever
+// pushes to choose (a local SoT follows those: model::loadLocalSot). A local SoT's sites may
+// name a git configuration too: it is fetched through takeGit. One revision holds one set of shared
+// definitions, so every site that names a configuration must name the same.
 
 #include <chrono>
 #include <filesystem>
@@ -53,10 +54,11 @@ public:
     // The configuration the model's sites name, fetched: nullopt when no site names one; an
     // error when sites disagree, a GitHook is unknown, or nothing can be read.
     Result<std::optional<Taken>> take(const model::Model& model);
-
-private:
+    // A git configuration (one the sites agree on), fetched: what take() does once it knows
+    // which (a local SoT's loader checks the sites itself).
     Result<Taken> takeGit(const model::SotConfig& config);
 
+private:
     std::filesystem::path dir_;
     std::vector<GitHookConfig> hooks_;
     std::string default_ref_;

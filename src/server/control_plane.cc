@@ -78,10 +78,10 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
         return Status::invalidArgument(where + ": no SoT to serve (SoT[].Local or SoT[].Git)");
     }
     if (several) {
-        std::vector<GitSotSource*> sources;
+        std::vector<PushTarget*> sources;
         for (auto& part : cp->sots_) {
-            if (GitSotSource* git = part.server->gitSource())
-                sources.push_back(git);
+            if (PushTarget* target = part.server->pushTarget())
+                sources.push_back(target);
         }
         if (!sources.empty())
             cp->gitter_ = std::make_unique<Gitter>(config.gitter, config.git_hooks, sources);

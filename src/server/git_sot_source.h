@@ -26,6 +26,7 @@
 #include "base/result.h"
 #include "model/load.h"
 #include "server/config.h"
+#include "server/push_target.h"
 
 namespace vq::git {
 class Mirror;
@@ -35,22 +36,7 @@ namespace vq::server {
 
 class ConfigRepos;
 
-// What one refresh did, for the webhook's answer, the log and GET /sot.
-struct GitSotAttempt {
-    enum class Outcome { accepted, unchanged, refused, fetch_failed };
-    Outcome outcome = Outcome::fetch_failed;
-    std::string trigger;  // "start-up", "webhook"
-    std::chrono::system_clock::time_point at{};
-    std::string commit;                     // the branch head loaded (empty if none)
-    std::string reason;                     // why refused or failed
-    std::vector<std::string> errors;        // the SoT's errors, "file:line:col: error: ..."
-    std::vector<std::string> release_tags;  // one line per site with a release_tag
-    std::string config;  // where the shared definitions came from when the sites name it
-};
-
-std::string_view toString(GitSotAttempt::Outcome outcome);
-
-class GitSotSource {
+class GitSotSource : public PushTarget {
 public:
     // An accepted load: the model and the branch commit it came from.
     struct Loaded {
@@ -84,15 +70,16 @@ public:
 
     // Fetch and load again (a webhook): publishes through onAccepted when the loaded trees
     // differ from the served ones. Serialised: concurrent deliveries run one after another.
-    GitSotAttempt refresh(const std::string& trigger);
+    GitSotAttempt refresh(const std::string& trigger) override;
 
-    const SotSourceConfig& sot() const { return sot_; }
+    const SotSourceConfig& sot() const override { return sot_; }
+    bool ownHook(const std::string& hook_id) const override { return hook_id == hook_.id; }
     // The checked-out tree the last load read (rewritten by the next refresh).
     std::filesystem::path treeDir() const { return dir_ / "tree"; }
     const GitHookConfig& hook() const { return hook_; }
     // Whether a push to GitHook `id` concerns this SoT: its own, or that of the configuration
     // repository its sites named at the last load.
-    bool follows(const std::string& hook_id) const;
+    bool follows(const std::string& hook_id) const override;
     // The served commit and the last attempt (copies: callers are other threads).
     std::string servedCommit() const;
     GitSotAttempt lastAttempt() const;

@@ -16,7 +16,7 @@ http::Response jsonAnswer(unsigned status, const nlohmann::json& body, std::stri
     return r;
 }
 
-nlohmann::json describe(const GitSotSource& source, const GitSotAttempt& a) {
+nlohmann::json describe(const PushTarget& source, const GitSotAttempt& a) {
     nlohmann::json j{{"sot", source.sot().id},
                      {"outcome", std::string(toString(a.outcome))},
                      {"commit", a.commit}};
@@ -49,7 +49,7 @@ unsigned statusFor(GitSotAttempt::Outcome o) {
 
 Gitter::Gitter(GitterConfig config,
                std::vector<GitHookConfig> hooks,
-               std::vector<GitSotSource*> sources)
+               std::vector<PushTarget*> sources)
     : config_(std::move(config)), hooks_(std::move(hooks)), sources_(std::move(sources)) {
     if (config_.endpoint.empty() || config_.endpoint.front() != '/')
         config_.endpoint.insert(config_.endpoint.begin(), '/');
@@ -103,12 +103,12 @@ http::Response Gitter::handle(const http::Request& req) const {
     nlohmann::json results = nlohmann::json::array();
     unsigned status = 0;
     std::vector<std::string> followed;
-    for (GitSotSource* source : sources_) {
+    for (PushTarget* source : sources_) {
         if (!source->follows(hook->id))
             continue;
         // A push to the SoT's configuration repository: its ref is the sites' to name, and
         // a load that takes nothing new from it is "unchanged".
-        const bool own = source->hook().id == hook->id;
+        const bool own = source->ownHook(hook->id);
         followed.push_back(own ? source->sot().branch : "its configuration repository");
         if (own && !tag && source->sot().branch != branch)
             continue;

@@ -22,7 +22,7 @@
 #include "http/response.h"
 #include "http/router.h"
 #include "server/config.h"
-#include "server/git_sot_source.h"
+#include "server/push_target.h"
 
 namespace vq::http {
 class Server;
@@ -37,9 +37,7 @@ inline constexpr uint64_t kWebhookBodyLimit = 4 * 1024 * 1024;
 class Gitter {
 public:
     // `sources` must outlive the Gitter.
-    Gitter(GitterConfig config,
-           std::vector<GitHookConfig> hooks,
-           std::vector<GitSotSource*> sources);
+    Gitter(GitterConfig config, std::vector<GitHookConfig> hooks, std::vector<PushTarget*> sources);
     ~Gitter();
 
     // One delivery; req.rest is the hook ID (what follows <Endpoint>/).
@@ -55,7 +53,7 @@ public:
 private:
     GitterConfig config_;
     std::vector<GitHookConfig> hooks_;
-    std::vector<GitSotSource*> sources_;
+    std::vector<PushTarget*> sources_;
     std::unique_ptr<http::Server> listener_;
 };
 

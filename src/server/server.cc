@@ -17,9 +17,11 @@
 #include "model/load.h"
 #include "model/shared_definitions.h"
 #include "model/sot_bundle.h"
+#include "server/config_repos.h"
 #include "server/etcd_client.h"
 #include "server/etcd_task_journal.h"
 #include "server/file_task_journal.h"
+#include "server/local_sot_push_target.h"
 #include "server/stored_revision_files.h"
 #include "server/task_effects.h"
 #include "server/user_api_listener.h"
@@ -92,7 +94,24 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         first_model = git->model;
         first_commit = git->commit;
     } else {
-        auto local = model::loadLocalSot(s->sot_.root, load_options, &s->sot_cache_);
+        // A git configuration its sites may name is fetched with every load (with GitHooks
+        // configured: the configuration's id names one).
+        if (!s->config_.git_hooks.empty()) {
+            s->local_config_repos_ = std::make_unique<ConfigRepos>(
+                std::filesystem::path(s->config_.save_path) / "git" / s->sot_.id / "config",
+                s->config_.git_hooks, "master", std::chrono::seconds(120));
+            s->fetch_definitions_ =
+                [repos = s->local_config_repos_.get()](
+                    const model::SotConfig& c) -> Result<model::FetchedDefinitions> {
+                auto taken = repos->takeGit(c);
+                if (!taken)
+                    return taken.status();
+                return model::FetchedDefinitions{std::move(taken->files), taken->key,
+                                                 taken->summary, taken->hook_id};
+            };
+        }
+        auto local =
+            model::loadLocalSot(s->sot_.root, load_options, &s->sot_cache_, s->fetch_definitions_);
         const model::LoadResult& first = local.result;
         if (first.io_failure || !first.model) {
             std::string why;
@@ -116,6 +135,18 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
             VQ_LOG_WARN("SOT_CONFIG_IGNORED sot={} reason=\"{}\"", s->sot_.id, local.ignored);
         if (!local.definitions.empty())
             VQ_LOG_INFO("SOT_CONFIG sot={} definitions={}", s->sot_.id, local.definitions.string());
+        if (!local.fetched.hook_id.empty()) {
+            VQ_LOG_INFO("SOT_CONFIG sot={} {} hook={}", s->sot_.id, local.fetched.summary,
+                        local.fetched.hook_id);
+            // Pushes to it arrive on its GitHook: the Gitter listens for them.
+            s->local_push_ = std::make_unique<LocalSotPushTarget>(s->sot_);
+            if (s->options_.gitter) {
+                s->gitter_ =
+                    std::make_unique<Gitter>(s->config_.gitter, s->config_.git_hooks,
+                                             std::vector<PushTarget*>{s->local_push_.get()});
+            }
+        }
+        s->local_fetched_ = local.fetched;
         first_model = first.model;
         s->definitions_dir_ = local.definitions;
         // What is stored as the revision is what the model was loaded from.
@@ -288,7 +319,9 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         // rewritten is a valid, empty, inventory); short, as agents wait for it.
         std::min<std::chrono::milliseconds>(std::chrono::seconds(s->config_.poll_interval_s),
                                             kSotSettle),
-        s->definitions_dir_);
+        s->definitions_dir_, s->fetch_definitions_, s->local_fetched_);
+    if (s->local_push_)
+        s->local_push_->setWatcher(s->watcher_.get());
     return s;
 }
 
@@ -382,7 +415,7 @@ Result<GitSotSource::Loaded> Server::openGitSot(const model::LoadOptions& load_o
     git_source_ = std::move(*source);
     if (options_.gitter) {
         gitter_ = std::make_unique<Gitter>(config_.gitter, config_.git_hooks,
-                                           std::vector<GitSotSource*>{git_source_.get()});
+                                           std::vector<PushTarget*>{git_source_.get()});
     }
     return git_source_->loadInitial();
 }
@@ -506,6 +539,12 @@ Result<std::string> Server::checkpoint(std::string_view site,
     checkpoint_seconds_->observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return t->summary();
+}
+
+PushTarget* Server::pushTarget() {
+    if (git_source_)
+        return git_source_.get();
+    return local_push_.get();
 }
 
 SotView Server::view() {

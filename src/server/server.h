@@ -57,6 +57,9 @@ class Client;
 
 namespace vq::server {
 
+class ConfigRepos;
+class LocalSotPushTarget;
+
 struct ServerOptions {
     // The SoT[] entry served, by ID; empty: the first. A server of several SoTs is one
     // Server each (control_plane.h); each keeps its state in sotStateDir() (config.h), or
@@ -132,6 +135,9 @@ public:
     const SotSourceConfig& sot() const { return sot_; }
     // Null for a local SoT.
     GitSotSource* gitSource() { return git_source_.get(); }
+    // What a push webhook refreshes: a git SoT, or a local SoT whose sites took a git
+    // configuration at the first load; null otherwise.
+    PushTarget* pushTarget();
     // What the User API and the dashboard read of this server's SoT.
     SotView view();
     // The directory the served SoT is loaded from: the local root, or the tree a git
@@ -193,6 +199,11 @@ private:
     std::unique_ptr<Effects> own_effects_;
     std::unique_ptr<SotWatcher> watcher_;    // a local SoT
     std::filesystem::path definitions_dir_;  // its configuration directory, if its sites name one
+    // Its git configuration, if its sites name one: fetched with every load, followed on pushes.
+    std::unique_ptr<ConfigRepos> local_config_repos_;
+    model::FetchDefinitions fetch_definitions_;
+    model::FetchedDefinitions local_fetched_;  // what the first load took from it (no files)
+    std::unique_ptr<LocalSotPushTarget> local_push_;
     // The bundle of the revision the watcher is publishing (its thread only), so what is
     // stored is what was loaded.
     std::future<std::string> next_bundle_;

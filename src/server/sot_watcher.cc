@@ -20,9 +20,14 @@ SotWatcher::SotWatcher(fs::path root,
                        OnSwap on_swap,
                        model::ParsedSotCache* cache,
                        std::chrono::milliseconds settle,
-                       fs::path definitions)
+                       fs::path definitions,
+                       model::FetchDefinitions fetch,
+                       const model::FetchedDefinitions& first_fetched)
     : root_(std::move(root)),
       definitions_(std::move(definitions)),
+      fetch_(std::move(fetch)),
+      config_key_(first_fetched.key),
+      config_hook_(first_fetched.hook_id),
       options_(std::move(options)),
       holder_(holder),
       interval_(interval),
@@ -37,7 +42,38 @@ std::string SotWatcher::currentFingerprint() const {
     std::string fp = fingerprint(root_);
     if (!definitions_.empty())
         fp += "== definitions " + definitions_.string() + "\n" + fingerprint(definitions_);
+    if (!config_key_.empty())
+        fp += "== configuration " + config_key_ + "\n";
     return fp;
+}
+
+std::string SotWatcher::configHook() const {
+    std::lock_guard lock(mu_);
+    return config_hook_;
+}
+
+GitSotAttempt SotWatcher::reloadNow(const std::string& trigger) {
+    GitSotAttempt attempt;
+    attempt.trigger = trigger;
+    attempt.at = std::chrono::system_clock::now();
+    std::lock_guard lock(poll_mu_);
+    switch (poll(true, attempt.reason)) {
+        case Polled::accepted:
+            attempt.outcome = GitSotAttempt::Outcome::accepted;
+            break;
+        case Polled::unchanged:
+            attempt.outcome = GitSotAttempt::Outcome::unchanged;
+            break;
+        case Polled::refused:
+            attempt.outcome = GitSotAttempt::Outcome::refused;
+            break;
+        case Polled::deferred:  // the directory is being written: the next poll takes it
+            attempt.outcome = GitSotAttempt::Outcome::unchanged;
+            attempt.reason = "the SoT directory is changing; it is loaded once it holds still";
+            break;
+    }
+    attempt.config = config_key_;
+    return attempt;
 }
 
 SotWatcher::~SotWatcher() {
@@ -78,21 +114,27 @@ std::string SotWatcher::fingerprint(const fs::path& root) {
 }
 
 bool SotWatcher::pollOnce() {
+    std::lock_guard lock(poll_mu_);
+    std::string reason;
+    return poll(false, reason) == Polled::accepted;
+}
+
+SotWatcher::Polled SotWatcher::poll(bool force, std::string& reason) {
     settling_ = false;
     const std::string fp = currentFingerprint();
-    if (fp == loaded_fingerprint_ || fp == rejected_fingerprint_)
-        return false;
-    if (settle_.count() > 0) {
+    if (!force && (fp == loaded_fingerprint_ || fp == rejected_fingerprint_))
+        return Polled::unchanged;
+    if (!force && settle_.count() > 0) {
         const auto now = std::chrono::steady_clock::now();
         if (fp != settling_fingerprint_) {
             settling_fingerprint_ = fp;
             settling_since_ = now;
             settling_ = true;
-            return false;
+            return Polled::deferred;
         }
         if (now - settling_since_ < settle_) {
             settling_ = true;
-            return false;
+            return Polled::deferred;
         }
     }
     const auto started = std::chrono::steady_clock::now();
@@ -101,13 +143,13 @@ bool SotWatcher::pollOnce() {
                    std::chrono::steady_clock::now() - t)
             .count();
     };
-    model::LocalSotLoad loaded = model::loadLocalSot(root_, options_, cache_);
+    model::LocalSotLoad loaded = model::loadLocalSot(root_, options_, cache_, fetch_);
     const auto read_ms = msSince(started);
     if (currentFingerprint() != fp) {
         VQ_LOG_WARN("SOT_RELOAD_DEFERRED root={} reason=\"changed while being read\"",
                     root_.string());
         settling_ = true;
-        return false;
+        return Polled::deferred;
     }
     if (loaded.definitions != definitions_) {
         // Another configuration directory: watched from now on, the load judged below.
@@ -117,7 +159,16 @@ bool SotWatcher::pollOnce() {
     }
     if (!loaded.ignored.empty())
         VQ_LOG_WARN("SOT_CONFIG_IGNORED root={} reason=\"{}\"", root_.string(), loaded.ignored);
+    if (loaded.fetched.key != config_key_ && !loaded.fetched.key.empty())
+        VQ_LOG_INFO("SOT_CONFIG root={} {}", root_.string(), loaded.fetched.summary);
+    if (!loaded.result.io_failure) {
+        config_key_ = loaded.fetched.key;  // an unreadable load keeps what was taken
+        std::lock_guard lock(mu_);
+        config_hook_ = loaded.fetched.hook_id;
+    }
     const std::string loaded_fp = currentFingerprint();
+    if (force && loaded_fp == loaded_fingerprint_)
+        return Polled::unchanged;
     model::LoadResult& result = loaded.result;
     const std::vector<model::SotFile>& files = loaded.files;
     std::string refusal;
@@ -139,7 +190,8 @@ bool SotWatcher::pollOnce() {
         VQ_LOG_ERROR("SOT_RELOAD_REJECTED root={} reason=\"{}\" keeping=last-good-model",
                      root_.string(), refusal);
         rejected_fingerprint_ = loaded_fp;
-        return false;
+        reason = refusal;
+        return Polled::refused;
     }
     holder_.set(result.model);
     loaded_fingerprint_ = loaded_fp;
@@ -150,9 +202,10 @@ bool SotWatcher::pollOnce() {
     if (on_swap_ && !on_swap_(result.model, files)) {
         VQ_LOG_WARN("SOT_RELOAD_NOT_TAKEN root={} retry=next-poll", root_.string());
         loaded_fingerprint_.clear();
-        return false;
+        reason = "its revision number could not be stored";
+        return Polled::refused;
     }
-    return true;
+    return Polled::accepted;
 }
 
 void SotWatcher::start() {

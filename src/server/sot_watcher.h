@@ -12,8 +12,13 @@
 //
 // When the SoT's sites name a configuration directory (`config: {type: local, url: DIR}`),
 // the shared definitions come from DIR (model::loadLocalSot) and DIR is watched too (by its
-// fingerprint, so a change there is seen within the poll interval).
+// fingerprint, so a change there is seen within the poll interval). When they name a git
+// configuration and the server gave `fetch`, the definitions are fetched with every load, and
+// a push to that repository's GitHook reloads the SoT (reloadNow, through the Gitter): what
+// was taken from it (its commit) is part of the fingerprint, so a push that changed nothing
+// is no new model.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -27,7 +32,9 @@
 #include "control/model_holder.h"
 
 #include "model/load.h"
+#include "model/shared_definitions.h"
 #include "server/dir_change_notifier.h"
+#include "server/push_target.h"
 
 namespace vq::server {
 
@@ -50,11 +57,18 @@ public:
                OnSwap on_swap = {},
                model::ParsedSotCache* cache = nullptr,
                std::chrono::milliseconds settle = std::chrono::milliseconds(0),
-               std::filesystem::path definitions = {});
+               std::filesystem::path definitions = {},
+               model::FetchDefinitions fetch = {},
+               const model::FetchedDefinitions& first_fetched = {});
     ~SotWatcher();
 
     // One poll now (tests); true when the model was replaced.
     bool pollOnce();
+    // Loads now even if the directory did not change (a push to the git configuration):
+    // accepted, unchanged (nothing new taken), refused (the SoT's errors) or fetch_failed.
+    GitSotAttempt reloadNow(const std::string& trigger);
+    // The GitHook of the git configuration the last load took ("" when none).
+    std::string configHook() const;
     void start();
     void stop();
 
@@ -62,6 +76,9 @@ public:
     static std::string fingerprint(const std::filesystem::path& root);
 
 private:
+    enum class Polled { unchanged, accepted, refused, deferred };
+    // One load when the directory changed and held still, or at once when `force`d.
+    Polled poll(bool force, std::string& reason);
     void run();
     bool stopping();
     // The SoT's fingerprint and, when it takes them from a directory, its definitions'.
@@ -69,6 +86,10 @@ private:
 
     std::filesystem::path root_;
     std::filesystem::path definitions_;  // the configuration directory of the last load
+    model::FetchDefinitions fetch_;      // a git configuration's definitions
+    std::string config_key_;             // what the last load took from it
+    std::string config_hook_;            // its GitHook (guarded by mu_)
+    std::mutex poll_mu_;                 // one load at a time: the thread's or reloadNow's
     model::LoadOptions options_;
     control::ModelHolder& holder_;
     std::chrono::milliseconds interval_;
@@ -80,8 +101,9 @@ private:
     std::chrono::milliseconds settle_;
     std::string settling_fingerprint_;  // a change seen, not yet loaded
     std::chrono::steady_clock::time_point settling_since_;
-    bool settling_ = false;  // the last poll put a change off: poll again after `settle`
-    std::mutex mu_;
+    // The last poll put a change off: poll again after `settle`.
+    std::atomic<bool> settling_{false};
+    mutable std::mutex mu_;
     bool stop_ = false;
     std::unique_ptr<DirChangeNotifier> notifier_;
     std::thread thread_;

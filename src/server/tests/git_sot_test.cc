@@ -1,9 +1,12 @@
 // A git SoT end to end without sockets: a bare repository on disk (file://) that the test
 // commits to with the git tool, the server's mirror of it, and the Gitter's answers to
 // webhook deliveries (signed, unsigned, for other branches, for unknown hooks).
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "git/hub_signature.h"
 #include "git/testing/local_remote.h"
@@ -14,6 +17,7 @@
 
 #include "server/git_sot_source.h"
 #include "server/gitter.h"
+#include "server/server.h"
 
 namespace vq::server {
 namespace {
@@ -357,6 +361,58 @@ TEST_F(ConfigRepoTest, SitesNamingDifferentRepositoriesOrAnUnknownHookAreRefused
         << again.message();
 }
 
+// A local SoT whose sites name a git configuration: the server fetches it with every load, and
+// a push to it, arriving on its GitHook, reloads the SoT (a redelivery makes no revision).
+TEST_F(ConfigRepoTest, ALocalSotTakesAGitConfigurationAndFollowsItsPushes) {
+    const fs::path local = root_ / "local";
+    fs::create_directories(local / "sites/lab");
+    std::ofstream(local / "sites/lab/env.yml") << env("lab");
+    std::ofstream(local / "sites/lab/hosts.yml") << clusterConfig("config-hook", config_->url()) +
+                                                        "  ref: main\n---\n" +
+                                                        host("node1", "52:54:00:00:00:01");
+    Config config;
+    config.save_path = (root_ / "server").string();
+    config.git_hooks = hooks_;
+    config.gitter.listen = {"127.0.0.1", 0};
+    config.poll_interval_s = 1;
+    config.sots.push_back({SotSourceConfig::Kind::Local, "local", local.string(), "", ""});
+    ServerOptions options;
+    options.user_api = false;
+    auto server = Server::open(config, std::move(options));
+    ASSERT_TRUE(server) << server.message();
+    auto kernel = [&] {
+        auto rev = (*server)->revisions().latest();
+        const model::Os* os = rev && rev->model ? rev->model->os("installer") : nullptr;
+        return os ? os->kernel : std::string();
+    };
+    EXPECT_EQ(kernel(), "http://10.99.0.5/from-config");
+    ASSERT_NE((*server)->pushTarget(), nullptr);
+    ASSERT_TRUE((*server)->start());
+    EXPECT_NE((*server)->gitterPort(), 0) << "the Gitter listens for the configuration's pushes";
+
+    config_->write("os/installer.yml", installerOs("http://10.99.0.5/pushed"));
+    const std::string pushed = config_->commitAndPush("new kernel");
+    Gitter gitter(GitterConfig{}, hooks_, {(*server)->pushTarget()});
+    Delivery d("config-hook", pushBody("refs/heads/main", pushed));
+    auto r = gitter.handle(d.sign(kSecret).req);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_NE(r.body.find("\"accepted\""), std::string::npos) << r.body;
+    EXPECT_EQ(kernel(), "http://10.99.0.5/pushed");
+    EXPECT_EQ((*server)->revisions().latest()->number, 2u);
+    Delivery again("config-hook", d.req.body);
+    r = gitter.handle(again.sign(kSecret).req);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_NE(r.body.find("\"unchanged\""), std::string::npos) << r.body;
+    EXPECT_EQ((*server)->revisions().latest()->number, 2u) << "nothing new: no revision";
+    // The SoT's own directory is still watched, its definitions still the repository's.
+    std::ofstream(local / "sites/lab/more.yml") << host("node2", "52:54:00:00:00:02");
+    for (int i = 0; i < 100 && (*server)->revisions().latest()->number < 3; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ((*server)->revisions().latest()->number, 3u);
+    EXPECT_EQ(kernel(), "http://10.99.0.5/pushed");
+    (*server)->stop();
+}
+
 class GitterTest : public GitSotTest {
 protected:
     void SetUp() override {
@@ -365,7 +421,7 @@ protected:
             return;
         ASSERT_TRUE(open());
         gitter_ = std::make_unique<Gitter>(GitterConfig{}, std::vector<GitHookConfig>{hook_},
-                                           std::vector<GitSotSource*>{source_.get()});
+                                           std::vector<PushTarget*>{source_.get()});
         remote_->write("sites/lab/more.yml", host("node2", "52:54:00:00:00:02"));
         second_ = remote_->commitAndPush("second");
     }
