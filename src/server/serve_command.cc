@@ -34,12 +34,14 @@ constexpr int kExitStoreLost = 3;
     std::_Exit(kExitStoreLost);
 }
 
+// Whether the leader may run a Gitter: a git SoT, or GitHooks a local SoT's git
+// configuration may name.
 bool gitSot(const Config& config) {
     for (const auto& sot : config.sots) {
         if (sot.kind == SotSourceConfig::Kind::Git)
             return true;
     }
-    return false;
+    return !config.git_hooks.empty();
 }
 
 // This candidate's record in <Root>/leader: its id (host, process and User API, for

@@ -6,7 +6,9 @@
 # revision keeps serving; env.release_tag pins the site to a tag, a missing tag falls back
 # to the branch head; a site's config: document takes the shared definitions from a second
 # repository, and a push to it through its own hook serves them; a restart with the remote
-# gone serves the last good commit.
+# gone serves the last good commit. Then a local SoT (the checkout, sites only) whose sites
+# name the configuration repository: fetched at start, and a push to it through its hook is
+# a new revision, a redelivery none.
 source "$(dirname "$0")/lib.sh"
 vq_require_tools curl python3 git openssl
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
@@ -183,6 +185,29 @@ mv "$remote" "$remote.away"
 start
 [ "$(served_commit)" = "$missing" ] || vq_fail "restart without the remote did not serve $missing"
 grep -q "SOT_FETCH_FAILED" "$log" || vq_fail "the failed fetch at start-up is not logged"
+stop
+
+# A local SoT: the checkout, whose sites name the configuration repository.
+sed -e "s|^SavePath: .*|SavePath: \"$VQ_TMP/save-local\"|" -e '/^SoT:/,$d' "$VQ_TMP/config.yaml" \
+  > "$VQ_TMP/config-local.yaml"
+printf 'SoT:\n- Local: {ID: lab-local, Root: "%s"}\nLog: {Level: info, Location: stdout, Type: text}\n' \
+  "$work" >> "$VQ_TMP/config-local.yaml"
+cp "$VQ_TMP/config-local.yaml" "$VQ_TMP/config.yaml"
+log=$VQ_TMP/standalone-local.log
+start
+grep -q "SOT_CONFIG sot=lab-local configuration file://$cremote main = $csecond hook=config-hook" "$log" ||
+  { cat "$log"; vq_fail "the local SoT did not take its git configuration"; }
+sed -i 's/pushed-config\.vmlinuz/local-config.vmlinuz/' "$cwork/os/coreos-pxe.yml"
+cthird=$(cpush "a kernel for the local SoT")
+code=$(deliver config-hook refs/heads/main "$secret")
+[ "$code" = 200 ] || { cat "$VQ_TMP/reply" "$log"; vq_fail "push to a local SoT's configuration answered $code"; }
+grep -q '"accepted"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "the push is not a new revision of the local SoT"; }
+grep -q "REVISION_ACCEPTED revision=2 sot=lab-local" "$log" || { cat "$log"; vq_fail "no revision 2 of the local SoT"; }
+grep -q "SOT_CONFIG root=$work configuration file://$cremote main = $cthird" "$log" ||
+  vq_fail "the pushed configuration commit is not the one taken"
+[ "$(deliver config-hook refs/heads/main "$secret")" = 200 ] || vq_fail "local SoT: redelivery not 200"
+grep -q '"unchanged"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "local SoT: a redelivery changed something"; }
+[ "$(grep -c "REVISION_ACCEPTED" "$log")" = 2 ] || vq_fail "local SoT: a redelivery made a revision"
 stop
 : "$third" "$broken" "$pinned"
 echo "PASS"
