@@ -1,5 +1,7 @@
 #include "server/control_plane.h"
 
+#include <set>
+
 #include "https/tls_context.h"
 #include "https/tls_server.h"
 
@@ -108,20 +110,23 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
     return cp;
 }
 
-std::string ControlPlane::siteTakenBy(const model::Model& m, const std::string& self) const {
-    for (const auto& part : sots_) {
-        if (part.server->sot().id == self)
-            continue;
-        auto theirs = part.server->revisions().latest();
-        if (!theirs || !theirs->model)
+std::string ControlPlane::siteTakenBy(const model::Model& m, const std::string& self) {
+    // Judged against the sites each SoT was last accepted with (not the revisions published
+    // after), under one lock: two SoTs reloading at once cannot both take the same site.
+    std::lock_guard lock(claims_mu_);
+    for (const auto& [sot, sites] : claims_) {
+        if (sot == self)
             continue;
         for (const auto& site : m.sites()) {
-            if (theirs->model->site(site.id) != nullptr) {
-                return "site " + site.id + " is served by SoT " + part.server->sot().id +
+            if (sites.count(site.id) != 0)
+                return "site " + site.id + " is served by SoT " + sot +
                        ": a site belongs to one SoT";
-            }
         }
     }
+    std::set<std::string> mine;
+    for (const auto& site : m.sites())
+        mine.insert(site.id);
+    claims_[self] = std::move(mine);
     return {};
 }
 

@@ -11,7 +11,10 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,14 +82,17 @@ private:
         std::unique_ptr<BundleStore> bundles;
     };
     ControlPlane() = default;
-    // The SoT (other than `self`) that serves a site of `model`, as a refusal; empty: none.
-    std::string siteTakenBy(const model::Model& model, const std::string& self) const;
+    // The SoT (other than `self`) that serves a site of `model`, as a refusal; empty: none,
+    // and `self` claims the model's sites.
+    std::string siteTakenBy(const model::Model& model, const std::string& self);
     std::string metricsText() const;
 
     Config config_;
     ControlPlaneOptions options_;
     std::unique_ptr<AgentRegistry> agents_;
     ChangeFeed feed_;  // several SoTs: the dashboard's, shared by their servers
+    std::mutex claims_mu_;
+    std::map<std::string, std::set<std::string>> claims_;  // SoT -> the sites it was accepted with
     std::vector<Sot> sots_;
     // Several SoTs: one Gitter for their git sources, one User API for all (one SoT: its
     // server's own).
