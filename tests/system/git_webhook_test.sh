@@ -170,14 +170,21 @@ vq_wait_for 10 kernel_is from-config.vmlinuz || vq_fail "the definitions do not 
 # A push to the configuration repository, delivered to its own hook.
 sed -i 's/from-config\.vmlinuz/pushed-config.vmlinuz/' "$cwork/os/coreos-pxe.yml"
 csecond=$(cpush "a new kernel")
-code=$(deliver config-hook refs/heads/main "$secret")
-[ "$code" = 200 ] || { cat "$VQ_TMP/reply" "$log"; vq_fail "push to the configuration answered $code"; }
-grep -q "= $csecond" "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "the configuration push is not the one taken"; }
-grep -q '"accepted"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "the configuration push is not a new revision"; }
-revisions=$(grep -c "REVISION_ACCEPTED" "$log")
-[ "$(deliver config-hook refs/heads/main "$secret")" = 200 ] || vq_fail "redelivery not 200"
-grep -q '"unchanged"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "a redelivery changed something"; }
-[ "$(grep -c "REVISION_ACCEPTED" "$log")" = "$revisions" ] || vq_fail "a redelivery made a revision"
+# config_push <what>: a push to the configuration repository is a new revision, and its
+# redelivery none.
+config_push() {
+  local code revisions
+  code=$(deliver config-hook refs/heads/main "$secret")
+  [ "$code" = 200 ] || { cat "$VQ_TMP/reply" "$log"; vq_fail "$1: the push answered $code"; }
+  grep -q '"accepted"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "$1: the push is not a new revision"; }
+  revisions=$(grep -c "REVISION_ACCEPTED" "$log")
+  [ "$(deliver config-hook refs/heads/main "$secret")" = 200 ] || vq_fail "$1: redelivery not 200"
+  grep -q '"unchanged"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "$1: a redelivery changed something"; }
+  [ "$(grep -c "REVISION_ACCEPTED" "$log")" = "$revisions" ] || vq_fail "$1: a redelivery made a revision"
+}
+config_push "git SoT"
+grep -q "SOT_CONFIG sot=lab-git configuration file://$cremote main = $csecond" "$log" ||
+  vq_fail "the configuration push is not the one taken"
 
 # Restart with the remote gone: the last good commit serves again.
 stop
@@ -199,15 +206,10 @@ grep -q "SOT_CONFIG sot=lab-local configuration file://$cremote main = $csecond 
   { cat "$log"; vq_fail "the local SoT did not take its git configuration"; }
 sed -i 's/pushed-config\.vmlinuz/local-config.vmlinuz/' "$cwork/os/coreos-pxe.yml"
 cthird=$(cpush "a kernel for the local SoT")
-code=$(deliver config-hook refs/heads/main "$secret")
-[ "$code" = 200 ] || { cat "$VQ_TMP/reply" "$log"; vq_fail "push to a local SoT's configuration answered $code"; }
-grep -q '"accepted"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "the push is not a new revision of the local SoT"; }
+config_push "local SoT"
 grep -q "REVISION_ACCEPTED revision=2 sot=lab-local" "$log" || { cat "$log"; vq_fail "no revision 2 of the local SoT"; }
 grep -q "SOT_CONFIG root=$work configuration file://$cremote main = $cthird" "$log" ||
   vq_fail "the pushed configuration commit is not the one taken"
-[ "$(deliver config-hook refs/heads/main "$secret")" = 200 ] || vq_fail "local SoT: redelivery not 200"
-grep -q '"unchanged"' "$VQ_TMP/reply" || { cat "$VQ_TMP/reply"; vq_fail "local SoT: a redelivery changed something"; }
-[ "$(grep -c "REVISION_ACCEPTED" "$log")" = 2 ] || vq_fail "local SoT: a redelivery made a revision"
 stop
 : "$third" "$broken" "$pinned"
 echo "PASS"
