@@ -87,10 +87,15 @@ ServerClient: {Addr: 127.0.0.1, Port: ${sport[$follower]}, CAFile: $pki/server.p
 SavePath: $VQ_TMP/agent-state
 Log: {Level: info, Location: stdout, Type: text}
 YAML
-vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=a1 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent.yaml" \
-  --listen 127.0.0.1 --http-port "$hport" --no-boot-services >"$VQ_TMP/agent.log" 2>&1
+# start_agent SITE AGENT CONFIG PORT LOG; ready_on PORT: that agent's /ready says 200.
+start_agent() {
+  vq_bg env VAQUERO_SITE_ID="$1" VAQUERO_AGENT_ID="$2" "$VAQUERO_BIN" agent --config "$3" \
+    --listen 127.0.0.1 --http-port "$4" --no-boot-services >"$5" 2>&1
+}
+ready_on() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/ready")" = 200 ]; }
+start_agent lab a1 "$VQ_TMP/agent.yaml" "$hport" "$VQ_TMP/agent.log"
 agent_url=http://127.0.0.1:$hport
-agent_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$agent_url/ready")" = 200 ]; }
+agent_ready() { ready_on "$hport"; }
 vq_wait_for 60 agent_ready || { tail -20 "$VQ_TMP/agent.log"; vq_fail "the agent did not get in sync through the follower"; }
 grep -q FOLLOWER_FORWARD_FAILED "$VQ_TMP/server$follower.log" && vq_fail "forwarding failed before any kill"
 # The follower answered the agent's login, revisions and bundle itself, from what the leader
@@ -105,10 +110,8 @@ curl -sf -m 10 "http://127.0.0.1:${uport[$leader]}/agents" | vq_matches '"agent"
 # --- an agent of the second SoT's site, through the follower ---------------------------------
 eport=$(vq_free_port)
 sed "s|agent-state|agent-edge-state|" "$VQ_TMP/agent.yaml" >"$VQ_TMP/agent-edge.yaml"
-vq_bg env VAQUERO_SITE_ID=edge VAQUERO_AGENT_ID=e1 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent-edge.yaml" \
-  --listen 127.0.0.1 --http-port "$eport" --no-boot-services >"$VQ_TMP/agent-edge.log" 2>&1
-edge_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$eport/ready")" = 200 ]; }
-vq_wait_for 60 edge_ready || { tail -20 "$VQ_TMP/agent-edge.log"; vq_fail "the edge agent did not get in sync through the follower"; }
+start_agent edge e1 "$VQ_TMP/agent-edge.yaml" "$eport" "$VQ_TMP/agent-edge.log"
+vq_wait_for 60 ready_on "$eport" || { tail -20 "$VQ_TMP/agent-edge.log"; vq_fail "the edge agent did not get in sync through the follower"; }
 grep -q "AGENT_LOGIN site=edge agent=e1" "$VQ_TMP/server$follower.log" ||
   vq_fail "the follower did not answer the edge agent's login from the second SoT"
 curl -sf -m 10 "http://127.0.0.1:$eport/checkpoint/52:54:00:ed:00:01?boot=install" >/dev/null ||
@@ -152,9 +155,8 @@ vq_bg python3 "$here/ha/round_robin_lb.py" "$lport" "${sport[@]}" >"$VQ_TMP/lb.l
 vq_wait_for 10 grep -q ready "$VQ_TMP/lb.log" || vq_fail "the load balancer did not start"
 hport2=$(vq_free_port)
 sed "s|Port: ${sport[$follower]}|Port: $lport|; s|agent-state|agent2-state|" "$VQ_TMP/agent.yaml" >"$VQ_TMP/agent2.yaml"
-vq_bg env VAQUERO_SITE_ID=lab VAQUERO_AGENT_ID=a2 "$VAQUERO_BIN" agent --config "$VQ_TMP/agent2.yaml" \
-  --listen 127.0.0.1 --http-port "$hport2" --no-boot-services >"$VQ_TMP/agent2.log" 2>&1
-agent2_ready() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$hport2/ready")" = 200 ]; }
+start_agent lab a2 "$VQ_TMP/agent2.yaml" "$hport2" "$VQ_TMP/agent2.log"
+agent2_ready() { ready_on "$hport2"; }
 vq_wait_for 60 agent2_ready || { tail -20 "$VQ_TMP/agent2.log"; vq_fail "the agent behind the load balancer did not get in sync"; }
 sed -n 1,100p "$VQ_TMP/macs" >"$VQ_TMP/macs100"
 python3 "$here/ha/checkpoint_hosts.py" "http://127.0.0.1:$hport2" disk "$VQ_TMP/macs100" 1000000 0 4 \
