@@ -205,8 +205,8 @@ int gitPropagation(const fs::path& sot, const fs::path& work, int rounds, int ag
     }
     std::printf("git: %d agents serving revision %llu\n", agents,
                 static_cast<unsigned long long>(fleet.front()->agent->revision()));
-    const std::string url = "http://127.0.0.1:" + std::to_string(plane.server().gitterPort()) +
-                            "/postreceive/bench-hook";
+    const std::string url =
+        "http://127.0.0.1:" + std::to_string(plane.gitterPort()) + "/postreceive/bench-hook";
     std::vector<double> samples;
     for (int r = 0; r < rounds; ++r) {
         std::vector<uint64_t> before;

@@ -6,7 +6,6 @@
 #include "https/tls_server.h"
 
 #include "base/log.h"
-#include "base/version.h"
 #include "http/server.h"
 #include "server/agent_registry.h"
 #include "server/bundle_store.h"
@@ -40,31 +39,24 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
     cp->config_ = config;
     cp->options_ = options;
     cp->agents_ = std::make_unique<AgentRegistry>();
-    auto agents_route = [agents = cp->agents_.get()](http::Router& router) {
-        router.exact("/agents", [agents](const http::Request&) {
-            return http::Response::json(200, agents->json());
-        });
-    };
     const bool several = config.sots.size() > 1;
     // Opened in SoT[] order: each SoT's sites are checked against those opened before it.
+    // One SoT or several, the User API, the Gitter and the dashboard's feed are this
+    // object's, shared by their servers.
     cp->sots_.reserve(config.sots.size());
     for (const auto& sot : config.sots) {
         ServerOptions so;
         so.sot_id = sot.id;
-        so.user_api = options.user_api && !several;
-        so.gitter = !several;
+        so.user_api = false;
+        so.gitter = false;
+        so.feed = &cp->feed_;
         so.etcd = options.etcd;
         so.etcd_fence = options.etcd_fence;
         so.etcd_mark = options.etcd_mark;
         so.on_store_failure = options.on_store_failure;
-        if (several) {
-            so.feed = &cp->feed_;
-            so.accept = [plane = cp.get(), id = sot.id](const model::Model& m) {
-                return plane->siteTakenBy(m, id);
-            };
-        } else {
-            so.user_api_routes = agents_route;
-        }
+        so.accept = [plane = cp.get(), id = sot.id](const model::Model& m) {
+            return plane->siteTakenBy(m, id);
+        };
         auto server = Server::open(config, std::move(so));
         if (!server)
             return several ? server.status().prefixed("SoT " + sot.id) : server.status();
@@ -79,16 +71,15 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::create(const Config& config,
     if (cp->sots_.empty()) {
         return Status::invalidArgument(where + ": no SoT to serve (SoT[].Local or SoT[].Git)");
     }
-    if (several) {
-        std::vector<PushTarget*> sources;
-        for (auto& part : cp->sots_) {
-            if (PushTarget* target = part.server->pushTarget())
-                sources.push_back(target);
-        }
-        if (!sources.empty())
-            cp->gitter_ = std::make_unique<Gitter>(config.gitter, config.git_hooks, sources);
-        VQ_LOG_INFO("SOTS_SERVED count={}", cp->sots_.size());
+    std::vector<PushTarget*> sources;
+    for (auto& part : cp->sots_) {
+        if (PushTarget* target = part.server->pushTarget())
+            sources.push_back(target);
     }
+    if (!sources.empty())
+        cp->gitter_ = std::make_unique<Gitter>(config.gitter, config.git_hooks, sources);
+    if (several)
+        VQ_LOG_INFO("SOTS_SERVED count={}", cp->sots_.size());
 
     http::Router router;
     std::vector<ServerApiContext> contexts;
@@ -130,17 +121,6 @@ std::string ControlPlane::siteTakenBy(const model::Model& m, const std::string& 
     return {};
 }
 
-std::string ControlPlane::metricsText() const {
-    metrics::Exposition out;
-    out.gauge("vaquero_build_info", "The running build; the value is always 1.",
-              {{"version", std::string(version())}}, 1);
-    for (const auto& part : sots_) {
-        out.setCommonLabels({{"sot", part.server->sot().id}});
-        part.server->collectMetrics(out);
-    }
-    return out.render();
-}
-
 ControlPlane::~ControlPlane() {
     stop();
 }
@@ -159,12 +139,15 @@ Status ControlPlane::start() {
             return st;
         }
     }
-    if (sots_.size() > 1 && options_.user_api) {
+    if (options_.user_api) {
         UserApiListenerOptions ua;
-        for (auto& part : sots_)
+        std::vector<const Server*> servers;
+        for (auto& part : sots_) {
             ua.sots.push_back(part.server->view());
+            servers.push_back(part.server.get());
+        }
         ua.feed = &feed_;
-        ua.metrics = [this] { return metricsText(); };
+        ua.metrics = [servers] { return Server::metricsText(servers); };
         ua.more_routes = [agents = agents_.get()](http::Router& router) {
             router.exact("/agents", [agents](const http::Request&) {
                 return http::Response::json(200, agents->json());
@@ -206,15 +189,11 @@ uint16_t ControlPlane::serverApiPort() const {
 }
 
 uint16_t ControlPlane::userApiPort() const {
-    if (user_api_)
-        return user_api_->port();
-    return sots_.size() == 1 ? sots_.front().server->userApiPort() : 0;
+    return user_api_ ? user_api_->port() : 0;
 }
 
 uint16_t ControlPlane::gitterPort() const {
-    if (gitter_)
-        return gitter_->port();
-    return sots_.size() == 1 ? sots_.front().server->gitterPort() : 0;
+    return gitter_ ? gitter_->port() : 0;
 }
 
 }  // namespace vq::server

@@ -85,17 +85,15 @@ private:
     // The SoT (other than `self`) that serves a site of `model`, as a refusal; empty: none,
     // and `self` claims the model's sites.
     std::string siteTakenBy(const model::Model& model, const std::string& self);
-    std::string metricsText() const;
 
     Config config_;
     ControlPlaneOptions options_;
     std::unique_ptr<AgentRegistry> agents_;
-    ChangeFeed feed_;  // several SoTs: the dashboard's, shared by their servers
+    ChangeFeed feed_;  // the dashboard's, shared by the servers
     std::mutex claims_mu_;
     std::map<std::string, std::set<std::string>> claims_;  // SoT -> the sites it was accepted with
     std::vector<Sot> sots_;
-    // Several SoTs: one Gitter for their git sources, one User API for all (one SoT: its
-    // server's own).
+    // One Gitter for every SoT a push reaches, one User API for all.
     std::unique_ptr<Gitter> gitter_;
     std::unique_ptr<http::Server> user_api_;
     std::unique_ptr<https::TlsServer> api_;

@@ -428,7 +428,6 @@ Status Server::start() {
         ua.sots = {view()};
         ua.feed = &feed_;
         ua.metrics = [this] { return metricsText(); };
-        ua.more_routes = options_.user_api_routes;
         user_api_ = startUserApi(config_, std::move(ua));
     }
     tasks_->start();
@@ -559,10 +558,18 @@ SotView Server::view() {
 }
 
 std::string Server::metricsText() const {
+    return metricsText(std::vector<const Server*>{this});
+}
+
+std::string Server::metricsText(const std::vector<const Server*>& servers) {
     metrics::Exposition out;
     out.gauge("vaquero_build_info", "The running build; the value is always 1.",
               {{"version", std::string(version())}}, 1);
-    collectMetrics(out);
+    for (const Server* s : servers) {
+        if (servers.size() > 1)
+            out.setCommonLabels({{"sot", s->sot_.id}});
+        s->collectMetrics(out);
+    }
     return out.render();
 }
 

@@ -81,8 +81,6 @@ struct ServerOptions {
     // What reboots hosts and runs containers for the state engine; null: tasks for the
     // site's agents (TaskEffects on tasks()). Must outlive the server.
     Effects* effects = nullptr;
-    // More User API routes (`vaquero server` adds GET /agents); may be null.
-    std::function<void(http::Router&)> user_api_routes;
     // With an Etcd section: the client to use (null: one is made from the section), the
     // condition every write carries (the leader's fence under HA), and who hears a write
     // that failed (under HA the process stops acting at once).
@@ -129,8 +127,9 @@ public:
     // What GET /metrics on the User API answers: hosts by state, transitions, power actions,
     // containers, checkpoints, events, the revision, the build.
     std::string metricsText() const;
-    // The same samples but the build's, added to `out` (a process serving several SoTs).
-    void collectMetrics(metrics::Exposition& out) const;
+    // The same for a process serving several SoTs: the build once, then each server's
+    // samples, labelled sot="<ID>" when there are more than one.
+    static std::string metricsText(const std::vector<const Server*>& servers);
 
     const SotSourceConfig& sot() const { return sot_; }
     // Null for a local SoT.
@@ -157,6 +156,8 @@ public:
 private:
     class WorkflowEventLog;
     Server(Config config, ServerOptions options);
+    // This server's samples (metricsText() but the build's).
+    void collectMetrics(metrics::Exposition& out) const;
     // Opens the git SoT's mirror and the Gitter, and loads the branch (open()'s git half).
     Result<GitSotSource::Loaded> openGitSot(const model::LoadOptions& load_options);
 

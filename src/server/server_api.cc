@@ -38,6 +38,24 @@ std::optional<uint64_t> queryNumber(const Request& req, std::string_view key) {
     return n;
 }
 
+// The claims of the request's session token, checked (not yet against the request).
+Result<auth::AgentClaims> verifySession(const Request& req,
+                                        std::string_view server_secret,
+                                        int64_t now) {
+    const auto token = auth::bearerToken(req.header("Authorization"));
+    if (token.empty())
+        return Status::permissionDenied("no session token (Authorization: Bearer)");
+    return auth::verifySessionToken(token, server_secret, now);
+}
+
+// A login's body and its token's claims, read once.
+struct Login {
+    nlohmann::json body;
+    Result<auth::AgentClaims> claims;
+};
+
+// Each handler of a session call takes the session's verified claims: the token is checked
+// once, by Apis, which chooses the SoT from them.
 class Api {
 public:
     explicit Api(ServerApiContext ctx) : ctx_(std::move(ctx)) {
@@ -59,11 +77,8 @@ public:
     const ServerApiContext& context() const { return ctx_; }
 
     // The session's claims, or the refusal to answer.
-    Result<auth::AgentClaims> authorize(const Request& req) const {
-        const auto token = auth::bearerToken(req.header("Authorization"));
-        if (token.empty())
-            return Status::permissionDenied("no session token (Authorization: Bearer)");
-        auto claims = auth::verifySessionToken(token, ctx_.server_secret, now());
+    Result<auth::AgentClaims> authorize(const Request& req,
+                                        Result<auth::AgentClaims> claims) const {
         if (!claims)
             return claims.status();
         // A site named in the request must be the session's own.
@@ -75,12 +90,9 @@ public:
         return claims;
     }
 
-    Response login(const Request& req) const {
-        const auto body = nlohmann::json::parse(req.body, nullptr, false);
-        if (!body.is_object() || !body.contains("token") || !body["token"].is_string())
-            return refuse(400, "login: body must be {\"token\": <login JWT>}");
-        auto claims =
-            auth::verifyLoginToken(body["token"].get<std::string>(), ctx_.shared_secret, now());
+    Response login(const Request& req, const Login& login) const {
+        const auto& body = login.body;
+        const auto& claims = login.claims;
         if (!claims)
             return refuse(claims.status());
         auto rev = feed().latest();
@@ -106,8 +118,8 @@ public:
         return Response::json(200, answer.dump());
     }
 
-    Response watch(const Request& req) const {
-        auto claims = authorize(req);
+    Response watch(const Request& req, Result<auth::AgentClaims> verified) const {
+        auto claims = authorize(req, std::move(verified));
         if (!claims)
             return refuse(claims.status());
         auto known = queryNumber(req, "revision");
@@ -125,8 +137,8 @@ public:
         return Response::json(200, wire::encodeRevision(ctx_.bundles->waitNewer(*known, wait)));
     }
 
-    Response bundle(const Request& req) const {
-        auto claims = authorize(req);
+    Response bundle(const Request& req, Result<auth::AgentClaims> verified) const {
+        auto claims = authorize(req, std::move(verified));
         if (!claims)
             return refuse(claims.status());
         auto number = queryNumber(req, "revision");
@@ -141,8 +153,8 @@ public:
         return Response::text(200, **blob, "application/zstd");
     }
 
-    Response manifest(const Request& req) const {
-        auto claims = authorize(req);
+    Response manifest(const Request& req, Result<auth::AgentClaims> verified) const {
+        auto claims = authorize(req, std::move(verified));
         if (!claims)
             return refuse(claims.status());
         auto seen = queryNumber(req, "changes");
@@ -172,8 +184,8 @@ public:
         return Response::json(200, *answer);
     }
 
-    Response events(const Request& req) const {
-        auto claims = authorize(req);
+    Response events(const Request& req, Result<auth::AgentClaims> verified) const {
+        auto claims = authorize(req, std::move(verified));
         if (!claims)
             return refuse(claims.status());
         auto events = wire::decodeEvents(req.body);
@@ -185,8 +197,8 @@ public:
     }
 
     // Answers once the server stored the transition.
-    Response checkpoint(const Request& req) const {
-        auto claims = authorize(req);
+    Response checkpoint(const Request& req, Result<auth::AgentClaims> verified) const {
+        auto claims = authorize(req, std::move(verified));
         if (!claims)
             return refuse(claims.status());
         auto c = wire::decodeCheckpoint(req.body);
@@ -213,8 +225,8 @@ public:
     // A long poll: answers at once with the site's waiting tasks (now leased to this
     // agent), else when one is issued or after `wait` seconds (at most the watch timeout).
     // Nothing of a task is logged here: its args hold BMC credentials.
-    Response tasks(const Request& req) const {
-        auto claims = authorize(req);
+    Response tasks(const Request& req, Result<auth::AgentClaims> verified) const {
+        auto claims = authorize(req, std::move(verified));
         if (!claims)
             return refuse(claims.status());
         auto wait_s = queryNumber(req, "wait");
@@ -230,8 +242,8 @@ public:
         return Response::json(200, wire::encodeTasks(*leased));
     }
 
-    Response taskResults(const Request& req) const {
-        auto claims = authorize(req);
+    Response taskResults(const Request& req, Result<auth::AgentClaims> verified) const {
+        auto claims = authorize(req, std::move(verified));
         if (!claims)
             return refuse(claims.status());
         auto results = wire::decodeTaskResults(req.body);
@@ -252,40 +264,43 @@ private:
 // the site its token names (checked here only to choose; the Api checks it again to answer).
 class Apis {
 public:
+    using Handler = Response (Api::*)(const Request&, Result<auth::AgentClaims>) const;
+
     explicit Apis(const std::vector<ServerApiContext>& sots) {
         for (const auto& ctx : sots)
             apis_.push_back(std::make_unique<Api>(ctx));
     }
 
-    const Api& forLogin(const Request& req) const {
-        if (apis_.size() == 1)
-            return *apis_.front();
-        const auto body = nlohmann::json::parse(req.body, nullptr, false);
-        if (!body.is_object() || !body.contains("token") || !body["token"].is_string())
-            return *apis_.front();
+    Response login(const Request& req) const {
+        Login login{nlohmann::json::parse(req.body, nullptr, false),
+                    Status::permissionDenied("no login token")};
+        if (!login.body.is_object() || !login.body.contains("token") ||
+            !login.body["token"].is_string())
+            return refuse(400, "login: body must be {\"token\": <login JWT>}");
         const Api& any = *apis_.front();
-        auto claims = auth::verifyLoginToken(body["token"].get<std::string>(),
-                                             any.context().shared_secret, any.now());
-        return claims ? ofSite(claims->site_id) : any;
+        login.claims = auth::verifyLoginToken(login.body["token"].get<std::string>(),
+                                              any.context().shared_secret, any.now());
+        return ofSite(login.claims).login(req, login);
     }
 
-    const Api& forSession(const Request& req) const {
-        if (apis_.size() == 1)
-            return *apis_.front();
+    Response session(const Request& req, Handler handler) const {
         const Api& any = *apis_.front();
-        auto claims = auth::verifySessionToken(auth::bearerToken(req.header("Authorization")),
-                                               any.context().server_secret, any.now());
-        return claims ? ofSite(claims->site_id) : any;
+        auto claims = verifySession(req, any.context().server_secret, any.now());
+        return (ofSite(claims).*handler)(req, std::move(claims));
     }
 
 private:
-    const Api& ofSite(const std::string& site) const {
-        for (const auto& api : apis_) {
-            auto rev = api->feed().latest();
-            if (rev && rev->model && rev->model->site(site) != nullptr)
-                return *api;
+    // The SoT whose newest revision has the claims' site; the first when there is one SoT,
+    // none has it, or the claims are refused (its answer then says why).
+    const Api& ofSite(const Result<auth::AgentClaims>& claims) const {
+        if (apis_.size() > 1 && claims) {
+            for (const auto& api : apis_) {
+                auto rev = api->feed().latest();
+                if (rev && rev->model && rev->model->site(claims->site_id) != nullptr)
+                    return *api;
+            }
         }
-        return *apis_.front();  // which answers that it does not serve the site
+        return *apis_.front();
     }
 
     std::vector<std::unique_ptr<Api>> apis_;
@@ -293,12 +308,12 @@ private:
 
 void addReadRoutes(http::Router& router, const std::shared_ptr<Apis>& apis) {
     router.exact(
-        std::string(wire::kLogin), [apis](const Request& r) { return apis->forLogin(r).login(r); },
+        std::string(wire::kLogin), [apis](const Request& r) { return apis->login(r); },
         http::Methods{http::Method::post});
     router.exact(std::string(wire::kWatch),
-                 [apis](const Request& r) { return apis->forSession(r).watch(r); });
+                 [apis](const Request& r) { return apis->session(r, &Api::watch); });
     router.exact(std::string(wire::kBundle),
-                 [apis](const Request& r) { return apis->forSession(r).bundle(r); });
+                 [apis](const Request& r) { return apis->session(r, &Api::bundle); });
 }
 
 }  // namespace
@@ -312,18 +327,18 @@ void addServerApiRoutes(http::Router& router, const std::vector<ServerApiContext
     const http::Methods post{http::Method::post};
     addReadRoutes(router, apis);
     router.exact(std::string(wire::kManifest),
-                 [apis](const Request& r) { return apis->forSession(r).manifest(r); });
+                 [apis](const Request& r) { return apis->session(r, &Api::manifest); });
     router.exact(
         std::string(wire::kEvents),
-        [apis](const Request& r) { return apis->forSession(r).events(r); }, post);
+        [apis](const Request& r) { return apis->session(r, &Api::events); }, post);
     router.exact(
         std::string(wire::kCheckpoint),
-        [apis](const Request& r) { return apis->forSession(r).checkpoint(r); }, post);
+        [apis](const Request& r) { return apis->session(r, &Api::checkpoint); }, post);
     router.exact(std::string(wire::kTasks),
-                 [apis](const Request& r) { return apis->forSession(r).tasks(r); });
+                 [apis](const Request& r) { return apis->session(r, &Api::tasks); });
     router.exact(
         std::string(wire::kTaskResults),
-        [apis](const Request& r) { return apis->forSession(r).taskResults(r); }, post);
+        [apis](const Request& r) { return apis->session(r, &Api::taskResults); }, post);
 }
 
 void addServerApiReadRoutes(http::Router& router, const ServerApiContext& ctx) {

@@ -180,8 +180,8 @@ protected:
             {server::SotSourceConfig::Kind::Local, "edge-sot", (dir_ / "sot2").string(), "", ""});
     }
     bool serverHasHostAt(const std::string& boot) {
-        return httpGet(cp_->server().userApiPort(), "/hosts")
-                   .body.find("\"boot\":\"" + boot + "\"") != std::string::npos;
+        return httpGet(cp_->userApiPort(), "/hosts").body.find("\"boot\":\"" + boot + "\"") !=
+               std::string::npos;
     }
     testing::HttpReply checkpoint() {
         return httpGet(agent_->httpPort(), std::string("/checkpoint/") + kMac + "?boot=install");
@@ -204,7 +204,7 @@ TEST_F(ControlPlaneTest, AgentServesItsSiteAndItsCheckpointReachesTheServer) {
     EXPECT_EQ(cp.body, "stage done: install -> disk (stage 2)\n");
     EXPECT_TRUE(serverHasHostAt("disk"));
     EXPECT_TRUE(serves("disk")) << ipxe();
-    const auto agents = httpGet(cp_->server().userApiPort(), "/agents").body;
+    const auto agents = httpGet(cp_->userApiPort(), "/agents").body;
     EXPECT_NE(agents.find("\"site\":\"lab\""), std::string::npos) << agents;
     EXPECT_NE(agents.find("\"agent\":\"a1\""), std::string::npos) << agents;
 }
@@ -218,8 +218,8 @@ TEST_F(ControlPlaneTest, AnOverrideAfterACheckpointReachesTheAgent) {
     ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
     ASSERT_EQ(checkpoint().status, 200u);
     ASSERT_TRUE(serves("disk")) << ipxe();
-    const auto over = httpGet(cp_->server().userApiPort(),
-                              "/override?site=lab&host=node-lab&boot=install", {}, "POST");
+    const auto over =
+        httpGet(cp_->userApiPort(), "/override?site=lab&host=node-lab&boot=install", {}, "POST");
     ASSERT_EQ(over.status, 200u) << over.body;
     EXPECT_TRUE(eventually([&] { return serves("installer"); })) << ipxe();
     // And the next checkpoint moves it on again, as the server says.
@@ -248,17 +248,16 @@ TEST_F(ControlPlaneTest, AnOutOfDateHostIsServedItsPinnedRevisionUntilItsTurn) {
     ASSERT_TRUE(startAgent());
     ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
     ASSERT_TRUE(serves("disk", "disk"));
-    const auto halt =
-        httpGet(cp_->server().userApiPort(), "/halt?site=lab&workflow=two", {}, "POST");
+    const auto halt = httpGet(cp_->userApiPort(), "/halt?site=lab&workflow=two", {}, "POST");
     ASSERT_EQ(halt.status, 200u) << halt.body;
     const uint64_t before = links_->latest()->number;
     writeSot(dir_ / "sot", "disk-v2");
     auto pending = [&] {
-        return httpGet(cp_->server().userApiPort(), "/hosts").body.find("\"phase\":\"pending\"") !=
+        return httpGet(cp_->userApiPort(), "/hosts").body.find("\"phase\":\"pending\"") !=
                std::string::npos;
     };
     ASSERT_TRUE(eventually([&] { return links_->latest()->number > before && pending(); }))
-        << httpGet(cp_->server().userApiPort(), "/hosts").body;
+        << httpGet(cp_->userApiPort(), "/hosts").body;
     ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
     for (int i = 0; i < 5; ++i) {
         EXPECT_TRUE(serves("disk", "disk"))
@@ -278,7 +277,7 @@ TEST_F(ControlPlaneTest, AnOutOfDateHostIsServedItsPinnedRevisionUntilItsTurn) {
     fs::remove_all(dir_ / "agent-lab");
     ASSERT_TRUE(startAgent());
     EXPECT_TRUE(eventually([&] { return serves("disk", "disk"); }))
-        << ipxe("disk") << httpGet(cp_->server().userApiPort(), "/hosts").body;
+        << ipxe("disk") << httpGet(cp_->userApiPort(), "/hosts").body;
     // Its cache holds that revision too: started from it while the server is down, the agent
     // still serves the host its pinned revision.
     ASSERT_TRUE(eventually([&] { return fs::exists(dir_ / "agent-lab/pinned-1.zst"); }));
@@ -288,8 +287,7 @@ TEST_F(ControlPlaneTest, AnOutOfDateHostIsServedItsPinnedRevisionUntilItsTurn) {
     EXPECT_TRUE(serves("disk", "disk")) << "from the cache: " << ipxe("disk");
     startServer();
     ASSERT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
-    const auto resume =
-        httpGet(cp_->server().userApiPort(), "/resume?site=lab&workflow=two", {}, "POST");
+    const auto resume = httpGet(cp_->userApiPort(), "/resume?site=lab&workflow=two", {}, "POST");
     ASSERT_EQ(resume.status, 200u) << resume.body;
     EXPECT_TRUE(eventually([&] { return serves("disk-v2", "disk"); })) << ipxe("disk");
 }
@@ -308,7 +306,7 @@ TEST_F(ControlPlaneTest, CheckpointDuringAnOutageIsDeliveredToTheNextServer) {
 
     startServer();  // same SavePath, same port
     EXPECT_TRUE(eventually([&] { return serverHasHostAt("disk"); }))
-        << httpGet(cp_->server().userApiPort(), "/hosts").body;
+        << httpGet(cp_->userApiPort(), "/hosts").body;
     EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
 }
 
@@ -462,7 +460,7 @@ TEST_F(ControlPlaneTest, ThroughAFollowerACheckpointWaitsAtTheAgentUntilALeaderT
         leader_value = "leader/1@127.0.0.1:1 server_api=127.0.0.1:" + std::to_string(leader_port);
     }
     EXPECT_TRUE(eventually([&] { return serverHasHostAt("disk"); }))
-        << httpGet(cp_->server().userApiPort(), "/hosts").body;
+        << httpGet(cp_->userApiPort(), "/hosts").body;
     EXPECT_TRUE(eventually([&] { return links_->inSync(); })) << links_->statusJson();
     stopAgent();
     (*follower)->stop();
