@@ -13,8 +13,8 @@
 // SoT's branch (`master` for a local SoT). An unreachable repository serves what was fetched
 // last, loudly. `type: local` (a directory on the server) is refused here: not for whoever
 // pushes to choose (a local SoT follows those: model::loadLocalSot). A local SoT's sites may
-// name a git configuration too: it is fetched through takeGit. One revision holds one set of shared
-// definitions, so every site that names a configuration must name the same.
+// name a git configuration too: it is fetched through takeGit. One revision holds one set of
+// shared definitions, so every site that names a configuration must name the same.
 
 #include <chrono>
 #include <filesystem>
@@ -27,6 +27,7 @@
 #include "base/file_set.h"
 #include "base/result.h"
 #include "model/model.h"
+#include "model/shared_definitions.h"
 #include "server/config.h"
 
 namespace vq::git {
@@ -37,13 +38,10 @@ namespace vq::server {
 
 class ConfigRepos {
 public:
-    // What a load takes from the configuration repository.
-    struct Taken {
-        std::vector<NamedFile> files;  // its tree (model::withSharedDefinitions takes what counts)
-        std::string key;               // changes when what is taken changes
-        std::string summary;           // for the log and GET /sot
-        std::string hook_id;           // the repository's GitHook
-    };
+    // What a load takes from the configuration repository: its tree (model::
+    // withSharedDefinitions takes what counts), a key that changes when what is taken
+    // changes, a summary for the log and GET /sot, the repository's GitHook.
+    using Taken = model::FetchedDefinitions;
 
     ConfigRepos(std::filesystem::path dir,
                 std::vector<GitHookConfig> hooks,

@@ -100,15 +100,8 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
             s->local_config_repos_ = std::make_unique<ConfigRepos>(
                 std::filesystem::path(s->config_.save_path) / "git" / s->sot_.id / "config",
                 s->config_.git_hooks, "master", std::chrono::seconds(120));
-            s->fetch_definitions_ =
-                [repos = s->local_config_repos_.get()](
-                    const model::SotConfig& c) -> Result<model::FetchedDefinitions> {
-                auto taken = repos->takeGit(c);
-                if (!taken)
-                    return taken.status();
-                return model::FetchedDefinitions{std::move(taken->files), taken->key,
-                                                 taken->summary, taken->hook_id};
-            };
+            s->fetch_definitions_ = [repos = s->local_config_repos_.get()](
+                                        const model::SotConfig& c) { return repos->takeGit(c); };
         }
         auto local =
             model::loadLocalSot(s->sot_.root, load_options, &s->sot_cache_, s->fetch_definitions_);

@@ -48,19 +48,14 @@ nlohmann::json sotJson(const SotSourceConfig& sot, const GitSotSource* git) {
 }  // namespace
 
 void addSotStatusRoute(http::Router& router, const std::vector<SotView>& views) {
-    std::vector<std::pair<const SotSourceConfig*, const GitSotSource*>> sots;
-    for (const auto& v : views) {
-        if (v.sot != nullptr)
-            sots.emplace_back(v.sot, v.git);
-    }
-    router.exact("/sot", [sots](const http::Request&) {
-        if (sots.size() == 1)
-            return http::Response::json(200,
-                                        sotJson(*sots[0].first, sots[0].second).dump(2) + "\n");
+    router.exact("/sot", [views](const http::Request&) {
         nlohmann::json all = nlohmann::json::array();
-        for (const auto& [sot, git] : sots)
-            all.push_back(sotJson(*sot, git));
-        return http::Response::json(200, nlohmann::json{{"sots", all}}.dump(2) + "\n");
+        for (const auto& v : views) {
+            if (v.sot != nullptr)
+                all.push_back(sotJson(*v.sot, v.git));
+        }
+        const nlohmann::json body = all.size() == 1 ? all[0] : nlohmann::json{{"sots", all}};
+        return http::Response::json(200, body.dump(2) + "\n");
     });
 }
 

@@ -26,8 +26,7 @@ SotWatcher::SotWatcher(fs::path root,
     : root_(std::move(root)),
       definitions_(std::move(definitions)),
       fetch_(std::move(fetch)),
-      config_key_(first_fetched.key),
-      config_hook_(first_fetched.hook_id),
+      taken_{{}, first_fetched.key, first_fetched.summary, first_fetched.hook_id},
       options_(std::move(options)),
       holder_(holder),
       interval_(interval),
@@ -42,14 +41,14 @@ std::string SotWatcher::currentFingerprint() const {
     std::string fp = fingerprint(root_);
     if (!definitions_.empty())
         fp += "== definitions " + definitions_.string() + "\n" + fingerprint(definitions_);
-    if (!config_key_.empty())
-        fp += "== configuration " + config_key_ + "\n";
+    if (!taken_.key.empty())
+        fp += "== configuration " + taken_.key + "\n";
     return fp;
 }
 
 std::string SotWatcher::configHook() const {
     std::lock_guard lock(mu_);
-    return config_hook_;
+    return taken_.hook_id;
 }
 
 GitSotAttempt SotWatcher::reloadNow(const std::string& trigger) {
@@ -72,7 +71,7 @@ GitSotAttempt SotWatcher::reloadNow(const std::string& trigger) {
             attempt.reason = "the SoT directory is changing; it is loaded once it holds still";
             break;
     }
-    attempt.config = config_key_;
+    attempt.config = taken_.summary;  // as a git SoT reports it
     return attempt;
 }
 
@@ -159,12 +158,11 @@ SotWatcher::Polled SotWatcher::poll(bool force, std::string& reason) {
     }
     if (!loaded.ignored.empty())
         VQ_LOG_WARN("SOT_CONFIG_IGNORED root={} reason=\"{}\"", root_.string(), loaded.ignored);
-    if (loaded.fetched.key != config_key_ && !loaded.fetched.key.empty())
+    if (loaded.fetched.key != taken_.key && !loaded.fetched.key.empty())
         VQ_LOG_INFO("SOT_CONFIG root={} {}", root_.string(), loaded.fetched.summary);
-    if (!loaded.result.io_failure) {
-        config_key_ = loaded.fetched.key;  // an unreadable load keeps what was taken
+    if (!loaded.result.io_failure) {  // an unreadable load keeps what was taken
         std::lock_guard lock(mu_);
-        config_hook_ = loaded.fetched.hook_id;
+        taken_ = std::move(loaded.fetched);
     }
     const std::string loaded_fp = currentFingerprint();
     if (force && loaded_fp == loaded_fingerprint_)

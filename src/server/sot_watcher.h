@@ -87,9 +87,10 @@ private:
     std::filesystem::path root_;
     std::filesystem::path definitions_;  // the configuration directory of the last load
     model::FetchDefinitions fetch_;      // a git configuration's definitions
-    std::string config_key_;             // what the last load took from it
-    std::string config_hook_;            // its GitHook (guarded by mu_)
-    std::mutex poll_mu_;                 // one load at a time: the thread's or reloadNow's
+    // What the last load took from it (no files); written under mu_ (its hook is read by
+    // the Gitter's thread), its key read by the polls.
+    model::FetchedDefinitions taken_;
+    std::mutex poll_mu_;  // one load at a time: the thread's or reloadNow's
     model::LoadOptions options_;
     control::ModelHolder& holder_;
     std::chrono::milliseconds interval_;
