@@ -440,7 +440,7 @@ ConfigResult loadConfig(const std::string& path) {
 }
 
 std::string sotStateDir(const Config& config, std::string_view sot_id) {
-    if (config.sots.empty() || config.sots.front().id == sot_id)
+    if (config.sots.size() <= 1 || config.sots.front().id == sot_id)
         return config.save_path;
     return (std::filesystem::path(config.save_path) / "sots" / std::string(sot_id)).string();
 }

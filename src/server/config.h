@@ -123,8 +123,8 @@ struct ConfigResult {
 };
 
 // Where the embedded store (vaquero.db) and the task journal of a SoT live: SavePath for the
-// first SoT listed (where a server of one SoT always kept them), SavePath/sots/<ID> for the
-// others.
+// first SoT listed, and for any SoT of a configuration that lists one or none (where a server
+// of one SoT always kept them, whatever its ID); SavePath/sots/<ID> for the others.
 std::string sotStateDir(const Config& config, std::string_view sot_id);
 
 // Parses YAML text; `file` names it in messages.

@@ -43,10 +43,10 @@ public:
         }
         s->embedded_ = true;
         s->must_exist_ = must_exist;
-        s->name_ = "embedded " + s->fileOf(s->embeddedDefault());
-        if (must_exist && !std::filesystem::exists(s->fileOf(s->embeddedDefault())) &&
-            config.sots.size() <= 1)
-            return Status::notFound("no embedded store at " + s->fileOf(s->embeddedDefault()));
+        const std::string first = s->fileOf(s->embeddedDefault());
+        s->name_ = "embedded " + first;
+        if (must_exist && !std::filesystem::exists(first) && config.sots.size() <= 1)
+            return Status::notFound("no embedded store at " + first);
         return s;
     }
 
@@ -65,12 +65,10 @@ public:
         }
         return out;
     }
-    // A SoT's embedded store file: a configuration of one SoT (or none) keeps it in SavePath
-    // whatever its ID; one of several, where that SoT's server keeps it (config.h).
+    // A SoT's embedded store file: where its server keeps it (config.h sotStateDir).
     std::string fileOf(const std::string& sot) const {
-        const std::string dir =
-            config_.sots.size() <= 1 ? config_.save_path : sotStateDir(config_, sot);
-        return (std::filesystem::path(dir) / store::SqliteDb::kFileName).string();
+        return (std::filesystem::path(sotStateDir(config_, sot)) / store::SqliteDb::kFileName)
+            .string();
     }
 
     // The SoTs it holds: etcd's are the names under Root; the embedded store's is given.
