@@ -192,7 +192,7 @@ CONF
     --dhcp-match=set:efi64,option:client-arch,9 --dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe,,$SWARM_SRV \
     --dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi,,$SWARM_SRV --dhcp-option=tag:ipxe,encap:175,176,1b \
     --dhcp-boot=tag:ipxe,$script --enable-tftp --tftp-root="$dir/tftp" --tftp-max=4000 \
-    --pid-file="$dir/dnsmasq.pid" --log-facility="$dir/logs/dnsmasq.log"
+    --pid-file="$dir/dnsmasq.pid" --log-facility="$dir/logs/dnsmasq.log" 2>"$dir/logs/dnsmasq.stderr"
   SWARM_DNSMASQ_PID=${VQ_PIDS[-1]}
   vq_wait_for 10 swarm_http_ok "$srv" "$script" || { cat "$dir/logs/"*.log >&2; return 1; }
 }

@@ -95,13 +95,22 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         first_commit = git->commit;
     } else {
         // A git configuration its sites may name is fetched with every load (with GitHooks
-        // configured: the configuration's id names one).
+        // configured: the configuration's id names one), and a push to it, arriving on its
+        // GitHook, reloads the SoT. The Gitter listens from the start, so sites that name a
+        // configuration only after an edit are followed too (the target asks the watcher which
+        // hook the last load named).
         if (!s->config_.git_hooks.empty()) {
             s->local_config_repos_ = std::make_unique<ConfigRepos>(
                 std::filesystem::path(s->config_.save_path) / "git" / s->sot_.id / "config",
                 s->config_.git_hooks, "master", std::chrono::seconds(120));
             s->fetch_definitions_ = [repos = s->local_config_repos_.get()](
                                         const model::SotConfig& c) { return repos->takeGit(c); };
+            s->local_push_ = std::make_unique<LocalSotPushTarget>(s->sot_);
+            if (s->options_.gitter) {
+                s->gitter_ =
+                    std::make_unique<Gitter>(s->config_.gitter, s->config_.git_hooks,
+                                             std::vector<PushTarget*>{s->local_push_.get()});
+            }
         }
         auto local =
             model::loadLocalSot(s->sot_.root, load_options, &s->sot_cache_, s->fetch_definitions_);
@@ -131,13 +140,6 @@ Result<std::unique_ptr<Server>> Server::open(const Config& config, ServerOptions
         if (!local.fetched.hook_id.empty()) {
             VQ_LOG_INFO("SOT_CONFIG sot={} {} hook={}", s->sot_.id, local.fetched.summary,
                         local.fetched.hook_id);
-            // Pushes to it arrive on its GitHook: the Gitter listens for them.
-            s->local_push_ = std::make_unique<LocalSotPushTarget>(s->sot_);
-            if (s->options_.gitter) {
-                s->gitter_ =
-                    std::make_unique<Gitter>(s->config_.gitter, s->config_.git_hooks,
-                                             std::vector<PushTarget*>{s->local_push_.get()});
-            }
         }
         s->local_fetched_ = local.fetched;
         first_model = first.model;

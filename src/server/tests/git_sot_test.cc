@@ -413,6 +413,63 @@ TEST_F(ConfigRepoTest, ALocalSotTakesAGitConfigurationAndFollowsItsPushes) {
     (*server)->stop();
 }
 
+// Sites that begin naming a git configuration in a later edit of a local SoT are followed
+// from then on: the Gitter listens from the start, and the next push reloads the SoT.
+TEST_F(ConfigRepoTest, ALocalSotThatNamesAGitConfigurationLaterFollowsItsPushes) {
+    const fs::path local = root_ / "local";
+    fs::create_directories(local / "sites/lab");
+    std::ofstream(local / "sites/lab/env.yml") << env("lab");
+    std::ofstream(local / "sites/lab/hosts.yml") << host("node1", "52:54:00:00:00:01");
+    fs::create_directories(local / "os");
+    fs::create_directories(local / "boot");
+    fs::create_directories(local / "workflows");
+    std::ofstream(local / "os/installer.yml") << installerOs("http://10.99.0.5/local");
+    std::ofstream(local / "boot/install.yml") << "id: install\noperating_system: installer\n";
+    std::ofstream(local / "workflows/install.yml") << "id: install\nworkflow:\n  - boot: install\n";
+    Config config;
+    config.save_path = (root_ / "server").string();
+    config.git_hooks = hooks_;
+    config.gitter.listen = {"127.0.0.1", 0};
+    config.poll_interval_s = 1;
+    config.sots.push_back({SotSourceConfig::Kind::Local, "local", local.string(), "", ""});
+    ServerOptions options;
+    options.user_api = false;
+    auto server = Server::open(config, std::move(options));
+    ASSERT_TRUE(server) << server.message();
+    auto kernel = [&] {
+        auto rev = (*server)->revisions().latest();
+        const model::Os* os = rev && rev->model ? rev->model->os("installer") : nullptr;
+        return os ? os->kernel : std::string();
+    };
+    EXPECT_EQ(kernel(), "http://10.99.0.5/local");
+    ASSERT_TRUE((*server)->start());
+    EXPECT_NE((*server)->gitterPort(), 0) << "GitHooks configured: the Gitter listens";
+    Gitter gitter(GitterConfig{}, hooks_, {(*server)->pushTarget()});
+    const std::string before = config_->head();
+    Delivery early("config-hook", pushBody("refs/heads/main", before));
+    auto r = gitter.handle(early.sign(kSecret).req);
+    EXPECT_EQ(r.status, 202u) << "no site names the configuration yet: " << r.body;
+
+    // The operator's edit: the site now takes its definitions from the repository.
+    std::ofstream(local / "sites/lab/hosts.yml") << clusterConfig("config-hook", config_->url()) +
+                                                        "  ref: main\n---\n" +
+                                                        host("node1", "52:54:00:00:00:01");
+    for (int i = 0; i < 100 && kernel() != "http://10.99.0.5/from-config"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(kernel(), "http://10.99.0.5/from-config");
+    const uint64_t edited = (*server)->revisions().latest()->number;
+
+    config_->write("os/installer.yml", installerOs("http://10.99.0.5/pushed"));
+    const std::string pushed = config_->commitAndPush("new kernel");
+    Delivery d("config-hook", pushBody("refs/heads/main", pushed));
+    r = gitter.handle(d.sign(kSecret).req);
+    EXPECT_EQ(r.status, 200u) << r.body;
+    EXPECT_NE(r.body.find("\"accepted\""), std::string::npos) << r.body;
+    EXPECT_EQ(kernel(), "http://10.99.0.5/pushed");
+    EXPECT_EQ((*server)->revisions().latest()->number, edited + 1);
+    (*server)->stop();
+}
+
 class GitterTest : public GitSotTest {
 protected:
     void SetUp() override {
