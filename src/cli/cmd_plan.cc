@@ -2,6 +2,7 @@
 // [--detailed-exitcode]:
 // which hosts the change from OLD to NEW would reprovision, why, and in which waves.
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "plan/plan.h"
 #include "plan/plan_format.h"
 #include "plan/sot_pair.h"
+#include "plan/stored_sot_choice.h"
 
 #include "cli/command.h"
 #include "model/load.h"
@@ -45,14 +47,10 @@ bool usable(const model::LoadResult& r, const std::string& root, const char* whi
     return false;
 }
 
-// The newest revision a server stored under `save_path` (what it serves now): its name for
-// messages ("revision N of <file>") and its SoT's files.
-Result<std::pair<std::string, std::vector<model::SotFile>>> storedRevisionFiles(
-    const std::string& save_path) {
-    const auto file = std::filesystem::path(save_path) / store::SqliteDb::kFileName;
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec))
-        return Status::notFound(file.string() + " does not exist: not a server's SavePath");
+// The newest revision stored in one store file: its name for messages ("revision N of <file>")
+// and its SoT's files.
+Result<std::pair<std::string, std::vector<model::SotFile>>> newestRevisionFiles(
+    const std::filesystem::path& file) {
     auto db = store::SqliteDb::openFile(file.string());
     if (!db)
         return db.status();
@@ -70,6 +68,44 @@ Result<std::pair<std::string, std::vector<model::SotFile>>> storedRevisionFiles(
                              file.string() + ": " + files.message());
     return std::make_pair("revision " + std::to_string((*latest)->number) + " of " + file.string(),
                           std::move(*files));
+}
+
+// The newest revision a server stored under `save_path` (what it serves now). A server of
+// several SoTs keeps the first one's store there and each other's in sots/<ID>/: the one
+// whose newest revision has the new SoT's sites is meant.
+Result<std::pair<std::string, std::vector<model::SotFile>>> storedRevisionFiles(
+    const std::string& save_path, const std::vector<model::SotFile>& new_files) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> candidates;
+    std::error_code ec;
+    const fs::path own = fs::path(save_path) / store::SqliteDb::kFileName;
+    if (fs::exists(own, ec))
+        candidates.push_back(own);
+    for (const auto& entry : fs::directory_iterator(fs::path(save_path) / "sots", ec)) {
+        const fs::path file = entry.path() / store::SqliteDb::kFileName;
+        if (fs::exists(file, ec))
+            candidates.push_back(file);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    if (candidates.empty())
+        return Status::notFound(own.string() + " does not exist: not a server's SavePath");
+    if (candidates.size() == 1)
+        return newestRevisionFiles(candidates.front());
+    std::vector<std::pair<std::string, std::vector<model::SotFile>>> revisions;
+    std::vector<plan::StoredSot> stores;
+    for (const fs::path& file : candidates) {
+        auto revision = newestRevisionFiles(file);
+        if (!revision)
+            continue;  // a SoT that stored nothing yet cannot be the one planned
+        stores.push_back({file.string(), plan::siteDirectories(revision->second)});
+        revisions.push_back(std::move(*revision));
+    }
+    if (stores.empty())
+        return Status::notFound("no store under " + save_path + " holds a revision yet");
+    auto chosen = plan::chooseStoredSot(stores, plan::siteDirectories(new_files));
+    if (!chosen)
+        return chosen.status();
+    return std::move(revisions[*chosen]);
 }
 
 int runPlan(const PlanFlags& f) {
@@ -91,8 +127,10 @@ int runPlan(const PlanFlags& f) {
     };
     std::vector<model::SotFile> old_files, new_files;
     std::string old_name = f.from;
+    if (!read(f.sot, new_files))
+        return kPlanError;
     if (!f.state.empty()) {
-        auto stored = storedRevisionFiles(f.state);
+        auto stored = storedRevisionFiles(f.state, new_files);
         if (!stored) {
             std::cerr << "vaquero plan: " << stored.message() << "\n";
             return kPlanError;
@@ -100,8 +138,6 @@ int runPlan(const PlanFlags& f) {
         old_files = std::move(stored->second);
         old_name = stored->first;
     }
-    if (!read(f.sot, new_files))
-        return kPlanError;
     // A directory OLD is read by the thread that loads OLD, while NEW loads.
     plan::OldFiles old_source = [&]() -> Result<std::vector<model::SotFile>> {
         if (!f.state.empty())
@@ -144,7 +180,8 @@ void addPlanCommand(CLI::App& app, Context& ctx) {
     cmd->add_option("--sot", flags->sot, "The new source-of-truth directory");
     cmd->add_option("--from", flags->from, "The source of truth the hosts run now");
     cmd->add_option("--state", flags->state,
-                    "A server's SavePath: plan against the newest revision it stored");
+                    "A server's SavePath: plan against the newest revision it stored (of the "
+                    "SoT with the new SoT's sites, when it serves several)");
     cmd->add_option("--site", flags->site, "Only this site (env id or directory under sites/)");
     cmd->add_option("--format", flags->format, "Output format")
         ->check(CLI::IsMember({"text", "json"}));

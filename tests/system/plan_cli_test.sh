@@ -2,7 +2,8 @@
 # `vaquero plan` end to end on a copy of examples/lab edited with sed: no changes, a comment,
 # one host's address, a new host, a workflow switch, an asset every host uses, a BMC
 # password that must never be printed, an invalid SoT, a block_deps cycle, --state (a stored
-# revision of a standalone that ran on OLD gives the same plan as --from OLD), JSON.
+# revision of a standalone that ran on OLD gives the same plan as --from OLD, also from the
+# SavePath of a server of two SoTs), JSON.
 # Needs no root and no network.
 source "$(dirname "$0")/lib.sh"
 [ -x "$VAQUERO_BIN" ] || vq_fail "no vaquero binary at $VAQUERO_BIN"
@@ -151,5 +152,37 @@ rc=0
 rc=0
 "$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --state "$save" --from "$old" >/dev/null 2>"$VQ_TMP/err" || rc=$?
 [ "$rc" = 1 ] && grep -q "one of --from" "$VQ_TMP/err" || vq_fail "--state with --from: exit $rc"
+
+vq_log "--state of a server with several SoTs: the store with the new SoT's sites is planned against"
+# A SavePath as a server of two SoTs leaves it: the first SoT's store (here of a site `edge`)
+# in SavePath, the other's (the `lab` store above) in sots/<ID>/.
+other=$VQ_TMP/other
+cp -r "$old" "$other"
+mv "$other/sites/lab" "$other/sites/edge"
+sed -i "s|Root: \"$old\"|Root: \"$other\"|; s|SavePath: \"$save\"|SavePath: \"$VQ_TMP/save2\"|" \
+  "$VQ_TMP/config.yaml"
+"$VAQUERO_BIN" standalone --config "$VQ_TMP/config.yaml" --listen 127.0.0.1 --http-port 0 \
+  --no-boot-services >"$VQ_TMP/standalone2.log" 2>&1 &
+sa=$!
+VQ_PIDS+=($sa)
+vq_wait_for 20 curl -sf "http://127.0.0.1:$uport/ready" -o /dev/null ||
+  { cat "$VQ_TMP/standalone2.log" >&2; vq_fail "the second standalone did not start"; }
+kill "$sa"; wait "$sa" 2>/dev/null || true
+multi=$VQ_TMP/multi
+mkdir -p "$multi/sots/lab"
+cp "$VQ_TMP/save2"/vaquero.db* "$multi/"
+cp "$save"/vaquero.db* "$multi/sots/lab/"
+rc=0
+"$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --state "$multi" --format json --detailed-exitcode \
+  >"$VQ_TMP/multi.json" 2>"$VQ_TMP/err" || rc=$?
+[ "$rc" = 2 ] || { cat "$VQ_TMP/err" >&2; vq_fail "--state of two SoTs: exit $rc, expected 2"; }
+cmp -s "$VQ_TMP/multi.json" "$VQ_TMP/from.json" ||
+  { diff "$VQ_TMP/from.json" "$VQ_TMP/multi.json" | head -20 >&2; vq_fail "--state of two SoTs planned against the wrong store"; }
+cp -r "$VQ_TMP/new/sites/lab" "$VQ_TMP/new/sites/edge"
+rc=0
+"$VAQUERO_BIN" plan --sot "$VQ_TMP/new" --state "$multi" >/dev/null 2>"$VQ_TMP/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "several stores have sites of the new SoT (edge, lab)" "$VQ_TMP/err" &&
+  grep -q "sots/lab/vaquero.db: lab" "$VQ_TMP/err" ||
+  vq_fail "--state with sites of two stores: exit $rc: $(cat "$VQ_TMP/err")"
 
 vq_log "plan CLI: ok"
