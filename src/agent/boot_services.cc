@@ -54,6 +54,20 @@ public:
         return lease;
     }
 
+    // The site's agents, by the address of their asset server (on a segment, the address
+    // they answer DHCP from).
+    bool isPeerServer(Ipv4 server) const override {
+        auto model = models_.get();
+        const model::Site* site = model ? model->site(site_) : nullptr;
+        if (site == nullptr)
+            return false;
+        for (const model::Agent& a : site->agents) {
+            if (auto addr = Ipv4::parse(a.asset_server.addr); addr && *addr == server)
+                return true;
+        }
+        return false;
+    }
+
 private:
     std::shared_ptr<const dhcp::SubnetInfo> subnet(const std::shared_ptr<const model::Model>& m,
                                                    const model::Site& site,

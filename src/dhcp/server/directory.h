@@ -39,6 +39,10 @@ class HostDirectory {
 public:
     virtual ~HostDirectory() = default;
     virtual std::optional<HostLease> find(const MacAddr& mac) const = 0;
+    // Whether `server` is another DHCP server of the same site (a second agent on the
+    // segment): it answers the same hosts from the same inventory, which is no rogue's work.
+    // Asked only for replies overheard on the segment, never per request.
+    virtual bool isPeerServer(Ipv4 /*server*/) const { return false; }
 };
 
 enum class Mode { Server, Proxy };

@@ -30,6 +30,13 @@ std::optional<RogueSighting> RogueDetector::observe(const Packet& p, Ipv4 source
         if (!offersBoot(p))
             return std::nullopt;
     }
+    // Another agent of the site answers the same hosts: no rogue, as long as it gives the
+    // inventory's address (a proxy gives none). One that gives another address disagrees
+    // with this agent's inventory (a revision behind, say) and is reported like any server.
+    if (directory_.isPeerServer(server) || directory_.isPeerServer(source)) {
+        if (mode_ == Mode::Proxy || p.yiaddr == lease->ip)
+            return std::nullopt;
+    }
     ++sightings_;
     RogueSighting s;
     s.server = server;

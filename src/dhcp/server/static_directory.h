@@ -2,6 +2,7 @@
 // A HostDirectory over an in-memory map, built once and then only read (so concurrent
 // find() calls are safe). The test driver and tests use it; a composition root can too.
 #include <unordered_map>
+#include <vector>
 
 #include "dhcp/server/directory.h"
 
@@ -19,10 +20,19 @@ public:
             return std::nullopt;
         return it->second;
     }
+    void addPeer(Ipv4 server) { peers_.push_back(server); }
+    bool isPeerServer(Ipv4 server) const override {
+        for (Ipv4 p : peers_) {
+            if (p == server)
+                return true;
+        }
+        return false;
+    }
     size_t size() const { return hosts_.size(); }
 
 private:
     std::unordered_map<MacAddr, HostLease> hosts_;
+    std::vector<Ipv4> peers_;
 };
 
 }  // namespace vq::dhcp

@@ -43,6 +43,26 @@ TEST(RogueDetector, WarnsOncePerServerAndHostPerInterval) {
     EXPECT_EQ(d.sightings(), 3u);
 }
 
+// A second agent of the site on the segment answers the same hosts with the same addresses:
+// no sighting; if it offers another address (an older inventory), it is reported.
+TEST(RogueDetector, AnotherAgentOfTheSiteIsNoRogueWhileItAgrees) {
+    StaticDirectory dir = labDirectory();
+    dir.addPeer(ip("10.99.0.2"));
+    SimulatedClock clock;
+    RogueDetector d(Mode::Server, dir, clock);
+    d.setOwnAddresses({ip("10.99.0.1")});
+    EXPECT_FALSE(
+        d.observe(otherOffer("52:54:00:00:00:01", "10.99.0.2", "10.99.0.11"), ip("10.99.0.2")));
+    auto disagrees =
+        d.observe(otherOffer("52:54:00:00:00:01", "10.99.0.2", "10.99.0.99"), ip("10.99.0.2"));
+    ASSERT_TRUE(disagrees);
+    EXPECT_EQ(disagrees->offered, ip("10.99.0.99"));
+    EXPECT_TRUE(
+        d.observe(otherOffer("52:54:00:00:00:01", "10.99.0.66", "10.99.0.11"), ip("10.99.0.66")))
+        << "a server that is no agent of the site is still reported";
+    EXPECT_EQ(d.sightings(), 2u);
+}
+
 TEST(RogueDetector, IgnoresOwnRepliesUnknownHostsAndRequests) {
     StaticDirectory dir = labDirectory();
     SimulatedClock clock;
