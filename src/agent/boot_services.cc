@@ -11,22 +11,13 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "agent/dhcp_subnet.h"
 #include "base/log.h"
-#include "dhcp/codec/typed_option.h"
 #include "dhcp/service/dhcp_service.h"
 #include "tftp/server/tftp_service.h"
 
 namespace vq::agent {
 namespace {
-
-std::vector<Ipv4> parseAddresses(const std::vector<std::string>& texts) {
-    std::vector<Ipv4> out;
-    for (const auto& t : texts) {
-        if (auto ip = Ipv4::parse(t))
-            out.push_back(*ip);
-    }
-    return out;
-}
 
 // DHCP's view of the inventory, read from whatever model is current.
 class ModelDirectory : public dhcp::HostDirectory {
@@ -80,20 +71,11 @@ private:
         if (auto it = cache_.find(id); it != cache_.end())
             return it->second;
         const model::Subnet* s = site.subnet(id);
-        if (s == nullptr || !s->cidr)
+        if (s == nullptr)
             return nullptr;
-        auto info = std::make_shared<dhcp::SubnetInfo>();
-        info->cidr = *s->cidr;
-        info->gateway = s->gateway;
-        info->dns = parseAddresses(s->dns);
-        info->ntp = parseAddresses(s->ntp);
-        info->domain = s->domain_name;
-        for (const auto& o : s->dhcp_options) {
-            auto raw = dhcp::encodeTypedOption(o.option, o.type, o.value);
-            if (raw)
-                info->extra_options.push_back(*raw);
-        }
-        cache_[id] = info;
+        auto info = dhcpSubnetInfo(*s);
+        if (info)
+            cache_[id] = info;
         return info;
     }
 

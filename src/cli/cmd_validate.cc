@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "agent/dhcp_reply_fit.h"
 #include "cli/command.h"
 #include "cli/sot_input.h"
 #include "model/load.h"
@@ -44,6 +45,8 @@ int runValidate(const ValidateOptions& opts) {
     if (result.model && !result.hasErrors()) {
         auto rendered = render::renderChecks(result.model);
         diags.insert(diags.end(), rendered.begin(), rendered.end());
+        auto replies = agent::dhcpReplyFitChecks(*result.model);
+        diags.insert(diags.end(), replies.begin(), replies.end());
         model::sortDiagnostics(diags);
     }
     for (auto& d : diags) {
