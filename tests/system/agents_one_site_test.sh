@@ -62,15 +62,7 @@ YAML
   { cat "$VQ_TMP/validate.log" >&2; vq_fail "the test SoT does not validate"; }
 
 pki=$VQ_TMP/pki
-mkdir -p "$pki"
-(
-  cd "$pki"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=vq-site-ca
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=vq-server
-  printf 'subjectAltName=IP:10.99.0.1\n' >server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-    -out server.pem -extfile server.ext
-) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
+vq_test_pki "$pki" IP:10.99.0.1
 cat >"$VQ_TMP/server.yaml" <<YAML
 ServerAPI: {Addr: 10.99.0.1, Port: 24601, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}
 UserApi: {Addr: 127.0.0.1, Port: 24604}

@@ -94,15 +94,7 @@ site sc c1 nc 52:54:00:00:50:0a 10.99.51.2 NoAgentPw 10.99.50  # no agent runs f
 definitions
 
 pki=$VQ_TMP/pki
-mkdir -p "$pki"
-(
-  cd "$pki"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=vq-sites-ca
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=vq-server
-  printf 'subjectAltName=IP:10.99.30.1,IP:10.99.40.1\n' > server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-    -out server.pem -extfile server.ext
-) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
+vq_test_pki "$pki" IP:10.99.30.1,IP:10.99.40.1
 
 cat > "$VQ_TMP/server.yaml" <<YAML
 ServerAPI: {Addr: 0.0.0.0, Port: 24601, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}

@@ -63,6 +63,22 @@ vq_wait_for() {
 # harmless here: the test fails to start and says so).
 vq_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# A test CA and a server certificate it signs for the addresses SAN names (e.g.
+# "IP:127.0.0.1,IP:10.99.0.1"): DIR/ca.pem, DIR/server.key, DIR/server.pem (valid 2 days).
+# Usage: vq_test_pki DIR SAN
+vq_test_pki() {
+  local dir=$1 san=$2
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=vq-test-ca
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=vq-server
+    printf 'subjectAltName=%s\n' "$san" >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+      -out server.pem -extfile server.ext
+  ) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
+}
+
 # The small two-stage SoT (installer, then disk) of the workflow tests: site `lab`, host
 # node1 with MAC $2 at 10.99.0.10, workflow install-then-disk. Usage: vq_two_stage_sot DIR MAC
 vq_two_stage_sot() {

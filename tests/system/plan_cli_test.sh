@@ -128,13 +128,17 @@ SoT:
 - Local: {ID: lab, Root: "$old"}
 Log: {Level: warning, Location: stdout, Type: text}
 YAML
-"$VAQUERO_BIN" standalone --config "$VQ_TMP/config.yaml" --listen 127.0.0.1 --http-port 0 \
-  --no-boot-services >"$VQ_TMP/standalone.log" 2>&1 &
-sa=$!
-VQ_PIDS+=($sa)
-vq_wait_for 20 curl -sf "http://127.0.0.1:$uport/ready" -o /dev/null ||
-  { cat "$VQ_TMP/standalone.log" >&2; vq_fail "standalone did not start"; }
-kill "$sa"; wait "$sa" 2>/dev/null || true
+# store LOG: a standalone on config.yaml stores its first revision, then stops.
+store() {
+  "$VAQUERO_BIN" standalone --config "$VQ_TMP/config.yaml" --listen 127.0.0.1 --http-port 0 \
+    --no-boot-services >"$1" 2>&1 &
+  local sa=$!
+  VQ_PIDS+=($sa)
+  vq_wait_for 20 curl -sf "http://127.0.0.1:$uport/ready" -o /dev/null ||
+    { cat "$1" >&2; vq_fail "standalone did not start"; }
+  kill "$sa"; wait "$sa" 2>/dev/null || true
+}
+store "$VQ_TMP/standalone.log"
 fresh
 sed -i 's/ipv4: 10.99.0.11$/ipv4: 10.99.0.31/' "$VQ_TMP/new/$inv"
 rc=0
@@ -161,13 +165,7 @@ cp -r "$old" "$other"
 mv "$other/sites/lab" "$other/sites/edge"
 sed -i "s|Root: \"$old\"|Root: \"$other\"|; s|SavePath: \"$save\"|SavePath: \"$VQ_TMP/save2\"|" \
   "$VQ_TMP/config.yaml"
-"$VAQUERO_BIN" standalone --config "$VQ_TMP/config.yaml" --listen 127.0.0.1 --http-port 0 \
-  --no-boot-services >"$VQ_TMP/standalone2.log" 2>&1 &
-sa=$!
-VQ_PIDS+=($sa)
-vq_wait_for 20 curl -sf "http://127.0.0.1:$uport/ready" -o /dev/null ||
-  { cat "$VQ_TMP/standalone2.log" >&2; vq_fail "the second standalone did not start"; }
-kill "$sa"; wait "$sa" 2>/dev/null || true
+store "$VQ_TMP/standalone2.log"
 multi=$VQ_TMP/multi
 mkdir -p "$multi/sots/lab"
 cp "$VQ_TMP/save2"/vaquero.db* "$multi/"

@@ -57,15 +57,7 @@ YAML
   { cat "$VQ_TMP/validate.log" >&2; vq_fail "vaquero validate rejects the lab SoT"; }
 
 pki=$VQ_TMP/pki
-mkdir -p "$pki"
-(
-  cd "$pki"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=vq-lab-ca
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=vq-lab-server
-  printf 'subjectAltName=IP:127.0.0.1,IP:10.99.60.1\n' > server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-    -out server.pem -extfile server.ext
-) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
+vq_test_pki "$pki" IP:127.0.0.1,IP:10.99.60.1
 
 cat > "$VQ_TMP/server.yml" <<YAML
 ServerAPI: {Addr: 0.0.0.0, Port: 24601, PrivateKey: $pki/server.key, PublicKey: $pki/server.pem}

@@ -77,15 +77,7 @@ g remote add origin "$remote"
 g add -A && g commit -q -m "lab" && g push -q origin main
 
 pki=$VQ_TMP/pki
-mkdir -p "$pki"
-(
-  cd "$pki"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=vq-test-ca
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=vq-server
-  printf 'subjectAltName=IP:127.0.0.1\n' > server.ext
-  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-    -out server.pem -extfile server.ext
-) >/dev/null 2>&1 || vq_fail "openssl could not make the test PKI"
+vq_test_pki "$pki" IP:127.0.0.1
 
 sport=$(vq_free_port); uport=$(vq_free_port); hport=$(vq_free_port); gport=$(vq_free_port)
 cat > "$VQ_TMP/server.yaml" <<YAML

@@ -278,6 +278,23 @@ protected:
         const model::Os* os = served_ ? served_->os("installer") : nullptr;
         return os ? os->kernel : "";
     }
+    // A server of the local SoT at `root` (no User API, its Gitter on an ephemeral port).
+    Result<std::unique_ptr<Server>> openLocalServer(const fs::path& root) {
+        Config config;
+        config.save_path = (root_ / "server").string();
+        config.git_hooks = hooks_;
+        config.gitter.listen = {"127.0.0.1", 0};
+        config.poll_interval_s = 1;
+        config.sots.push_back({SotSourceConfig::Kind::Local, "local", root.string(), "", ""});
+        ServerOptions options;
+        options.user_api = false;
+        return Server::open(config, std::move(options));
+    }
+    static std::string kernelOf(Server& server) {
+        auto rev = server.revisions().latest();
+        const model::Os* os = rev && rev->model ? rev->model->os("installer") : nullptr;
+        return os ? os->kernel : std::string();
+    }
     std::optional<git::testing::LocalRemote> config_;
     GitHookConfig config_hook_;
 };
@@ -370,21 +387,9 @@ TEST_F(ConfigRepoTest, ALocalSotTakesAGitConfigurationAndFollowsItsPushes) {
     std::ofstream(local / "sites/lab/hosts.yml") << clusterConfig("config-hook", config_->url()) +
                                                         "  ref: main\n---\n" +
                                                         host("node1", "52:54:00:00:00:01");
-    Config config;
-    config.save_path = (root_ / "server").string();
-    config.git_hooks = hooks_;
-    config.gitter.listen = {"127.0.0.1", 0};
-    config.poll_interval_s = 1;
-    config.sots.push_back({SotSourceConfig::Kind::Local, "local", local.string(), "", ""});
-    ServerOptions options;
-    options.user_api = false;
-    auto server = Server::open(config, std::move(options));
+    auto server = openLocalServer(local);
     ASSERT_TRUE(server) << server.message();
-    auto kernel = [&] {
-        auto rev = (*server)->revisions().latest();
-        const model::Os* os = rev && rev->model ? rev->model->os("installer") : nullptr;
-        return os ? os->kernel : std::string();
-    };
+    auto kernel = [&] { return kernelOf(**server); };
     EXPECT_EQ(kernel(), "http://10.99.0.5/from-config");
     ASSERT_NE((*server)->pushTarget(), nullptr);
     ASSERT_TRUE((*server)->start());
@@ -426,21 +431,9 @@ TEST_F(ConfigRepoTest, ALocalSotThatNamesAGitConfigurationLaterFollowsItsPushes)
     std::ofstream(local / "os/installer.yml") << installerOs("http://10.99.0.5/local");
     std::ofstream(local / "boot/install.yml") << "id: install\noperating_system: installer\n";
     std::ofstream(local / "workflows/install.yml") << "id: install\nworkflow:\n  - boot: install\n";
-    Config config;
-    config.save_path = (root_ / "server").string();
-    config.git_hooks = hooks_;
-    config.gitter.listen = {"127.0.0.1", 0};
-    config.poll_interval_s = 1;
-    config.sots.push_back({SotSourceConfig::Kind::Local, "local", local.string(), "", ""});
-    ServerOptions options;
-    options.user_api = false;
-    auto server = Server::open(config, std::move(options));
+    auto server = openLocalServer(local);
     ASSERT_TRUE(server) << server.message();
-    auto kernel = [&] {
-        auto rev = (*server)->revisions().latest();
-        const model::Os* os = rev && rev->model ? rev->model->os("installer") : nullptr;
-        return os ? os->kernel : std::string();
-    };
+    auto kernel = [&] { return kernelOf(**server); };
     EXPECT_EQ(kernel(), "http://10.99.0.5/local");
     ASSERT_TRUE((*server)->start());
     EXPECT_NE((*server)->gitterPort(), 0) << "GitHooks configured: the Gitter listens";
