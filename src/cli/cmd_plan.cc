@@ -81,9 +81,12 @@ Result<std::pair<std::string, std::vector<model::SotFile>>> storedRevisionFiles(
     const fs::path own = fs::path(save_path) / store::SqliteDb::kFileName;
     if (fs::exists(own, ec))
         candidates.push_back(own);
-    for (const auto& entry : fs::directory_iterator(fs::path(save_path) / "sots", ec)) {
-        const fs::path file = entry.path() / store::SqliteDb::kFileName;
-        if (fs::exists(file, ec))
+    // Without exceptions: an unreadable directory is no store, not a crash.
+    for (fs::directory_iterator it(fs::path(save_path) / "sots", ec), end; !ec && it != end;
+         it.increment(ec)) {
+        const fs::path file = it->path() / store::SqliteDb::kFileName;
+        std::error_code exists_ec;
+        if (fs::exists(file, exists_ec))
             candidates.push_back(file);
     }
     std::sort(candidates.begin(), candidates.end());
