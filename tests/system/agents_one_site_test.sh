@@ -124,6 +124,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 s.setsockopt(socket.SOL_SOCKET, 25, b"eth0")
 s.bind(("0.0.0.0", 67))
+print("ready", flush=True)
 s.settimeout(0.5)
 end = time.monotonic() + float(sys.argv[1])
 while time.monotonic() < end:
@@ -145,9 +146,9 @@ ip -n "$srv" link add p4 type veth peer name eth0 netns "$fns"
 ip -n "$srv" link set p4 master br0 up
 ip -n "$fns" link set eth0 up
 ip -n "$fns" addr add 10.99.0.7/24 dev eth0
-vq_bg ip netns exec "$fns" timeout 15 python3 "$VQ_TMP/foreign.py" 12
+vq_bg ip netns exec "$fns" timeout 25 python3 "$VQ_TMP/foreign.py" 20 >"$VQ_TMP/foreign.out"
 foreign_pid=${VQ_PIDS[-1]}
-sleep 0.5
+vq_wait_for 10 grep -q ready "$VQ_TMP/foreign.out" || vq_fail "the foreign DHCP server did not start"
 ip netns exec "$cli" timeout 10 python3 "$here/dhcp/pxe_client.py" --iface eth0 --mac "$mac" \
   --broadcast --wait 2 >"$VQ_TMP/offers2.jsonl" || true
 kill "$foreign_pid" 2>/dev/null || true
@@ -206,6 +207,9 @@ node = [h for h in json.load(sys.stdin)["hosts"] if h["host"] == "node1"]
 assert len(node) == 1, node
 assert (node[0]["boot"], node[0]["stage"], node[0]["checkpoints"]) == ("disk", 1, 1), node[0]
 ' || vq_fail "the server did not move node1 one stage, to disk: $(user /hosts)"
-ip netns exec "$cli" curl -sf -m 5 "http://${agent_addr[$left]}:8080/ipxe?mac=$mac" |
-  vq_matches "/files/disk/vmlinuz" || vq_fail "$left does not serve node1's next stage"
+next_stage() {
+  ip netns exec "$cli" curl -sf -m 5 "http://${agent_addr[$left]}:8080/ipxe?mac=$mac" |
+    vq_matches "/files/disk/vmlinuz"
+}
+vq_wait_for 10 next_stage || vq_fail "$left does not serve node1's next stage"
 vq_log "agents of one site: ok ($left served DHCP, TFTP, HTTP and the checkpoint after $gone died)"
