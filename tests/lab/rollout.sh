@@ -148,18 +148,25 @@ lab_rollout_edit() {
   sed 's/^/  /' "$VQ_TMP/plan.txt"
 }
 
-lab_rollout_done() {  # every machine provisioned on revision 2 or later (GET /hosts)
+lab_rollout_done() {  # every machine provisioned on a revision newer than the edit's base
   lab_rollout_user /hosts "$VQ_TMP/hosts.json" || return 1
-  python3 - "$VQ_TMP/hosts.json" "${#LAB_ROLLOUT[@]}" <<'EOF'
+  python3 - "$VQ_TMP/hosts.json" "${#LAB_ROLLOUT[@]}" "$LAB_ROLLOUT_BASE" <<'EOF'
 import json, sys
 hosts = json.load(open(sys.argv[1])).get("hosts", [])
-done = [h for h in hosts if h.get("phase") == "provisioned" and h.get("provisioned_revision", 0) >= 2]
+base = int(sys.argv[3])
+done = [h for h in hosts if h.get("phase") == "provisioned" and h.get("provisioned_revision", 0) > base]
 sys.exit(0 if len(done) >= int(sys.argv[2]) else 1)
 EOF
 }
 
 lab_rollout_apply() {  # lab_rollout_apply SECS
   local f=os/lab-linux.yml
+  # The revision the machines follow before the edit: the store may hold earlier ones (make
+  # demo boots other machines from the same SavePath first), so the edit's is not always 2.
+  lab_rollout_user /hosts "$VQ_TMP/hosts.json" || vq_fail "GET /hosts failed before the edit"
+  LAB_ROLLOUT_BASE=$(python3 -c 'import json, sys
+print(max([h.get("revision", 0) for h in json.load(open(sys.argv[1])).get("hosts", [])] or [0]))' \
+    "$VQ_TMP/hosts.json")
   LAB_ROLLOUT_T0=$EPOCHREALTIME
   cp "$LAB_ROLLOUT_NEW/$f" "$LAB_ROLLOUT_SOT/$f.tmp"
   mv "$LAB_ROLLOUT_SOT/$f.tmp" "$LAB_ROLLOUT_SOT/$f"  # the watcher never sees half a file
