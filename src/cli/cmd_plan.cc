@@ -2,7 +2,6 @@
 // [--detailed-exitcode]:
 // which hosts the change from OLD to NEW would reprovision, why, and in which waves.
 
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "cli/command.h"
 #include "model/load.h"
 #include "model/sot_bundle.h"
+#include "server/config.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_rollout_store.h"
 
@@ -77,19 +77,13 @@ Result<std::pair<std::string, std::vector<model::SotFile>>> storedRevisionFiles(
     const std::string& save_path, const std::vector<model::SotFile>& new_files) {
     namespace fs = std::filesystem;
     std::vector<fs::path> candidates;
-    std::error_code ec;
-    const fs::path own = fs::path(save_path) / store::SqliteDb::kFileName;
-    if (fs::exists(own, ec))
-        candidates.push_back(own);
-    // Without exceptions: an unreadable directory is no store, not a crash.
-    for (fs::directory_iterator it(fs::path(save_path) / "sots", ec), end; !ec && it != end;
-         it.increment(ec)) {
-        const fs::path file = it->path() / store::SqliteDb::kFileName;
-        std::error_code exists_ec;
-        if (fs::exists(file, exists_ec))
+    for (const std::string& dir : server::sotStateDirsUnder(save_path)) {
+        const fs::path file = fs::path(dir) / store::SqliteDb::kFileName;
+        std::error_code ec;
+        if (fs::exists(file, ec))
             candidates.push_back(file);
     }
-    std::sort(candidates.begin(), candidates.end());
+    const fs::path own = fs::path(save_path) / store::SqliteDb::kFileName;
     if (candidates.empty())
         return Status::notFound(own.string() + " does not exist: not a server's SavePath");
     if (candidates.size() == 1)

@@ -439,10 +439,28 @@ ConfigResult loadConfig(const std::string& path) {
     return parseConfig(text.str(), path);
 }
 
+namespace {
+constexpr const char* kSotsDir = "sots";  // SavePath/sots/<ID>: every SoT but the first
+}  // namespace
+
 std::string sotStateDir(const Config& config, std::string_view sot_id) {
     if (config.sots.size() <= 1 || config.sots.front().id == sot_id)
         return config.save_path;
-    return (std::filesystem::path(config.save_path) / "sots" / std::string(sot_id)).string();
+    return (std::filesystem::path(config.save_path) / kSotsDir / std::string(sot_id)).string();
+}
+
+std::vector<std::string> sotStateDirsUnder(const std::string& save_path) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> out{save_path};
+    std::vector<std::string> others;
+    std::error_code ec;  // without exceptions: an unreadable directory is no state
+    for (fs::directory_iterator it(fs::path(save_path) / kSotsDir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        others.push_back(it->path().string());
+    }
+    std::sort(others.begin(), others.end());
+    out.insert(out.end(), others.begin(), others.end());
+    return out;
 }
 
 }  // namespace vq::server

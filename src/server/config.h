@@ -126,6 +126,10 @@ struct ConfigResult {
 // first SoT listed, and for any SoT of a configuration that lists one or none (where a server
 // of one SoT always kept them, whatever its ID); SavePath/sots/<ID> for the others.
 std::string sotStateDir(const Config& config, std::string_view sot_id);
+// Every directory under `save_path` sotStateDir may have chosen: SavePath itself, then each
+// SavePath/sots/<ID> in name order (for tools that have a SavePath and no configuration;
+// an unreadable sots/ lists none of its entries).
+std::vector<std::string> sotStateDirsUnder(const std::string& save_path);
 
 // Parses YAML text; `file` names it in messages.
 ConfigResult parseConfig(std::string_view text, const std::string& file);

@@ -10,13 +10,13 @@
 #      script, a TFTP download and its checkpoint; the server moves the host one stage.
 source "$(dirname "$0")/lib.sh"
 vq_require_root
-vq_require_tools curl python3 openssl busybox
+vq_require_tools curl python3 openssl busybox dnsmasq
 [ -x "$VAQUERO_BIN" ] || vq_skip "no vaquero binary at $VAQUERO_BIN"
 here=$(cd "$(dirname "$0")" && pwd)
 mac=52:54:00:00:07:0a
 
 # The segment: a bridge in the server's namespace (10.99.0.1/24), agents at .5 and .6, the
-# machine without an address, and a foreign DHCP server (dnsmasq-like: python) at .7.
+# machine without an address, and later a foreign DHCP server (dnsmasq) at .7.
 srv=$(vq_netns_name os)
 a1=$(vq_netns_name o1)
 a2=$(vq_netns_name o2)
@@ -116,39 +116,21 @@ for o in offers:
     assert o["yiaddr"] == "10.99.0.10", o
     assert o["options"]["54"] == "".join("%02x" % int(x) for x in o["from"].split(":")[0].split(".")), o
 PY
-# A server on the segment that is no agent of the site, answering the same host with another
-# address: each agent reports it, and only it.
-cat >"$VQ_TMP/foreign.py" <<'PY'
-import socket, struct, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-s.setsockopt(socket.SOL_SOCKET, 25, b"eth0")
-s.bind(("0.0.0.0", 67))
-print("ready", flush=True)
-s.settimeout(0.5)
-end = time.monotonic() + float(sys.argv[1])
-while time.monotonic() < end:
-    try:
-        data, _ = s.recvfrom(2048)
-    except socket.timeout:
-        continue
-    if len(data) < 240 or data[0] != 1:
-        continue
-    r = bytearray(data[:236]) + bytes.fromhex("63825363")
-    r[0] = 2
-    r[16:20] = socket.inet_aton("10.99.0.77")
-    r += bytes([53, 1, 2, 54, 4]) + socket.inet_aton("10.99.0.7") + bytes([255])
-    s.sendto(bytes(r), ("255.255.255.255", 68))
-PY
+# A server on the segment that is no agent of the site (a dnsmasq, as in dhcp_rogue_test),
+# answering the same host with another address: each agent reports it, and only it.
 fns=$(vq_netns_name of)
 vq_netns_add "$fns"
 ip -n "$srv" link add p4 type veth peer name eth0 netns "$fns"
 ip -n "$srv" link set p4 master br0 up
 ip -n "$fns" link set eth0 up
 ip -n "$fns" addr add 10.99.0.7/24 dev eth0
-vq_bg ip netns exec "$fns" timeout 25 python3 "$VQ_TMP/foreign.py" 20 >"$VQ_TMP/foreign.out"
+vq_bg ip netns exec "$fns" dnsmasq --port=0 --no-daemon --bind-interfaces --interface=eth0 \
+  --dhcp-range=10.99.0.100,10.99.0.150 --dhcp-host="$mac,10.99.0.77" --no-ping \
+  --pid-file="$VQ_TMP/dnsmasq.pid" --dhcp-leasefile="$VQ_TMP/dnsmasq.leases" \
+  >"$VQ_TMP/dnsmasq.log" 2>&1
 foreign_pid=${VQ_PIDS[-1]}
-vq_wait_for 10 grep -q ready "$VQ_TMP/foreign.out" || vq_fail "the foreign DHCP server did not start"
+vq_wait_for 10 grep -q "DHCP, IP range" "$VQ_TMP/dnsmasq.log" ||
+  { cat "$VQ_TMP/dnsmasq.log" >&2; vq_fail "the foreign DHCP server did not start"; }
 ip netns exec "$cli" timeout 10 python3 "$here/dhcp/pxe_client.py" --iface eth0 --mac "$mac" \
   --broadcast --wait 2 >"$VQ_TMP/offers2.jsonl" || true
 kill "$foreign_pid" 2>/dev/null || true
